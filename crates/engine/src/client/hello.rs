@@ -1,0 +1,258 @@
+//! ClientHello, and ServerHello / HelloRetryRequest processing: version negotiation and the
+//! downgrade check (RFC 8446 §4.1.3), the retry rules (§4.1.4), key exchange and the
+//! handshake traffic keys (§7.1).
+
+use super::tls13::ExpectEncryptedExtensions;
+use super::{Common, ServerIdentity, State};
+use crate::error::{Error, PeerIncompatible, PeerMisbehaved};
+use crate::keys::schedule13::{traffic_key, EarlySecret};
+use crate::keys::transcript::Transcript;
+use crate::provider::{agree, generate_key_share, tls13_suite, KeyShare, Tls13Suite};
+use crate::record::protect::RecordKey;
+use crate::verify::{CERT_SCHEMES, TLS13_SCHEMES};
+use crate::wire::enums::{ExtensionType, ProtocolVersion};
+use crate::wire::extensions::{check_server_block, find, ServerMessage};
+use crate::wire::handshake::{
+    decode_cookie, decode_selected_group, decode_selected_version, decode_server_share,
+    ClientHello, Message, ServerHello, DOWNGRADE_TLS11, DOWNGRADE_TLS12,
+};
+
+/// What stays the same between ClientHello1 and ClientHello2 (RFC 8446 §4.1.2).
+pub(crate) struct HelloParams {
+    pub random: [u8; 32],
+    pub session_id: Vec<u8>,
+    pub identity: ServerIdentity,
+}
+
+/// Sends ClientHello and returns the state that waits for ServerHello.
+pub(crate) fn start(cx: &mut Common, identity: ServerIdentity) -> Result<State, Error> {
+    let config = cx.config.clone();
+    if config.tls13_suites.is_empty() || config.groups.is_empty() {
+        return Err(Error::Api(crate::error::ApiMisuse::NothingEnabled));
+    }
+    // Draw order: random, then the key share, then the session id (RFC 8448's pools).
+    let mut random = [0u8; 32];
+    config.rng.fill(&mut random)?;
+    let share = generate_key_share(config.groups[0], &*config.rng)?;
+    let mut session_id = Vec::new();
+    if config.middlebox_compat {
+        session_id = vec![0u8; 32];
+        config.rng.fill(&mut session_id)?;
+    }
+    let params = HelloParams {
+        random,
+        session_id,
+        identity,
+    };
+    send_hello(cx, params, share, Transcript::new(), None, None)
+}
+
+/// Builds, queues and records a ClientHello, returning the state that waits for the answer.
+fn send_hello(
+    cx: &mut Common,
+    #[allow(unused_mut)] mut params: HelloParams,
+    share: KeyShare,
+    mut transcript: Transcript,
+    cookie: Option<Vec<u8>>,
+    retry_suite: Option<Tls13Suite>,
+) -> Result<State, Error> {
+    let config = cx.config.clone();
+    let suites: Vec<_> = config.tls13_suites.iter().map(|s| s.suite).collect();
+    let alpn = &config.alpn_protocols;
+    let hello = ClientHello {
+        random: params.random,
+        session_id: &params.session_id,
+        cipher_suites: &suites,
+        server_name: params.identity.sni.as_deref(),
+        groups: &config.groups,
+        signature_schemes: TLS13_SCHEMES,
+        cert_signature_schemes: CERT_SCHEMES,
+        key_share: (share.group(), share.public()),
+        versions: &[ProtocolVersion::TLS13],
+        alpn,
+        cookie: cookie.as_deref(),
+    };
+    let mut encoded = Vec::with_capacity(512);
+    hello.encode(&mut encoded);
+    #[allow(unused_mut)]
+    let mut offered = hello.extension_types();
+    #[cfg(test)]
+    if let Some(recorded) = cx.recorded_hellos.pop_front() {
+        encoded = use_recorded_hello(recorded, &mut params, &mut offered)?;
+    }
+    cx.send_handshake(&encoded)?;
+    transcript.add(&encoded);
+    Ok(State::ServerHello(ExpectServerHello {
+        params,
+        share,
+        transcript,
+        offered,
+        retry_suite,
+    }))
+}
+
+/// Waiting for ServerHello or HelloRetryRequest.
+pub(crate) struct ExpectServerHello {
+    pub params: HelloParams,
+    pub share: KeyShare,
+    pub transcript: Transcript,
+    /// Extension types our last ClientHello sent.
+    pub offered: Vec<ExtensionType>,
+    /// The suite a HelloRetryRequest chose; `Some` once one was received.
+    pub retry_suite: Option<Tls13Suite>,
+}
+
+impl ExpectServerHello {
+    pub fn handle(self, cx: &mut Common, msg: Message<'_>) -> Result<State, Error> {
+        let sh = ServerHello::decode(msg.body)?;
+        // RFC 8446 §4.1.3: the echo MUST match what the client sent.
+        if sh.session_id != self.params.session_id.as_slice() {
+            return Err(PeerMisbehaved::SessionIdMismatch.into());
+        }
+        let Some(version) = find(&sh.extensions, ExtensionType::SUPPORTED_VERSIONS) else {
+            return Err(refuse_legacy_version(&sh));
+        };
+        // RFC 8446 §4.2.1: a version not offered, or before TLS 1.3 -> illegal_parameter.
+        if decode_selected_version(version)? != ProtocolVersion::TLS13 {
+            return Err(PeerMisbehaved::IllegalParameter("supported_versions").into());
+        }
+        if sh.compression != 0 {
+            return Err(PeerMisbehaved::NonNullCompression.into());
+        }
+        let suite = tls13_suite(sh.cipher_suite)
+            .filter(|s| cx.config.tls13_suites.contains(s))
+            .ok_or(PeerMisbehaved::UnofferedCipherSuite(sh.cipher_suite))?;
+        if sh.is_retry_request() {
+            self.handle_retry(cx, &sh, suite, msg)
+        } else {
+            self.handle_server_hello(cx, &sh, suite, msg)
+        }
+    }
+
+    /// RFC 8446 §4.1.4.
+    fn handle_retry(
+        mut self,
+        cx: &mut Common,
+        hrr: &ServerHello<'_>,
+        suite: Tls13Suite,
+        msg: Message<'_>,
+    ) -> Result<State, Error> {
+        if self.retry_suite.is_some() {
+            return Err(PeerMisbehaved::SecondHelloRetryRequest.into());
+        }
+        check_server_block(
+            &hrr.extensions,
+            &self.offered,
+            ServerMessage::HelloRetryRequest,
+        )?;
+        let cookie = find(&hrr.extensions, ExtensionType::COOKIE)
+            .map(decode_cookie)
+            .transpose()?;
+        let group = find(&hrr.extensions, ExtensionType::KEY_SHARE)
+            .map(decode_selected_group)
+            .transpose()?;
+        if cookie.is_none() && group.is_none() {
+            return Err(PeerMisbehaved::HelloRetryRequestChangesNothing.into());
+        }
+        let config = cx.config.clone();
+        let share = match group {
+            Some(g) if !config.groups.contains(&g) => {
+                return Err(PeerMisbehaved::UnofferedGroup(g).into());
+            }
+            Some(g) if g == self.share.group() => {
+                return Err(PeerMisbehaved::HelloRetryRequestForOfferedShare.into());
+            }
+            Some(g) => generate_key_share(g, &*config.rng)?,
+            None => self.share,
+        };
+        self.transcript.rewrite_for_retry(suite.hash);
+        self.transcript.add(msg.encoded);
+        cx.negotiated.hello_retried = true;
+        // RFC 8446 §D.4: the compatibility CCS goes before the second ClientHello.
+        cx.send_compat_ccs();
+        send_hello(
+            cx,
+            self.params,
+            share,
+            self.transcript,
+            cookie.map(<[u8]>::to_vec),
+            Some(suite),
+        )
+    }
+
+    fn handle_server_hello(
+        mut self,
+        cx: &mut Common,
+        sh: &ServerHello<'_>,
+        suite: Tls13Suite,
+        msg: Message<'_>,
+    ) -> Result<State, Error> {
+        check_server_block(&sh.extensions, &self.offered, ServerMessage::ServerHello)?;
+        // RFC 8446 §4.1.4: the suite MUST match the HelloRetryRequest's.
+        if self.retry_suite.is_some_and(|s| s != suite) {
+            return Err(PeerMisbehaved::CipherSuiteChangedAfterRetry.into());
+        }
+        let share = find(&sh.extensions, ExtensionType::KEY_SHARE)
+            .ok_or(PeerMisbehaved::MissingExtension("key_share"))?;
+        let (group, public) = decode_server_share(share)?;
+        if group != self.share.group() {
+            return Err(PeerMisbehaved::WrongKeyShareGroup(group).into());
+        }
+        let shared = agree(&self.share, public)?;
+
+        self.transcript.start_hash(suite.hash);
+        self.transcript.add(msg.encoded);
+        let hs = EarlySecret::without_psk(suite.hash).into_handshake(&shared);
+        let secrets = hs.traffic_secrets(&self.transcript.current_hash());
+        let (rk, riv) = traffic_key(&suite, &secrets.server)?;
+        let (wk, wiv) = traffic_key(&suite, &secrets.client)?;
+        cx.pending_read_key = Some(RecordKey::new(rk, riv));
+        cx.write_key = Some(RecordKey::new(wk, wiv));
+        cx.negotiated.version = Some(ProtocolVersion::TLS13);
+        cx.negotiated.suite = Some(suite);
+        cx.negotiated.group = Some(group);
+        Ok(State::EncryptedExtensions(ExpectEncryptedExtensions {
+            suite,
+            identity: self.params.identity,
+            offered: self.offered,
+            transcript: self.transcript,
+            handshake: hs,
+            secrets,
+        }))
+    }
+}
+
+/// A ServerHello without supported_versions selects TLS 1.2 or older (RFC 8446 §4.1.3).
+fn refuse_legacy_version(sh: &ServerHello<'_>) -> Error {
+    // RFC 8446 §4.1.3: a TLS 1.3 client that sees a sentinel "MUST abort the handshake with an
+    // illegal_parameter alert".
+    let tail = &sh.random[24..];
+    if tail == DOWNGRADE_TLS12 || tail == DOWNGRADE_TLS11 {
+        return PeerMisbehaved::DowngradeSentinel.into();
+    }
+    if sh.legacy_version == ProtocolVersion::TLS12 {
+        PeerIncompatible::Tls12NotEnabled.into()
+    } else {
+        PeerIncompatible::UnsupportedVersion(sh.legacy_version.0).into()
+    }
+}
+
+/// Test support: replaces the ClientHello just built with a recorded one (RFC 8448's), taking
+/// its random, session id and extension types so the rest of the handshake checks against it.
+#[cfg(test)]
+fn use_recorded_hello(
+    recorded: Vec<u8>,
+    params: &mut HelloParams,
+    offered: &mut Vec<ExtensionType>,
+) -> Result<Vec<u8>, Error> {
+    use crate::wire::codec::Reader;
+    let mut r = Reader::new(&recorded[4..]);
+    r.u16()?;
+    params.random = r.array::<32>()?;
+    params.session_id = r.vec8()?.to_vec();
+    r.vec16()?;
+    r.vec8()?;
+    let block = crate::wire::extensions::parse_block(r.sub16()?)?;
+    *offered = block.iter().map(|e| e.typ).collect();
+    Ok(recorded)
+}

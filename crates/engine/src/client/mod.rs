@@ -1,0 +1,169 @@
+//! The client handshake as a state machine: one state per expected message, each consuming
+//! itself and returning the next (hello.rs for ClientHello/ServerHello/HelloRetryRequest,
+//! tls13.rs for the encrypted part and post-handshake messages). States emit records through
+//! `Common` and never send alerts themselves.
+
+pub(crate) mod hello;
+pub(crate) mod tls13;
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use rustls_pki_types::{CertificateDer, ServerName};
+
+use crate::config::ClientConfig;
+use crate::error::{CertificateError, Error, InvalidMessage};
+use crate::provider::{Secret, Tls13Suite};
+use crate::record::protect::{plain, write_records, RecordKey};
+use crate::wire::enums::{
+    ContentType, HandshakeType, NamedGroup, ProtocolVersion, SignatureScheme,
+};
+use crate::wire::handshake::{Message, NewSessionTicket};
+
+/// RFC 8446 §4.6.1 lets a server send many tickets; only the newest are kept.
+pub const MAX_STORED_TICKETS: usize = 8;
+
+/// Who the client believes it is talking to.
+#[derive(Debug, Clone, Default)]
+pub struct ServerIdentity {
+    /// The name sent in server_name (RFC 6066 §3), if any.
+    pub sni: Option<String>,
+    /// The name or address the certificate must match, if checked.
+    pub verify_name: Option<ServerName<'static>>,
+}
+
+/// What the handshake settled on.
+#[derive(Debug, Clone, Default)]
+pub struct Negotiated {
+    /// The protocol version.
+    pub version: Option<ProtocolVersion>,
+    /// The cipher suite.
+    pub suite: Option<Tls13Suite>,
+    /// The key exchange group.
+    pub group: Option<NamedGroup>,
+    /// The server's CertificateVerify scheme.
+    pub signature_scheme: Option<SignatureScheme>,
+    /// The ALPN protocol the server selected.
+    pub alpn: Option<Vec<u8>>,
+    /// The server's certificates, end-entity first.
+    pub peer_certificates: Vec<CertificateDer<'static>>,
+    /// The chain verification outcome (kept whether or not it was enforced).
+    pub verify_result: Option<Result<(), CertificateError>>,
+    /// Whether the server sent a HelloRetryRequest.
+    pub hello_retried: bool,
+}
+
+/// A session ticket with the PSK it unlocks (RFC 8446 §4.6.1), kept for resumption.
+#[derive(Debug, Clone)]
+pub struct SessionTicket {
+    /// The ticket as received.
+    pub ticket: NewSessionTicket,
+    /// The suite of the connection that issued it.
+    pub suite: Tls13Suite,
+    /// HKDF-Expand-Label(resumption_master_secret, "resumption", ticket_nonce).
+    pub psk: Secret,
+}
+
+/// Connection-wide state the handshake states write into.
+pub(crate) struct Common {
+    pub config: Arc<ClientConfig>,
+    /// Outgoing TLS bytes; whole flights accumulate here.
+    pub tx: Vec<u8>,
+    pub write_key: Option<RecordKey>,
+    /// A read key to install once the current record's messages are processed.
+    pub pending_read_key: Option<RecordKey>,
+    pub sent_ccs: bool,
+    pub negotiated: Negotiated,
+    pub tickets: VecDeque<SessionTicket>,
+    /// Test support: recorded ClientHellos sent in place of the ones built.
+    #[cfg(test)]
+    pub recorded_hellos: VecDeque<Vec<u8>>,
+}
+
+impl Common {
+    pub fn new(config: Arc<ClientConfig>) -> Self {
+        Self {
+            config,
+            tx: Vec::new(),
+            write_key: None,
+            pending_read_key: None,
+            sent_ccs: false,
+            negotiated: Negotiated::default(),
+            tickets: VecDeque::new(),
+            #[cfg(test)]
+            recorded_hellos: VecDeque::new(),
+        }
+    }
+
+    /// Queues an encoded handshake message under the current write key.
+    pub fn send_handshake(&mut self, msg: &[u8]) -> Result<(), Error> {
+        write_records(
+            self.write_key.as_mut(),
+            &mut self.tx,
+            ContentType::HANDSHAKE,
+            msg,
+        )
+    }
+
+    /// Queues the one middlebox-compatibility change_cipher_spec (RFC 8446 §D.4).
+    pub fn send_compat_ccs(&mut self) {
+        if self.config.middlebox_compat && !self.sent_ccs {
+            plain(&mut self.tx, ContentType::CHANGE_CIPHER_SPEC, &[1]);
+            self.sent_ccs = true;
+        }
+    }
+}
+
+/// The handshake state: what the client expects next.
+pub(crate) enum State {
+    ServerHello(hello::ExpectServerHello),
+    EncryptedExtensions(tls13::ExpectEncryptedExtensions),
+    CertificateOrRequest(tls13::ExpectCertificate),
+    Certificate(tls13::ExpectCertificate),
+    CertificateVerify(tls13::ExpectCertificateVerify),
+    Finished(tls13::ExpectFinished),
+    Established(tls13::Established),
+}
+
+impl State {
+    /// Handles one handshake message and returns the next state.
+    pub fn handle(self, cx: &mut Common, msg: Message<'_>) -> Result<State, Error> {
+        use HandshakeType as H;
+        match (self, msg.typ) {
+            (Self::ServerHello(s), H::SERVER_HELLO) => s.handle(cx, msg),
+            (Self::EncryptedExtensions(s), H::ENCRYPTED_EXTENSIONS) => s.handle(cx, msg),
+            (Self::CertificateOrRequest(s), H::CERTIFICATE_REQUEST) => s.handle_request(msg),
+            (Self::CertificateOrRequest(s) | Self::Certificate(s), H::CERTIFICATE) => {
+                s.handle(cx, msg)
+            }
+            (Self::CertificateVerify(s), H::CERTIFICATE_VERIFY) => s.handle(cx, msg),
+            (Self::Finished(s), H::FINISHED) => s.handle(cx, msg),
+            (Self::Established(s), _) => s.handle(cx, msg),
+            (_, got) => Err(InvalidMessage::UnexpectedMessage { got }.into()),
+        }
+    }
+
+    /// Whether the handshake is complete.
+    pub fn is_established(&self) -> bool {
+        matches!(self, Self::Established(_))
+    }
+
+    /// Whether an unprotected change_cipher_spec may still arrive (RFC 8446 §5: after the
+    /// first ClientHello and before the server's Finished).
+    pub fn accepts_compat_ccs(&self) -> bool {
+        !self.is_established()
+    }
+
+    /// OpenSSL's long state string for where the handshake stands.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::ServerHello(_) => "SSLv3/TLS write client hello",
+            Self::EncryptedExtensions(_) => "SSLv3/TLS read server hello",
+            Self::CertificateOrRequest(_) => "TLSv1.3 read encrypted extensions",
+            Self::Certificate(_) => "SSLv3/TLS read server certificate request",
+            Self::CertificateVerify(_) => "SSLv3/TLS read server certificate",
+            Self::Finished(_) => "TLSv1.3 read server certificate verify",
+            Self::Established(_) => "SSL negotiation finished successfully",
+        }
+    }
+}

@@ -1,0 +1,265 @@
+//! The encrypted part of the TLS 1.3 handshake, in wire order (RFC 8446 §4.3-4.4):
+//! EncryptedExtensions, [CertificateRequest], Certificate, CertificateVerify, Finished; then the
+//! client's flight and post-handshake messages (NewSessionTicket, KeyUpdate; §4.6).
+
+use rustls_pki_types::CertificateDer;
+
+use super::{Common, ServerIdentity, SessionTicket, State, MAX_STORED_TICKETS};
+use crate::config::VerifyMode;
+use crate::error::{Error, InvalidMessage, PeerMisbehaved};
+use crate::keys::schedule13::{
+    finished_verify_data, next_traffic_secret, ticket_psk, traffic_key, HandshakeSecret,
+    TrafficSecrets,
+};
+use crate::keys::transcript::Transcript;
+use crate::provider::{verify_tag_eq, Secret, Tls13Suite};
+use crate::record::protect::RecordKey;
+use crate::verify::TLS13_SCHEMES;
+use crate::wire::enums::{ExtensionType, HandshakeType};
+use crate::wire::extensions::{check_server_block, find, ServerMessage};
+use crate::wire::handshake::{
+    decode_alpn_selected, decode_certificate_request, decode_certificate_verify,
+    decode_extensions_body, decode_key_update, encode_empty_certificate, encode_finished,
+    encode_key_update, Certificate, KeyUpdateRequest, Message, NewSessionTicket,
+};
+
+/// Everything the encrypted handshake states carry forward.
+pub(crate) struct HandshakeContext {
+    suite: Tls13Suite,
+    transcript: Transcript,
+    handshake: HandshakeSecret,
+    secrets: TrafficSecrets,
+    /// The certificate_request_context of a CertificateRequest, if one came.
+    cert_request: Option<Vec<u8>>,
+}
+
+/// Waiting for EncryptedExtensions.
+pub(crate) struct ExpectEncryptedExtensions {
+    pub suite: Tls13Suite,
+    pub identity: ServerIdentity,
+    pub offered: Vec<ExtensionType>,
+    pub transcript: Transcript,
+    pub handshake: HandshakeSecret,
+    pub secrets: TrafficSecrets,
+}
+
+impl ExpectEncryptedExtensions {
+    pub fn handle(self, cx: &mut Common, msg: Message<'_>) -> Result<State, Error> {
+        let block = decode_extensions_body(msg.body)?;
+        check_server_block(&block, &self.offered, ServerMessage::EncryptedExtensions)?;
+        // RFC 6066 §3: the server's server_name "SHALL be empty".
+        if find(&block, ExtensionType::SERVER_NAME).is_some_and(|b| !b.is_empty()) {
+            return Err(InvalidMessage::BadLength.into());
+        }
+        if let Some(body) = find(&block, ExtensionType::ALPN) {
+            let proto = decode_alpn_selected(body)?;
+            // RFC 7301 §3.2: the server's choice must be one the client offered.
+            if !cx.config.alpn_protocols.iter().any(|p| p == proto) {
+                return Err(PeerMisbehaved::UnofferedAlpnProtocol.into());
+            }
+            cx.negotiated.alpn = Some(proto.to_vec());
+        }
+        let mut transcript = self.transcript;
+        transcript.add(msg.encoded);
+        Ok(State::CertificateOrRequest(ExpectCertificate {
+            identity: self.identity,
+            hs: HandshakeContext {
+                suite: self.suite,
+                transcript,
+                handshake: self.handshake,
+                secrets: self.secrets,
+                cert_request: None,
+            },
+        }))
+    }
+}
+
+/// Waiting for Certificate (or, first, an optional CertificateRequest).
+pub(crate) struct ExpectCertificate {
+    identity: ServerIdentity,
+    hs: HandshakeContext,
+}
+
+impl ExpectCertificate {
+    /// RFC 8446 §4.3.2: the client answers with an empty Certificate after the server's Finished.
+    pub fn handle_request(mut self, msg: Message<'_>) -> Result<State, Error> {
+        let context = decode_certificate_request(msg.body)?;
+        self.hs.cert_request = Some(context.to_vec());
+        self.hs.transcript.add(msg.encoded);
+        Ok(State::Certificate(self))
+    }
+
+    pub fn handle(mut self, cx: &mut Common, msg: Message<'_>) -> Result<State, Error> {
+        let cert = Certificate::decode(msg.body, cx.config.max_certificates)?;
+        // RFC 8446 §4.4.2: for server authentication the context "SHALL be zero length".
+        if !cert.context.is_empty() {
+            return Err(PeerMisbehaved::IllegalParameter("certificate_request_context").into());
+        }
+        // RFC 8446 §4.4.2.4: an empty server Certificate -> decode_error.
+        if cert.entries.is_empty() {
+            return Err(InvalidMessage::EmptyCertificateList.into());
+        }
+        for entry in &cert.entries {
+            // We request neither OCSP stapling nor SCTs, so no entry may carry them.
+            check_server_block(&entry.extensions, &[], ServerMessage::Certificate)?;
+        }
+        let chain: Vec<CertificateDer<'static>> = cert
+            .entries
+            .iter()
+            .map(|e| CertificateDer::from(e.cert.to_vec()))
+            .collect();
+        let config = cx.config.clone();
+        let verdict = config.verifier.verify_server_cert(
+            &chain[0],
+            &chain[1..],
+            self.identity.verify_name.as_ref(),
+            config.time.now(),
+        );
+        if let (Err(e), VerifyMode::Enforce) = (&verdict, config.verify_mode) {
+            return Err(Error::Certificate(e.clone()));
+        }
+        cx.negotiated.verify_result = Some(verdict);
+        cx.negotiated.peer_certificates = chain;
+        self.hs.transcript.add(msg.encoded);
+        Ok(State::CertificateVerify(ExpectCertificateVerify {
+            hs: self.hs,
+        }))
+    }
+}
+
+/// RFC 8446 §4.4.3: 64 spaces, the context string, a zero byte, then the transcript hash.
+const SERVER_SIGNATURE_CONTEXT: &[u8] = b"TLS 1.3, server CertificateVerify\x00";
+
+/// The content a server's CertificateVerify signs over transcript hash `th` (RFC 8446 §4.4.3).
+pub(crate) fn server_signed_content(th: &[u8]) -> Vec<u8> {
+    let mut m = Vec::with_capacity(64 + SERVER_SIGNATURE_CONTEXT.len() + th.len());
+    m.extend_from_slice(&[0x20; 64]);
+    m.extend_from_slice(SERVER_SIGNATURE_CONTEXT);
+    m.extend_from_slice(th);
+    m
+}
+
+/// Waiting for CertificateVerify.
+pub(crate) struct ExpectCertificateVerify {
+    hs: HandshakeContext,
+}
+
+impl ExpectCertificateVerify {
+    pub fn handle(mut self, cx: &mut Common, msg: Message<'_>) -> Result<State, Error> {
+        let (scheme, signature) = decode_certificate_verify(msg.body)?;
+        // RFC 8446 §4.4.3: the scheme MUST be one the client offered in signature_algorithms.
+        if !TLS13_SCHEMES.contains(&scheme) {
+            return Err(PeerMisbehaved::UnofferedSignatureScheme(scheme.0).into());
+        }
+        let content = server_signed_content(self.hs.transcript.current_hash().as_bytes());
+        let end_entity = &cx.negotiated.peer_certificates[0];
+        cx.config
+            .verifier
+            .verify_tls13_signature(end_entity, scheme, &content, signature)?;
+        cx.negotiated.signature_scheme = Some(scheme);
+        self.hs.transcript.add(msg.encoded);
+        Ok(State::Finished(ExpectFinished { hs: self.hs }))
+    }
+}
+
+/// Waiting for the server's Finished.
+pub(crate) struct ExpectFinished {
+    hs: HandshakeContext,
+}
+
+impl ExpectFinished {
+    pub fn handle(self, cx: &mut Common, msg: Message<'_>) -> Result<State, Error> {
+        let HandshakeContext {
+            suite,
+            mut transcript,
+            handshake,
+            secrets,
+            cert_request,
+        } = self.hs;
+        let hash = suite.hash;
+        // RFC 8446 §4.4.4: "Recipients of Finished messages MUST verify that the contents are
+        // correct and if incorrect MUST terminate the connection with a decrypt_error alert."
+        let expected = finished_verify_data(hash, &secrets.server, &transcript.current_hash());
+        if !verify_tag_eq(expected.as_bytes(), msg.body) {
+            return Err(PeerMisbehaved::FinishedMismatch.into());
+        }
+        transcript.add(msg.encoded);
+        let master = handshake.into_master();
+        let app = master.traffic_secrets(&transcript.current_hash());
+        let (rk, riv) = traffic_key(&suite, &app.server)?;
+        cx.pending_read_key = Some(RecordKey::new(rk, riv));
+
+        // The client's second flight, queued together so it leaves in one write.
+        cx.send_compat_ccs();
+        let mut flight = Vec::with_capacity(128);
+        if let Some(context) = cert_request {
+            encode_empty_certificate(&mut flight, &context);
+            transcript.add(&flight);
+        }
+        let verify_data = finished_verify_data(hash, &secrets.client, &transcript.current_hash());
+        let at = flight.len();
+        encode_finished(&mut flight, verify_data.as_bytes());
+        transcript.add(&flight[at..]);
+        cx.send_handshake(&flight)?;
+        let (wk, wiv) = traffic_key(&suite, &app.client)?;
+        cx.write_key = Some(RecordKey::new(wk, wiv));
+        let resumption = master.resumption_secret(&transcript.current_hash());
+        Ok(State::Established(Established {
+            suite,
+            client_secret: app.client,
+            server_secret: app.server,
+            resumption,
+        }))
+    }
+}
+
+/// The handshake is complete; post-handshake messages arrive here (RFC 8446 §4.6).
+pub(crate) struct Established {
+    suite: Tls13Suite,
+    client_secret: Secret,
+    server_secret: Secret,
+    resumption: Secret,
+}
+
+impl Established {
+    pub fn handle(mut self, cx: &mut Common, msg: Message<'_>) -> Result<State, Error> {
+        match msg.typ {
+            HandshakeType::NEW_SESSION_TICKET => {
+                let ticket = NewSessionTicket::decode(msg.body)?;
+                let psk = ticket_psk(self.suite.hash, &self.resumption, &ticket.nonce);
+                if cx.tickets.len() == MAX_STORED_TICKETS {
+                    cx.tickets.pop_front();
+                }
+                cx.tickets.push_back(SessionTicket {
+                    ticket,
+                    suite: self.suite,
+                    psk,
+                });
+            }
+            HandshakeType::KEY_UPDATE => {
+                let request = decode_key_update(msg.body)?;
+                // RFC 8446 §4.6.3: update the receiving key ...
+                self.server_secret = next_traffic_secret(self.suite.hash, &self.server_secret);
+                let (k, iv) = traffic_key(&self.suite, &self.server_secret)?;
+                cx.pending_read_key = Some(RecordKey::new(k, iv));
+                // ... and answer update_requested with our own KeyUpdate before any more data.
+                if request == KeyUpdateRequest::Requested {
+                    self.update_write_key(cx)?;
+                }
+            }
+            got => return Err(InvalidMessage::UnexpectedMessage { got }.into()),
+        }
+        Ok(State::Established(self))
+    }
+
+    /// Sends KeyUpdate(update_not_requested) and switches to the next write key.
+    pub fn update_write_key(&mut self, cx: &mut Common) -> Result<(), Error> {
+        let mut msg = Vec::with_capacity(5);
+        encode_key_update(&mut msg, KeyUpdateRequest::NotRequested);
+        cx.send_handshake(&msg)?;
+        self.client_secret = next_traffic_secret(self.suite.hash, &self.client_secret);
+        let (k, iv) = traffic_key(&self.suite, &self.client_secret)?;
+        cx.write_key = Some(RecordKey::new(k, iv));
+        Ok(())
+    }
+}

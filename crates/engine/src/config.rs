@@ -1,0 +1,112 @@
+//! Client configuration: what to offer (suites, groups, ALPN), how to authenticate the server,
+//! and the injected clock and random source. Shared between connections behind an `Arc`.
+
+use std::sync::Arc;
+
+use rustls_pki_types::UnixTime;
+
+use crate::provider::{SecureRandom, SystemRandom, Tls13Suite, ALL_GROUPS, ALL_TLS13_SUITES};
+use crate::verify::{RootStore, ServerCertVerifier, WebPkiVerifier};
+use crate::wire::enums::NamedGroup;
+
+/// A source of the current time, injected so verification is exact in tests.
+pub trait TimeSource: Send + Sync {
+    /// Now.
+    fn now(&self) -> UnixTime;
+}
+
+/// The system clock.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemClock;
+
+impl TimeSource for SystemClock {
+    fn now(&self) -> UnixTime {
+        UnixTime::now()
+    }
+}
+
+/// A fixed instant (for tests and replayed transcripts).
+#[derive(Debug, Clone, Copy)]
+pub struct FixedClock(pub UnixTime);
+
+impl TimeSource for FixedClock {
+    fn now(&self) -> UnixTime {
+        self.0
+    }
+}
+
+/// What a failed certificate verification does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VerifyMode {
+    /// Abort the handshake (the Rust API's default; OpenSSL's `SSL_VERIFY_PEER`).
+    Enforce,
+    /// Record the result and carry on (OpenSSL's `SSL_VERIFY_NONE`). The CertificateVerify
+    /// signature is checked either way.
+    RecordOnly,
+}
+
+/// RFC 8446 §4.4.2 puts no bound on the chain; this one keeps memory and work bounded.
+pub const DEFAULT_MAX_CERTIFICATES: usize = 16;
+
+/// Client configuration.
+#[derive(Clone)]
+pub struct ClientConfig {
+    /// TLS 1.3 cipher suites in preference order.
+    pub tls13_suites: Vec<Tls13Suite>,
+    /// Key exchange groups in preference order; the first gets a key share in ClientHello.
+    pub groups: Vec<NamedGroup>,
+    /// ALPN protocols to offer, in preference order (RFC 7301). Empty: not offered.
+    pub alpn_protocols: Vec<Vec<u8>>,
+    /// Verifies the server's certificate chain and signatures.
+    pub verifier: Arc<dyn ServerCertVerifier>,
+    /// Whether a failed chain verification aborts the handshake.
+    pub verify_mode: VerifyMode,
+    /// The clock used for certificate validity.
+    pub time: Arc<dyn TimeSource>,
+    /// The random source for ClientHello.random, session id and key shares.
+    pub rng: Arc<dyn SecureRandom>,
+    /// RFC 8446 §D.4 middlebox compatibility mode: a 32-byte legacy_session_id and one
+    /// change_cipher_spec before the second flight.
+    pub middlebox_compat: bool,
+    /// Whether to send server_name for DNS names (never for IP addresses, RFC 6066 §3).
+    pub enable_sni: bool,
+    /// The most certificates accepted in the server's Certificate message.
+    pub max_certificates: usize,
+}
+
+impl ClientConfig {
+    /// Secure defaults, verifying the server against `roots` with the system clock and random
+    /// generator.
+    pub fn new(roots: RootStore) -> Self {
+        Self::with_verifier(Arc::new(WebPkiVerifier::new(roots)))
+    }
+
+    /// Secure defaults with a caller-provided verifier.
+    pub fn with_verifier(verifier: Arc<dyn ServerCertVerifier>) -> Self {
+        Self {
+            tls13_suites: ALL_TLS13_SUITES.to_vec(),
+            groups: ALL_GROUPS.to_vec(),
+            alpn_protocols: Vec::new(),
+            verifier,
+            verify_mode: VerifyMode::Enforce,
+            time: Arc::new(SystemClock),
+            rng: Arc::new(SystemRandom),
+            middlebox_compat: true,
+            enable_sni: true,
+            max_certificates: DEFAULT_MAX_CERTIFICATES,
+        }
+    }
+}
+
+impl core::fmt::Debug for ClientConfig {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("ClientConfig")
+            .field("tls13_suites", &self.tls13_suites)
+            .field("groups", &self.groups)
+            .field("alpn_protocols", &self.alpn_protocols)
+            .field("verify_mode", &self.verify_mode)
+            .field("middlebox_compat", &self.middlebox_compat)
+            .field("enable_sni", &self.enable_sni)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,536 @@
+//! `ClientConnection`: the sans-I/O driver. Received TLS bytes go into a receive buffer where
+//! records are decrypted in place; handshake records feed the state machine; application data
+//! is read straight out of the buffer. Outgoing records accumulate in one send buffer that the
+//! caller drains.
+
+use std::sync::Arc;
+
+use rustls_pki_types::{CertificateDer, ServerName};
+
+use crate::client::{self, Common, Negotiated, ServerIdentity, SessionTicket, State};
+use crate::config::ClientConfig;
+use crate::error::{ApiMisuse, CertificateError, Error, InvalidMessage};
+use crate::record::deframer::parse_header;
+use crate::record::joiner::Joiner;
+use crate::record::protect::{open, write_records, RecordKey};
+use crate::record::{HEADER_LEN, MAX_PLAINTEXT, MAX_WIRE_RECORD};
+use crate::wire::enums::{AlertDescription, ContentType, NamedGroup, ProtocolVersion};
+use crate::wire::handshake::Message;
+
+/// The receive buffer holds two whole records, so one read from the network can bring the next
+/// record while the current one's plaintext is still being read.
+pub const RECV_BUFFER_LEN: usize = 2 * MAX_WIRE_RECORD;
+
+/// RFC 8446 leaves the count of records that carry nothing (change_cipher_spec, empty
+/// application data, user_canceled) unbounded; this many in a row ends the connection.
+pub const MAX_EMPTY_RECORDS: usize = 32;
+
+/// Alert level fatal (RFC 8446 §6).
+const ALERT_FATAL: u8 = 2;
+/// Alert level warning, used for close_notify.
+const ALERT_WARNING: u8 = 1;
+
+/// What a plaintext read found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadStatus {
+    /// This many bytes were copied out.
+    Data(usize),
+    /// No plaintext yet: more TLS bytes are needed.
+    WantRead,
+    /// The peer sent close_notify: no more data will come.
+    Closed,
+}
+
+/// A TLS 1.3 client connection without I/O.
+pub struct ClientConnection {
+    cx: Common,
+    /// `None` once the connection failed.
+    state: Option<State>,
+    joiner: Joiner,
+    read_key: Option<RecordKey>,
+    rx: Vec<u8>,
+    /// Unprocessed received bytes are `rx[rx_start..rx_end]`.
+    rx_start: usize,
+    rx_end: usize,
+    /// Decrypted application data not yet read: `rx[plain_start..plain_end]`.
+    plain_start: usize,
+    plain_end: usize,
+    /// Sent bytes at the front of `cx.tx`.
+    tx_start: usize,
+    error: Option<Error>,
+    peer_closed: bool,
+    sent_close: bool,
+    empty_records: usize,
+}
+
+impl ClientConnection {
+    /// Starts a connection to `server_name` (a DNS name or an IP address literal). The
+    /// ClientHello is queued at once. SNI is sent for DNS names only (RFC 6066 §3), and the
+    /// certificate is checked against the name or address.
+    pub fn new(config: Arc<ClientConfig>, server_name: &str) -> Result<Self, Error> {
+        let name = ServerName::try_from(server_name)
+            .map_err(|_| Error::Api(ApiMisuse::InvalidServerName))?
+            .to_owned();
+        let sni = match (&name, config.enable_sni) {
+            (ServerName::DnsName(d), true) => Some(d.as_ref().to_owned()),
+            _ => None,
+        };
+        Self::with_identity(
+            config,
+            ServerIdentity {
+                sni,
+                verify_name: Some(name),
+            },
+        )
+    }
+
+    /// Starts a connection with an explicit SNI value and name to verify (either may be absent,
+    /// as OpenSSL's `SSL_set_tlsext_host_name` and `SSL_set1_host` are set separately).
+    pub fn with_identity(
+        config: Arc<ClientConfig>,
+        identity: ServerIdentity,
+    ) -> Result<Self, Error> {
+        let mut conn = Self::unstarted(config);
+        let state = client::hello::start(&mut conn.cx, identity)?;
+        conn.state = Some(state);
+        Ok(conn)
+    }
+
+    fn unstarted(config: Arc<ClientConfig>) -> Self {
+        Self {
+            cx: Common::new(config),
+            state: None,
+            joiner: Joiner::default(),
+            read_key: None,
+            rx: Vec::new(),
+            rx_start: 0,
+            rx_end: 0,
+            plain_start: 0,
+            plain_end: 0,
+            tx_start: 0,
+            error: None,
+            peer_closed: false,
+            sent_close: false,
+            empty_records: 0,
+        }
+    }
+
+    // ---- receiving ----
+
+    /// Space to receive TLS bytes into; call `commit_received` with how many were written.
+    /// Empty when the connection cannot take more until buffered data is processed or read.
+    pub fn recv_buffer(&mut self) -> &mut [u8] {
+        if self.rx.is_empty() {
+            self.rx = vec![0; RECV_BUFFER_LEN];
+        }
+        // Move what is still needed to the front.
+        let keep_from = if self.plain_start < self.plain_end {
+            self.plain_start
+        } else {
+            self.rx_start
+        };
+        if keep_from > 0 && self.rx_end + MAX_WIRE_RECORD > self.rx.len() {
+            self.rx.copy_within(keep_from..self.rx_end, 0);
+            self.rx_end -= keep_from;
+            self.rx_start -= keep_from;
+            if self.plain_start < self.plain_end {
+                self.plain_start -= keep_from;
+                self.plain_end -= keep_from;
+            }
+        }
+        &mut self.rx[self.rx_end..]
+    }
+
+    /// Records that `n` bytes were written into `recv_buffer()`.
+    pub fn commit_received(&mut self, n: usize) {
+        self.rx_end = (self.rx_end + n).min(self.rx.len());
+    }
+
+    /// Copies TLS bytes in (as much as fits) and returns how many were taken.
+    pub fn feed_tls(&mut self, data: &[u8]) -> usize {
+        let buf = self.recv_buffer();
+        let n = buf.len().min(data.len());
+        buf[..n].copy_from_slice(&data[..n]);
+        self.commit_received(n);
+        n
+    }
+
+    /// Processes buffered records: advances the handshake, decrypts the next application data
+    /// record, or records the peer's close_notify. Stops at the first application data record
+    /// until it is read. On error the alert is queued for sending and the error returned (now
+    /// and on every later call).
+    pub fn process(&mut self) -> Result<(), Error> {
+        if let Some(e) = &self.error {
+            return Err(e.clone());
+        }
+        match self.process_records() {
+            Ok(()) => Ok(()),
+            Err(e) => Err(self.fail(e)),
+        }
+    }
+
+    fn process_records(&mut self) -> Result<(), Error> {
+        while self.plain_start == self.plain_end && !self.peer_closed {
+            let Some(header) = parse_header(&self.rx[self.rx_start..self.rx_end])? else {
+                break;
+            };
+            let start = self.rx_start;
+            let end = start + header.wire_len();
+            if end > self.rx_end {
+                break;
+            }
+            self.rx_start = end;
+            self.handle_record(header.typ, start, end)?;
+        }
+        if self.rx_start == self.rx_end && self.plain_start == self.plain_end {
+            self.rx_start = 0;
+            self.rx_end = 0;
+        }
+        Ok(())
+    }
+
+    fn handle_record(&mut self, outer: ContentType, start: usize, end: usize) -> Result<(), Error> {
+        let state = self
+            .state
+            .as_ref()
+            .ok_or(Error::Api(ApiMisuse::ConnectionFailed))?;
+        let (ccs_ok, established) = (state.accepts_compat_ccs(), state.is_established());
+        let body = start + HEADER_LEN;
+        // RFC 8446 §5: an unprotected change_cipher_spec of one byte 0x01 is dropped until the
+        // server's Finished; any other is unexpected_message.
+        if outer == ContentType::CHANGE_CIPHER_SPEC {
+            if !ccs_ok || self.rx[body..end] != [1] {
+                return Err(InvalidMessage::BadChangeCipherSpec.into());
+            }
+            return self.count_empty();
+        }
+        let protected = self.read_key.is_some() && outer == ContentType::APPLICATION_DATA;
+        let (typ, len) = match &mut self.read_key {
+            // An unprotected alert after keys are in place can only end the connection.
+            Some(_) if outer == ContentType::ALERT => (outer, end - body),
+            Some(key) => open(key, &mut self.rx[start..end])?,
+            None if outer == ContentType::APPLICATION_DATA => {
+                return Err(InvalidMessage::UnexpectedContentType(outer).into())
+            }
+            None => (outer, end - body),
+        };
+        let payload = body..body + len;
+        // RFC 8446 §5.1: "Implementations MUST NOT send zero-length fragments of Handshake
+        // types"; §5.4 likewise for alerts.
+        if len == 0 && typ != ContentType::APPLICATION_DATA {
+            return Err(InvalidMessage::EmptyRecord.into());
+        }
+        if len > MAX_PLAINTEXT {
+            return Err(InvalidMessage::RecordTooLarge.into());
+        }
+        match typ {
+            ContentType::ALERT => self.handle_alert(payload, protected),
+            ContentType::HANDSHAKE => {
+                self.empty_records = 0;
+                self.joiner.push(&self.rx[payload])?;
+                self.handle_messages()
+            }
+            ContentType::APPLICATION_DATA => {
+                if !established {
+                    return Err(InvalidMessage::UnexpectedContentType(typ).into());
+                }
+                if len == 0 {
+                    return self.count_empty();
+                }
+                self.empty_records = 0;
+                self.plain_start = payload.start;
+                self.plain_end = payload.end;
+                Ok(())
+            }
+            other => Err(InvalidMessage::UnexpectedContentType(other).into()),
+        }
+    }
+
+    fn count_empty(&mut self) -> Result<(), Error> {
+        self.empty_records += 1;
+        if self.empty_records > MAX_EMPTY_RECORDS {
+            return Err(
+                InvalidMessage::UnexpectedContentType(ContentType::CHANGE_CIPHER_SPEC).into(),
+            );
+        }
+        Ok(())
+    }
+
+    fn handle_alert(
+        &mut self,
+        payload: core::ops::Range<usize>,
+        protected: bool,
+    ) -> Result<(), Error> {
+        let alert = &self.rx[payload];
+        if alert.len() != 2 {
+            return Err(InvalidMessage::BadAlert.into());
+        }
+        let desc = AlertDescription(alert[1]);
+        match desc {
+            // Only a protected close_notify closes cleanly; an unprotected one could be forged.
+            AlertDescription::CLOSE_NOTIFY if protected => {
+                self.peer_closed = true;
+                Ok(())
+            }
+            // RFC 8446 §6.1: user_canceled is followed by close_notify.
+            AlertDescription::USER_CANCELED if alert[0] == ALERT_WARNING => self.count_empty(),
+            // RFC 8446 §6.2: every other alert is an error, whatever its level.
+            _ => Err(Error::AlertReceived(desc)),
+        }
+    }
+
+    fn handle_messages(&mut self) -> Result<(), Error> {
+        while let Some((typ, encoded)) = self.joiner.next_message()? {
+            let msg = Message {
+                typ,
+                body: &encoded[4..],
+                encoded,
+            };
+            let state = self
+                .state
+                .take()
+                .ok_or(Error::Api(ApiMisuse::ConnectionFailed))?;
+            self.state = Some(state.handle(&mut self.cx, msg)?);
+            if let Some(key) = self.cx.pending_read_key.take() {
+                // RFC 8446 §5.1: handshake messages MUST NOT span key changes.
+                if !self.joiner.is_empty() {
+                    return Err(InvalidMessage::HandshakeSpansKeyChange.into());
+                }
+                self.read_key = Some(key);
+            }
+        }
+        if self.is_established() {
+            self.joiner.release();
+        }
+        Ok(())
+    }
+
+    /// Records the error, queues its alert (RFC 8446 §6.2) and returns it.
+    fn fail(&mut self, e: Error) -> Error {
+        if let Some(alert) = e.alert() {
+            if !self.sent_close {
+                self.queue_alert(ALERT_FATAL, alert);
+                self.sent_close = true;
+            }
+        }
+        self.state = None;
+        self.error = Some(e.clone());
+        e
+    }
+
+    fn queue_alert(&mut self, level: u8, desc: AlertDescription) {
+        // An alert that cannot be sealed is dropped: the connection is ending either way.
+        let _ = write_records(
+            self.cx.write_key.as_mut(),
+            &mut self.cx.tx,
+            ContentType::ALERT,
+            &[level, desc.0],
+        );
+    }
+
+    // ---- reading and writing application data ----
+
+    /// Copies decrypted application data into `buf`, processing buffered records first.
+    pub fn read(&mut self, buf: &mut [u8]) -> Result<ReadStatus, Error> {
+        self.process()?;
+        if self.plain_start < self.plain_end {
+            let n = buf.len().min(self.plain_end - self.plain_start);
+            buf[..n].copy_from_slice(&self.rx[self.plain_start..self.plain_start + n]);
+            self.plain_start += n;
+            if self.plain_start == self.plain_end {
+                self.plain_start = 0;
+                self.plain_end = 0;
+                if self.rx_start == self.rx_end {
+                    self.rx_start = 0;
+                    self.rx_end = 0;
+                }
+            }
+            return Ok(ReadStatus::Data(n));
+        }
+        Ok(if self.peer_closed {
+            ReadStatus::Closed
+        } else {
+            ReadStatus::WantRead
+        })
+    }
+
+    /// Decrypted application data not yet read, without consuming it (`SSL_peek`).
+    pub fn peek(&mut self) -> Result<&[u8], Error> {
+        self.process()?;
+        Ok(&self.rx[self.plain_start..self.plain_end])
+    }
+
+    /// Bytes of the current application data record not yet read (`SSL_pending`).
+    pub fn plaintext_pending(&self) -> usize {
+        self.plain_end - self.plain_start
+    }
+
+    /// Encrypts `data` into records of at most 2^14 bytes and queues them. Returns `data.len()`.
+    pub fn write(&mut self, data: &[u8]) -> Result<usize, Error> {
+        if let Some(e) = &self.error {
+            return Err(e.clone());
+        }
+        if self.sent_close {
+            return Err(Error::Api(ApiMisuse::WriteAfterClose));
+        }
+        if !self.is_established() {
+            return Err(Error::Api(ApiMisuse::HandshakeNotComplete));
+        }
+        write_records(
+            self.cx.write_key.as_mut(),
+            &mut self.cx.tx,
+            ContentType::APPLICATION_DATA,
+            data,
+        )
+        .map_err(|e| self.fail(e))?;
+        Ok(data.len())
+    }
+
+    /// Queues close_notify (RFC 8446 §6.1). Later writes fail.
+    pub fn send_close_notify(&mut self) {
+        if !self.sent_close {
+            self.queue_alert(ALERT_WARNING, AlertDescription::CLOSE_NOTIFY);
+            self.sent_close = true;
+        }
+    }
+
+    /// Sends a KeyUpdate and switches to the next write key (RFC 8446 §4.6.3).
+    pub fn update_write_key(&mut self) -> Result<(), Error> {
+        match &mut self.state {
+            Some(State::Established(s)) => s.update_write_key(&mut self.cx),
+            _ => Err(Error::Api(ApiMisuse::HandshakeNotComplete)),
+        }
+    }
+
+    // ---- sending ----
+
+    /// Queued TLS bytes to send, whole flights together.
+    pub fn pending_tls(&self) -> &[u8] {
+        &self.cx.tx[self.tx_start..]
+    }
+
+    /// Marks `n` queued bytes as sent.
+    pub fn consume_tls(&mut self, n: usize) {
+        self.tx_start = (self.tx_start + n).min(self.cx.tx.len());
+        if self.tx_start == self.cx.tx.len() {
+            self.cx.tx.clear();
+            self.tx_start = 0;
+        }
+    }
+
+    /// Frees the receive and send buffers if they hold nothing (idle connections).
+    pub fn release_buffers(&mut self) {
+        if self.rx_start == self.rx_end && self.plain_start == self.plain_end {
+            self.rx = Vec::new();
+            self.rx_start = 0;
+            self.rx_end = 0;
+        }
+        if self.pending_tls().is_empty() {
+            self.cx.tx = Vec::new();
+            self.tx_start = 0;
+        }
+    }
+
+    // ---- state ----
+
+    /// Whether the handshake is still running (false once established or failed).
+    pub fn is_handshaking(&self) -> bool {
+        self.state.as_ref().is_some_and(|s| !s.is_established())
+    }
+
+    /// Whether the handshake completed.
+    pub fn is_established(&self) -> bool {
+        self.state.as_ref().is_some_and(State::is_established)
+    }
+
+    /// Whether more TLS bytes from the peer are needed to make progress.
+    pub fn wants_read(&self) -> bool {
+        if self.error.is_some() || self.peer_closed || self.plain_start < self.plain_end {
+            return false;
+        }
+        match parse_header(&self.rx[self.rx_start..self.rx_end]) {
+            Ok(Some(h)) => self.rx_start + h.wire_len() > self.rx_end,
+            Ok(None) => true,
+            Err(_) => false,
+        }
+    }
+
+    /// Whether queued TLS bytes wait to be sent.
+    pub fn wants_write(&self) -> bool {
+        !self.pending_tls().is_empty()
+    }
+
+    /// The error that ended the connection, if any.
+    pub fn error(&self) -> Option<&Error> {
+        self.error.as_ref()
+    }
+
+    /// Whether the peer's close_notify was received.
+    pub fn peer_closed(&self) -> bool {
+        self.peer_closed
+    }
+
+    /// Whether our close_notify (or a fatal alert) was queued.
+    pub fn sent_close(&self) -> bool {
+        self.sent_close
+    }
+
+    /// OpenSSL's long state string for where the handshake stands.
+    pub fn state_name(&self) -> &'static str {
+        match &self.state {
+            Some(s) => s.name(),
+            None if self.error.is_some() => "error",
+            None => "before SSL initialization",
+        }
+    }
+
+    /// Everything negotiated so far.
+    pub fn negotiated(&self) -> &Negotiated {
+        &self.cx.negotiated
+    }
+
+    /// The protocol version, once ServerHello was processed.
+    pub fn protocol_version(&self) -> Option<ProtocolVersion> {
+        self.cx.negotiated.version
+    }
+
+    /// The cipher suite's IANA name, once ServerHello was processed.
+    pub fn cipher_suite(&self) -> Option<crate::provider::Tls13Suite> {
+        self.cx.negotiated.suite
+    }
+
+    /// The key exchange group.
+    pub fn group(&self) -> Option<NamedGroup> {
+        self.cx.negotiated.group
+    }
+
+    /// The ALPN protocol the server chose.
+    pub fn alpn_protocol(&self) -> Option<&[u8]> {
+        self.cx.negotiated.alpn.as_deref()
+    }
+
+    /// The server's certificates, end-entity first.
+    pub fn peer_certificates(&self) -> &[CertificateDer<'static>] {
+        &self.cx.negotiated.peer_certificates
+    }
+
+    /// The certificate verification outcome (`None` before the Certificate message).
+    pub fn verify_result(&self) -> Option<&Result<(), CertificateError>> {
+        self.cx.negotiated.verify_result.as_ref()
+    }
+
+    /// Takes the session tickets received so far (newest last).
+    pub fn take_session_tickets(&mut self) -> Vec<SessionTicket> {
+        self.cx.tickets.drain(..).collect()
+    }
+}
+
+impl core::fmt::Debug for ClientConnection {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("ClientConnection")
+            .field("state", &self.state_name())
+            .field("negotiated", &self.cx.negotiated)
+            .field("error", &self.error)
+            .finish_non_exhaustive()
+    }
+}

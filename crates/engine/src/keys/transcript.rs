@@ -1,0 +1,72 @@
+//! The handshake transcript (RFC 8446 §4.4.1): handshake messages are buffered until the cipher
+//! suite (and so the hash) is known, then hashed incrementally. A HelloRetryRequest replaces
+//! ClientHello1 with a synthetic `message_hash` message.
+
+use crate::provider::{Digest, HashAlgorithm, HashContext};
+use crate::wire::enums::HandshakeType;
+
+/// The running transcript.
+#[derive(Clone)]
+pub enum Transcript {
+    /// Before ServerHello: the raw messages.
+    Buffered(Vec<u8>),
+    /// After ServerHello: the running hash.
+    Hashing(HashContext),
+}
+
+impl Transcript {
+    /// An empty transcript.
+    pub fn new() -> Self {
+        Self::Buffered(Vec::new())
+    }
+
+    /// Adds an encoded handshake message (with its 4-byte header).
+    pub fn add(&mut self, msg: &[u8]) {
+        match self {
+            Self::Buffered(b) => b.extend_from_slice(msg),
+            Self::Hashing(h) => h.update(msg),
+        }
+    }
+
+    /// Switches to hashing with `alg` once the suite is known.
+    pub fn start_hash(&mut self, alg: HashAlgorithm) {
+        if let Self::Buffered(b) = self {
+            let mut h = HashContext::new(alg);
+            h.update(b);
+            *self = Self::Hashing(h);
+        }
+    }
+
+    /// Replaces the buffered ClientHello1 with `message_hash` (RFC 8446 §4.4.1) and starts
+    /// hashing with `alg`.
+    pub fn rewrite_for_retry(&mut self, alg: HashAlgorithm) {
+        let ch1 = match self {
+            Self::Buffered(b) => {
+                let mut h = HashContext::new(alg);
+                h.update(b);
+                h.current()
+            }
+            Self::Hashing(h) => h.current(),
+        };
+        let mut h = HashContext::new(alg);
+        h.update(&[HandshakeType::MESSAGE_HASH.0, 0, 0, alg.output_len() as u8]);
+        h.update(ch1.as_bytes());
+        *self = Self::Hashing(h);
+    }
+
+    /// The hash of the messages so far. Before `start_hash` there is none: callers only ask
+    /// after ServerHello.
+    pub fn current_hash(&self) -> Digest {
+        match self {
+            Self::Hashing(h) => h.current(),
+            // Unreachable by construction; an all-zero value keeps this total.
+            Self::Buffered(_) => Digest::zeroes(0),
+        }
+    }
+}
+
+impl Default for Transcript {
+    fn default() -> Self {
+        Self::new()
+    }
+}

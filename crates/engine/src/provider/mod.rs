@@ -1,0 +1,163 @@
+//! The cryptographic provider: the algorithms the engine may use, as plain data, and thin typed
+//! wrappers over the primitives. `aws_lc.rs` is the only file that names the crypto crate; the
+//! rest of the engine only sees the types here.
+
+mod aws_lc;
+
+pub use aws_lc::{
+    agree, generate_key_share, hkdf_expand, hkdf_extract, hmac, verify_tag_eq, AeadKey,
+    HashContext, KeyShare, SystemRandom,
+};
+
+use crate::error::Error;
+use crate::wire::enums::{CipherSuite, NamedGroup};
+
+/// The largest hash output the engine handles (SHA-384).
+pub const MAX_HASH_LEN: usize = 48;
+/// The AEAD tag length of every suite the engine supports.
+pub const AEAD_TAG_LEN: usize = 16;
+/// The AEAD nonce length of every suite the engine supports (RFC 8446 §5.3: iv_length).
+pub const AEAD_NONCE_LEN: usize = 12;
+
+/// A source of randomness, injected through the configuration so tests are exact.
+pub trait SecureRandom: Send + Sync {
+    /// Fills `out` with random bytes.
+    fn fill(&self, out: &mut [u8]) -> Result<(), Error>;
+}
+
+/// A hash algorithm used by the transcript and the key schedule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HashAlgorithm {
+    /// SHA-256.
+    Sha256,
+    /// SHA-384.
+    Sha384,
+}
+
+impl HashAlgorithm {
+    /// Output length in bytes.
+    pub const fn output_len(self) -> usize {
+        match self {
+            Self::Sha256 => 32,
+            Self::Sha384 => 48,
+        }
+    }
+}
+
+/// An AEAD algorithm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AeadAlgorithm {
+    /// AES-128-GCM.
+    Aes128Gcm,
+    /// AES-256-GCM.
+    Aes256Gcm,
+    /// ChaCha20-Poly1305.
+    Chacha20Poly1305,
+}
+
+impl AeadAlgorithm {
+    /// Key length in bytes.
+    pub const fn key_len(self) -> usize {
+        match self {
+            Self::Aes128Gcm => 16,
+            Self::Aes256Gcm | Self::Chacha20Poly1305 => 32,
+        }
+    }
+}
+
+/// A TLS 1.3 cipher suite: its code, AEAD and hash (RFC 8446 §B.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tls13Suite {
+    /// The wire code.
+    pub suite: CipherSuite,
+    /// The record protection algorithm.
+    pub aead: AeadAlgorithm,
+    /// The transcript and HKDF hash.
+    pub hash: HashAlgorithm,
+}
+
+/// TLS_AES_128_GCM_SHA256.
+pub const TLS13_AES_128_GCM_SHA256: Tls13Suite = Tls13Suite {
+    suite: CipherSuite::TLS13_AES_128_GCM_SHA256,
+    aead: AeadAlgorithm::Aes128Gcm,
+    hash: HashAlgorithm::Sha256,
+};
+/// TLS_AES_256_GCM_SHA384.
+pub const TLS13_AES_256_GCM_SHA384: Tls13Suite = Tls13Suite {
+    suite: CipherSuite::TLS13_AES_256_GCM_SHA384,
+    aead: AeadAlgorithm::Aes256Gcm,
+    hash: HashAlgorithm::Sha384,
+};
+/// TLS_CHACHA20_POLY1305_SHA256.
+pub const TLS13_CHACHA20_POLY1305_SHA256: Tls13Suite = Tls13Suite {
+    suite: CipherSuite::TLS13_CHACHA20_POLY1305_SHA256,
+    aead: AeadAlgorithm::Chacha20Poly1305,
+    hash: HashAlgorithm::Sha256,
+};
+
+/// Every TLS 1.3 suite, in the default preference order.
+pub const ALL_TLS13_SUITES: [Tls13Suite; 3] = [
+    TLS13_AES_128_GCM_SHA256,
+    TLS13_AES_256_GCM_SHA384,
+    TLS13_CHACHA20_POLY1305_SHA256,
+];
+
+/// The TLS 1.3 suite for a wire code, if supported.
+pub fn tls13_suite(code: CipherSuite) -> Option<Tls13Suite> {
+    ALL_TLS13_SUITES.into_iter().find(|s| s.suite == code)
+}
+
+/// Groups supported for key exchange, in the default preference order.
+pub const ALL_GROUPS: [NamedGroup; 3] = [
+    NamedGroup::X25519,
+    NamedGroup::SECP256R1,
+    NamedGroup::SECP384R1,
+];
+
+/// A fixed-capacity secret (a hash-sized value), wiped when dropped.
+#[derive(Clone)]
+pub struct Secret {
+    buf: [u8; MAX_HASH_LEN],
+    len: usize,
+}
+
+impl Secret {
+    /// A secret holding a copy of `bytes` (at most `MAX_HASH_LEN` long).
+    pub fn from_slice(bytes: &[u8]) -> Self {
+        let mut buf = [0u8; MAX_HASH_LEN];
+        buf[..bytes.len()].copy_from_slice(bytes);
+        Self {
+            buf,
+            len: bytes.len(),
+        }
+    }
+
+    /// An all-zero secret of `len` bytes (RFC 8446 §7.1: the zero input to HKDF-Extract).
+    pub fn zeroes(len: usize) -> Self {
+        Self {
+            buf: [0u8; MAX_HASH_LEN],
+            len,
+        }
+    }
+
+    /// The bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+}
+
+impl Drop for Secret {
+    fn drop(&mut self) {
+        self.buf.fill(0);
+        core::hint::black_box(&self.buf);
+    }
+}
+
+impl core::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "Secret({} bytes)", self.len)
+    }
+}
+
+/// A hash output.
+pub type Digest = Secret;

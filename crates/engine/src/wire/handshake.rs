@@ -1,0 +1,483 @@
+//! Handshake messages a TLS 1.3 client sends and receives (RFC 8446 §4): encoders for what the
+//! client sends, decoders for what the server sends. Decoders borrow from the input and reject
+//! trailing bytes.
+
+use super::codec::{put_u16, put_u24, put_vec, put_vec16, put_vec8, Reader};
+use super::enums::{
+    CipherSuite, ExtensionType, HandshakeType, NamedGroup, ProtocolVersion, SignatureScheme,
+};
+use super::extensions::{parse_block, RawExtension};
+use crate::error::{Error, InvalidMessage};
+
+/// Length of the handshake message header (type + u24 length).
+pub const HANDSHAKE_HEADER_LEN: usize = 4;
+
+/// ServerHello.random of a HelloRetryRequest (RFC 8446 §4.1.3).
+pub const HRR_RANDOM: [u8; 32] = [
+    0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
+    0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
+];
+
+/// Downgrade sentinel for a TLS 1.2 ServerHello from a TLS 1.3 server (RFC 8446 §4.1.3).
+pub const DOWNGRADE_TLS12: [u8; 8] = *b"DOWNGRD\x01";
+/// Downgrade sentinel for a TLS 1.1-or-below ServerHello (RFC 8446 §4.1.3).
+pub const DOWNGRADE_TLS11: [u8; 8] = *b"DOWNGRD\x00";
+
+/// Writes a handshake message: the header, then what `body` appends.
+pub fn encode_message(out: &mut Vec<u8>, typ: HandshakeType, body: impl FnOnce(&mut Vec<u8>)) {
+    out.push(typ.0);
+    put_vec(out, 3, body);
+}
+
+/// A decoded handshake message header and its body.
+#[derive(Debug, Clone, Copy)]
+pub struct Message<'a> {
+    /// The message type.
+    pub typ: HandshakeType,
+    /// The body (without the header).
+    pub body: &'a [u8],
+    /// The whole encoding, header included (what the transcript hashes).
+    pub encoded: &'a [u8],
+}
+
+/// What the client offers in its ClientHello.
+#[derive(Debug, Clone)]
+pub struct ClientHello<'a> {
+    /// ClientHello.random.
+    pub random: [u8; 32],
+    /// legacy_session_id: 32 bytes in middlebox compatibility mode, else empty.
+    pub session_id: &'a [u8],
+    /// Cipher suites in preference order.
+    pub cipher_suites: &'a [CipherSuite],
+    /// server_name, when sent (RFC 6066 §3).
+    pub server_name: Option<&'a str>,
+    /// supported_groups.
+    pub groups: &'a [NamedGroup],
+    /// signature_algorithms.
+    pub signature_schemes: &'a [SignatureScheme],
+    /// signature_algorithms_cert.
+    pub cert_signature_schemes: &'a [SignatureScheme],
+    /// key_share: the one share offered.
+    pub key_share: (NamedGroup, &'a [u8]),
+    /// supported_versions, in preference order.
+    pub versions: &'a [ProtocolVersion],
+    /// ALPN protocols (RFC 7301); empty means the extension is not sent.
+    pub alpn: &'a [Vec<u8>],
+    /// cookie from a HelloRetryRequest.
+    pub cookie: Option<&'a [u8]>,
+}
+
+impl ClientHello<'_> {
+    /// The extension types this ClientHello sends (for the solicitation check).
+    pub fn extension_types(&self) -> Vec<ExtensionType> {
+        let mut v = Vec::with_capacity(10);
+        if self.server_name.is_some() {
+            v.push(ExtensionType::SERVER_NAME);
+        }
+        v.extend([
+            ExtensionType::SUPPORTED_GROUPS,
+            ExtensionType::SIGNATURE_ALGORITHMS,
+            ExtensionType::SIGNATURE_ALGORITHMS_CERT,
+            ExtensionType::KEY_SHARE,
+            ExtensionType::SUPPORTED_VERSIONS,
+            ExtensionType::PSK_KEY_EXCHANGE_MODES,
+        ]);
+        if !self.alpn.is_empty() {
+            v.push(ExtensionType::ALPN);
+        }
+        if self.cookie.is_some() {
+            v.push(ExtensionType::COOKIE);
+        }
+        v
+    }
+
+    /// Appends the encoded message, header included (RFC 8446 §4.1.2).
+    pub fn encode(&self, out: &mut Vec<u8>) {
+        encode_message(out, HandshakeType::CLIENT_HELLO, |o| {
+            put_u16(o, ProtocolVersion::TLS12.0);
+            o.extend_from_slice(&self.random);
+            put_vec8(o, self.session_id);
+            put_vec(o, 2, |o| {
+                self.cipher_suites.iter().for_each(|s| put_u16(o, s.0))
+            });
+            put_vec8(o, &[0]);
+            put_vec(o, 2, |o| self.encode_extensions(o));
+        });
+    }
+
+    fn encode_extensions(&self, o: &mut Vec<u8>) {
+        let ext = |o: &mut Vec<u8>, typ: ExtensionType, body: &dyn Fn(&mut Vec<u8>)| {
+            put_u16(o, typ.0);
+            put_vec(o, 2, body);
+        };
+        if let Some(name) = self.server_name {
+            // RFC 6066 §3: ServerNameList with one host_name entry.
+            ext(o, ExtensionType::SERVER_NAME, &|o| {
+                put_vec(o, 2, |o| {
+                    o.push(0);
+                    put_vec16(o, name.as_bytes());
+                })
+            });
+        }
+        ext(o, ExtensionType::SUPPORTED_GROUPS, &|o| {
+            put_vec(o, 2, |o| self.groups.iter().for_each(|g| put_u16(o, g.0)))
+        });
+        ext(o, ExtensionType::SIGNATURE_ALGORITHMS, &|o| {
+            put_vec(o, 2, |o| {
+                self.signature_schemes.iter().for_each(|s| put_u16(o, s.0))
+            })
+        });
+        ext(o, ExtensionType::SIGNATURE_ALGORITHMS_CERT, &|o| {
+            put_vec(o, 2, |o| {
+                self.cert_signature_schemes
+                    .iter()
+                    .for_each(|s| put_u16(o, s.0))
+            })
+        });
+        if !self.alpn.is_empty() {
+            ext(o, ExtensionType::ALPN, &|o| {
+                put_vec(o, 2, |o| self.alpn.iter().for_each(|p| put_vec8(o, p)))
+            });
+        }
+        // RFC 8446 §4.2.8: KeyShareClientHello.
+        ext(o, ExtensionType::KEY_SHARE, &|o| {
+            put_vec(o, 2, |o| {
+                put_u16(o, self.key_share.0 .0);
+                put_vec16(o, self.key_share.1);
+            })
+        });
+        ext(o, ExtensionType::SUPPORTED_VERSIONS, &|o| {
+            put_vec(o, 1, |o| self.versions.iter().for_each(|v| put_u16(o, v.0)))
+        });
+        // RFC 8446 §4.2.9: psk_dhe_ke only.
+        ext(o, ExtensionType::PSK_KEY_EXCHANGE_MODES, &|o| {
+            put_vec8(o, &[1])
+        });
+        if let Some(cookie) = self.cookie {
+            ext(o, ExtensionType::COOKIE, &|o| put_vec16(o, cookie));
+        }
+    }
+}
+
+/// ServerHello or HelloRetryRequest (RFC 8446 §4.1.3).
+#[derive(Debug, Clone)]
+pub struct ServerHello<'a> {
+    /// legacy_version.
+    pub legacy_version: ProtocolVersion,
+    /// random (HRR_RANDOM for a HelloRetryRequest).
+    pub random: [u8; 32],
+    /// legacy_session_id_echo.
+    pub session_id: &'a [u8],
+    /// cipher_suite.
+    pub cipher_suite: CipherSuite,
+    /// legacy_compression_method.
+    pub compression: u8,
+    /// extensions (possibly absent in a TLS 1.2 or older ServerHello).
+    pub extensions: Vec<RawExtension<'a>>,
+}
+
+impl<'a> ServerHello<'a> {
+    /// Decodes the body.
+    pub fn decode(body: &'a [u8]) -> Result<Self, Error> {
+        let mut r = Reader::new(body);
+        let legacy_version = ProtocolVersion(r.u16()?);
+        let random = r.array::<32>()?;
+        let session_id = r.vec8()?;
+        if session_id.len() > 32 {
+            return Err(InvalidMessage::BadLength.into());
+        }
+        let cipher_suite = CipherSuite(r.u16()?);
+        let compression = r.u8()?;
+        // RFC 5246 §7.4.1.3: the extensions may be absent in older versions.
+        let extensions = if r.is_empty() {
+            Vec::new()
+        } else {
+            let block = r.sub16()?;
+            parse_block(block)?
+        };
+        r.finish()?;
+        Ok(Self {
+            legacy_version,
+            random,
+            session_id,
+            cipher_suite,
+            compression,
+            extensions,
+        })
+    }
+
+    /// Whether this is a HelloRetryRequest.
+    pub fn is_retry_request(&self) -> bool {
+        self.random == HRR_RANDOM
+    }
+}
+
+/// Decodes supported_versions in a ServerHello: one version (RFC 8446 §4.2.1).
+pub fn decode_selected_version(body: &[u8]) -> Result<ProtocolVersion, Error> {
+    let mut r = Reader::new(body);
+    let v = r.u16()?;
+    r.finish()?;
+    Ok(ProtocolVersion(v))
+}
+
+/// Decodes key_share in a ServerHello: KeyShareEntry (RFC 8446 §4.2.8).
+pub fn decode_server_share(body: &[u8]) -> Result<(NamedGroup, &[u8]), Error> {
+    let mut r = Reader::new(body);
+    let group = NamedGroup(r.u16()?);
+    let key = r.vec16()?;
+    r.finish()?;
+    if key.is_empty() {
+        return Err(InvalidMessage::EmptyVector.into());
+    }
+    Ok((group, key))
+}
+
+/// Decodes key_share in a HelloRetryRequest: the selected group (RFC 8446 §4.2.8).
+pub fn decode_selected_group(body: &[u8]) -> Result<NamedGroup, Error> {
+    let mut r = Reader::new(body);
+    let g = r.u16()?;
+    r.finish()?;
+    Ok(NamedGroup(g))
+}
+
+/// Decodes cookie (RFC 8446 §4.2.2): `opaque cookie<1..2^16-1>`.
+pub fn decode_cookie(body: &[u8]) -> Result<&[u8], Error> {
+    let mut r = Reader::new(body);
+    let c = r.vec16()?;
+    r.finish()?;
+    if c.is_empty() {
+        return Err(InvalidMessage::EmptyVector.into());
+    }
+    Ok(c)
+}
+
+/// Decodes ALPN in a server message: exactly one protocol name (RFC 7301 §3.1).
+pub fn decode_alpn_selected(body: &[u8]) -> Result<&[u8], Error> {
+    let mut r = Reader::new(body);
+    let mut list = r.sub16()?;
+    r.finish()?;
+    let name = list.vec8()?;
+    list.finish()?;
+    if name.is_empty() {
+        return Err(InvalidMessage::EmptyVector.into());
+    }
+    Ok(name)
+}
+
+/// Decodes an extension block that forms a whole message body (EncryptedExtensions).
+pub fn decode_extensions_body(body: &[u8]) -> Result<Vec<RawExtension<'_>>, Error> {
+    let mut r = Reader::new(body);
+    let block = r.sub16()?;
+    r.finish()?;
+    parse_block(block)
+}
+
+/// One CertificateEntry (RFC 8446 §4.4.2).
+#[derive(Debug, Clone)]
+pub struct CertificateEntry<'a> {
+    /// The DER certificate.
+    pub cert: &'a [u8],
+    /// Per-certificate extensions.
+    pub extensions: Vec<RawExtension<'a>>,
+}
+
+/// Certificate (RFC 8446 §4.4.2).
+#[derive(Debug, Clone)]
+pub struct Certificate<'a> {
+    /// certificate_request_context.
+    pub context: &'a [u8],
+    /// The entries, end-entity first.
+    pub entries: Vec<CertificateEntry<'a>>,
+}
+
+impl<'a> Certificate<'a> {
+    /// Decodes the body, accepting at most `max_entries` certificates.
+    pub fn decode(body: &'a [u8], max_entries: usize) -> Result<Self, Error> {
+        let mut r = Reader::new(body);
+        let context = r.vec8()?;
+        let mut list = r.sub24()?;
+        r.finish()?;
+        let mut entries = Vec::new();
+        while !list.is_empty() {
+            if entries.len() == max_entries {
+                return Err(InvalidMessage::TooManyCertificates.into());
+            }
+            let cert = list.vec24()?;
+            if cert.is_empty() {
+                return Err(InvalidMessage::EmptyVector.into());
+            }
+            let extensions = parse_block(list.sub16()?)?;
+            entries.push(CertificateEntry { cert, extensions });
+        }
+        Ok(Self { context, entries })
+    }
+}
+
+/// Appends an empty client Certificate (RFC 8446 §4.4.2.3: no certificate available).
+pub fn encode_empty_certificate(out: &mut Vec<u8>, context: &[u8]) {
+    encode_message(out, HandshakeType::CERTIFICATE, |o| {
+        put_vec8(o, context);
+        put_u24(o, 0);
+    });
+}
+
+/// CertificateRequest (RFC 8446 §4.3.2): only the context is kept.
+pub fn decode_certificate_request(body: &[u8]) -> Result<&[u8], Error> {
+    let mut r = Reader::new(body);
+    let context = r.vec8()?;
+    let block = parse_block(r.sub16()?)?;
+    r.finish()?;
+    // RFC 8446 §4.3.2: "The "signature_algorithms" extension MUST be specified".
+    if !block
+        .iter()
+        .any(|e| e.typ == ExtensionType::SIGNATURE_ALGORITHMS)
+    {
+        return Err(crate::error::PeerMisbehaved::MissingExtension("signature_algorithms").into());
+    }
+    Ok(context)
+}
+
+/// CertificateVerify (RFC 8446 §4.4.3).
+pub fn decode_certificate_verify(body: &[u8]) -> Result<(SignatureScheme, &[u8]), Error> {
+    let mut r = Reader::new(body);
+    let scheme = SignatureScheme(r.u16()?);
+    let sig = r.vec16()?;
+    r.finish()?;
+    if sig.is_empty() {
+        return Err(InvalidMessage::EmptyVector.into());
+    }
+    Ok((scheme, sig))
+}
+
+/// Appends Finished (RFC 8446 §4.4.4).
+pub fn encode_finished(out: &mut Vec<u8>, verify_data: &[u8]) {
+    encode_message(out, HandshakeType::FINISHED, |o| {
+        o.extend_from_slice(verify_data)
+    });
+}
+
+/// NewSessionTicket (RFC 8446 §4.6.1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSessionTicket {
+    /// ticket_lifetime in seconds (at most 7 days).
+    pub lifetime: u32,
+    /// ticket_age_add.
+    pub age_add: u32,
+    /// ticket_nonce.
+    pub nonce: Vec<u8>,
+    /// The opaque ticket.
+    pub ticket: Vec<u8>,
+    /// max_early_data_size from the early_data extension, if present.
+    pub max_early_data: Option<u32>,
+}
+
+/// RFC 8446 §4.6.1: "Servers MUST NOT use any value greater than 604800 seconds (7 days)".
+pub const MAX_TICKET_LIFETIME: u32 = 604_800;
+
+impl NewSessionTicket {
+    /// Decodes the body.
+    pub fn decode(body: &[u8]) -> Result<Self, Error> {
+        let mut r = Reader::new(body);
+        let lifetime = r.u32()?;
+        let age_add = r.u32()?;
+        let nonce = r.vec8()?.to_vec();
+        let ticket = r.vec16()?;
+        if ticket.is_empty() {
+            return Err(InvalidMessage::EmptyVector.into());
+        }
+        let block = parse_block(r.sub16()?)?;
+        r.finish()?;
+        if lifetime > MAX_TICKET_LIFETIME {
+            return Err(crate::error::PeerMisbehaved::IllegalParameter("ticket_lifetime").into());
+        }
+        let max_early_data = match super::extensions::find(&block, ExtensionType::EARLY_DATA) {
+            Some(b) => {
+                let mut r = Reader::new(b);
+                let v = r.u32()?;
+                r.finish()?;
+                Some(v)
+            }
+            None => None,
+        };
+        Ok(Self {
+            lifetime,
+            age_add,
+            nonce,
+            ticket: ticket.to_vec(),
+            max_early_data,
+        })
+    }
+}
+
+/// KeyUpdateRequest (RFC 8446 §4.6.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyUpdateRequest {
+    /// update_not_requested (0).
+    NotRequested,
+    /// update_requested (1).
+    Requested,
+}
+
+/// Decodes KeyUpdate.
+pub fn decode_key_update(body: &[u8]) -> Result<KeyUpdateRequest, Error> {
+    let mut r = Reader::new(body);
+    let v = r.u8()?;
+    r.finish()?;
+    match v {
+        0 => Ok(KeyUpdateRequest::NotRequested),
+        1 => Ok(KeyUpdateRequest::Requested),
+        // RFC 8446 §4.6.3: any other value -> illegal_parameter.
+        _ => Err(crate::error::PeerMisbehaved::BadKeyUpdate.into()),
+    }
+}
+
+/// Appends KeyUpdate.
+pub fn encode_key_update(out: &mut Vec<u8>, req: KeyUpdateRequest) {
+    encode_message(out, HandshakeType::KEY_UPDATE, |o| {
+        o.push(match req {
+            KeyUpdateRequest::NotRequested => 0,
+            KeyUpdateRequest::Requested => 1,
+        })
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn certificate_limits() {
+        // context 0, list of two 1-byte certs with no extensions.
+        let body = [0, 0, 0, 12, 0, 0, 1, 0xaa, 0, 0, 0, 0, 1, 0xbb, 0, 0];
+        let c = Certificate::decode(&body, 2).unwrap();
+        assert_eq!(c.entries.len(), 2);
+        assert_eq!(
+            Certificate::decode(&body, 1).unwrap_err(),
+            InvalidMessage::TooManyCertificates.into()
+        );
+        assert_eq!(
+            Certificate::decode(&body[..10], 2).unwrap_err(),
+            InvalidMessage::Truncated.into()
+        );
+    }
+
+    #[test]
+    fn key_update_values() {
+        assert_eq!(
+            decode_key_update(&[1]).unwrap(),
+            KeyUpdateRequest::Requested
+        );
+        assert!(decode_key_update(&[2]).is_err());
+        assert!(decode_key_update(&[0, 0]).is_err());
+    }
+
+    #[test]
+    fn ticket_lifetime_bound() {
+        let mut body = Vec::new();
+        body.extend_from_slice(&(MAX_TICKET_LIFETIME + 1).to_be_bytes());
+        body.extend_from_slice(&[0, 0, 0, 0, 0, 0, 1, 9, 0, 0]);
+        assert!(NewSessionTicket::decode(&body).is_err());
+        body[..4].copy_from_slice(&60u32.to_be_bytes());
+        assert_eq!(NewSessionTicket::decode(&body).unwrap().ticket, vec![9]);
+    }
+}
