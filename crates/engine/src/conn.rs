@@ -96,6 +96,19 @@ impl ClientConnection {
         Ok(conn)
     }
 
+    /// Test support: a connection that sends recorded ClientHellos instead of building them.
+    #[cfg(test)]
+    pub(crate) fn with_recorded_hellos(
+        config: Arc<ClientConfig>,
+        identity: ServerIdentity,
+        hellos: Vec<Vec<u8>>,
+    ) -> Result<Self, Error> {
+        let mut conn = Self::unstarted(config);
+        conn.cx.recorded_hellos = hellos.into();
+        conn.state = Some(client::hello::start(&mut conn.cx, identity)?);
+        Ok(conn)
+    }
+
     fn unstarted(config: Arc<ClientConfig>) -> Self {
         Self {
             cx: Common::new(config),

@@ -22,6 +22,8 @@ pub mod verify;
 pub mod wire;
 
 #[cfg(test)]
+mod rfc8448_tests;
+#[cfg(test)]
 mod test_util;
 
 pub use client::{Negotiated, ServerIdentity, SessionTicket};

@@ -30,15 +30,15 @@ pub(crate) fn start(cx: &mut Common, identity: ServerIdentity) -> Result<State, 
     if config.tls13_suites.is_empty() || config.groups.is_empty() {
         return Err(Error::Api(crate::error::ApiMisuse::NothingEnabled));
     }
-    // Draw order: random, then the key share, then the session id (RFC 8448's pools).
+    // Draw order: random, session id, key share (the order of RFC 8448's recorded pools).
     let mut random = [0u8; 32];
     config.rng.fill(&mut random)?;
-    let share = generate_key_share(config.groups[0], &*config.rng)?;
     let mut session_id = Vec::new();
     if config.middlebox_compat {
         session_id = vec![0u8; 32];
         config.rng.fill(&mut session_id)?;
     }
+    let share = generate_key_share(config.groups[0], &*config.rng)?;
     let params = HelloParams {
         random,
         session_id,
@@ -80,7 +80,11 @@ fn send_hello(
     if let Some(recorded) = cx.recorded_hellos.pop_front() {
         encoded = use_recorded_hello(recorded, &mut params, &mut offered)?;
     }
-    cx.send_handshake(&encoded)?;
+    if retry_suite.is_none() {
+        cx.send_initial_hello(&encoded);
+    } else {
+        cx.send_handshake(&encoded)?;
+    }
     transcript.add(&encoded);
     Ok(State::ServerHello(ExpectServerHello {
         params,

@@ -14,7 +14,7 @@ use rustls_pki_types::{CertificateDer, ServerName};
 use crate::config::ClientConfig;
 use crate::error::{CertificateError, Error, InvalidMessage};
 use crate::provider::{Secret, Tls13Suite};
-use crate::record::protect::{plain, write_records, RecordKey};
+use crate::record::protect::{plain, plain_with_version, write_records, RecordKey};
 use crate::wire::enums::{
     ContentType, HandshakeType, NamedGroup, ProtocolVersion, SignatureScheme,
 };
@@ -103,6 +103,19 @@ impl Common {
             ContentType::HANDSHAKE,
             msg,
         )
+    }
+
+    /// Queues the first ClientHello. RFC 8446 §5.1: its legacy_record_version "MAY also be
+    /// 0x0301 for compatibility purposes", which old middleboxes expect.
+    pub fn send_initial_hello(&mut self, msg: &[u8]) {
+        for chunk in msg.chunks(crate::record::MAX_PLAINTEXT) {
+            plain_with_version(
+                &mut self.tx,
+                ContentType::HANDSHAKE,
+                ProtocolVersion::TLS10,
+                chunk,
+            );
+        }
     }
 
     /// Queues the one middlebox-compatibility change_cipher_spec (RFC 8446 §D.4).

@@ -66,9 +66,19 @@ pub fn seal(
 
 /// Appends one unprotected record.
 pub fn plain(out: &mut Vec<u8>, typ: ContentType, payload: &[u8]) {
+    plain_with_version(out, typ, ProtocolVersion::TLS12, payload);
+}
+
+/// Appends one unprotected record with a chosen legacy_record_version.
+pub fn plain_with_version(
+    out: &mut Vec<u8>,
+    typ: ContentType,
+    version: ProtocolVersion,
+    payload: &[u8],
+) {
     debug_assert!(payload.len() <= MAX_PLAINTEXT);
     out.push(typ.0);
-    out.extend_from_slice(&ProtocolVersion::TLS12.0.to_be_bytes());
+    out.extend_from_slice(&version.0.to_be_bytes());
     out.extend_from_slice(&(payload.len() as u16).to_be_bytes());
     out.extend_from_slice(payload);
 }
