@@ -72,7 +72,8 @@ impl ClientConnection {
             .map_err(|_| Error::Api(ApiMisuse::InvalidServerName))?
             .to_owned();
         let sni = match (&name, config.enable_sni) {
-            (ServerName::DnsName(d), true) => Some(d.as_ref().to_owned()),
+            // RFC 6066 §3: the HostName is sent without a trailing dot.
+            (ServerName::DnsName(d), true) => Some(d.as_ref().trim_end_matches('.').to_owned()),
             _ => None,
         };
         Self::with_identity(

@@ -139,6 +139,9 @@ pub enum CertificateError {
     UnknownIssuer,
     /// A self-signed certificate that is not trusted (X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT, 18).
     SelfSigned,
+    /// The chain ends in a self-signed root that is not trusted
+    /// (X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN, 19).
+    SelfSignedInChain,
     /// The host name does not match (X509_V_ERR_HOSTNAME_MISMATCH, 62).
     NotValidForName,
     /// The IP address does not match (X509_V_ERR_IP_ADDRESS_MISMATCH, 64).
@@ -169,6 +172,7 @@ impl CertificateError {
             Self::NotYetValid => 9,
             Self::UnknownIssuer => 20,
             Self::SelfSigned => 18,
+            Self::SelfSignedInChain => 19,
             Self::NotValidForName => 62,
             Self::NotValidForIp => 64,
             Self::InvalidPurpose => 26,
@@ -188,6 +192,7 @@ impl CertificateError {
             Self::NotYetValid => "certificate is not yet valid",
             Self::UnknownIssuer => "unable to get local issuer certificate",
             Self::SelfSigned => "self-signed certificate",
+            Self::SelfSignedInChain => "self-signed certificate in certificate chain",
             Self::NotValidForName => "hostname mismatch",
             Self::NotValidForIp => "IP address mismatch",
             Self::InvalidPurpose => "unsuitable certificate purpose",
@@ -204,7 +209,9 @@ impl CertificateError {
     pub fn alert(&self) -> AlertDescription {
         match self {
             Self::Expired | Self::NotYetValid => AlertDescription::CERTIFICATE_EXPIRED,
-            Self::UnknownIssuer | Self::SelfSigned => AlertDescription::UNKNOWN_CA,
+            Self::UnknownIssuer | Self::SelfSigned | Self::SelfSignedInChain => {
+                AlertDescription::UNKNOWN_CA
+            }
             Self::UnsupportedAlgorithm => AlertDescription::UNSUPPORTED_CERTIFICATE,
             Self::BadEncoding | Self::BadSignature | Self::InvalidCa => {
                 AlertDescription::BAD_CERTIFICATE
@@ -227,6 +234,8 @@ pub enum ApiMisuse {
     InvalidServerName,
     /// Application data may only be written once the handshake is complete.
     HandshakeNotComplete,
+    /// An ALPN protocol name is empty or longer than 255 bytes (RFC 7301 §3.1).
+    InvalidAlpnProtocol,
 }
 
 impl Error {

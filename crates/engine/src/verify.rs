@@ -281,13 +281,11 @@ fn map_webpki_error(
     match e {
         W::CertExpired { .. } => CertificateError::Expired,
         W::CertNotValidYet { .. } => CertificateError::NotYetValid,
-        W::UnknownIssuer => {
-            if intermediates.is_empty() && is_self_issued(end_entity) {
-                CertificateError::SelfSigned
-            } else {
-                CertificateError::UnknownIssuer
-            }
-        }
+        W::UnknownIssuer => match intermediates.last() {
+            None if is_self_issued(end_entity) => CertificateError::SelfSigned,
+            Some(last) if is_self_issued(last) => CertificateError::SelfSignedInChain,
+            _ => CertificateError::UnknownIssuer,
+        },
         W::RequiredEkuNotFoundContext(_) => CertificateError::InvalidPurpose,
         W::EndEntityUsedAsCa | W::CaUsedAsEndEntity | W::PathLenConstraintViolated => {
             CertificateError::InvalidCa

@@ -4,7 +4,7 @@
 
 use super::tls13::ExpectEncryptedExtensions;
 use super::{Common, ServerIdentity, State};
-use crate::error::{Error, PeerIncompatible, PeerMisbehaved};
+use crate::error::{ApiMisuse, Error, PeerIncompatible, PeerMisbehaved};
 use crate::keys::schedule13::{traffic_key, EarlySecret};
 use crate::keys::transcript::Transcript;
 use crate::provider::{agree, generate_key_share, tls13_suite, KeyShare, Tls13Suite};
@@ -28,7 +28,15 @@ pub(crate) struct HelloParams {
 pub(crate) fn start(cx: &mut Common, identity: ServerIdentity) -> Result<State, Error> {
     let config = cx.config.clone();
     if config.tls13_suites.is_empty() || config.groups.is_empty() {
-        return Err(Error::Api(crate::error::ApiMisuse::NothingEnabled));
+        return Err(Error::Api(ApiMisuse::NothingEnabled));
+    }
+    // RFC 7301 §3.1: "Empty strings MUST NOT be included"; names are at most 255 bytes.
+    if config
+        .alpn_protocols
+        .iter()
+        .any(|p| p.is_empty() || p.len() > 255)
+    {
+        return Err(Error::Api(ApiMisuse::InvalidAlpnProtocol));
     }
     // Draw order: random, session id, key share (the order of RFC 8448's recorded pools).
     let mut random = [0u8; 32];
