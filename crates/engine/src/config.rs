@@ -7,7 +7,7 @@ use rustls_pki_types::UnixTime;
 
 use crate::provider::{SecureRandom, SystemRandom, Tls13Suite, ALL_GROUPS, ALL_TLS13_SUITES};
 use crate::verify::{RootStore, ServerCertVerifier, WebPkiVerifier};
-use crate::wire::enums::NamedGroup;
+use crate::wire::enums::{ContentType, NamedGroup};
 
 /// A source of the current time, injected so verification is exact in tests.
 pub trait TimeSource: Send + Sync {
@@ -45,6 +45,13 @@ pub enum VerifyMode {
     RecordOnly,
 }
 
+/// Observes every protocol message sent or received (OpenSSL's `SSL_CTX_set_msg_callback`):
+/// handshake messages whole (header included), change_cipher_spec and alerts as their bytes.
+pub trait MessageObserver: Send + Sync {
+    /// Called once per message; `sent` is true for what the client sends.
+    fn message(&self, sent: bool, typ: ContentType, data: &[u8]);
+}
+
 /// RFC 8446 §4.4.2 puts no bound on the chain; this one keeps memory and work bounded.
 pub const DEFAULT_MAX_CERTIFICATES: usize = 16;
 
@@ -72,6 +79,8 @@ pub struct ClientConfig {
     pub enable_sni: bool,
     /// The most certificates accepted in the server's Certificate message.
     pub max_certificates: usize,
+    /// Sees every message sent and received, for tracing (`-msg`).
+    pub message_observer: Option<Arc<dyn MessageObserver>>,
 }
 
 impl ClientConfig {
@@ -94,6 +103,7 @@ impl ClientConfig {
             middlebox_compat: true,
             enable_sni: true,
             max_certificates: DEFAULT_MAX_CERTIFICATES,
+            message_observer: None,
         }
     }
 }

@@ -216,6 +216,7 @@ impl ClientConnection {
             if !ccs_ok || self.rx[body..end] != [1] {
                 return Err(InvalidMessage::BadChangeCipherSpec.into());
             }
+            self.cx.observe(false, outer, &self.rx[body..end]);
             return self.count_empty();
         }
         let protected = self.read_key.is_some() && outer == ContentType::APPLICATION_DATA;
@@ -276,6 +277,7 @@ impl ClientConnection {
         protected: bool,
     ) -> Result<(), Error> {
         let alert = &self.rx[payload];
+        self.cx.observe(false, ContentType::ALERT, alert);
         if alert.len() != 2 {
             return Err(InvalidMessage::BadAlert.into());
         }
@@ -295,6 +297,7 @@ impl ClientConnection {
 
     fn handle_messages(&mut self) -> Result<(), Error> {
         while let Some((typ, encoded)) = self.joiner.next_message()? {
+            self.cx.observe_handshake(false, encoded);
             let msg = Message {
                 typ,
                 body: &encoded[4..],
@@ -333,6 +336,7 @@ impl ClientConnection {
     }
 
     fn queue_alert(&mut self, level: u8, desc: AlertDescription) {
+        self.cx.observe(true, ContentType::ALERT, &[level, desc.0]);
         // An alert that cannot be sealed is dropped: the connection is ending either way.
         let _ = write_records(
             self.cx.write_key.as_mut(),

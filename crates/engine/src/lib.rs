@@ -27,7 +27,7 @@ mod rfc8448_tests;
 mod test_util;
 
 pub use client::{Negotiated, ServerIdentity, SessionTicket};
-pub use config::{ClientConfig, FixedClock, SystemClock, TimeSource, VerifyMode};
+pub use config::{ClientConfig, FixedClock, MessageObserver, SystemClock, TimeSource, VerifyMode};
 pub use conn::{ClientConnection, ReadStatus};
 pub use error::{
     ApiMisuse, CertificateError, Error, InvalidMessage, PeerIncompatible, PeerMisbehaved,

@@ -298,3 +298,38 @@ fn tampered_server_flight_fails_with_bad_record_mac() {
     assert_eq!(conn.pending_tls().len(), 24);
     assert_eq!(conn.process(), Err(Error::DecryptFailed));
 }
+
+/// The message observer sees each message once, in wire order, in both directions.
+#[test]
+fn message_observer_sees_every_message() {
+    struct Log(Mutex<Vec<(bool, u8, u8)>>);
+    impl crate::config::MessageObserver for Log {
+        fn message(&self, sent: bool, typ: ContentType, data: &[u8]) {
+            self.0.lock().unwrap().push((sent, typ.0, data[0]));
+        }
+    }
+    let v = section("Middlebox_Compatibility_Mode");
+    let (mut config, _) = config(&v, true);
+    let log = Arc::new(Log(Mutex::new(Vec::new())));
+    config.message_observer = Some(log.clone());
+    let mut conn = start(config, &[&v["Record_ClientHello_1"]]);
+    feed(&mut conn, &v["Record_ServerHello"]);
+    feed(&mut conn, &v["Record_ServerHandshakeMessages"]);
+    conn.send_close_notify();
+    let seen = log.0.lock().unwrap().clone();
+    assert_eq!(
+        seen,
+        [
+            (true, 22, 1),
+            (false, 22, 2),
+            (false, 20, 1),
+            (false, 22, 8),
+            (false, 22, 11),
+            (false, 22, 15),
+            (false, 22, 20),
+            (true, 20, 1),
+            (true, 22, 20),
+            (true, 21, 1),
+        ]
+    );
+}

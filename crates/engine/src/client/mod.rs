@@ -18,7 +18,7 @@ use crate::record::protect::{plain, plain_with_version, write_records, RecordKey
 use crate::wire::enums::{
     ContentType, HandshakeType, NamedGroup, ProtocolVersion, SignatureScheme,
 };
-use crate::wire::handshake::{Message, NewSessionTicket};
+use crate::wire::handshake::{Message, NewSessionTicket, HANDSHAKE_HEADER_LEN};
 
 /// RFC 8446 §4.6.1 lets a server send many tickets; only the newest are kept.
 pub const MAX_STORED_TICKETS: usize = 8;
@@ -95,8 +95,9 @@ impl Common {
         }
     }
 
-    /// Queues an encoded handshake message under the current write key.
+    /// Queues encoded handshake messages under the current write key.
     pub fn send_handshake(&mut self, msg: &[u8]) -> Result<(), Error> {
+        self.observe_handshake(true, msg);
         write_records(
             self.write_key.as_mut(),
             &mut self.tx,
@@ -105,9 +106,31 @@ impl Common {
         )
     }
 
+    /// Tells the message observer, if any, about each handshake message in `msgs`.
+    pub fn observe_handshake(&self, sent: bool, mut msgs: &[u8]) {
+        let Some(obs) = &self.config.message_observer else {
+            return;
+        };
+        while msgs.len() >= HANDSHAKE_HEADER_LEN {
+            let len = HANDSHAKE_HEADER_LEN
+                + (usize::from(msgs[1]) << 16 | usize::from(msgs[2]) << 8 | usize::from(msgs[3]));
+            let (one, rest) = msgs.split_at(len.min(msgs.len()));
+            obs.message(sent, ContentType::HANDSHAKE, one);
+            msgs = rest;
+        }
+    }
+
+    /// Tells the message observer, if any, about a change_cipher_spec or alert.
+    pub fn observe(&self, sent: bool, typ: ContentType, data: &[u8]) {
+        if let Some(obs) = &self.config.message_observer {
+            obs.message(sent, typ, data);
+        }
+    }
+
     /// Queues the first ClientHello. RFC 8446 §5.1: its legacy_record_version "MAY also be
     /// 0x0301 for compatibility purposes", which old middleboxes expect.
     pub fn send_initial_hello(&mut self, msg: &[u8]) {
+        self.observe_handshake(true, msg);
         for chunk in msg.chunks(crate::record::MAX_PLAINTEXT) {
             plain_with_version(
                 &mut self.tx,
@@ -123,6 +146,7 @@ impl Common {
         if self.config.middlebox_compat && !self.sent_ccs {
             plain(&mut self.tx, ContentType::CHANGE_CIPHER_SPEC, &[1]);
             self.sent_ccs = true;
+            self.observe(true, ContentType::CHANGE_CIPHER_SPEC, &[1]);
         }
     }
 }
