@@ -212,6 +212,11 @@ impl ClientConnection {
         let body = start + HEADER_LEN;
         // RFC 8446 §5: an unprotected change_cipher_spec of one byte 0x01 is dropped until the
         // server's Finished; any other is unexpected_message.
+        // RFC 8446 §5.1: between fragments of a handshake message "there MUST NOT be any
+        // other records".
+        if outer == ContentType::CHANGE_CIPHER_SPEC && !self.joiner.is_empty() {
+            return Err(InvalidMessage::InterleavedRecord(outer).into());
+        }
         if outer == ContentType::CHANGE_CIPHER_SPEC {
             if !ccs_ok || self.rx[body..end] != [1] {
                 return Err(InvalidMessage::BadChangeCipherSpec.into());
@@ -246,6 +251,9 @@ impl ClientConnection {
                 self.handle_messages()
             }
             ContentType::APPLICATION_DATA => {
+                if !self.joiner.is_empty() {
+                    return Err(InvalidMessage::InterleavedRecord(typ).into());
+                }
                 if !established {
                     return Err(InvalidMessage::UnexpectedContentType(typ).into());
                 }
@@ -264,9 +272,7 @@ impl ClientConnection {
     fn count_empty(&mut self) -> Result<(), Error> {
         self.empty_records += 1;
         if self.empty_records > MAX_EMPTY_RECORDS {
-            return Err(
-                InvalidMessage::UnexpectedContentType(ContentType::CHANGE_CIPHER_SPEC).into(),
-            );
+            return Err(InvalidMessage::TooManyEmptyRecords.into());
         }
         Ok(())
     }

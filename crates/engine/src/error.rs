@@ -68,6 +68,11 @@ pub enum InvalidMessage {
     EmptyCertificateList,
     /// The certificate list exceeds `MAX_CERTIFICATES`.
     TooManyCertificates,
+    /// More than `MAX_EMPTY_RECORDS` records in a row carried nothing.
+    TooManyEmptyRecords,
+    /// A record of another type arrived between fragments of one handshake message
+    /// (RFC 8446 §5.1).
+    InterleavedRecord(ContentType),
 }
 
 /// Well-formed but forbidden behaviour (mostly illegal_parameter).
@@ -251,7 +256,9 @@ impl Error {
                 | InvalidMessage::UnknownContentType(_)
                 | InvalidMessage::HandshakeSpansKeyChange
                 | InvalidMessage::BadChangeCipherSpec
-                | InvalidMessage::EmptyRecord => A::UNEXPECTED_MESSAGE,
+                | InvalidMessage::EmptyRecord
+                | InvalidMessage::TooManyEmptyRecords
+                | InvalidMessage::InterleavedRecord(_) => A::UNEXPECTED_MESSAGE,
                 InvalidMessage::NoInnerContentType => A::UNEXPECTED_MESSAGE,
                 InvalidMessage::TooManyCertificates => A::BAD_CERTIFICATE,
                 _ => A::DECODE_ERROR,

@@ -105,11 +105,10 @@ pub fn verify_tls13_signature(
     let alg = tls13_alg(scheme).ok_or(PeerMisbehaved::UnofferedSignatureScheme(scheme.0))?;
     let cert = webpki::EndEntityCert::try_from(end_entity)
         .map_err(|_| Error::Certificate(CertificateError::BadEncoding))?;
+    // RFC 8446 §4.4.3: a signature that does not verify -> decrypt_error; that includes a
+    // scheme that does not fit the certificate's key.
     cert.verify_signature(alg, message, signature)
-        .map_err(|e| match e {
-            webpki::Error::InvalidSignatureForPublicKey => PeerMisbehaved::BadSignature.into(),
-            _ => Error::Certificate(CertificateError::UnsupportedAlgorithm),
-        })
+        .map_err(|_| PeerMisbehaved::BadSignature.into())
 }
 
 /// Trusted roots.

@@ -144,20 +144,135 @@ pub fn read_exact(
     Ok(out)
 }
 
-/// Reads lines from a child's stdout until one contains `needle` (bounded).
-pub fn wait_for_line(child: &mut Child, needle: &str) -> Option<String> {
-    let out = child.stdout.as_mut()?;
-    let mut r = BufReader::new(out);
-    let mut line = String::new();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < deadline {
-        line.clear();
-        if r.read_line(&mut line).ok()? == 0 {
-            return None;
-        }
-        if line.contains(needle) {
-            return Some(line);
+/// The path of a file in the test certificates directory, as a string for command lines.
+pub fn cert(name: &str) -> String {
+    certs_dir().join(name).to_str().unwrap().to_owned()
+}
+
+/// A root store holding only the test root CA.
+pub fn test_roots() -> oxissl_engine::RootStore {
+    let mut roots = oxissl_engine::RootStore::new();
+    assert_eq!(roots.add_pem_file(cert("root.pem")).unwrap(), 1);
+    roots
+}
+
+/// A default configuration verifying with webpki against the test root.
+pub fn verifying_config() -> ClientConfig {
+    ClientConfig::new(test_roots())
+}
+
+/// `s_server` arguments serving leaf `name` (`name.pem`, `name.key`) with `chain` as extra
+/// chain certificates (if any), TLS 1.3 only.
+pub fn server_cert_args(name: &str, chain: Option<&str>) -> Vec<String> {
+    let mut args = vec![
+        "-cert".to_owned(),
+        cert(&format!("{name}.pem")),
+        "-key".to_owned(),
+        cert(&format!("{name}.key")),
+        "-tls1_3".to_owned(),
+    ];
+    if let Some(chain) = chain {
+        args.push("-cert_chain".to_owned());
+        args.push(cert(chain));
+    }
+    args
+}
+
+/// Writes a line to the server's stdin (s_server's command channel).
+pub fn server_stdin(server: &mut Server, line: &str) {
+    let stdin = server.child.stdin.as_mut().unwrap();
+    stdin.write_all(line.as_bytes()).unwrap();
+    stdin.flush().unwrap();
+}
+
+/// Reads until close_notify (bounded by the socket's read timeout). Returns the data before it.
+pub fn read_until_closed(
+    conn: &mut ClientConnection,
+    sock: &mut TcpStream,
+) -> Result<Vec<u8>, Error> {
+    let mut out = Vec::new();
+    let mut buf = vec![0u8; 16384];
+    loop {
+        match conn.read(&mut buf)? {
+            ReadStatus::Data(n) => out.extend_from_slice(&buf[..n]),
+            ReadStatus::Closed => return Ok(out),
+            ReadStatus::WantRead => {
+                flush(conn, sock).map_err(|_| Error::Internal("socket write"))?;
+                if !read_some(conn, sock)? {
+                    return Err(Error::Internal("EOF before close_notify"));
+                }
+            }
         }
     }
-    None
+}
+
+/// Deterministic printable test data: `lines` lines of `len` bytes each (newline included).
+pub fn text_lines(lines: usize, len: usize, seed: u32) -> Vec<u8> {
+    let mut x = seed.wrapping_mul(2_654_435_761).wrapping_add(1);
+    let mut out = Vec::with_capacity(lines * len);
+    for _ in 0..lines {
+        for _ in 0..len - 1 {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            out.push(b'!' + (x % 94) as u8);
+        }
+        out.push(b'\n');
+    }
+    out
+}
+
+/// What `s_server -rev` answers to `input`: each line reversed.
+pub fn reversed_lines(input: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(input.len());
+    for line in input.split_inclusive(|&b| b == b'\n') {
+        let body = line.strip_suffix(b"\n").unwrap_or(line);
+        out.extend(body.iter().rev());
+        out.push(b'\n');
+    }
+    out
+}
+
+/// A child's stdout read line by line on a thread, so waits for output are bounded even when
+/// the child prints nothing.
+pub struct OutputWatcher {
+    lines: std::sync::mpsc::Receiver<String>,
+}
+
+impl OutputWatcher {
+    /// Takes the server's stdout.
+    pub fn new(server: &mut Server) -> Self {
+        Self::watch(server.child.stdout.take().expect("stdout is piped"))
+    }
+
+    /// Takes the server's stderr.
+    pub fn stderr(server: &mut Server) -> Self {
+        Self::watch(server.child.stderr.take().expect("stderr is piped"))
+    }
+
+    fn watch(out: impl Read + Send + 'static) -> Self {
+        let (tx, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Self { lines }
+    }
+
+    /// Waits up to 10 s for a line containing `needle`; returns it.
+    pub fn wait_for(&self, needle: &str) -> Option<String> {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let left = deadline.checked_duration_since(Instant::now())?;
+            match self.lines.recv_timeout(left) {
+                Ok(line) if line.contains(needle) => return Some(line),
+                Ok(_) => {}
+                Err(_) => return None,
+            }
+        }
+    }
 }
