@@ -291,15 +291,14 @@ impl fmt::Display for Error {
             Self::InvalidMessage(m) => write!(f, "invalid message from peer: {m:?}"),
             Self::PeerMisbehaved(p) => write!(f, "peer misbehaved: {p:?}"),
             Self::PeerIncompatible(p) => write!(f, "peer is incompatible: {p:?}"),
-            Self::Certificate(c) => write!(
+            Self::Certificate(CertificateError::Other(detail)) => write!(
                 f,
-                "certificate verify failed: {} ({})",
-                c.x509_v_err_text(),
-                match c {
-                    CertificateError::Other(s) => s.as_str(),
-                    _ => "",
-                }
+                "certificate verify failed: {} ({detail})",
+                CertificateError::Other(String::new()).x509_v_err_text()
             ),
+            Self::Certificate(c) => {
+                write!(f, "certificate verify failed: {}", c.x509_v_err_text())
+            }
             Self::DecryptFailed => f.write_str("record failed authentication (bad_record_mac)"),
             Self::AlertReceived(a) => write!(f, "peer sent alert {a}"),
             Self::Api(a) => write!(f, "API misuse: {a:?}"),

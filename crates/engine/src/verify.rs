@@ -4,6 +4,7 @@
 //! signature checks.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{
@@ -207,7 +208,7 @@ impl RootStore {
 /// The default verifier: rustls-webpki against a `RootStore`.
 #[derive(Debug, Clone)]
 pub struct WebPkiVerifier {
-    roots: RootStore,
+    roots: Arc<RootStore>,
     /// Maximum number of intermediates (OpenSSL's verify depth); `None` for webpki's own bound.
     max_depth: Option<usize>,
 }
@@ -215,6 +216,11 @@ pub struct WebPkiVerifier {
 impl WebPkiVerifier {
     /// A verifier trusting `roots`.
     pub fn new(roots: RootStore) -> Self {
+        Self::from_shared(Arc::new(roots))
+    }
+
+    /// A verifier over a store shared with other verifiers (no copy of the anchors).
+    pub fn from_shared(roots: Arc<RootStore>) -> Self {
         Self {
             roots,
             max_depth: None,

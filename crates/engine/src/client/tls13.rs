@@ -115,11 +115,13 @@ impl ExpectCertificate {
             self.identity.verify_name.as_ref(),
             config.time.now(),
         );
-        if let (Err(e), VerifyMode::Enforce) = (&verdict, config.verify_mode) {
-            return Err(Error::Certificate(e.clone()));
-        }
-        cx.negotiated.verify_result = Some(verdict);
+        // Kept even when the handshake stops here: OpenSSL still reports the peer's chain
+        // and the verify result after a failure.
+        cx.negotiated.verify_result = Some(verdict.clone());
         cx.negotiated.peer_certificates = chain;
+        if let (Err(e), VerifyMode::Enforce) = (verdict, config.verify_mode) {
+            return Err(Error::Certificate(e));
+        }
         self.hs.transcript.add(msg.encoded);
         Ok(State::CertificateVerify(ExpectCertificateVerify {
             hs: self.hs,
