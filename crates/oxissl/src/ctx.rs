@@ -1,0 +1,629 @@
+//! `SslCtx`, mirroring OpenSSL's `SSL_CTX` for a client (SSL_CTX_new(3), SSL_CTX_set_verify(3),
+//! SSL_CTX_load_verify_locations(3), SSL_CTX_set_min_proto_version(3),
+//! SSL_CTX_set_cipher_list(3), SSL_CTX_set1_groups_list(3), SSL_CTX_set_alpn_protos(3),
+//! SSL_CTX_set_mode(3), SSL_CTX_set_options(3)). Settings are copied into each `Ssl` when it is
+//! created, as OpenSSL copies them in `SSL_new`.
+//!
+//! Options oxissl acts on: `SSL_OP_ENABLE_MIDDLEBOX_COMPAT` (RFC 8446 §D.4 compatibility mode),
+//! `SSL_OP_NO_TLSv1_3` / `SSL_OP_NO_TLSv1_2` (protocol range), `SSL_OP_IGNORE_UNEXPECTED_EOF`
+//! (EOF without close_notify reads as a clean close). Every other option is accepted and stored.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use oxissl_engine::provider::{
+    TLS13_AES_128_GCM_SHA256, TLS13_AES_256_GCM_SHA384, TLS13_CHACHA20_POLY1305_SHA256,
+};
+use oxissl_engine::{MessageObserver, NamedGroup, RootStore, Tls13Suite};
+
+use crate::error::{self, reason, ErrorEntry, ERR_LIB_SSL, ERR_LIB_SYS};
+
+/// `TLS1_VERSION`.
+pub const TLS1_VERSION: u16 = 0x0301;
+/// `TLS1_1_VERSION`.
+pub const TLS1_1_VERSION: u16 = 0x0302;
+/// `TLS1_2_VERSION`.
+pub const TLS1_2_VERSION: u16 = 0x0303;
+/// `TLS1_3_VERSION`.
+pub const TLS1_3_VERSION: u16 = 0x0304;
+
+/// `SSL_VERIFY_NONE`: verification runs, its result is recorded, the handshake goes on.
+pub const SSL_VERIFY_NONE: i32 = 0;
+/// `SSL_VERIFY_PEER`: a failed verification ends the handshake.
+pub const SSL_VERIFY_PEER: i32 = 1;
+
+/// `SSL_MODE_ENABLE_PARTIAL_WRITE`: `write` may return after writing part of the buffer.
+pub const SSL_MODE_ENABLE_PARTIAL_WRITE: u32 = 0x1;
+/// `SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER`: a retried `write` may pass a different buffer.
+pub const SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER: u32 = 0x2;
+/// `SSL_MODE_AUTO_RETRY`: a blocking `read` that only meets post-handshake messages keeps
+/// reading (on by default).
+pub const SSL_MODE_AUTO_RETRY: u32 = 0x4;
+/// `SSL_MODE_RELEASE_BUFFERS`: free the connection's buffers while idle.
+pub const SSL_MODE_RELEASE_BUFFERS: u32 = 0x10;
+
+/// `SSL_OP_IGNORE_UNEXPECTED_EOF`.
+pub const SSL_OP_IGNORE_UNEXPECTED_EOF: u64 = 1 << 7;
+/// `SSL_OP_NO_TICKET`.
+pub const SSL_OP_NO_TICKET: u64 = 1 << 14;
+/// `SSL_OP_NO_COMPRESSION` (set by default; compression is never offered).
+pub const SSL_OP_NO_COMPRESSION: u64 = 1 << 17;
+/// `SSL_OP_ENABLE_MIDDLEBOX_COMPAT` (set by default).
+pub const SSL_OP_ENABLE_MIDDLEBOX_COMPAT: u64 = 1 << 20;
+/// `SSL_OP_NO_TLSv1_2`.
+pub const SSL_OP_NO_TLSV1_2: u64 = 1 << 27;
+/// `SSL_OP_NO_TLSv1_3`.
+pub const SSL_OP_NO_TLSV1_3: u64 = 1 << 29;
+
+/// OpenSSL's verify callback: called with whether verification passed so far and the
+/// `X509_V_ERR_*` code; returning `true` accepts the certificate (overriding a failure),
+/// `false` rejects it. oxissl calls it once for the whole chain.
+pub type VerifyCallback = Arc<dyn Fn(bool, i32) -> bool + Send + Sync>;
+
+/// TLS 1.2 cipher names (OpenSSL spelling) accepted by `set_cipher_list`: ECDHE with an AEAD.
+pub const TLS12_ACCEPTED_CIPHERS: &[&str] = &[
+    "ECDHE-ECDSA-AES128-GCM-SHA256",
+    "ECDHE-RSA-AES128-GCM-SHA256",
+    "ECDHE-ECDSA-AES256-GCM-SHA384",
+    "ECDHE-RSA-AES256-GCM-SHA384",
+    "ECDHE-ECDSA-CHACHA20-POLY1305",
+    "ECDHE-RSA-CHACHA20-POLY1305",
+];
+
+/// Cipher-string keywords that select (a subset of) the accepted ciphers; accepted as is.
+const TLS12_KEYWORDS: &[&str] = &[
+    "DEFAULT",
+    "ALL",
+    "HIGH",
+    "COMPLEMENTOFDEFAULT",
+    "ECDHE",
+    "EECDH",
+    "kECDHE",
+    "kEECDH",
+    "AESGCM",
+    "AES",
+    "AES128",
+    "AES256",
+    "CHACHA20",
+    "ECDSA",
+    "aECDSA",
+    "RSA",
+    "aRSA",
+    "SHA256",
+    "SHA384",
+    "TLSv1.2",
+    "AEAD",
+    "FIPS",
+];
+
+/// Settings shared by `SslCtx` and copied into each `Ssl`.
+#[derive(Clone)]
+pub(crate) struct Settings {
+    pub min_version: u16,
+    pub max_version: u16,
+    pub suites: Vec<Tls13Suite>,
+    pub cipher_list: Vec<String>,
+    pub groups: Vec<NamedGroup>,
+    pub verify_mode: i32,
+    pub verify_depth: i32,
+    pub verify_callback: Option<VerifyCallback>,
+    pub roots: Arc<RootStore>,
+    pub alpn: Vec<Vec<u8>>,
+    pub mode: u32,
+    pub options: u64,
+    pub message_observer: Option<Arc<dyn MessageObserver>>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            min_version: 0,
+            max_version: 0,
+            suites: vec![
+                TLS13_AES_256_GCM_SHA384,
+                TLS13_CHACHA20_POLY1305_SHA256,
+                TLS13_AES_128_GCM_SHA256,
+            ],
+            cipher_list: TLS12_ACCEPTED_CIPHERS
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect(),
+            groups: vec![
+                NamedGroup::X25519,
+                NamedGroup::SECP256R1,
+                NamedGroup::SECP384R1,
+            ],
+            verify_mode: SSL_VERIFY_NONE,
+            verify_depth: -1,
+            verify_callback: None,
+            roots: Arc::new(RootStore::new()),
+            alpn: Vec::new(),
+            mode: SSL_MODE_AUTO_RETRY,
+            options: SSL_OP_NO_COMPRESSION | SSL_OP_ENABLE_MIDDLEBOX_COMPAT,
+            message_observer: None,
+        }
+    }
+}
+
+fn fail(lib: u32, r: u32, data: String) -> ErrorEntry {
+    error::raise(lib, r, data)
+}
+
+impl Settings {
+    pub fn set_min_proto_version(&mut self, v: u16) -> bool {
+        if !valid_version(v) {
+            return false;
+        }
+        self.min_version = v;
+        true
+    }
+
+    pub fn set_max_proto_version(&mut self, v: u16) -> bool {
+        if !valid_version(v) {
+            return false;
+        }
+        self.max_version = v;
+        true
+    }
+
+    /// Whether TLS 1.3, the one version the engine speaks, lies in the configured range.
+    pub fn tls13_enabled(&self) -> bool {
+        (self.max_version == 0 || self.max_version >= TLS1_3_VERSION)
+            && self.min_version <= TLS1_3_VERSION
+            && self.options & SSL_OP_NO_TLSV1_3 == 0
+    }
+
+    pub fn set_ciphersuites(&mut self, s: &str) -> Result<(), ErrorEntry> {
+        let mut out = Vec::new();
+        for name in s.split(':').filter(|n| !n.is_empty()) {
+            let suite = match name {
+                "TLS_AES_128_GCM_SHA256" => TLS13_AES_128_GCM_SHA256,
+                "TLS_AES_256_GCM_SHA384" => TLS13_AES_256_GCM_SHA384,
+                "TLS_CHACHA20_POLY1305_SHA256" => TLS13_CHACHA20_POLY1305_SHA256,
+                "TLS_AES_128_CCM_SHA256" | "TLS_AES_128_CCM_8_SHA256" => {
+                    return Err(fail(
+                        ERR_LIB_SSL,
+                        reason::NO_CIPHER_MATCH,
+                        format!("ciphersuite {name} is not supported"),
+                    ))
+                }
+                _ => {
+                    return Err(fail(
+                        ERR_LIB_SSL,
+                        reason::NO_CIPHER_MATCH,
+                        format!("unknown ciphersuite {name}"),
+                    ))
+                }
+            };
+            if !out.contains(&suite) {
+                out.push(suite);
+            }
+        }
+        self.suites = out;
+        Ok(())
+    }
+
+    pub fn set_cipher_list(&mut self, s: &str) -> Result<(), ErrorEntry> {
+        let mut selected: Vec<String> = Vec::new();
+        for tok in s.split([':', ',', ' ', ';']).filter(|t| !t.is_empty()) {
+            // Exclusions, reordering and strength/security-level directives select nothing new.
+            if tok.starts_with(['!', '-', '+', '@']) {
+                continue;
+            }
+            if TLS12_KEYWORDS.contains(&tok) {
+                for c in TLS12_ACCEPTED_CIPHERS {
+                    if !selected.iter().any(|s| s == c) {
+                        selected.push((*c).to_owned());
+                    }
+                }
+                continue;
+            }
+            // Combinations such as ECDHE+AESGCM.
+            if tok.split('+').all(|w| TLS12_KEYWORDS.contains(&w)) {
+                for c in TLS12_ACCEPTED_CIPHERS {
+                    if !selected.iter().any(|s| s == c) {
+                        selected.push((*c).to_owned());
+                    }
+                }
+                continue;
+            }
+            if TLS12_ACCEPTED_CIPHERS.contains(&tok) {
+                if !selected.iter().any(|s| s == tok) {
+                    selected.push(tok.to_owned());
+                }
+                continue;
+            }
+            return Err(fail(
+                ERR_LIB_SSL,
+                reason::NO_CIPHER_MATCH,
+                format!(
+                    "cipher {tok} is refused: only ECDHE key exchange with AES-GCM or \
+                     ChaCha20-Poly1305 is supported (no RC4, 3DES, CBC, NULL or anonymous suites)"
+                ),
+            ));
+        }
+        if selected.is_empty() {
+            return Err(fail(
+                ERR_LIB_SSL,
+                reason::NO_CIPHER_MATCH,
+                "no cipher selected".to_owned(),
+            ));
+        }
+        self.cipher_list = selected;
+        Ok(())
+    }
+
+    pub fn set_groups_list(&mut self, s: &str) -> Result<(), ErrorEntry> {
+        let mut out = Vec::new();
+        for name in s.split(':').filter(|n| !n.is_empty()) {
+            let g = match name.to_ascii_lowercase().as_str() {
+                "x25519" => NamedGroup::X25519,
+                "p-256" | "prime256v1" | "secp256r1" => NamedGroup::SECP256R1,
+                "p-384" | "secp384r1" => NamedGroup::SECP384R1,
+                "x448" | "p-521" | "secp521r1" | "ffdhe2048" | "ffdhe3072" | "ffdhe4096"
+                | "ffdhe6144" | "ffdhe8192" => {
+                    return Err(fail(
+                        ERR_LIB_SSL,
+                        reason::PASSED_INVALID_ARGUMENT,
+                        format!("group {name} is not supported (X25519, P-256, P-384 are)"),
+                    ))
+                }
+                _ => {
+                    return Err(fail(
+                        ERR_LIB_SSL,
+                        reason::PASSED_INVALID_ARGUMENT,
+                        format!("unknown group {name}"),
+                    ))
+                }
+            };
+            if !out.contains(&g) {
+                out.push(g);
+            }
+        }
+        if out.is_empty() {
+            return Err(fail(
+                ERR_LIB_SSL,
+                reason::PASSED_INVALID_ARGUMENT,
+                "empty groups list".to_owned(),
+            ));
+        }
+        self.groups = out;
+        Ok(())
+    }
+
+    /// Returns 0 on success, 1 on failure (OpenSSL's inverted convention).
+    pub fn set_alpn_protos(&mut self, wire: &[u8]) -> i32 {
+        match parse_alpn(wire) {
+            Some(list) => {
+                self.alpn = list;
+                0
+            }
+            None => 1,
+        }
+    }
+
+    pub fn load_verify_locations(
+        &mut self,
+        file: Option<&Path>,
+        dir: Option<&Path>,
+    ) -> Result<(), ErrorEntry> {
+        if file.is_none() && dir.is_none() {
+            return Err(fail(
+                ERR_LIB_SSL,
+                reason::PASSED_INVALID_ARGUMENT,
+                "no CA file or directory given".to_owned(),
+            ));
+        }
+        let roots = Arc::make_mut(&mut self.roots);
+        if let Some(f) = file {
+            match roots.add_pem_file(f) {
+                Ok(n) if n > 0 => {}
+                Ok(_) => {
+                    return Err(fail(
+                        ERR_LIB_SSL,
+                        reason::PASSED_INVALID_ARGUMENT,
+                        format!("no certificate found in {}", f.display()),
+                    ))
+                }
+                Err(e) => {
+                    return Err(fail(
+                        ERR_LIB_SYS,
+                        e.raw_os_error().unwrap_or(2) as u32,
+                        format!("calling fopen({}, r)", f.display()),
+                    ))
+                }
+            }
+        }
+        if let Some(d) = dir {
+            if let Err(e) = roots.add_dir(d) {
+                return Err(fail(
+                    ERR_LIB_SYS,
+                    e.raw_os_error().unwrap_or(2) as u32,
+                    format!("calling opendir({})", d.display()),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn set_default_verify_paths(&mut self) {
+        let roots = Arc::make_mut(&mut self.roots);
+        let file = std::env::var_os("SSL_CERT_FILE");
+        let dir = std::env::var_os("SSL_CERT_DIR");
+        // OpenSSL's compiled-in defaults on Debian, then the distribution bundle.
+        match file {
+            Some(f) => {
+                let _ = roots.add_pem_file(f);
+            }
+            None => {
+                if roots.add_pem_file("/usr/lib/ssl/cert.pem").unwrap_or(0) == 0 {
+                    let _ = roots.add_pem_file(oxissl_engine::verify::SYSTEM_CA_FILE);
+                }
+            }
+        }
+        match dir {
+            Some(d) => {
+                for d in std::env::split_paths(&d) {
+                    let _ = roots.add_dir(d);
+                }
+            }
+            None if roots.is_empty() => {
+                let _ = roots.add_dir(oxissl_engine::verify::SYSTEM_CA_DIR);
+            }
+            None => {}
+        }
+    }
+}
+
+fn valid_version(v: u16) -> bool {
+    v == 0 || (0x0300..=TLS1_3_VERSION).contains(&v)
+}
+
+/// Parses ALPN wire format (length-prefixed, non-empty names, RFC 7301 §3.1).
+pub(crate) fn parse_alpn(mut wire: &[u8]) -> Option<Vec<Vec<u8>>> {
+    let mut out = Vec::new();
+    while let Some((&len, rest)) = wire.split_first() {
+        let len = usize::from(len);
+        if len == 0 || rest.len() < len {
+            return None;
+        }
+        out.push(rest[..len].to_vec());
+        wire = &rest[len..];
+    }
+    Some(out)
+}
+
+/// A client context (`SSL_CTX_new(TLS_client_method())`).
+#[derive(Clone, Default)]
+pub struct SslCtx {
+    pub(crate) settings: Settings,
+}
+
+impl core::fmt::Debug for SslCtx {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("SslCtx")
+            .field("min_version", &self.settings.min_version)
+            .field("max_version", &self.settings.max_version)
+            .field("verify_mode", &self.settings.verify_mode)
+            .field("mode", &self.settings.mode)
+            .field("options", &self.settings.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SslCtx {
+    /// `SSL_CTX_new(TLS_client_method())`: OpenSSL 3.0's defaults (verify none, mode
+    /// AUTO_RETRY, options NO_COMPRESSION | ENABLE_MIDDLEBOX_COMPAT, no version bounds, no CAs).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// `SSL_CTX_set_min_proto_version`: 0 for no bound. Returns false for an unknown version.
+    pub fn set_min_proto_version(&mut self, v: u16) -> bool {
+        self.settings.set_min_proto_version(v)
+    }
+
+    /// `SSL_CTX_set_max_proto_version`: 0 for no bound. A range that excludes TLS 1.3 is
+    /// accepted here and fails at connect with "no protocols available" until TLS 1.2 lands.
+    pub fn set_max_proto_version(&mut self, v: u16) -> bool {
+        self.settings.set_max_proto_version(v)
+    }
+
+    /// `SSL_CTX_get_min_proto_version`.
+    pub fn min_proto_version(&self) -> u16 {
+        self.settings.min_version
+    }
+
+    /// `SSL_CTX_get_max_proto_version`.
+    pub fn max_proto_version(&self) -> u16 {
+        self.settings.max_version
+    }
+
+    /// `SSL_CTX_set_ciphersuites`: TLS 1.3 suites by IANA name, colon-separated.
+    pub fn set_ciphersuites(&mut self, s: &str) -> Result<(), ErrorEntry> {
+        self.settings.set_ciphersuites(s)
+    }
+
+    /// `SSL_CTX_set_cipher_list`: the TLS 1.2 list in OpenSSL's syntax. Names and keywords
+    /// that select ECDHE-AEAD suites are accepted; RC4, 3DES, CBC, NULL, anonymous and other
+    /// suites are refused with an error naming them.
+    pub fn set_cipher_list(&mut self, s: &str) -> Result<(), ErrorEntry> {
+        self.settings.set_cipher_list(s)
+    }
+
+    /// The TLS 1.2 ciphers selected (stored for when TLS 1.2 is enabled).
+    pub fn cipher_list(&self) -> &[String] {
+        &self.settings.cipher_list
+    }
+
+    /// `SSL_CTX_set1_groups_list`: `X25519:P-256:P-384` (also `prime256v1`, `secp256r1`,
+    /// `secp384r1`).
+    pub fn set_groups_list(&mut self, s: &str) -> Result<(), ErrorEntry> {
+        self.settings.set_groups_list(s)
+    }
+
+    /// `SSL_CTX_set_msg_callback`: sees every protocol message sent and received.
+    pub fn set_message_observer(&mut self, observer: Option<Arc<dyn MessageObserver>>) {
+        self.settings.message_observer = observer;
+    }
+
+    /// `SSL_CTX_set_verify`: `SSL_VERIFY_NONE` or `SSL_VERIFY_PEER`, and an optional callback.
+    pub fn set_verify(&mut self, mode: i32, callback: Option<VerifyCallback>) {
+        self.settings.verify_mode = mode;
+        self.settings.verify_callback = callback;
+    }
+
+    /// `SSL_CTX_get_verify_mode`.
+    pub fn verify_mode(&self) -> i32 {
+        self.settings.verify_mode
+    }
+
+    /// `SSL_CTX_set_verify_depth`: the most intermediate certificates allowed (negative: no
+    /// limit of oxissl's own).
+    pub fn set_verify_depth(&mut self, depth: i32) {
+        self.settings.verify_depth = depth;
+    }
+
+    /// `SSL_CTX_get_verify_depth`.
+    pub fn verify_depth(&self) -> i32 {
+        self.settings.verify_depth
+    }
+
+    /// `SSL_CTX_load_verify_locations`: trusted certificates from a PEM file and/or every PEM
+    /// file of a directory (hashed names or not).
+    pub fn load_verify_locations(
+        &mut self,
+        file: Option<&Path>,
+        dir: Option<&Path>,
+    ) -> Result<(), ErrorEntry> {
+        self.settings.load_verify_locations(file, dir)
+    }
+
+    /// `SSL_CTX_set_default_verify_paths`: `SSL_CERT_FILE` / `SSL_CERT_DIR` when set, else the
+    /// system's defaults.
+    pub fn set_default_verify_paths(&mut self) {
+        self.settings.set_default_verify_paths();
+    }
+
+    /// How many trust anchors are loaded.
+    pub fn trusted_count(&self) -> usize {
+        self.settings.roots.len()
+    }
+
+    /// `SSL_CTX_set_alpn_protos`: protocols in wire format. Returns **0 on success**, 1 on a
+    /// malformed list (OpenSSL's inverted convention). An empty list turns ALPN off.
+    pub fn set_alpn_protos(&mut self, wire: &[u8]) -> i32 {
+        self.settings.set_alpn_protos(wire)
+    }
+
+    /// ALPN protocols as a list (a convenience over the wire format).
+    pub fn set_alpn_protocols(&mut self, protos: &[&[u8]]) -> bool {
+        if protos.iter().any(|p| p.is_empty() || p.len() > 255) {
+            return false;
+        }
+        self.settings.alpn = protos.iter().map(|p| p.to_vec()).collect();
+        true
+    }
+
+    /// `SSL_CTX_set_mode`: adds mode bits; returns the new mask.
+    pub fn set_mode(&mut self, mode: u32) -> u32 {
+        self.settings.mode |= mode;
+        self.settings.mode
+    }
+
+    /// `SSL_CTX_clear_mode`: removes mode bits; returns the new mask.
+    pub fn clear_mode(&mut self, mode: u32) -> u32 {
+        self.settings.mode &= !mode;
+        self.settings.mode
+    }
+
+    /// `SSL_CTX_get_mode`.
+    pub fn mode(&self) -> u32 {
+        self.settings.mode
+    }
+
+    /// `SSL_CTX_set_options`: adds option bits; returns the new mask.
+    pub fn set_options(&mut self, options: u64) -> u64 {
+        self.settings.options |= options;
+        self.settings.options
+    }
+
+    /// `SSL_CTX_clear_options`: removes option bits; returns the new mask.
+    pub fn clear_options(&mut self, options: u64) -> u64 {
+        self.settings.options &= !options;
+        self.settings.options
+    }
+
+    /// `SSL_CTX_get_options`.
+    pub fn options(&self) -> u64 {
+        self.settings.options
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_match_openssl_3_0() {
+        let ctx = SslCtx::new();
+        assert_eq!(ctx.mode(), SSL_MODE_AUTO_RETRY);
+        assert_eq!(ctx.verify_mode(), SSL_VERIFY_NONE);
+        assert_eq!(ctx.min_proto_version(), 0);
+        assert_eq!(ctx.max_proto_version(), 0);
+        assert_ne!(ctx.options() & SSL_OP_ENABLE_MIDDLEBOX_COMPAT, 0);
+    }
+
+    #[test]
+    fn cipher_strings() {
+        let mut ctx = SslCtx::new();
+        ctx.set_ciphersuites("TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256")
+            .unwrap();
+        assert_eq!(ctx.settings.suites.len(), 2);
+        let e = ctx.set_ciphersuites("TLS_AES_128_CCM_SHA256").unwrap_err();
+        assert_eq!(e.reason(), reason::NO_CIPHER_MATCH);
+        ctx.set_cipher_list("ECDHE-RSA-AES128-GCM-SHA256:!aNULL:@SECLEVEL=2")
+            .unwrap();
+        assert_eq!(ctx.cipher_list(), ["ECDHE-RSA-AES128-GCM-SHA256"]);
+        ctx.set_cipher_list("HIGH:!aNULL:!MD5").unwrap();
+        for bad in [
+            "RC4-SHA",
+            "DES-CBC3-SHA",
+            "AES128-SHA",
+            "NULL",
+            "aNULL",
+            "ECDHE-RSA-AES128-SHA",
+        ] {
+            let e = ctx.set_cipher_list(bad).unwrap_err();
+            assert!(e.data().unwrap().contains(bad), "{bad}");
+        }
+        error::clear_error();
+    }
+
+    #[test]
+    fn groups_and_alpn() {
+        let mut ctx = SslCtx::new();
+        ctx.set_groups_list("X25519:P-256:P-384").unwrap();
+        ctx.set_groups_list("prime256v1:secp384r1").unwrap();
+        assert_eq!(
+            ctx.settings.groups,
+            [NamedGroup::SECP256R1, NamedGroup::SECP384R1]
+        );
+        assert!(ctx.set_groups_list("X448").is_err());
+        assert_eq!(ctx.set_alpn_protos(b"\x02h2\x08http/1.1"), 0);
+        assert_eq!(ctx.settings.alpn, [b"h2".to_vec(), b"http/1.1".to_vec()]);
+        assert_eq!(ctx.set_alpn_protos(b"\x05h2"), 1);
+        error::clear_error();
+    }
+
+    #[test]
+    fn version_range() {
+        let mut ctx = SslCtx::new();
+        assert!(ctx.set_max_proto_version(TLS1_2_VERSION));
+        assert!(!ctx.settings.tls13_enabled());
+        assert!(!ctx.set_max_proto_version(0x1234));
+        assert!(ctx.set_max_proto_version(0));
+        assert!(ctx.set_min_proto_version(TLS1_2_VERSION));
+        assert!(ctx.settings.tls13_enabled());
+    }
+}

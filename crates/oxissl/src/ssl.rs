@@ -1,0 +1,1093 @@
+//! `Ssl`, mirroring OpenSSL's `SSL` object for a client (SSL_connect(3), SSL_do_handshake(3),
+//! SSL_get_error(3), SSL_read(3), SSL_write(3), SSL_shutdown(3), SSL_set_bio(3),
+//! SSL_set_connect_state(3), SSL_get_verify_result(3), SSL_set1_host(3)).
+//!
+//! The engine does the TLS; this layer moves bytes between it and the read and write BIOs and
+//! turns every outcome into OpenSSL's return values, error-queue entries and `SSL_get_error`
+//! answers. The handshake loop: flush queued output to the write BIO (retry -> WANT_WRITE);
+//! done -> 1; read from the read BIO (retry -> WANT_READ; EOF -> SSL_ERROR_SSL "unexpected eof
+//! while reading"; a socket error -> SSL_ERROR_SYSCALL with its errno); feed and process; on an
+//! error queue it, flush the alert and return -1.
+
+use std::net::TcpStream;
+use std::sync::{Arc, Mutex};
+
+use oxissl_engine::{
+    CertificateDer, CertificateError, ClientConfig, ClientConnection, ReadStatus,
+    ServerCertVerifier, ServerIdentity, ServerName, UnixTime, VerifyMode, WebPkiVerifier,
+};
+
+use crate::bio::{Bio, BioIo, RetryFlags, SocketBio};
+use crate::ctx::{
+    Settings, SslCtx, VerifyCallback, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER, SSL_MODE_AUTO_RETRY,
+    SSL_MODE_ENABLE_PARTIAL_WRITE, SSL_MODE_RELEASE_BUFFERS, SSL_OP_ENABLE_MIDDLEBOX_COMPAT,
+    SSL_OP_IGNORE_UNEXPECTED_EOF, SSL_VERIFY_PEER,
+};
+use crate::error::{self, reason};
+
+/// What `SSL_get_error` returns.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ErrorCode(pub i32);
+
+impl ErrorCode {
+    /// `SSL_ERROR_NONE`.
+    pub const NONE: Self = Self(0);
+    /// `SSL_ERROR_SSL`: a protocol or library error; the error queue says which.
+    pub const SSL: Self = Self(1);
+    /// `SSL_ERROR_WANT_READ`.
+    pub const WANT_READ: Self = Self(2);
+    /// `SSL_ERROR_WANT_WRITE`.
+    pub const WANT_WRITE: Self = Self(3);
+    /// `SSL_ERROR_WANT_X509_LOOKUP`.
+    pub const WANT_X509_LOOKUP: Self = Self(4);
+    /// `SSL_ERROR_SYSCALL`: an I/O error (errno) or an EOF the queue does not describe.
+    pub const SYSCALL: Self = Self(5);
+    /// `SSL_ERROR_ZERO_RETURN`: the peer sent close_notify.
+    pub const ZERO_RETURN: Self = Self(6);
+    /// `SSL_ERROR_WANT_CONNECT`.
+    pub const WANT_CONNECT: Self = Self(7);
+
+    /// The raw value.
+    pub fn as_raw(self) -> i32 {
+        self.0
+    }
+
+    /// OpenSSL's macro name.
+    pub fn name(self) -> &'static str {
+        match self.0 {
+            0 => "SSL_ERROR_NONE",
+            1 => "SSL_ERROR_SSL",
+            2 => "SSL_ERROR_WANT_READ",
+            3 => "SSL_ERROR_WANT_WRITE",
+            4 => "SSL_ERROR_WANT_X509_LOOKUP",
+            5 => "SSL_ERROR_SYSCALL",
+            6 => "SSL_ERROR_ZERO_RETURN",
+            7 => "SSL_ERROR_WANT_CONNECT",
+            _ => "SSL_ERROR_UNKNOWN",
+        }
+    }
+}
+
+impl core::fmt::Debug for ErrorCode {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl core::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// `SSL_want`'s values (`s->rwstate`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Want {
+    /// `SSL_NOTHING` (1).
+    Nothing = 1,
+    /// `SSL_WRITING` (2).
+    Writing = 2,
+    /// `SSL_READING` (3).
+    Reading = 3,
+    /// `SSL_X509_LOOKUP` (4).
+    X509Lookup = 4,
+}
+
+/// `X509_V_OK`.
+pub const X509_V_OK: i64 = 0;
+
+/// OpenSSL's text for an `X509_V_ERR_*` number (`X509_verify_cert_error_string`), for the
+/// numbers oxissl reports.
+pub fn verify_error_string(code: i64) -> &'static str {
+    match code {
+        0 => "ok",
+        1 => "unspecified certificate verification error",
+        7 => "certificate signature failure",
+        9 => "certificate is not yet valid",
+        10 => "certificate has expired",
+        18 => "self-signed certificate",
+        19 => "self-signed certificate in certificate chain",
+        20 => "unable to get local issuer certificate",
+        21 => "unable to verify the first certificate",
+        22 => "certificate chain too long",
+        26 => "unsupported certificate purpose",
+        47 => "permitted subtree violation",
+        62 => "hostname mismatch",
+        64 => "IP address mismatch",
+        66 => "EE certificate key too weak",
+        79 => "invalid CA certificate",
+        _ => "unknown certificate verification error",
+    }
+}
+
+/// Outcome of moving bytes to or from a BIO.
+enum Io {
+    Done,
+    /// The engine's receive buffer is full: process before reading more.
+    Full,
+    Retry,
+    Eof,
+    Failed,
+}
+
+/// A write that returned WANT_WRITE with its records queued (`s->rlayer.wpend_*`).
+#[derive(Clone, Copy)]
+struct PendingWrite {
+    ptr: usize,
+    len: usize,
+}
+
+/// The verifier used when a verify callback is set: the callback sees webpki's verdict and may
+/// override it; the real verdict is kept for `get_verify_result`, as OpenSSL keeps it.
+struct CallbackVerifier {
+    inner: WebPkiVerifier,
+    callback: VerifyCallback,
+    outcome: Arc<Mutex<Option<CertificateError>>>,
+}
+
+impl ServerCertVerifier for CallbackVerifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        name: Option<&ServerName<'_>>,
+        now: UnixTime,
+    ) -> Result<(), CertificateError> {
+        let r = self
+            .inner
+            .verify_server_cert(end_entity, intermediates, name, now);
+        match r {
+            Ok(()) if (self.callback)(true, 0) => Ok(()),
+            Ok(()) => Err(CertificateError::Other(
+                "rejected by the verify callback".into(),
+            )),
+            Err(e) => {
+                let code = i32::try_from(e.x509_v_err()).unwrap_or(1);
+                *self
+                    .outcome
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(e.clone());
+                if (self.callback)(false, code) {
+                    Ok(())
+                } else {
+                    Err(e)
+                }
+            }
+        }
+    }
+}
+
+/// A client TLS connection with OpenSSL's API and semantics.
+pub struct Ssl {
+    settings: Settings,
+    rbio: Option<Box<dyn Bio + Send>>,
+    wbio: Option<Box<dyn Bio + Send>>,
+    connect_state: bool,
+    conn: Option<ClientConnection>,
+    handshake_done: bool,
+    fatal: bool,
+    rwstate: Want,
+    sni: Option<String>,
+    host: Option<ServerName<'static>>,
+    callback_outcome: Arc<Mutex<Option<CertificateError>>>,
+    pending_write: Option<PendingWrite>,
+    shutdown_sent: bool,
+    /// EOF without close_notify, read as a clean close (`SSL_OP_IGNORE_UNEXPECTED_EOF`).
+    eof_closed: bool,
+    last_errno: Option<i32>,
+}
+
+impl core::fmt::Debug for Ssl {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Ssl")
+            .field("state", &self.state_string_long())
+            .field("rwstate", &self.rwstate)
+            .field("fatal", &self.fatal)
+            .finish_non_exhaustive()
+    }
+}
+
+/// TLS 1.3 records carry at most 2^14 bytes of plaintext (RFC 8446 §5.1); a partial write
+/// returns after one record.
+const MAX_RECORD_PLAINTEXT: usize = 16384;
+
+/// The largest count an `int`-returning call can report.
+const MAX_RET: usize = i32::MAX as usize;
+
+impl Ssl {
+    /// `SSL_new`: a connection using `ctx`'s settings as they are now.
+    pub fn new(ctx: &SslCtx) -> Self {
+        Self {
+            settings: ctx.settings.clone(),
+            rbio: None,
+            wbio: None,
+            connect_state: false,
+            conn: None,
+            handshake_done: false,
+            fatal: false,
+            rwstate: Want::Nothing,
+            sni: None,
+            host: None,
+            callback_outcome: Arc::new(Mutex::new(None)),
+            pending_write: None,
+            shutdown_sent: false,
+            eof_closed: false,
+            last_errno: None,
+        }
+    }
+
+    // ---- BIOs ----
+
+    /// `SSL_set_bio`: TLS bytes are read from `rbio` and written to `wbio` (which may be clones
+    /// of one BIO).
+    pub fn set_bio(&mut self, rbio: Box<dyn Bio + Send>, wbio: Box<dyn Bio + Send>) {
+        self.rbio = Some(rbio);
+        self.wbio = Some(wbio);
+    }
+
+    /// `SSL_set0_rbio`.
+    pub fn set_rbio(&mut self, rbio: Box<dyn Bio + Send>) {
+        self.rbio = Some(rbio);
+    }
+
+    /// `SSL_set0_wbio`.
+    pub fn set_wbio(&mut self, wbio: Box<dyn Bio + Send>) {
+        self.wbio = Some(wbio);
+    }
+
+    /// `SSL_set_fd`: one socket BIO over `stream` for both directions. Returns a handle to it
+    /// (for `set_tcp_nodelay`, `set_nonblocking`, or polling).
+    pub fn set_fd(&mut self, stream: TcpStream) -> SocketBio {
+        let bio = SocketBio::new(stream);
+        self.rbio = Some(Box::new(bio.clone()));
+        self.wbio = Some(Box::new(bio.clone()));
+        bio
+    }
+
+    /// `SSL_get_rbio`.
+    pub fn rbio(&self) -> Option<&(dyn Bio + Send)> {
+        self.rbio.as_deref()
+    }
+
+    /// `SSL_get_wbio`.
+    pub fn wbio(&self) -> Option<&(dyn Bio + Send)> {
+        self.wbio.as_deref()
+    }
+
+    // ---- settings ----
+
+    /// `SSL_set_connect_state`: this object is a client; the first `do_handshake`, `read` or
+    /// `write` starts the handshake.
+    pub fn set_connect_state(&mut self) {
+        self.connect_state = true;
+    }
+
+    /// `SSL_is_server` (always false: oxissl is a client).
+    pub fn is_server(&self) -> bool {
+        false
+    }
+
+    /// `SSL_set_tlsext_host_name`: the server name sent in SNI. Returns false for a name that
+    /// is not a valid DNS name (an IP address is not sent, RFC 6066 §3).
+    pub fn set_tlsext_host_name(&mut self, name: &str) -> bool {
+        if name.is_empty() || name.len() > 255 {
+            return false;
+        }
+        self.sni = Some(name.to_owned());
+        true
+    }
+
+    /// `SSL_get_servername`.
+    pub fn servername(&self) -> Option<&str> {
+        self.sni.as_deref()
+    }
+
+    /// `SSL_set1_host`: the DNS name or IP address the certificate must match (OpenSSL checks
+    /// no name unless this is called). Returns false if it is neither.
+    pub fn set1_host(&mut self, host: &str) -> bool {
+        match ServerName::try_from(host) {
+            Ok(n) => {
+                self.host = Some(n.to_owned());
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// `SSL_set_verify`.
+    pub fn set_verify(&mut self, mode: i32, callback: Option<VerifyCallback>) {
+        self.settings.verify_mode = mode;
+        self.settings.verify_callback = callback;
+    }
+
+    /// `SSL_set_verify_depth`.
+    pub fn set_verify_depth(&mut self, depth: i32) {
+        self.settings.verify_depth = depth;
+    }
+
+    /// `SSL_set_alpn_protos`: 0 on success, 1 on a malformed list.
+    pub fn set_alpn_protos(&mut self, wire: &[u8]) -> i32 {
+        self.settings.set_alpn_protos(wire)
+    }
+
+    /// `SSL_set_min_proto_version`.
+    pub fn set_min_proto_version(&mut self, v: u16) -> bool {
+        self.settings.set_min_proto_version(v)
+    }
+
+    /// `SSL_set_max_proto_version`.
+    pub fn set_max_proto_version(&mut self, v: u16) -> bool {
+        self.settings.set_max_proto_version(v)
+    }
+
+    /// `SSL_set_ciphersuites`.
+    pub fn set_ciphersuites(&mut self, s: &str) -> Result<(), error::ErrorEntry> {
+        self.settings.set_ciphersuites(s)
+    }
+
+    /// `SSL_set_cipher_list`.
+    pub fn set_cipher_list(&mut self, s: &str) -> Result<(), error::ErrorEntry> {
+        self.settings.set_cipher_list(s)
+    }
+
+    /// `SSL_set1_groups_list`.
+    pub fn set_groups_list(&mut self, s: &str) -> Result<(), error::ErrorEntry> {
+        self.settings.set_groups_list(s)
+    }
+
+    /// `SSL_set_mode`: adds mode bits, returns the new mask.
+    pub fn set_mode(&mut self, mode: u32) -> u32 {
+        self.settings.mode |= mode;
+        self.settings.mode
+    }
+
+    /// `SSL_clear_mode`: removes mode bits, returns the new mask.
+    pub fn clear_mode(&mut self, mode: u32) -> u32 {
+        self.settings.mode &= !mode;
+        self.settings.mode
+    }
+
+    /// `SSL_get_mode`.
+    pub fn mode(&self) -> u32 {
+        self.settings.mode
+    }
+
+    /// `SSL_set_options`: adds option bits, returns the new mask.
+    pub fn set_options(&mut self, options: u64) -> u64 {
+        self.settings.options |= options;
+        self.settings.options
+    }
+
+    /// `SSL_clear_options`.
+    pub fn clear_options(&mut self, options: u64) -> u64 {
+        self.settings.options &= !options;
+        self.settings.options
+    }
+
+    /// `SSL_get_options`.
+    pub fn options(&self) -> u64 {
+        self.settings.options
+    }
+
+    // ---- the handshake ----
+
+    /// `SSL_connect`: sets the connect state if needed and runs the handshake as far as the
+    /// BIOs allow. 1 when complete; -1 when the BIO must be waited on (WANT_READ/WANT_WRITE)
+    /// or on any failure — `get_error` says which.
+    pub fn connect(&mut self) -> i32 {
+        self.connect_state = true;
+        self.do_handshake()
+    }
+
+    /// `SSL_do_handshake`: like `connect`, but -1 with "connection type not set" unless
+    /// `set_connect_state` was called.
+    pub fn do_handshake(&mut self) -> i32 {
+        if !self.connect_state {
+            error::push_ssl(reason::CONNECTION_TYPE_NOT_SET);
+            return -1;
+        }
+        if self.handshake_done {
+            return 1;
+        }
+        if self.fatal {
+            return -1;
+        }
+        error::clear_error();
+        self.rwstate = Want::Nothing;
+        if self.conn.is_none() && !self.start() {
+            self.fatal = true;
+            return -1;
+        }
+        loop {
+            match self.flush_out() {
+                Io::Done | Io::Full => {}
+                Io::Retry => return -1,
+                Io::Eof | Io::Failed => return self.syscall_failure(),
+            }
+            let Some(conn) = self.conn.as_mut() else {
+                return -1;
+            };
+            if conn.is_established() {
+                self.handshake_done = true;
+                self.release_if_idle();
+                return 1;
+            }
+            let full = match self.fill() {
+                Io::Done => false,
+                Io::Full => true,
+                Io::Retry => return -1,
+                Io::Eof => return self.eof_in_handshake(),
+                Io::Failed => return self.syscall_failure(),
+            };
+            let Some(conn) = self.conn.as_mut() else {
+                return -1;
+            };
+            if let Err(e) = conn.process() {
+                return self.engine_failure(&e);
+            }
+            if full && conn.recv_buffer().is_empty() {
+                // Processing freed no space: the engine cannot make progress.
+                error::push(
+                    error::ERR_LIB_SSL,
+                    reason::INTERNAL_ERROR,
+                    Some("receive buffer full during the handshake".into()),
+                );
+                self.fatal = true;
+                return -1;
+            }
+        }
+    }
+
+    /// Builds the engine configuration and connection (ClientHello queued).
+    fn start(&mut self) -> bool {
+        let s = &self.settings;
+        if !s.tls13_enabled() {
+            error::push(
+                error::ERR_LIB_SSL,
+                reason::NO_PROTOCOLS_AVAILABLE,
+                Some(
+                    "the configured protocol range excludes TLS 1.3; TLS 1.2 and older are not \
+                     supported yet"
+                        .into(),
+                ),
+            );
+            return false;
+        }
+        if s.suites.is_empty() {
+            error::push(
+                error::ERR_LIB_SSL,
+                reason::NO_CIPHERS_AVAILABLE,
+                Some("no TLS 1.3 ciphersuite configured".into()),
+            );
+            return false;
+        }
+        let mut webpki = WebPkiVerifier::from_shared(s.roots.clone());
+        if let Ok(depth) = usize::try_from(s.verify_depth) {
+            webpki = webpki.with_max_depth(depth);
+        }
+        let verifier: Arc<dyn ServerCertVerifier> = match &s.verify_callback {
+            Some(cb) => Arc::new(CallbackVerifier {
+                inner: webpki,
+                callback: cb.clone(),
+                outcome: self.callback_outcome.clone(),
+            }),
+            None => Arc::new(webpki),
+        };
+        let mut config = ClientConfig::with_verifier(verifier);
+        config.tls13_suites = s.suites.clone();
+        config.groups = s.groups.clone();
+        config.alpn_protocols = s.alpn.clone();
+        config.verify_mode = if s.verify_mode & SSL_VERIFY_PEER != 0 {
+            VerifyMode::Enforce
+        } else {
+            VerifyMode::RecordOnly
+        };
+        config.middlebox_compat = s.options & SSL_OP_ENABLE_MIDDLEBOX_COMPAT != 0;
+        config.message_observer = s.message_observer.clone();
+        let identity = ServerIdentity {
+            sni: self.sni.clone(),
+            verify_name: self.host.clone(),
+        };
+        match ClientConnection::with_identity(Arc::new(config), identity) {
+            Ok(c) => {
+                self.conn = Some(c);
+                true
+            }
+            Err(e) => {
+                error::push_engine_error(&e);
+                false
+            }
+        }
+    }
+
+    /// Writes everything the engine has queued, in as few BIO writes as the BIO allows (a
+    /// whole flight in one when it takes it).
+    fn flush_out(&mut self) -> Io {
+        let Some(conn) = self.conn.as_mut() else {
+            return Io::Done;
+        };
+        while conn.wants_write() {
+            let Some(wbio) = self.wbio.as_mut() else {
+                error::push_ssl(reason::BIO_NOT_SET);
+                self.fatal = true;
+                return Io::Failed;
+            };
+            self.rwstate = Want::Writing;
+            match wbio.write(conn.pending_tls()) {
+                BioIo::Done(0) => return Io::Failed,
+                BioIo::Done(n) => conn.consume_tls(n),
+                BioIo::Retry => return Io::Retry,
+                BioIo::Eof => return Io::Eof,
+                BioIo::Failed => {
+                    self.last_errno = wbio.last_os_error();
+                    return Io::Failed;
+                }
+            }
+        }
+        self.rwstate = Want::Nothing;
+        Io::Done
+    }
+
+    /// Reads once from the read BIO into the engine's receive buffer.
+    fn fill(&mut self) -> Io {
+        let Some(conn) = self.conn.as_mut() else {
+            return Io::Failed;
+        };
+        let Some(rbio) = self.rbio.as_mut() else {
+            error::push_ssl(reason::READ_BIO_NOT_SET);
+            self.fatal = true;
+            return Io::Failed;
+        };
+        let buf = conn.recv_buffer();
+        if buf.is_empty() {
+            return Io::Full;
+        }
+        self.rwstate = Want::Reading;
+        match rbio.read(buf) {
+            BioIo::Done(n) => {
+                conn.commit_received(n);
+                self.rwstate = Want::Nothing;
+                Io::Done
+            }
+            BioIo::Retry => Io::Retry,
+            BioIo::Eof => Io::Eof,
+            BioIo::Failed => {
+                self.last_errno = rbio.last_os_error();
+                Io::Failed
+            }
+        }
+    }
+
+    /// A BIO hard failure: SSL_ERROR_SYSCALL with the errno, nothing queued (unless a missing
+    /// BIO queued its reason).
+    fn syscall_failure(&mut self) -> i32 {
+        self.fatal = true;
+        -1
+    }
+
+    /// EOF before the handshake finished: OpenSSL 3.0 reports "unexpected eof while reading".
+    fn eof_in_handshake(&mut self) -> i32 {
+        error::push_ssl(reason::UNEXPECTED_EOF_WHILE_READING);
+        self.fatal = true;
+        -1
+    }
+
+    /// An engine error: queue it, send the alert the engine queued (best effort), fail.
+    fn engine_failure(&mut self, e: &oxissl_engine::Error) -> i32 {
+        error::push_engine_error(e);
+        self.fatal = true;
+        let state = self.rwstate;
+        let _ = self.flush_out();
+        self.rwstate = state;
+        -1
+    }
+
+    fn release_if_idle(&mut self) {
+        if self.settings.mode & SSL_MODE_RELEASE_BUFFERS != 0 {
+            if let Some(c) = self.conn.as_mut() {
+                c.release_buffers();
+            }
+        }
+    }
+
+    // ---- application data ----
+
+    /// `SSL_read`: > 0 bytes (at most one record), 0 on close_notify (ZERO_RETURN) or on EOF
+    /// without it (SSL_ERROR_SSL, "unexpected eof while reading"), -1 for WANT_* and errors.
+    /// Runs the handshake first if it is not done.
+    pub fn read(&mut self, buf: &mut [u8]) -> i32 {
+        self.read_inner(buf, false)
+    }
+
+    /// `SSL_peek`: like `read` but leaves the data to be read again.
+    pub fn peek(&mut self, buf: &mut [u8]) -> i32 {
+        self.read_inner(buf, true)
+    }
+
+    /// `SSL_read_ex`: `Some(count)` (OpenSSL's 1) or `None` (0; then `get_error(0)`).
+    pub fn read_ex(&mut self, buf: &mut [u8]) -> Option<usize> {
+        let r = self.read(buf);
+        usize::try_from(r).ok().filter(|n| *n > 0)
+    }
+
+    /// `SSL_peek_ex`.
+    pub fn peek_ex(&mut self, buf: &mut [u8]) -> Option<usize> {
+        let r = self.peek(buf);
+        usize::try_from(r).ok().filter(|n| *n > 0)
+    }
+
+    fn read_inner(&mut self, buf: &mut [u8], peek: bool) -> i32 {
+        if !self.connect_state {
+            error::push_ssl(reason::UNINITIALIZED);
+            return -1;
+        }
+        self.rwstate = Want::Nothing;
+        if self.closed_by_peer() {
+            return 0;
+        }
+        if !self.handshake_done {
+            let r = self.do_handshake();
+            if r <= 0 {
+                return r;
+            }
+        }
+        if self.fatal {
+            return -1;
+        }
+        let want = buf.len().min(MAX_RET);
+        let buf = &mut buf[..want];
+        let mut filled = false;
+        loop {
+            let Some(conn) = self.conn.as_mut() else {
+                return -1;
+            };
+            let r = if peek {
+                conn.peek().map(|data| {
+                    if data.is_empty() {
+                        ReadStatus::WantRead
+                    } else {
+                        let n = data.len().min(buf.len());
+                        buf[..n].copy_from_slice(&data[..n]);
+                        ReadStatus::Data(n)
+                    }
+                })
+            } else {
+                conn.read(buf)
+            };
+            match r {
+                Err(e) => return self.engine_failure(&e),
+                Ok(ReadStatus::Data(n)) => {
+                    self.release_if_idle();
+                    return i32::try_from(n).unwrap_or(i32::MAX);
+                }
+                Ok(ReadStatus::Closed) => return 0,
+                Ok(ReadStatus::WantRead) if buf.is_empty() && !peek => return 0,
+                Ok(ReadStatus::WantRead) => {}
+            }
+            if peek && conn.peer_closed() {
+                return 0;
+            }
+            if filled && self.settings.mode & SSL_MODE_AUTO_RETRY == 0 {
+                // Without AUTO_RETRY, a read that only met non-application records returns
+                // WANT_READ with the read BIO marked retry-read, as OpenSSL does.
+                if let Some(rbio) = self.rbio.as_mut() {
+                    rbio.set_retry_flags(RetryFlags::retry_read());
+                }
+                self.rwstate = Want::Reading;
+                return -1;
+            }
+            match self.flush_out() {
+                Io::Done | Io::Full => {}
+                Io::Retry => return -1,
+                Io::Eof | Io::Failed => return self.syscall_failure(),
+            }
+            match self.fill() {
+                Io::Done | Io::Full => filled = true,
+                Io::Retry => return -1,
+                Io::Eof => {
+                    self.fatal = true;
+                    if self.settings.options & SSL_OP_IGNORE_UNEXPECTED_EOF != 0 {
+                        self.eof_closed = true;
+                    } else {
+                        error::push_ssl(reason::UNEXPECTED_EOF_WHILE_READING);
+                    }
+                    return 0;
+                }
+                Io::Failed => return self.syscall_failure(),
+            }
+        }
+    }
+
+    /// `SSL_write`: the whole buffer's length (or, with `SSL_MODE_ENABLE_PARTIAL_WRITE`, at
+    /// least one record's worth); 0 for an empty buffer; -1 for WANT_* and errors. A retry
+    /// after WANT_WRITE must pass the same buffer (unless
+    /// `SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER`) or fails with "bad write retry".
+    pub fn write(&mut self, buf: &[u8]) -> i32 {
+        if !self.connect_state {
+            error::push_ssl(reason::UNINITIALIZED);
+            return -1;
+        }
+        self.rwstate = Want::Nothing;
+        if self.shutdown_sent {
+            error::push_ssl(reason::PROTOCOL_IS_SHUTDOWN);
+            return -1;
+        }
+        if buf.is_empty() {
+            return 0;
+        }
+        if !self.handshake_done {
+            let r = self.do_handshake();
+            if r <= 0 {
+                return r;
+            }
+        }
+        if self.fatal {
+            return -1;
+        }
+        if let Some(pw) = self.pending_write {
+            let moved = self.settings.mode & SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER == 0
+                && pw.ptr != buf.as_ptr() as usize;
+            if pw.len > buf.len() || moved {
+                error::push_ssl(reason::BAD_WRITE_RETRY);
+                return -1;
+            }
+            return match self.flush_out() {
+                Io::Done | Io::Full => {
+                    self.pending_write = None;
+                    self.release_if_idle();
+                    i32::try_from(pw.len).unwrap_or(i32::MAX)
+                }
+                Io::Retry => -1,
+                Io::Eof | Io::Failed => self.syscall_failure(),
+            };
+        }
+        let limit = if self.settings.mode & SSL_MODE_ENABLE_PARTIAL_WRITE != 0 {
+            MAX_RECORD_PLAINTEXT
+        } else {
+            MAX_RET
+        };
+        let n = buf.len().min(limit);
+        let Some(conn) = self.conn.as_mut() else {
+            return -1;
+        };
+        if let Err(e) = conn.write(&buf[..n]) {
+            return self.engine_failure(&e);
+        }
+        match self.flush_out() {
+            Io::Done | Io::Full => {
+                self.release_if_idle();
+                i32::try_from(n).unwrap_or(i32::MAX)
+            }
+            Io::Retry => {
+                self.pending_write = Some(PendingWrite {
+                    ptr: buf.as_ptr() as usize,
+                    len: n,
+                });
+                -1
+            }
+            Io::Eof | Io::Failed => self.syscall_failure(),
+        }
+    }
+
+    /// `SSL_write_ex`: `Some(count)` (OpenSSL's 1) or `None` (0; then `get_error(0)`).
+    pub fn write_ex(&mut self, buf: &[u8]) -> Option<usize> {
+        let r = self.write(buf);
+        usize::try_from(r).ok().filter(|n| *n > 0)
+    }
+
+    /// `SSL_pending`: bytes of the current record not yet read.
+    pub fn pending(&self) -> usize {
+        self.conn
+            .as_ref()
+            .map_or(0, ClientConnection::plaintext_pending)
+    }
+
+    /// `SSL_has_pending`: whether decrypted or undecrypted bytes are buffered.
+    pub fn has_pending(&self) -> bool {
+        self.conn
+            .as_ref()
+            .is_some_and(|c| c.plaintext_pending() > 0 || !c.wants_read())
+            && !self.closed_by_peer()
+    }
+
+    /// `SSL_shutdown`: sends close_notify. 1 once both close_notifys are done, 0 when ours is
+    /// sent and the peer's not yet seen (call again to wait for it), -1 during the handshake
+    /// ("shutdown while in init") or when the BIO must be waited on.
+    pub fn shutdown(&mut self) -> i32 {
+        if !self.connect_state {
+            error::push_ssl(reason::UNINITIALIZED);
+            return -1;
+        }
+        if !self.handshake_done || self.conn.is_none() {
+            error::push_ssl(reason::SHUTDOWN_WHILE_IN_INIT);
+            return -1;
+        }
+        self.rwstate = Want::Nothing;
+        let first = !self.shutdown_sent;
+        if first {
+            self.shutdown_sent = true;
+            if let Some(c) = self.conn.as_mut() {
+                if !self.fatal {
+                    c.send_close_notify();
+                }
+            }
+        }
+        match self.flush_out() {
+            Io::Done | Io::Full => {}
+            Io::Retry => return -1,
+            Io::Eof | Io::Failed => return self.syscall_failure(),
+        }
+        if self.closed_by_peer() {
+            return 1;
+        }
+        if first || self.fatal {
+            return 0;
+        }
+        // Second call: wait for the peer's close_notify, discarding application data.
+        let mut scratch = vec![0u8; 4096];
+        loop {
+            let Some(conn) = self.conn.as_mut() else {
+                return -1;
+            };
+            match conn.read(&mut scratch) {
+                Err(e) => return self.engine_failure(&e),
+                Ok(ReadStatus::Closed) => return 1,
+                Ok(ReadStatus::Data(_)) => continue,
+                Ok(ReadStatus::WantRead) => {}
+            }
+            match self.fill() {
+                Io::Done | Io::Full => {}
+                Io::Retry => return -1,
+                Io::Eof => {
+                    error::push_ssl(reason::UNEXPECTED_EOF_WHILE_READING);
+                    self.fatal = true;
+                    return -1;
+                }
+                Io::Failed => return self.syscall_failure(),
+            }
+        }
+    }
+
+    /// `SSL_get_shutdown`: `SSL_SENT_SHUTDOWN` (1) | `SSL_RECEIVED_SHUTDOWN` (2).
+    pub fn get_shutdown(&self) -> i32 {
+        i32::from(self.shutdown_sent) | (i32::from(self.closed_by_peer()) << 1)
+    }
+
+    fn closed_by_peer(&self) -> bool {
+        self.eof_closed || self.conn.as_ref().is_some_and(|c| c.peer_closed())
+    }
+
+    // ---- SSL_get_error ----
+
+    /// `SSL_get_error(ssl, ret)`: a pure function of `ret`, this thread's error queue, what the
+    /// last call was doing and the BIOs' current retry flags, decided in OpenSSL's order.
+    pub fn get_error(&self, ret: i32) -> ErrorCode {
+        if ret > 0 {
+            return ErrorCode::NONE;
+        }
+        let code = error::peek_error_code();
+        if code != 0 {
+            return if error::lib_of(code) == error::ERR_LIB_SYS {
+                ErrorCode::SYSCALL
+            } else {
+                ErrorCode::SSL
+            };
+        }
+        let from_bio = |bio: Option<&(dyn Bio + Send)>| -> Option<ErrorCode> {
+            let bio = bio?;
+            if bio.should_read() {
+                Some(ErrorCode::WANT_READ)
+            } else if bio.should_write() {
+                Some(ErrorCode::WANT_WRITE)
+            } else if bio.should_io_special() {
+                Some(ErrorCode::WANT_CONNECT)
+            } else {
+                None
+            }
+        };
+        if self.rwstate == Want::Reading {
+            if let Some(c) = from_bio(self.rbio.as_deref()) {
+                return c;
+            }
+        }
+        if self.rwstate == Want::Writing {
+            if let Some(c) = from_bio(self.wbio.as_deref()) {
+                return c;
+            }
+        }
+        if self.rwstate == Want::X509Lookup {
+            return ErrorCode::WANT_X509_LOOKUP;
+        }
+        if self.closed_by_peer() {
+            return ErrorCode::ZERO_RETURN;
+        }
+        ErrorCode::SYSCALL
+    }
+
+    /// The errno of the last BIO hard failure (what `errno` holds after SSL_ERROR_SYSCALL).
+    pub fn last_os_error(&self) -> Option<i32> {
+        self.last_errno
+    }
+
+    // ---- state ----
+
+    /// `SSL_want`.
+    pub fn want(&self) -> Want {
+        self.rwstate
+    }
+
+    /// `SSL_in_init`: the handshake has not finished (including not started).
+    pub fn in_init(&self) -> bool {
+        !self.handshake_done
+    }
+
+    /// `SSL_in_before`: the handshake has not started.
+    pub fn in_before(&self) -> bool {
+        self.conn.is_none() && !self.fatal
+    }
+
+    /// `SSL_is_init_finished`.
+    pub fn is_init_finished(&self) -> bool {
+        self.handshake_done
+    }
+
+    /// `SSL_state_string_long`.
+    pub fn state_string_long(&self) -> &'static str {
+        if self.fatal && !self.handshake_done {
+            return "error";
+        }
+        match &self.conn {
+            Some(c) if self.handshake_done => {
+                let _ = c;
+                "SSL negotiation finished successfully"
+            }
+            Some(c) => c.state_name(),
+            None => "before SSL initialization",
+        }
+    }
+
+    /// `SSL_state_string`: OpenSSL's short code for the same state.
+    pub fn state_string(&self) -> &'static str {
+        match self.state_string_long() {
+            "before SSL initialization" => "PINIT",
+            "SSLv3/TLS write client hello" => "TWCH",
+            "SSLv3/TLS read server hello" => "TRSH",
+            "TLSv1.3 read encrypted extensions" => "TREE",
+            "SSLv3/TLS read server certificate request" => "TRCR",
+            "SSLv3/TLS read server certificate" => "TRSC",
+            "TLSv1.3 read server certificate verify" => "TRSCV",
+            "SSLv3/TLS read finished" => "TRFIN",
+            "SSLv3/TLS write finished" => "TWFIN",
+            "SSL negotiation finished successfully" => "SSLOK",
+            "error" => "SSLERR",
+            _ => "UNKWN",
+        }
+    }
+
+    // ---- negotiated parameters ----
+
+    /// `SSL_get_version`: "TLSv1.3" once negotiated; "unknown" before.
+    pub fn version(&self) -> &'static str {
+        self.conn
+            .as_ref()
+            .and_then(ClientConnection::protocol_version)
+            .and_then(|v| v.name())
+            .unwrap_or("unknown")
+    }
+
+    /// `SSL_version`: the protocol version number (0 before it is negotiated).
+    pub fn version_number(&self) -> u16 {
+        self.conn
+            .as_ref()
+            .and_then(ClientConnection::protocol_version)
+            .map_or(0, |v| v.0)
+    }
+
+    /// `SSL_CIPHER_get_name(SSL_get_current_cipher())`: for TLS 1.3 OpenSSL's name is the IANA
+    /// name (e.g. `TLS_AES_128_GCM_SHA256`).
+    pub fn current_cipher_name(&self) -> Option<&'static str> {
+        self.conn
+            .as_ref()
+            .and_then(ClientConnection::cipher_suite)
+            .and_then(|s| s.suite.name())
+    }
+
+    /// The negotiated cipher suite's IANA number.
+    pub fn current_cipher_id(&self) -> Option<u16> {
+        self.conn
+            .as_ref()
+            .and_then(ClientConnection::cipher_suite)
+            .map(|s| s.suite.0)
+    }
+
+    /// `SSL_get_negotiated_group` as the IANA group number.
+    pub fn negotiated_group(&self) -> Option<u16> {
+        self.conn
+            .as_ref()
+            .and_then(ClientConnection::group)
+            .map(|g| g.0)
+    }
+
+    /// `SSL_group_to_name(SSL_get_negotiated_group())`: "X25519", "secp256r1", "secp384r1".
+    pub fn negotiated_group_name(&self) -> Option<&'static str> {
+        Some(match self.negotiated_group()? {
+            0x001d => "X25519",
+            0x001e => "X448",
+            0x0017 => "secp256r1",
+            0x0018 => "secp384r1",
+            0x0019 => "secp521r1",
+            _ => return None,
+        })
+    }
+
+    /// `SSL_get0_alpn_selected`.
+    pub fn get0_alpn_selected(&self) -> Option<&[u8]> {
+        self.conn.as_ref().and_then(ClientConnection::alpn_protocol)
+    }
+
+    /// `SSL_get_peer_certificate`: the server's certificate (DER).
+    pub fn peer_certificate(&self) -> Option<&[u8]> {
+        self.conn
+            .as_ref()
+            .and_then(|c| c.peer_certificates().first())
+            .map(|c| c.as_ref())
+    }
+
+    /// `SSL_get_peer_cert_chain`: the server's certificates as sent, end-entity first (DER).
+    pub fn peer_cert_chain(&self) -> Vec<&[u8]> {
+        self.conn.as_ref().map_or_else(Vec::new, |c| {
+            c.peer_certificates().iter().map(|c| c.as_ref()).collect()
+        })
+    }
+
+    /// `SSL_get_verify_result`: `X509_V_OK` (0) or the `X509_V_ERR_*` number of the failure,
+    /// whether or not it was enforced or overridden by a callback.
+    pub fn get_verify_result(&self) -> i64 {
+        if let Some(e) = self
+            .callback_outcome
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .as_ref()
+        {
+            return e.x509_v_err();
+        }
+        let Some(conn) = self.conn.as_ref() else {
+            return X509_V_OK;
+        };
+        match (conn.verify_result(), conn.error()) {
+            (Some(Err(e)), _) => e.x509_v_err(),
+            (_, Some(oxissl_engine::Error::Certificate(e))) => e.x509_v_err(),
+            _ => X509_V_OK,
+        }
+    }
+
+    /// `SSL_session_reused` (false: resumption is not offered yet).
+    pub fn session_reused(&self) -> bool {
+        false
+    }
+
+    /// The engine connection, for callers that need more than OpenSSL's API exposes.
+    pub fn connection(&self) -> Option<&ClientConnection> {
+        self.conn.as_ref()
+    }
+}

@@ -1,0 +1,466 @@
+//! The rest of the OpenSSL contract against `openssl s_server`: verification outcomes, EOF and
+//! close_notify, shutdown, write retries, modes, ALPN, groups, suites, and `SslStream`.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use common::*;
+use oxissl::error::{self as err, reason};
+use oxissl::{
+    new_bio_pair, Bio, BioIo, ErrorCode, HandshakeError, MemBio, PairBio, Ssl, SslCtx, SslStream,
+    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER, SSL_MODE_ENABLE_PARTIAL_WRITE, SSL_MODE_RELEASE_BUFFERS,
+    SSL_VERIFY_NONE, SSL_VERIFY_PEER, TLS1_2_VERSION,
+};
+
+fn trusting_ctx() -> SslCtx {
+    let mut ctx = SslCtx::new();
+    ctx.load_verify_locations(path(&certs().ca), None).unwrap();
+    ctx.set_verify(SSL_VERIFY_PEER, None);
+    ctx
+}
+
+fn connected(ctx: &SslCtx, port: u16) -> Ssl {
+    let mut ssl = Ssl::new(ctx);
+    ssl.set_tlsext_host_name("localhost");
+    ssl.set1_host("localhost");
+    ssl.set_fd(tcp(port));
+    assert_eq!(ssl.connect(), 1, "{:?}", err::peek_error());
+    ssl
+}
+
+const GET: &[u8] = b"GET / HTTP/1.0\r\n\r\n";
+
+/// Reads until `read` returns <= 0; returns the bytes and the final return value.
+fn read_all(ssl: &mut Ssl) -> (Vec<u8>, i32) {
+    let mut out = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        let r = ssl.read(&mut buf);
+        if r <= 0 {
+            return (out, r);
+        }
+        out.extend_from_slice(&buf[..r as usize]);
+    }
+}
+
+#[test]
+fn untrusted_certificate_with_verify_none_succeeds_and_records_20() {
+    let server = www_server();
+    let mut ctx = SslCtx::new();
+    ctx.set_verify(SSL_VERIFY_NONE, None);
+    let ssl = connected(&ctx, server.port);
+    assert_eq!(ssl.get_verify_result(), 20);
+    assert!(ssl.peer_certificate().is_some());
+}
+
+#[test]
+fn untrusted_certificate_with_verify_peer_fails_134_and_records_20() {
+    let server = www_server();
+    let mut ctx = SslCtx::new();
+    ctx.set_verify(SSL_VERIFY_PEER, None);
+    let mut ssl = Ssl::new(&ctx);
+    ssl.set_fd(tcp(server.port));
+    assert_eq!(ssl.connect(), -1);
+    assert_eq!(ssl.get_error(-1), ErrorCode::SSL);
+    assert_eq!(
+        err::peek_error().unwrap().reason(),
+        reason::CERTIFICATE_VERIFY_FAILED
+    );
+    assert_eq!(ssl.get_verify_result(), 20);
+    // After a fatal error, later calls return -1 and leave the queue as it was.
+    assert_eq!(ssl.connect(), -1);
+    assert_eq!(ssl.get_error(-1), ErrorCode::SSL);
+    err::clear_error();
+}
+
+#[test]
+fn host_and_ip_mismatch_give_62_and_64() {
+    let server = www_server();
+    for (host, code) in [("example.com", 62), ("127.0.0.2", 64), ("127.0.0.1", 0)] {
+        let mut ssl = Ssl::new(&trusting_ctx());
+        assert!(ssl.set1_host(host));
+        ssl.set_fd(tcp(server.port));
+        let r = ssl.connect();
+        assert_eq!(ssl.get_verify_result(), code, "{host}");
+        assert_eq!(r == 1, code == 0, "{host}");
+        err::clear_error();
+    }
+}
+
+#[test]
+fn verify_callback_can_override_a_failure() {
+    let server = www_server();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let seen = calls.clone();
+    let mut ctx = SslCtx::new();
+    ctx.set_verify(
+        SSL_VERIFY_PEER,
+        Some(Arc::new(move |ok, code| {
+            seen.fetch_add(1, Ordering::SeqCst);
+            assert!(!ok);
+            assert_eq!(code, 20);
+            true
+        })),
+    );
+    let ssl = connected(&ctx, server.port);
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+    assert_eq!(ssl.get_verify_result(), 20, "the failure stays recorded");
+}
+
+#[test]
+fn zero_return_after_close_notify() {
+    let server = www_server();
+    let mut ssl = connected(&trusting_ctx(), server.port);
+    assert_eq!(ssl.write(GET), GET.len() as i32);
+    let (page, r) = read_all(&mut ssl);
+    assert!(page.starts_with(b"HTTP/1.0 200"));
+    assert_eq!(r, 0);
+    assert_eq!(ssl.get_error(0), ErrorCode::ZERO_RETURN);
+    assert!(err::peek_error().is_none());
+    // Both close_notifys are done after our shutdown.
+    assert_eq!(ssl.shutdown(), 1);
+    assert_eq!(ssl.get_shutdown(), 3);
+}
+
+#[test]
+fn eof_after_handshake_reads_0_with_ssl_error_294() {
+    let server = s_server(&[]);
+    let mut ssl = Ssl::new(&trusting_ctx());
+    let bio = ssl.set_fd(tcp(server.port));
+    assert_eq!(ssl.connect(), 1);
+    // Read the server's tickets (proof it has read our Finished), so that nothing is left
+    // unread on its side when it dies; otherwise the kernel would send RST, not FIN.
+    let sock = bio.try_clone_stream().unwrap();
+    sock.set_read_timeout(Some(Duration::from_millis(300)))
+        .unwrap();
+    let mut buf = [0u8; 16];
+    assert_eq!(ssl.read(&mut buf), -1);
+    assert_eq!(ssl.get_error(-1), ErrorCode::WANT_READ);
+    sock.set_read_timeout(Some(DEADLINE)).unwrap();
+    drop(server); // killed: the kernel closes the socket without close_notify
+    err::clear_error();
+    let r = ssl.read(&mut buf);
+    assert_eq!(
+        r,
+        0,
+        "{:?} {:?} {:?}",
+        ssl.get_error(r),
+        err::peek_error(),
+        ssl.last_os_error()
+    );
+    assert_eq!(ssl.get_error(r), ErrorCode::SSL);
+    assert_eq!(
+        err::peek_error().unwrap().reason(),
+        reason::UNEXPECTED_EOF_WHILE_READING
+    );
+    err::clear_error();
+}
+
+#[test]
+fn shutdown_returns_minus_one_in_init_then_0_then_1() {
+    let server = www_server();
+    let mut ssl = Ssl::new(&trusting_ctx());
+    ssl.set_connect_state();
+    assert_eq!(ssl.shutdown(), -1);
+    assert_eq!(
+        err::peek_error().unwrap().reason(),
+        reason::SHUTDOWN_WHILE_IN_INIT
+    );
+    err::clear_error();
+    let mut ssl = connected(&trusting_ctx(), server.port);
+    assert_eq!(ssl.shutdown(), 0, "ours sent, theirs not seen");
+    assert_eq!(ssl.write(GET), -1);
+    assert_eq!(ssl.get_error(-1), ErrorCode::SSL);
+    assert_eq!(
+        err::peek_error().unwrap().reason(),
+        reason::PROTOCOL_IS_SHUTDOWN
+    );
+    err::clear_error();
+}
+
+#[test]
+fn do_handshake_without_connect_state_is_144() {
+    let mut ssl = Ssl::new(&SslCtx::new());
+    assert_eq!(ssl.do_handshake(), -1);
+    assert_eq!(ssl.get_error(-1), ErrorCode::SSL);
+    assert_eq!(
+        err::peek_error().unwrap().reason(),
+        reason::CONNECTION_TYPE_NOT_SET
+    );
+    err::clear_error();
+}
+
+#[test]
+fn connect_clears_the_error_queue_on_entry() {
+    let server = www_server();
+    err::push_ssl(reason::BAD_WRITE_RETRY);
+    let _ssl = connected(&trusting_ctx(), server.port);
+    assert!(err::peek_error().is_none());
+}
+
+#[test]
+fn implicit_handshake_on_first_write_and_read() {
+    let server = www_server();
+    let mut ssl = Ssl::new(&trusting_ctx());
+    ssl.set_fd(tcp(server.port));
+    ssl.set_connect_state();
+    assert!(ssl.in_init());
+    assert_eq!(ssl.state_string(), "PINIT");
+    assert_eq!(ssl.write(GET), GET.len() as i32);
+    assert!(ssl.is_init_finished());
+    let (page, _) = read_all(&mut ssl);
+    assert!(page.starts_with(b"HTTP/1.0 200"));
+}
+
+#[test]
+fn write_before_handshake_on_nonblocking_bio_sends_client_hello_and_wants_read() {
+    let mut ssl = Ssl::new(&trusting_ctx());
+    let (rbio, wbio) = (MemBio::new(), MemBio::new());
+    ssl.set_bio(Box::new(rbio), Box::new(wbio.clone()));
+    ssl.set_connect_state();
+    assert_eq!(ssl.write(GET), -1);
+    assert_eq!(ssl.get_error(-1), ErrorCode::WANT_READ);
+    assert_eq!(wbio.take_all()[0], 0x16, "a ClientHello record went out");
+}
+
+#[test]
+fn max_version_tls12_fails_clearly_at_connect() {
+    let server = www_server();
+    let mut ctx = trusting_ctx();
+    assert!(ctx.set_max_proto_version(TLS1_2_VERSION));
+    let mut ssl = Ssl::new(&ctx);
+    ssl.set_fd(tcp(server.port));
+    assert_eq!(ssl.connect(), -1);
+    assert_eq!(ssl.get_error(-1), ErrorCode::SSL);
+    let e = err::peek_error().unwrap();
+    assert_eq!(e.reason(), reason::NO_PROTOCOLS_AVAILABLE);
+    assert!(e.data().unwrap().contains("TLS 1.2"));
+    err::clear_error();
+}
+
+#[test]
+fn alpn_groups_and_suites_are_negotiated() {
+    let server = s_server(&[
+        "-www",
+        "-alpn",
+        "h2",
+        "-groups",
+        "P-384:X25519",
+        "-ciphersuites",
+        "TLS_CHACHA20_POLY1305_SHA256",
+    ]);
+    let mut ctx = trusting_ctx();
+    assert_eq!(ctx.set_alpn_protos(b"\x08http/1.1\x02h2"), 0);
+    ctx.set_groups_list("P-256:P-384").unwrap();
+    let ssl = connected(&ctx, server.port);
+    assert_eq!(ssl.get0_alpn_selected(), Some(&b"h2"[..]));
+    assert_eq!(ssl.negotiated_group_name(), Some("secp384r1"));
+    assert_eq!(
+        ssl.current_cipher_name(),
+        Some("TLS_CHACHA20_POLY1305_SHA256")
+    );
+    assert_eq!(ssl.peer_cert_chain().len(), 1);
+    assert_eq!(ssl.peer_certificate().unwrap()[0], 0x30);
+    assert!(!ssl.session_reused());
+}
+
+#[test]
+fn pending_and_peek() {
+    let server = www_server();
+    let mut ssl = connected(&trusting_ctx(), server.port);
+    assert_eq!(ssl.write(GET), GET.len() as i32);
+    let mut small = [0u8; 4];
+    assert_eq!(ssl.peek(&mut small), 4);
+    assert_eq!(&small, b"HTTP");
+    assert!(ssl.pending() > 4);
+    let mut again = [0u8; 4];
+    assert_eq!(ssl.read(&mut again), 4);
+    assert_eq!(again, small);
+    assert_eq!(ssl.read_ex(&mut small), Some(4));
+}
+
+/// Completes a handshake over a BIO pair whose client-to-network buffer is `size` bytes.
+fn pair_client(ctx: &SslCtx, port: u16, size: usize) -> (Ssl, PairBio, std::net::TcpStream) {
+    let mut ssl = Ssl::new(ctx);
+    let (inner, mut outer) = new_bio_pair(size, 0);
+    ssl.set_bio(Box::new(inner.clone()), Box::new(inner));
+    let mut sock = tcp(port);
+    let deadline = Instant::now() + DEADLINE;
+    loop {
+        let r = ssl.connect();
+        pump_out(&mut outer, &mut sock);
+        if r == 1 {
+            break;
+        }
+        if ssl.get_error(r) == ErrorCode::WANT_READ {
+            let mut buf = vec![0u8; 4096];
+            let n = sock.read(&mut buf).unwrap();
+            assert!(n > 0);
+            assert_eq!(outer.write(&buf[..n]), BioIo::Done(n));
+        }
+        assert!(Instant::now() < deadline);
+    }
+    (ssl, outer, sock)
+}
+
+fn pump_out(outer: &mut PairBio, sock: &mut std::net::TcpStream) {
+    let mut buf = [0u8; 4096];
+    while let BioIo::Done(n) = outer.read(&mut buf) {
+        sock.write_all(&buf[..n]).unwrap();
+    }
+}
+
+#[test]
+fn write_retry_with_another_buffer_is_bad_write_retry_127() {
+    let server = www_server();
+    let (mut ssl, mut outer, mut sock) = pair_client(&trusting_ctx(), server.port, 256);
+    let data = vec![b'a'; 1000];
+    let other = vec![b'a'; 1000];
+    assert_eq!(ssl.write(&data), -1);
+    assert_eq!(ssl.get_error(-1), ErrorCode::WANT_WRITE);
+    assert_eq!(ssl.write(&other), -1);
+    assert_eq!(ssl.get_error(-1), ErrorCode::SSL);
+    assert_eq!(err::peek_error().unwrap().reason(), reason::BAD_WRITE_RETRY);
+    err::clear_error();
+    // The same buffer completes once the bytes are moved.
+    let deadline = Instant::now() + DEADLINE;
+    loop {
+        pump_out(&mut outer, &mut sock);
+        let r = ssl.write(&data);
+        if r > 0 {
+            assert_eq!(r, 1000);
+            break;
+        }
+        assert_eq!(ssl.get_error(r), ErrorCode::WANT_WRITE);
+        assert!(Instant::now() < deadline);
+    }
+}
+
+#[test]
+fn accept_moving_write_buffer_allows_another_buffer() {
+    let server = www_server();
+    let mut ctx = trusting_ctx();
+    ctx.set_mode(SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    let (mut ssl, mut outer, mut sock) = pair_client(&ctx, server.port, 256);
+    let data = vec![b'a'; 1000];
+    assert_eq!(ssl.write(&data), -1);
+    let moved = data.clone();
+    let deadline = Instant::now() + DEADLINE;
+    loop {
+        pump_out(&mut outer, &mut sock);
+        let r = ssl.write(&moved);
+        if r > 0 {
+            assert_eq!(r, 1000);
+            break;
+        }
+        assert_eq!(ssl.get_error(r), ErrorCode::WANT_WRITE);
+        assert!(Instant::now() < deadline);
+    }
+}
+
+#[test]
+fn partial_write_mode_returns_after_one_record() {
+    let server = www_server();
+    let mut ctx = trusting_ctx();
+    assert_eq!(
+        ctx.set_mode(SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_RELEASE_BUFFERS),
+        0x4 | 0x1 | 0x10
+    );
+    let mut ssl = connected(&ctx, server.port);
+    let data = vec![b'x'; 40000];
+    assert_eq!(ssl.write(&data), 16384);
+}
+
+#[test]
+fn release_buffers_mode_still_reads_and_writes() {
+    let server = www_server();
+    let mut ctx = trusting_ctx();
+    ctx.set_mode(SSL_MODE_RELEASE_BUFFERS);
+    let mut ssl = connected(&ctx, server.port);
+    assert_eq!(ssl.write(GET), GET.len() as i32);
+    let (page, r) = read_all(&mut ssl);
+    assert!(page.starts_with(b"HTTP/1.0 200"));
+    assert_eq!(ssl.get_error(r), ErrorCode::ZERO_RETURN);
+}
+
+#[test]
+fn ssl_stream_blocking_read_write() {
+    let server = www_server();
+    let mut tls = SslStream::connect(&trusting_ctx(), "localhost", tcp(server.port)).unwrap();
+    tls.write_all(GET).unwrap();
+    let mut page = Vec::new();
+    tls.read_to_end(&mut page).unwrap();
+    assert!(page.starts_with(b"HTTP/1.0 200"));
+    assert_eq!(tls.ssl().version(), "TLSv1.3");
+}
+
+#[test]
+fn ssl_stream_verify_failure_is_an_error_with_134() {
+    let server = www_server();
+    let mut ctx = SslCtx::new();
+    ctx.set_verify(SSL_VERIFY_PEER, None);
+    match SslStream::connect(&ctx, "localhost", tcp(server.port)) {
+        Err(HandshakeError::Failure(e)) => {
+            assert_eq!(e.code(), ErrorCode::SSL);
+            assert_eq!(e.errors()[0].reason(), reason::CERTIFICATE_VERIFY_FAILED);
+        }
+        other => panic!("unexpected {:?}", other.map(|_| ())),
+    }
+}
+
+#[test]
+fn ssl_stream_nonblocking_maps_want_to_would_block() {
+    let server = www_server();
+    let sock = tcp(server.port);
+    sock.set_nonblocking(true).unwrap();
+    let probe = sock.try_clone().unwrap();
+    let deadline = Instant::now() + DEADLINE;
+    let mut blocked = 0;
+    let mut tls = match SslStream::connect(&trusting_ctx(), "localhost", sock) {
+        Ok(s) => s,
+        Err(HandshakeError::WouldBlock(mut mid)) => loop {
+            blocked += 1;
+            wait_readable(&probe, Duration::from_millis(200));
+            match mid.handshake() {
+                Ok(s) => break s,
+                Err(HandshakeError::WouldBlock(m)) => mid = m,
+                Err(HandshakeError::Failure(e)) => panic!("{e}"),
+            }
+            assert!(Instant::now() < deadline);
+        },
+        Err(HandshakeError::Failure(e)) => panic!("{e}"),
+    };
+    assert!(blocked >= 1, "{:?}", tls.ssl());
+    tls.write_all(GET).unwrap();
+    let mut buf = [0u8; 64];
+    loop {
+        match tls.read(&mut buf) {
+            Ok(n) => {
+                assert!(buf[..n].starts_with(b"HTTP/1.0 200"));
+                break;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                wait_readable(&probe, Duration::from_millis(200))
+            }
+            Err(e) => panic!("{e}"),
+        }
+        assert!(Instant::now() < deadline);
+    }
+}
+
+#[test]
+fn bio_pair_default_size_and_shutdown_wr() {
+    let (mut a, mut b) = new_bio_pair(0, 0);
+    assert_eq!(a.get_write_guarantee(), 17408);
+    assert_eq!(a.write(&vec![0u8; 20000]), BioIo::Done(17408));
+    assert_eq!(a.write(b"x"), BioIo::Retry);
+    assert!(a.should_write());
+    let mut buf = vec![0u8; 20000];
+    assert_eq!(b.read(&mut buf), BioIo::Done(17408));
+    a.shutdown_wr();
+    assert_eq!(b.read(&mut buf), BioIo::Eof);
+}
