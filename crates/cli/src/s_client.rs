@@ -1,0 +1,585 @@
+//! `oxissl s_client`: connect, print what `openssl s_client` prints about the session, then copy
+//! stdin to the connection and the connection to stdout.
+
+use std::io::{Read, Write};
+use std::net::{IpAddr, TcpStream};
+use std::os::fd::AsRawFd;
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use oxissl::{
+    verify_error_string, ErrorCode, Ssl, SslCtx, SSL_MODE_AUTO_RETRY, SSL_VERIFY_NONE,
+    SSL_VERIFY_PEER, TLS1_2_VERSION, TLS1_3_VERSION,
+};
+use oxissl_engine::wire::enums::{ContentType, HandshakeType};
+use oxissl_engine::MessageObserver;
+
+use crate::x509;
+
+/// The flags of `openssl s_client` that oxissl supports.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// host:port to connect to (default: a built-in demo server on loopback).
+    #[arg(long, value_name = "host:port")]
+    connect: Option<String>,
+    /// Server name to send in SNI (default: the host of -connect, unless it is an IP address).
+    #[arg(long, value_name = "name")]
+    servername: Option<String>,
+    /// Send no SNI.
+    #[arg(long)]
+    noservername: bool,
+    /// PEM file of trusted CA certificates.
+    #[arg(long = "CAfile", value_name = "file")]
+    ca_file: Option<std::path::PathBuf>,
+    /// Directory of trusted CA certificates (hashed or plain PEM files).
+    #[arg(long = "CApath", value_name = "dir")]
+    ca_path: Option<std::path::PathBuf>,
+    /// Abort the handshake when certificate verification fails.
+    #[arg(long = "verify_return_error")]
+    verify_return_error: bool,
+    /// Check that the certificate matches this host name.
+    #[arg(long = "verify_hostname", value_name = "name")]
+    verify_hostname: Option<String>,
+    /// Check that the certificate matches this IP address.
+    #[arg(long = "verify_ip", value_name = "ip")]
+    verify_ip: Option<String>,
+    /// Comma-separated ALPN protocols to offer.
+    #[arg(long, value_name = "list")]
+    alpn: Option<String>,
+    /// Only TLS 1.2.
+    #[arg(long = "tls1_2")]
+    tls1_2: bool,
+    /// Only TLS 1.3.
+    #[arg(long = "tls1_3")]
+    tls1_3: bool,
+    /// Key exchange groups, colon-separated (X25519:P-256:P-384).
+    #[arg(long, value_name = "list")]
+    groups: Option<String>,
+    /// TLS 1.3 cipher suites, colon-separated.
+    #[arg(long, value_name = "list")]
+    ciphersuites: Option<String>,
+    /// TLS 1.2 cipher list (OpenSSL syntax).
+    #[arg(long, value_name = "list")]
+    cipher: Option<String>,
+    /// Drive the handshake and data through non-blocking I/O.
+    #[arg(long)]
+    nbio: bool,
+    /// Print only a short summary of the connection.
+    #[arg(long)]
+    brief: bool,
+    /// Print no session information; keep reading after stdin ends.
+    #[arg(long)]
+    quiet: bool,
+    /// Print the whole certificate chain the server sent.
+    #[arg(long)]
+    showcerts: bool,
+    /// Trace every protocol message.
+    #[arg(long)]
+    msg: bool,
+    /// Print the handshake states.
+    #[arg(long)]
+    state: bool,
+}
+
+/// How long to keep reading the server after our close_notify.
+const CLOSE_WAIT: Duration = Duration::from_secs(5);
+/// The pause between retries of a non-blocking call (there is no readiness wait in std).
+const NBIO_PAUSE: Duration = Duration::from_millis(1);
+
+/// Prints traced messages (`-msg`) and state names (`-state`) as OpenSSL does.
+struct Tracer {
+    msg: bool,
+    state: bool,
+    /// Handshake bytes seen in each direction (for "SSL handshake has read ...").
+    counts: Mutex<(usize, usize)>,
+}
+
+impl MessageObserver for Tracer {
+    fn message(&self, sent: bool, typ: ContentType, data: &[u8]) {
+        {
+            let mut c = self.counts.lock().unwrap_or_else(|e| e.into_inner());
+            if sent {
+                c.1 += data.len();
+            } else {
+                c.0 += data.len();
+            }
+        }
+        let what = match typ {
+            ContentType::HANDSHAKE => HandshakeType(data[0]).name().map(handshake_title),
+            ContentType::CHANGE_CIPHER_SPEC => Some("ChangeCipherSpec".to_string()),
+            ContentType::ALERT if data.len() == 2 => Some(format!(
+                "Alert [{}], {}",
+                if data[0] == 2 { "fatal" } else { "warning" },
+                oxissl_engine::AlertDescription(data[1])
+            )),
+            _ => None,
+        }
+        .unwrap_or_else(|| "???".to_string());
+        let kind = match typ {
+            ContentType::HANDSHAKE => "Handshake",
+            ContentType::CHANGE_CIPHER_SPEC => "ChangeCipherSpec",
+            ContentType::ALERT => "Alert",
+            _ => "ApplicationData",
+        };
+        if self.msg {
+            let dir = if sent { ">>>" } else { "<<<" };
+            println!("{dir} TLS 1.3, {kind} [length {:04x}], {what}", data.len());
+            for line in data.chunks(16) {
+                let hex: Vec<String> = line.iter().map(|b| format!("{b:02x}")).collect();
+                println!("    {}", hex.join(" "));
+            }
+        }
+        if self.state {
+            if let Some(s) = state_after(sent, typ, data) {
+                eprintln!("SSL_connect:{s}");
+            }
+        }
+    }
+}
+
+/// OpenSSL's CamelCase message titles.
+fn handshake_title(name: &str) -> String {
+    name.split('_')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// The state OpenSSL reports after a message.
+fn state_after(sent: bool, typ: ContentType, data: &[u8]) -> Option<&'static str> {
+    Some(match (sent, typ, HandshakeType(data[0])) {
+        (true, ContentType::HANDSHAKE, HandshakeType::CLIENT_HELLO) => {
+            "SSLv3/TLS write client hello"
+        }
+        (true, ContentType::CHANGE_CIPHER_SPEC, _) => "SSLv3/TLS write change cipher spec",
+        (true, ContentType::HANDSHAKE, HandshakeType::CERTIFICATE) => {
+            "SSLv3/TLS write client certificate"
+        }
+        (true, ContentType::HANDSHAKE, HandshakeType::FINISHED) => "SSLv3/TLS write finished",
+        (false, ContentType::HANDSHAKE, HandshakeType::SERVER_HELLO) => {
+            "SSLv3/TLS read server hello"
+        }
+        (false, ContentType::HANDSHAKE, HandshakeType::ENCRYPTED_EXTENSIONS) => {
+            "TLSv1.3 read encrypted extensions"
+        }
+        (false, ContentType::HANDSHAKE, HandshakeType::CERTIFICATE_REQUEST) => {
+            "SSLv3/TLS read server certificate request"
+        }
+        (false, ContentType::HANDSHAKE, HandshakeType::CERTIFICATE) => {
+            "SSLv3/TLS read server certificate"
+        }
+        (false, ContentType::HANDSHAKE, HandshakeType::CERTIFICATE_VERIFY) => {
+            "TLSv1.3 read server certificate verify"
+        }
+        (false, ContentType::HANDSHAKE, HandshakeType::FINISHED) => "SSLv3/TLS read finished",
+        (false, ContentType::HANDSHAKE, HandshakeType::NEW_SESSION_TICKET) => {
+            "SSL negotiation finished successfully"
+        }
+        _ => return None,
+    })
+}
+
+/// Splits `host:port`, allowing `[v6]:port`.
+fn split_host_port(s: &str) -> Result<(String, u16), String> {
+    let (host, port) = s
+        .rsplit_once(':')
+        .ok_or_else(|| format!("-connect wants host:port, got {s:?}"))?;
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    let port = port.parse().map_err(|_| format!("bad port in {s:?}"))?;
+    Ok((host.to_string(), port))
+}
+
+/// Prints the error queue the way `ERR_print_errors_fp` does.
+fn print_errors() {
+    let pid = std::process::id();
+    for e in oxissl::error::take_errors() {
+        let data = e.data().map(|d| format!(":{d}")).unwrap_or_default();
+        eprintln!("{pid}:{}{data}", oxissl::error::error_string(e.code()));
+    }
+}
+
+fn build_ctx(args: &Args, demo_ca: Option<&std::path::Path>) -> Result<SslCtx, String> {
+    let mut ctx = SslCtx::new();
+    if args.tls1_2 {
+        ctx.set_min_proto_version(TLS1_2_VERSION);
+        ctx.set_max_proto_version(TLS1_2_VERSION);
+    }
+    if args.tls1_3 {
+        ctx.set_min_proto_version(TLS1_3_VERSION);
+        ctx.set_max_proto_version(TLS1_3_VERSION);
+    }
+    let queue_error = |what: &str| {
+        print_errors();
+        format!("{what} rejected")
+    };
+    if let Some(g) = &args.groups {
+        ctx.set_groups_list(g).map_err(|_| queue_error("-groups"))?;
+    }
+    if let Some(c) = &args.ciphersuites {
+        ctx.set_ciphersuites(c)
+            .map_err(|_| queue_error("-ciphersuites"))?;
+    }
+    if let Some(c) = &args.cipher {
+        ctx.set_cipher_list(c).map_err(|_| queue_error("-cipher"))?;
+    }
+    if let Some(list) = &args.alpn {
+        let protos: Vec<&[u8]> = list.split(',').map(str::as_bytes).collect();
+        if !ctx.set_alpn_protocols(&protos) {
+            return Err(format!("bad -alpn list {list:?}"));
+        }
+    }
+    match (demo_ca, &args.ca_file, &args.ca_path) {
+        (Some(ca), _, _) => ctx
+            .load_verify_locations(Some(ca), None)
+            .map_err(|_| queue_error("demo CA"))?,
+        (None, None, None) => ctx.set_default_verify_paths(),
+        (None, file, dir) => ctx
+            .load_verify_locations(file.as_deref(), dir.as_deref())
+            .map_err(|_| queue_error("-CAfile/-CApath"))?,
+    }
+    // As s_client: verify and report, but only -verify_return_error makes a failure fatal.
+    let mode = if args.verify_return_error {
+        SSL_VERIFY_PEER
+    } else {
+        SSL_VERIFY_NONE
+    };
+    ctx.set_verify(mode, None);
+    Ok(ctx)
+}
+
+/// Runs `s_client`; the exit status is 0 when the handshake succeeded.
+pub fn run(args: Args) -> std::process::ExitCode {
+    match connect_and_run(&args) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(msg) => {
+            if !msg.is_empty() {
+                eprintln!("{msg}");
+            }
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn connect_and_run(args: &Args) -> Result<(), String> {
+    let mut demo_ca_file = None;
+    let (host, port) = match &args.connect {
+        Some(c) => split_host_port(c)?,
+        None => {
+            let demo = crate::demo::start()?;
+            let path =
+                std::env::temp_dir().join(format!("oxissl-demo-ca-{}.pem", std::process::id()));
+            std::fs::write(&path, x509::to_pem(&demo.ca_der)).map_err(|e| e.to_string())?;
+            eprintln!(
+                "No -connect given: started the built-in demo server (rustls) on 127.0.0.1:{}; its CA is trusted for this run.",
+                demo.port
+            );
+            demo_ca_file = Some(path);
+            ("localhost".to_string(), demo.port)
+        }
+    };
+    let ctx = build_ctx(args, demo_ca_file.as_deref());
+    if let Some(p) = &demo_ca_file {
+        let _ = std::fs::remove_file(p);
+    }
+    let mut ctx = ctx?;
+    let tracer = Arc::new(Tracer {
+        msg: args.msg,
+        state: args.state,
+        counts: Mutex::new((0, 0)),
+    });
+    ctx.set_message_observer(Some(tracer.clone()));
+
+    let tcp = TcpStream::connect((host.as_str(), port))
+        .map_err(|e| format!("connect:errno={}: {e}", e.raw_os_error().unwrap_or(0)))?;
+    if !args.quiet {
+        println!("CONNECTED({:08X})", tcp.as_raw_fd());
+    }
+    let mut ssl = Ssl::new(&ctx);
+    // Reads return after post-handshake messages so stdin stays responsive.
+    ssl.clear_mode(SSL_MODE_AUTO_RETRY);
+    let sock = ssl.set_fd(tcp);
+    let is_ip = host.parse::<IpAddr>().is_ok();
+    if !args.noservername {
+        match &args.servername {
+            Some(name) => {
+                ssl.set_tlsext_host_name(name);
+            }
+            None if !is_ip => {
+                ssl.set_tlsext_host_name(&host);
+            }
+            None => {}
+        }
+    }
+    if let Some(name) = args.verify_hostname.as_ref().or(args.verify_ip.as_ref()) {
+        ssl.set1_host(name);
+    }
+    if args.state {
+        eprintln!("SSL_connect:before SSL initialization");
+    }
+    if args.nbio {
+        sock.set_nonblocking(true).map_err(|e| e.to_string())?;
+    }
+    let ret = loop {
+        let ret = ssl.connect();
+        if ret == 1 {
+            break ret;
+        }
+        match ssl.get_error(ret) {
+            ErrorCode::WANT_READ | ErrorCode::WANT_WRITE if args.nbio => {
+                std::thread::sleep(NBIO_PAUSE)
+            }
+            _ => break ret,
+        }
+    };
+    let verify = ssl.get_verify_result();
+    if verify != 0 {
+        if let Some(leaf) = ssl.peer_certificate() {
+            if let Some((subject, _)) = x509::subject_and_issuer(leaf) {
+                eprintln!("depth=0 {}", x509::format_name(subject));
+            }
+        }
+        eprintln!("verify error:num={verify}:{}", verify_error_string(verify));
+    }
+    if ret != 1 {
+        let code = ssl.get_error(ret);
+        if code == ErrorCode::SYSCALL {
+            let errno = ssl.last_os_error().unwrap_or(0);
+            eprintln!("write:errno={errno}");
+        }
+        print_errors();
+        return Err(String::new());
+    }
+    if !args.quiet {
+        print_summary(&ssl, args, &tracer);
+    }
+    copy_loop(&mut ssl, args, &sock)
+}
+
+fn group_line(ssl: &Ssl) -> Option<String> {
+    Some(match ssl.negotiated_group()? {
+        0x001d => "X25519, 253 bits".to_string(),
+        0x0017 => "ECDH, prime256v1, 256 bits".to_string(),
+        0x0018 => "ECDH, secp384r1, 384 bits".to_string(),
+        g => format!("group 0x{g:04x}"),
+    })
+}
+
+fn print_summary(ssl: &Ssl, args: &Args, tracer: &Tracer) {
+    let verify = ssl.get_verify_result();
+    let verification = if verify == 0 {
+        "Verification: OK".to_string()
+    } else {
+        format!("Verification error: {}", verify_error_string(verify))
+    };
+    let subject = ssl
+        .peer_certificate()
+        .and_then(x509::subject_and_issuer)
+        .map(|(s, _)| x509::format_name(s))
+        .unwrap_or_default();
+    let version = ssl.version();
+    let cipher = ssl.current_cipher_name().unwrap_or("(NONE)");
+    let alpn = match ssl.get0_alpn_selected() {
+        Some(p) => format!("ALPN protocol: {}", String::from_utf8_lossy(p)),
+        None => "No ALPN negotiated".to_string(),
+    };
+    if args.brief {
+        eprintln!("CONNECTION ESTABLISHED");
+        eprintln!("Protocol version: {version}");
+        eprintln!("Ciphersuite: {cipher}");
+        eprintln!("Peer certificate: {subject}");
+        eprintln!("{verification}");
+        if let Some(g) = group_line(ssl) {
+            eprintln!("Server Temp Key: {g}");
+        }
+        eprintln!("{alpn}");
+        return;
+    }
+    println!("---");
+    println!("Certificate chain");
+    for (i, der) in ssl.peer_cert_chain().iter().enumerate() {
+        if let Some((s, iss)) = x509::subject_and_issuer(der) {
+            println!("{i:2} s:{}", x509::format_name(s));
+            println!("   i:{}", x509::format_name(iss));
+        }
+        if args.showcerts {
+            print!("{}", x509::to_pem(der));
+        }
+    }
+    println!("---");
+    if let Some(leaf) = ssl.peer_certificate() {
+        if !args.showcerts {
+            println!("Server certificate");
+            print!("{}", x509::to_pem(leaf));
+        }
+        if let Some((s, iss)) = x509::subject_and_issuer(leaf) {
+            println!("subject={}", x509::format_name(s));
+            println!("issuer={}", x509::format_name(iss));
+        }
+        println!("---");
+    }
+    println!("No client certificate CA names sent");
+    if let Some(g) = group_line(ssl) {
+        println!("Server Temp Key: {g}");
+    }
+    println!("---");
+    let (read, written) = *tracer.counts.lock().unwrap_or_else(|e| e.into_inner());
+    println!("SSL handshake has read {read} bytes and written {written} bytes");
+    println!("{verification}");
+    println!("---");
+    println!("New, {version}, Cipher is {cipher}");
+    println!("Protocol version: {version}");
+    println!("Ciphersuite: {cipher}");
+    println!("Peer certificate: {subject}");
+    println!("{alpn}");
+    println!("Early data was not sent");
+    println!(
+        "Verify return code: {verify} ({})",
+        verify_error_string(verify)
+    );
+    println!("---");
+}
+
+enum Event {
+    Stdin(Vec<u8>),
+    StdinEof,
+    Readable,
+}
+
+/// Copies stdin to the connection and the connection to stdout until either side ends.
+fn copy_loop(ssl: &mut Ssl, args: &Args, sock: &oxissl::SocketBio) -> Result<(), String> {
+    let (tx, rx) = mpsc::channel();
+    let stdin_tx = tx.clone();
+    std::thread::spawn(move || {
+        let mut stdin = std::io::stdin().lock();
+        let mut buf = [0u8; 16384];
+        loop {
+            match stdin.read(&mut buf) {
+                Ok(0) | Err(_) => {
+                    let _ = stdin_tx.send(Event::StdinEof);
+                    return;
+                }
+                Ok(n) => {
+                    if stdin_tx.send(Event::Stdin(buf[..n].to_vec())).is_err() {
+                        return;
+                    }
+                }
+            }
+        }
+    });
+    // A watcher on a clone of the socket says when it has bytes; the Ssl then reads them.
+    let watch = sock.try_clone_stream().map_err(|e| e.to_string())?;
+    let (again_tx, again_rx) = mpsc::channel::<()>();
+    std::thread::spawn(move || {
+        let mut one = [0u8; 1];
+        loop {
+            if args_peek(&watch, &mut one) && tx.send(Event::Readable).is_err() {
+                return;
+            }
+            if again_rx.recv().is_err() {
+                return;
+            }
+        }
+    });
+    let mut closing: Option<Instant> = None;
+    let mut out = std::io::stdout();
+    let mut buf = vec![0u8; 16384];
+    loop {
+        let timeout = closing.map_or(Duration::from_secs(3600), |t| {
+            CLOSE_WAIT.saturating_sub(t.elapsed())
+        });
+        let event = match rx.recv_timeout(timeout) {
+            Ok(e) => e,
+            Err(_) if closing.is_some() => return Ok(()),
+            Err(_) => continue,
+        };
+        match event {
+            Event::Stdin(data) => write_all(ssl, &data, args.nbio)?,
+            Event::StdinEof if args.quiet => {}
+            Event::StdinEof => {
+                eprintln!("DONE");
+                shutdown(ssl, args.nbio);
+                closing = Some(Instant::now());
+            }
+            Event::Readable => {
+                loop {
+                    let n = ssl.read(&mut buf);
+                    if n > 0 {
+                        let _ = out.write_all(&buf[..n as usize]);
+                        let _ = out.flush();
+                        if ssl.has_pending() {
+                            continue;
+                        }
+                        break;
+                    }
+                    match ssl.get_error(n) {
+                        ErrorCode::WANT_READ | ErrorCode::WANT_WRITE => break,
+                        ErrorCode::ZERO_RETURN => {
+                            if closing.is_none() {
+                                eprintln!("closed");
+                            }
+                            shutdown(ssl, args.nbio);
+                            return Ok(());
+                        }
+                        _ => {
+                            print_errors();
+                            return if closing.is_some() {
+                                Ok(())
+                            } else {
+                                Err(String::new())
+                            };
+                        }
+                    }
+                }
+                let _ = again_tx.send(());
+            }
+        }
+    }
+}
+
+/// Blocks until the socket has a byte to read or is closed; false if it failed.
+fn args_peek(sock: &TcpStream, one: &mut [u8]) -> bool {
+    loop {
+        match sock.peek(one) {
+            Ok(_) => return true,
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => std::thread::sleep(NBIO_PAUSE),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return true,
+        }
+    }
+}
+
+fn write_all(ssl: &mut Ssl, mut data: &[u8], nbio: bool) -> Result<(), String> {
+    while !data.is_empty() {
+        let n = ssl.write(data);
+        if n > 0 {
+            data = &data[n as usize..];
+            continue;
+        }
+        match ssl.get_error(n) {
+            ErrorCode::WANT_READ | ErrorCode::WANT_WRITE if nbio => std::thread::sleep(NBIO_PAUSE),
+            _ => {
+                print_errors();
+                return Err(String::new());
+            }
+        }
+    }
+    Ok(())
+}
+
+fn shutdown(ssl: &mut Ssl, nbio: bool) {
+    for _ in 0..1000 {
+        let r = ssl.shutdown();
+        if r >= 0 {
+            return;
+        }
+        match ssl.get_error(r) {
+            ErrorCode::WANT_READ | ErrorCode::WANT_WRITE if nbio => std::thread::sleep(NBIO_PAUSE),
+            _ => return,
+        }
+    }
+}

@@ -1,0 +1,151 @@
+//! Just enough DER reading to print certificate names the way `openssl s_client` does
+//! (`CN = localhost, O = Example`) and the PEM form for `-showcerts`.
+
+/// One DER TLV: (tag, contents, rest).
+fn tlv(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+    let tag = *input.first()?;
+    let first = *input.get(1)?;
+    let (len, hdr) = if first < 0x80 {
+        (usize::from(first), 2)
+    } else {
+        let n = usize::from(first & 0x7f);
+        if n == 0 || n > 3 {
+            return None;
+        }
+        let mut len = 0usize;
+        for i in 0..n {
+            len = len << 8 | usize::from(*input.get(2 + i)?);
+        }
+        (len, 2 + n)
+    };
+    let end = hdr.checked_add(len)?;
+    (input.len() >= end).then(|| (tag, &input[hdr..end], &input[end..]))
+}
+
+/// The subject and issuer Names (DER) of a certificate (RFC 5280 §4.1).
+pub fn subject_and_issuer(cert: &[u8]) -> Option<(&[u8], &[u8])> {
+    let (_, cert, _) = tlv(cert)?;
+    let (_, tbs, _) = tlv(cert)?;
+    let mut rest = tbs;
+    if rest.first() == Some(&0xa0) {
+        rest = tlv(rest)?.2;
+    }
+    rest = tlv(rest)?.2; // serialNumber
+    rest = tlv(rest)?.2; // signature
+    let (_, issuer, r) = tlv(rest)?;
+    rest = tlv(r)?.2; // validity
+    let (_, subject, _) = tlv(rest)?;
+    Some((subject, issuer))
+}
+
+fn attribute_name(oid: &[u8]) -> String {
+    match oid {
+        [0x55, 0x04, 0x03] => "CN".into(),
+        [0x55, 0x04, 0x06] => "C".into(),
+        [0x55, 0x04, 0x07] => "L".into(),
+        [0x55, 0x04, 0x08] => "ST".into(),
+        [0x55, 0x04, 0x0a] => "O".into(),
+        [0x55, 0x04, 0x0b] => "OU".into(),
+        [0x55, 0x04, 0x05] => "serialNumber".into(),
+        [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x01] => "emailAddress".into(),
+        _ => oid.iter().map(|b| format!("{b:02x}")).collect::<String>(),
+    }
+}
+
+/// Formats a DER Name as OpenSSL's `-nameopt oneline` default for s_client: `CN = x, O = y`.
+pub fn format_name(name: &[u8]) -> String {
+    let mut parts = Vec::new();
+    let mut rdns = name;
+    while let Some((_, set, rest)) = tlv(rdns) {
+        let mut atvs = set;
+        while let Some((_, atv, more)) = tlv(atvs) {
+            if let Some((_, oid, value)) = tlv(atv) {
+                if let Some((_, v, _)) = tlv(value) {
+                    parts.push(format!(
+                        "{} = {}",
+                        attribute_name(oid),
+                        String::from_utf8_lossy(v)
+                    ));
+                }
+            }
+            atvs = more;
+        }
+        rdns = rest;
+    }
+    parts.join(", ")
+}
+
+/// PEM encoding of a DER certificate (RFC 7468).
+pub fn to_pem(der: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut b64 = String::with_capacity(der.len() * 4 / 3 + 4);
+    for chunk in der.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, b)| acc | u32::from(*b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                b64.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                b64.push('=');
+            }
+        }
+    }
+    let mut out = String::from("-----BEGIN CERTIFICATE-----\n");
+    for line in b64.as_bytes().chunks(64) {
+        out.push_str(std::str::from_utf8(line).unwrap_or_default());
+        out.push('\n');
+    }
+    out.push_str("-----END CERTIFICATE-----\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_padding() {
+        assert!(to_pem(b"M").contains("\nTQ==\n"));
+        assert!(to_pem(b"Ma").contains("\nTWE=\n"));
+        assert!(to_pem(b"Man").contains("\nTWFu\n"));
+    }
+
+    #[test]
+    fn names_of_the_rfc8448_certificate() {
+        let pem = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/testdata/rfc8448/server_certificate.pem"
+        ))
+        .unwrap();
+        let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+        let der = decode_b64(&body);
+        let (subject, issuer) = subject_and_issuer(&der).unwrap();
+        assert_eq!(format_name(subject), "CN = rsa");
+        assert_eq!(format_name(issuer), "CN = rsa");
+        assert_eq!(to_pem(&der).lines().nth(1).unwrap(), &body[..64]);
+    }
+
+    fn decode_b64(s: &str) -> Vec<u8> {
+        let val = |c: u8| match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            _ => 63,
+        };
+        let bytes: Vec<u8> = s.bytes().filter(|&c| c != b'=').map(val).collect();
+        let mut out = Vec::new();
+        for chunk in bytes.chunks(4) {
+            let n = chunk
+                .iter()
+                .enumerate()
+                .fold(0u32, |a, (i, &v)| a | u32::from(v) << (18 - 6 * i));
+            for i in 0..chunk.len() - 1 {
+                out.push((n >> (16 - 8 * i)) as u8);
+            }
+        }
+        out
+    }
+}
