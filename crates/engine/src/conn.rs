@@ -61,6 +61,9 @@ pub struct ClientConnection {
     peer_closed: bool,
     sent_close: bool,
     empty_records: usize,
+    /// Records fully processed (any type), for callers that must tell whether a read made
+    /// progress without bringing application data (OpenSSL's AUTO_RETRY off).
+    records_processed: u64,
 }
 
 impl ClientConnection {
@@ -126,6 +129,7 @@ impl ClientConnection {
             peer_closed: false,
             sent_close: false,
             empty_records: 0,
+            records_processed: 0,
         }
     }
 
@@ -195,6 +199,7 @@ impl ClientConnection {
             }
             self.rx_start = end;
             self.handle_record(header.typ, start, end)?;
+            self.records_processed += 1;
         }
         if self.rx_start == self.rx_end && self.plain_start == self.plain_end {
             self.rx_start = 0;
@@ -477,6 +482,11 @@ impl ClientConnection {
             Ok(None) => true,
             Err(_) => false,
         }
+    }
+
+    /// How many records have been processed so far (of every content type).
+    pub fn records_processed(&self) -> u64 {
+        self.records_processed
     }
 
     /// Whether queued TLS bytes wait to be sent.
