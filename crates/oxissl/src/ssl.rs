@@ -445,6 +445,13 @@ impl Ssl {
             if let Err(e) = conn.process() {
                 return self.engine_failure(&e);
             }
+            if conn.peer_closed() {
+                // close_notify during the handshake: OpenSSL 3.0 returns -1 with an empty
+                // queue, and SSL_get_error reports SSL_ERROR_ZERO_RETURN.
+                self.rwstate = Want::Nothing;
+                self.fatal = true;
+                return -1;
+            }
             if full && conn.recv_buffer().is_empty() {
                 // Processing freed no space: the engine cannot make progress.
                 error::push(
