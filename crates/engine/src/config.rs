@@ -5,7 +5,10 @@ use std::sync::Arc;
 
 use rustls_pki_types::UnixTime;
 
-use crate::provider::{SecureRandom, SystemRandom, Tls13Suite, ALL_GROUPS, ALL_TLS13_SUITES};
+use crate::provider::{
+    SecureRandom, SystemRandom, Tls12Suite, Tls13Suite, ALL_GROUPS, ALL_TLS12_SUITES,
+    ALL_TLS13_SUITES,
+};
 use crate::verify::{RootStore, ServerCertVerifier, WebPkiVerifier};
 use crate::wire::enums::{ContentType, NamedGroup};
 
@@ -58,8 +61,17 @@ pub const DEFAULT_MAX_CERTIFICATES: usize = 16;
 /// Client configuration.
 #[derive(Clone)]
 pub struct ClientConfig {
+    /// Whether TLS 1.3 is offered.
+    pub enable_tls13: bool,
+    /// Whether TLS 1.2 is offered.
+    pub enable_tls12: bool,
     /// TLS 1.3 cipher suites in preference order.
     pub tls13_suites: Vec<Tls13Suite>,
+    /// TLS 1.2 cipher suites (ECDHE with AEAD only) in preference order.
+    pub tls12_suites: Vec<Tls12Suite>,
+    /// Refuse a TLS 1.2 server that does not do the extended master secret (RFC 7627).
+    /// Turn off only for legacy peers.
+    pub require_extended_master_secret: bool,
     /// Key exchange groups in preference order; the first gets a key share in ClientHello.
     pub groups: Vec<NamedGroup>,
     /// ALPN protocols to offer, in preference order (RFC 7301). Empty: not offered.
@@ -93,7 +105,11 @@ impl ClientConfig {
     /// Secure defaults with a caller-provided verifier.
     pub fn with_verifier(verifier: Arc<dyn ServerCertVerifier>) -> Self {
         Self {
+            enable_tls13: true,
+            enable_tls12: true,
             tls13_suites: ALL_TLS13_SUITES.to_vec(),
+            tls12_suites: ALL_TLS12_SUITES.to_vec(),
+            require_extended_master_secret: true,
             groups: ALL_GROUPS.to_vec(),
             alpn_protocols: Vec::new(),
             verifier,
@@ -111,7 +127,10 @@ impl ClientConfig {
 impl core::fmt::Debug for ClientConfig {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("ClientConfig")
+            .field("enable_tls13", &self.enable_tls13)
+            .field("enable_tls12", &self.enable_tls12)
             .field("tls13_suites", &self.tls13_suites)
+            .field("tls12_suites", &self.tls12_suites)
             .field("groups", &self.groups)
             .field("alpn_protocols", &self.alpn_protocols)
             .field("verify_mode", &self.verify_mode)

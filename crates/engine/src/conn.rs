@@ -3,16 +3,17 @@
 //! is read straight out of the buffer. Outgoing records accumulate in one send buffer that the
 //! caller drains.
 
+use core::ops::Range;
 use std::sync::Arc;
 
 use rustls_pki_types::{CertificateDer, ServerName};
 
-use crate::client::{self, Common, Negotiated, ServerIdentity, SessionTicket, State};
+use crate::client::{self, CcsAction, Common, Negotiated, ServerIdentity, SessionTicket, State};
 use crate::config::ClientConfig;
 use crate::error::{ApiMisuse, CertificateError, Error, InvalidMessage};
 use crate::record::deframer::parse_header;
 use crate::record::joiner::Joiner;
-use crate::record::protect::{open, write_records, RecordKey};
+use crate::record::protect::{open, write_records, RecordKey, RecordKind};
 use crate::record::{HEADER_LEN, MAX_PLAINTEXT, MAX_WIRE_RECORD};
 use crate::wire::enums::{AlertDescription, ContentType, NamedGroup, ProtocolVersion};
 use crate::wire::handshake::Message;
@@ -213,35 +214,33 @@ impl ClientConnection {
             .state
             .as_ref()
             .ok_or(Error::Api(ApiMisuse::ConnectionFailed))?;
-        let (ccs_ok, established) = (state.accepts_compat_ccs(), state.is_established());
+        let (ccs_action, established) = (state.ccs_action(), state.is_established());
         let body = start + HEADER_LEN;
-        // RFC 8446 §5: an unprotected change_cipher_spec of one byte 0x01 is dropped until the
-        // server's Finished; any other is unexpected_message.
-        // RFC 8446 §5.1: between fragments of a handshake message "there MUST NOT be any
-        // other records".
-        if outer == ContentType::CHANGE_CIPHER_SPEC && !self.joiner.is_empty() {
-            return Err(InvalidMessage::InterleavedRecord(outer).into());
-        }
         if outer == ContentType::CHANGE_CIPHER_SPEC {
-            if !ccs_ok || self.rx[body..end] != [1] {
-                return Err(InvalidMessage::BadChangeCipherSpec.into());
-            }
-            self.cx.observe(false, outer, &self.rx[body..end]);
-            return self.count_empty();
+            return self.handle_ccs(ccs_action, body..end);
         }
-        let protected = self.read_key.is_some() && outer == ContentType::APPLICATION_DATA;
-        let (typ, len) = match &mut self.read_key {
-            // An unprotected alert after keys are in place can only end the connection.
-            Some(_) if outer == ContentType::ALERT => (outer, end - body),
-            Some(key) => open(key, &mut self.rx[start..end])?,
+        let tls13_keys = self
+            .read_key
+            .as_ref()
+            .is_some_and(|k| k.kind() == RecordKind::Tls13);
+        // TLS 1.3 wraps protected records as application_data; TLS 1.2 protects every type.
+        let protected =
+            self.read_key.is_some() && (!tls13_keys || outer == ContentType::APPLICATION_DATA);
+        let (typ, payload) = match &mut self.read_key {
+            // An unprotected alert after TLS 1.3 keys are in place can only end the connection.
+            Some(_) if tls13_keys && outer == ContentType::ALERT => (outer, body..end),
+            Some(key) => {
+                let (typ, range) = open(key, &mut self.rx[start..end])?;
+                (typ, start + range.start..start + range.end)
+            }
             None if outer == ContentType::APPLICATION_DATA => {
                 return Err(InvalidMessage::UnexpectedContentType(outer).into())
             }
-            None => (outer, end - body),
+            None => (outer, body..end),
         };
-        let payload = body..body + len;
+        let len = payload.len();
         // RFC 8446 §5.1: "Implementations MUST NOT send zero-length fragments of Handshake
-        // types"; §5.4 likewise for alerts.
+        // types"; §5.4 likewise for alerts (RFC 5246 §6.2.1 agrees).
         if len == 0 && typ != ContentType::APPLICATION_DATA {
             return Err(InvalidMessage::EmptyRecord.into());
         }
@@ -256,6 +255,8 @@ impl ClientConnection {
                 self.handle_messages()
             }
             ContentType::APPLICATION_DATA => {
+                // RFC 8446 §5.1: between fragments of a handshake message "there MUST NOT be
+                // any other records".
                 if !self.joiner.is_empty() {
                     return Err(InvalidMessage::InterleavedRecord(typ).into());
                 }
@@ -272,6 +273,29 @@ impl ClientConnection {
             }
             other => Err(InvalidMessage::UnexpectedContentType(other).into()),
         }
+    }
+
+    /// change_cipher_spec: dropped in TLS 1.3 until the server's Finished (RFC 8446 §5), the
+    /// read key switch in TLS 1.2 (RFC 5246 §7.1), unexpected_message anywhere else.
+    fn handle_ccs(&mut self, action: CcsAction, payload: Range<usize>) -> Result<(), Error> {
+        if !self.joiner.is_empty() {
+            return Err(InvalidMessage::InterleavedRecord(ContentType::CHANGE_CIPHER_SPEC).into());
+        }
+        if self.rx[payload.clone()] != [1] || action == CcsAction::Reject {
+            return Err(InvalidMessage::BadChangeCipherSpec.into());
+        }
+        self.cx
+            .observe(false, ContentType::CHANGE_CIPHER_SPEC, &self.rx[payload]);
+        if action == CcsAction::Ignore {
+            return self.count_empty();
+        }
+        let state = self
+            .state
+            .take()
+            .ok_or(Error::Api(ApiMisuse::ConnectionFailed))?;
+        self.state = Some(state.handle_ccs(&mut self.cx)?);
+        self.read_key = self.cx.pending_read_key.take();
+        Ok(())
     }
 
     fn count_empty(&mut self) -> Result<(), Error> {
@@ -301,6 +325,12 @@ impl ClientConnection {
             }
             // RFC 8446 §6.1: user_canceled is followed by close_notify.
             AlertDescription::USER_CANCELED if alert[0] == ALERT_WARNING => self.count_empty(),
+            // RFC 5246 §7.2: TLS 1.2 warnings (no_renegotiation, ...) need not end anything.
+            _ if alert[0] == ALERT_WARNING
+                && self.cx.negotiated.version == Some(ProtocolVersion::TLS12) =>
+            {
+                self.count_empty()
+            }
             // RFC 8446 §6.2: every other alert is an error, whatever its level.
             _ => Err(Error::AlertReceived(desc)),
         }
@@ -347,14 +377,7 @@ impl ClientConnection {
     }
 
     fn queue_alert(&mut self, level: u8, desc: AlertDescription) {
-        self.cx.observe(true, ContentType::ALERT, &[level, desc.0]);
-        // An alert that cannot be sealed is dropped: the connection is ending either way.
-        let _ = write_records(
-            self.cx.write_key.as_mut(),
-            &mut self.cx.tx,
-            ContentType::ALERT,
-            &[level, desc.0],
-        );
+        self.cx.send_alert(level, desc);
     }
 
     // ---- reading and writing application data ----

@@ -37,6 +37,17 @@ pub trait ServerCertVerifier: Send + Sync {
     ) -> Result<(), Error> {
         verify_tls13_signature(end_entity, scheme, message, signature)
     }
+
+    /// Verifies a TLS 1.2 ServerKeyExchange signature over `message` with the end-entity key.
+    fn verify_tls12_signature(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        scheme: SignatureScheme,
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), Error> {
+        verify_tls12_signature(end_entity, scheme, message, signature)
+    }
 }
 
 /// Signature schemes this client accepts in a TLS 1.3 CertificateVerify (RFC 8446 §4.2.3: RSA
@@ -48,6 +59,21 @@ pub const TLS13_SCHEMES: &[SignatureScheme] = &[
     SignatureScheme::RSA_PSS_RSAE_SHA256,
     SignatureScheme::RSA_PSS_RSAE_SHA384,
     SignatureScheme::RSA_PSS_RSAE_SHA512,
+];
+
+/// Schemes offered in signature_algorithms when TLS 1.2 is enabled: the TLS 1.3 ones plus
+/// RSASSA-PKCS1-v1_5, which TLS 1.2 servers use for ServerKeyExchange (RFC 5246 §7.4.1.4.1).
+/// TLS 1.3 CertificateVerify still accepts only `TLS13_SCHEMES`.
+pub const TLS12_SCHEMES: &[SignatureScheme] = &[
+    SignatureScheme::ECDSA_SECP256R1_SHA256,
+    SignatureScheme::ECDSA_SECP384R1_SHA384,
+    SignatureScheme::ED25519,
+    SignatureScheme::RSA_PSS_RSAE_SHA256,
+    SignatureScheme::RSA_PSS_RSAE_SHA384,
+    SignatureScheme::RSA_PSS_RSAE_SHA512,
+    SignatureScheme::RSA_PKCS1_SHA256,
+    SignatureScheme::RSA_PKCS1_SHA384,
+    SignatureScheme::RSA_PKCS1_SHA512,
 ];
 
 /// Schemes accepted inside certificate chains (signature_algorithms_cert): the above plus
@@ -94,6 +120,59 @@ fn tls13_alg(scheme: SignatureScheme) -> Option<&'static dyn SignatureVerificati
         SignatureScheme::RSA_PSS_RSAE_SHA512 => algs::RSA_PSS_2048_8192_SHA512_LEGACY_KEY,
         _ => return None,
     })
+}
+
+type Algs = &'static [&'static dyn SignatureVerificationAlgorithm];
+
+static TLS12_ECDSA_SHA256: Algs = &[algs::ECDSA_P256_SHA256, algs::ECDSA_P384_SHA256];
+static TLS12_ECDSA_SHA384: Algs = &[algs::ECDSA_P384_SHA384, algs::ECDSA_P256_SHA384];
+static TLS12_ED25519: Algs = &[algs::ED25519];
+static TLS12_PSS_SHA256: Algs = &[algs::RSA_PSS_2048_8192_SHA256_LEGACY_KEY];
+static TLS12_PSS_SHA384: Algs = &[algs::RSA_PSS_2048_8192_SHA384_LEGACY_KEY];
+static TLS12_PSS_SHA512: Algs = &[algs::RSA_PSS_2048_8192_SHA512_LEGACY_KEY];
+static TLS12_PKCS1_SHA256: Algs = &[algs::RSA_PKCS1_2048_8192_SHA256];
+static TLS12_PKCS1_SHA384: Algs = &[algs::RSA_PKCS1_2048_8192_SHA384];
+static TLS12_PKCS1_SHA512: Algs = &[algs::RSA_PKCS1_2048_8192_SHA512];
+
+/// TLS 1.2 algorithms for a scheme. RFC 5246 §7.4.1.4.1: an ECDSA scheme names the hash, not
+/// the curve, so both NIST curves are tried.
+fn tls12_algs(scheme: SignatureScheme) -> Algs {
+    match scheme {
+        SignatureScheme::ECDSA_SECP256R1_SHA256 => TLS12_ECDSA_SHA256,
+        SignatureScheme::ECDSA_SECP384R1_SHA384 => TLS12_ECDSA_SHA384,
+        SignatureScheme::ED25519 => TLS12_ED25519,
+        SignatureScheme::RSA_PSS_RSAE_SHA256 => TLS12_PSS_SHA256,
+        SignatureScheme::RSA_PSS_RSAE_SHA384 => TLS12_PSS_SHA384,
+        SignatureScheme::RSA_PSS_RSAE_SHA512 => TLS12_PSS_SHA512,
+        SignatureScheme::RSA_PKCS1_SHA256 => TLS12_PKCS1_SHA256,
+        SignatureScheme::RSA_PKCS1_SHA384 => TLS12_PKCS1_SHA384,
+        SignatureScheme::RSA_PKCS1_SHA512 => TLS12_PKCS1_SHA512,
+        _ => &[],
+    }
+}
+
+/// Checks a TLS 1.2 ServerKeyExchange signature with webpki's algorithms.
+pub fn verify_tls12_signature(
+    end_entity: &CertificateDer<'_>,
+    scheme: SignatureScheme,
+    message: &[u8],
+    signature: &[u8],
+) -> Result<(), Error> {
+    let algs = tls12_algs(scheme);
+    if algs.is_empty() {
+        return Err(PeerMisbehaved::UnofferedSignatureScheme(scheme.0).into());
+    }
+    let cert = webpki::EndEntityCert::try_from(end_entity)
+        .map_err(|_| Error::Certificate(CertificateError::BadEncoding))?;
+    if algs
+        .iter()
+        .any(|alg| cert.verify_signature(*alg, message, signature).is_ok())
+    {
+        Ok(())
+    } else {
+        // RFC 5246 §7.4.3: a signature that does not verify -> decrypt_error.
+        Err(PeerMisbehaved::BadSignature.into())
+    }
 }
 
 /// Checks a TLS 1.3 CertificateVerify signature with webpki's algorithms.

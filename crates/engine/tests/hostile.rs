@@ -404,7 +404,7 @@ fn missing_key_share() {
 
 #[test]
 fn tls12_selected_without_supported_versions() {
-    // RFC 8446 §4.1.3 / §D.1: a client that does not do TLS 1.2 -> protocol_version.
+    // RFC 8446 §4.1.3 / §D.1: a client configured without TLS 1.2 -> protocol_version.
     reject_hello(
         |_, h| h.extensions.clear(),
         PeerIncompatible::Tls12NotEnabled.into(),
@@ -1525,4 +1525,34 @@ fn randomized_flights_never_panic_or_hang() {
     eprintln!("{FUZZ_ITERATIONS} flights: {failed} failed, {established} established, {handshaking} waiting");
     assert_eq!(handshaking + established + failed, FUZZ_ITERATIONS);
     assert!(failed > FUZZ_ITERATIONS / 2 && established > 0);
+}
+
+#[test]
+fn tls12_server_hello_echoing_our_session_id() {
+    // RFC 5246 §7.4.1.3: an echoed session id means resumption, and we offered none.
+    let mut config = client_config();
+    config.enable_tls12 = true;
+    let (mut client, mut server) = start_with(config);
+    let mut sh = server.server_hello();
+    sh.extensions.clear();
+    let got = deliver(&mut client, &plain_record(HANDSHAKE, &sh.encode()));
+    let want = PeerMisbehaved::IllegalParameter("resumption of an unknown session").into();
+    server.expect_fatal(&mut client, got, want, Plain(A::ILLEGAL_PARAMETER));
+}
+
+#[test]
+fn tls12_downgrade_sentinel_when_tls12_is_enabled() {
+    // RFC 8446 §4.1.3: with TLS 1.2 enabled the sentinel still aborts the handshake.
+    for sentinel in [*b"DOWNGRD\x01", *b"DOWNGRD\x00"] {
+        let mut config = client_config();
+        config.enable_tls12 = true;
+        let (mut client, mut server) = start_with(config);
+        let mut sh = server.server_hello();
+        sh.extensions.clear();
+        sh.session_id = Vec::new();
+        sh.random[24..].copy_from_slice(&sentinel);
+        let got = deliver(&mut client, &plain_record(HANDSHAKE, &sh.encode()));
+        let want = PeerMisbehaved::DowngradeSentinel.into();
+        server.expect_fatal(&mut client, got, want, Plain(A::ILLEGAL_PARAMETER));
+    }
 }

@@ -12,9 +12,12 @@ use std::path::Path;
 use std::sync::Arc;
 
 use oxissl_engine::provider::{
-    TLS13_AES_128_GCM_SHA256, TLS13_AES_256_GCM_SHA384, TLS13_CHACHA20_POLY1305_SHA256,
+    Tls12Suite, TLS12_ECDHE_ECDSA_AES_128_GCM, TLS12_ECDHE_ECDSA_AES_256_GCM,
+    TLS12_ECDHE_ECDSA_CHACHA20, TLS12_ECDHE_RSA_AES_128_GCM, TLS12_ECDHE_RSA_AES_256_GCM,
+    TLS12_ECDHE_RSA_CHACHA20, TLS13_AES_128_GCM_SHA256, TLS13_AES_256_GCM_SHA384,
+    TLS13_CHACHA20_POLY1305_SHA256,
 };
-use oxissl_engine::{MessageObserver, NamedGroup, RootStore, Tls13Suite};
+use oxissl_engine::{CipherSuite, MessageObserver, NamedGroup, RootStore, Tls13Suite};
 
 use crate::error::{self, reason, ErrorEntry, ERR_LIB_SSL, ERR_LIB_SYS};
 
@@ -60,15 +63,49 @@ pub const SSL_OP_NO_TLSV1_3: u64 = 1 << 29;
 /// `false` rejects it. oxissl calls it once for the whole chain.
 pub type VerifyCallback = Arc<dyn Fn(bool, i32) -> bool + Send + Sync>;
 
-/// TLS 1.2 cipher names (OpenSSL spelling) accepted by `set_cipher_list`: ECDHE with an AEAD.
+/// TLS 1.2 cipher names (OpenSSL spelling) accepted by `set_cipher_list`: ECDHE with an AEAD,
+/// in the order of OpenSSL 3.0's `DEFAULT` list (`openssl ciphers -s -tls1_2`).
 pub const TLS12_ACCEPTED_CIPHERS: &[&str] = &[
-    "ECDHE-ECDSA-AES128-GCM-SHA256",
-    "ECDHE-RSA-AES128-GCM-SHA256",
     "ECDHE-ECDSA-AES256-GCM-SHA384",
     "ECDHE-RSA-AES256-GCM-SHA384",
     "ECDHE-ECDSA-CHACHA20-POLY1305",
     "ECDHE-RSA-CHACHA20-POLY1305",
+    "ECDHE-ECDSA-AES128-GCM-SHA256",
+    "ECDHE-RSA-AES128-GCM-SHA256",
 ];
+
+/// OpenSSL's name for a TLS 1.2 suite and the suite.
+const TLS12_NAMES: [(&str, Tls12Suite); 6] = [
+    (
+        "ECDHE-ECDSA-AES128-GCM-SHA256",
+        TLS12_ECDHE_ECDSA_AES_128_GCM,
+    ),
+    ("ECDHE-RSA-AES128-GCM-SHA256", TLS12_ECDHE_RSA_AES_128_GCM),
+    (
+        "ECDHE-ECDSA-AES256-GCM-SHA384",
+        TLS12_ECDHE_ECDSA_AES_256_GCM,
+    ),
+    ("ECDHE-RSA-AES256-GCM-SHA384", TLS12_ECDHE_RSA_AES_256_GCM),
+    ("ECDHE-ECDSA-CHACHA20-POLY1305", TLS12_ECDHE_ECDSA_CHACHA20),
+    ("ECDHE-RSA-CHACHA20-POLY1305", TLS12_ECDHE_RSA_CHACHA20),
+];
+
+fn tls12_suite_by_openssl_name(name: &str) -> Option<Tls12Suite> {
+    TLS12_NAMES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, s)| *s)
+}
+
+/// OpenSSL's name for a cipher suite (`SSL_CIPHER_get_name`): the IANA name for TLS 1.3,
+/// OpenSSL's own spelling for TLS 1.2.
+pub fn openssl_cipher_name(code: CipherSuite) -> Option<&'static str> {
+    TLS12_NAMES
+        .iter()
+        .find(|(_, s)| s.suite == code)
+        .map(|(n, _)| *n)
+        .or_else(|| code.name())
+}
 
 /// Cipher-string keywords that select (a subset of) the accepted ciphers; accepted as is.
 const TLS12_KEYWORDS: &[&str] = &[
@@ -166,7 +203,22 @@ impl Settings {
         true
     }
 
-    /// Whether TLS 1.3, the one version the engine speaks, lies in the configured range.
+    /// Whether TLS 1.2 lies in the configured range.
+    pub fn tls12_enabled(&self) -> bool {
+        (self.max_version == 0 || self.max_version >= TLS1_2_VERSION)
+            && self.min_version <= TLS1_2_VERSION
+            && self.options & SSL_OP_NO_TLSV1_2 == 0
+    }
+
+    /// The engine's TLS 1.2 suites for the selected cipher list, in its order.
+    pub fn tls12_suites(&self) -> Vec<Tls12Suite> {
+        self.cipher_list
+            .iter()
+            .filter_map(|name| tls12_suite_by_openssl_name(name))
+            .collect()
+    }
+
+    /// Whether TLS 1.3 lies in the configured range.
     pub fn tls13_enabled(&self) -> bool {
         (self.max_version == 0 || self.max_version >= TLS1_3_VERSION)
             && self.min_version <= TLS1_3_VERSION

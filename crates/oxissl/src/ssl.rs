@@ -468,23 +468,25 @@ impl Ssl {
     /// Builds the engine configuration and connection (ClientHello queued).
     fn start(&mut self) -> bool {
         let s = &self.settings;
-        if !s.tls13_enabled() {
+        let (tls13, tls12) = (s.tls13_enabled(), s.tls12_enabled());
+        if !tls13 && !tls12 {
             error::push(
                 error::ERR_LIB_SSL,
                 reason::NO_PROTOCOLS_AVAILABLE,
                 Some(
-                    "the configured protocol range excludes TLS 1.3; TLS 1.2 and older are not \
-                     supported yet"
+                    "the configured protocol range excludes TLS 1.2 and TLS 1.3; older \
+                     versions are refused"
                         .into(),
                 ),
             );
             return false;
         }
-        if s.suites.is_empty() {
+        let tls12_suites = s.tls12_suites();
+        if (!tls13 || s.suites.is_empty()) && (!tls12 || tls12_suites.is_empty()) {
             error::push(
                 error::ERR_LIB_SSL,
                 reason::NO_CIPHERS_AVAILABLE,
-                Some("no TLS 1.3 ciphersuite configured".into()),
+                Some("no cipher suite configured for the enabled protocol versions".into()),
             );
             return false;
         }
@@ -501,7 +503,10 @@ impl Ssl {
             None => Arc::new(webpki),
         };
         let mut config = ClientConfig::with_verifier(verifier);
+        config.enable_tls13 = tls13;
+        config.enable_tls12 = tls12;
         config.tls13_suites = s.suites.clone();
+        config.tls12_suites = tls12_suites;
         config.groups = s.groups.clone();
         config.alpn_protocols = s.alpn.clone();
         config.verify_mode = if s.verify_mode & SSL_VERIFY_PEER != 0 {
@@ -1010,21 +1015,21 @@ impl Ssl {
             .map_or(0, |v| v.0)
     }
 
-    /// `SSL_CIPHER_get_name(SSL_get_current_cipher())`: for TLS 1.3 OpenSSL's name is the IANA
-    /// name (e.g. `TLS_AES_128_GCM_SHA256`).
+    /// `SSL_CIPHER_get_name(SSL_get_current_cipher())`: the IANA name for TLS 1.3
+    /// (`TLS_AES_128_GCM_SHA256`), OpenSSL's spelling for TLS 1.2
+    /// (`ECDHE-RSA-AES128-GCM-SHA256`).
     pub fn current_cipher_name(&self) -> Option<&'static str> {
-        self.conn
-            .as_ref()
-            .and_then(ClientConnection::cipher_suite)
-            .and_then(|s| s.suite.name())
+        self.current_cipher()
+            .and_then(crate::ctx::openssl_cipher_name)
     }
 
     /// The negotiated cipher suite's IANA number.
     pub fn current_cipher_id(&self) -> Option<u16> {
-        self.conn
-            .as_ref()
-            .and_then(ClientConnection::cipher_suite)
-            .map(|s| s.suite.0)
+        self.current_cipher().map(|c| c.0)
+    }
+
+    fn current_cipher(&self) -> Option<oxissl_engine::CipherSuite> {
+        self.conn.as_ref()?.negotiated().cipher_suite
     }
 
     /// `SSL_get_negotiated_group` as the IANA group number.

@@ -228,10 +228,25 @@ fn write_before_handshake_on_nonblocking_bio_sends_client_hello_and_wants_read()
 }
 
 #[test]
-fn max_version_tls12_fails_clearly_at_connect() {
+fn max_version_tls12_negotiates_tls12() {
     let server = www_server();
     let mut ctx = trusting_ctx();
     assert!(ctx.set_max_proto_version(TLS1_2_VERSION));
+    let mut ssl = Ssl::new(&ctx);
+    ssl.set_fd(tcp(server.port));
+    assert_eq!(ssl.connect(), 1);
+    assert_eq!(ssl.version(), "TLSv1.2");
+    assert_eq!(ssl.version_number(), TLS1_2_VERSION);
+    // SSL_CIPHER_get_name spells TLS 1.2 suites OpenSSL's way.
+    let name = ssl.current_cipher_name().unwrap();
+    assert!(name.starts_with("ECDHE-"), "{name}");
+}
+
+#[test]
+fn protocol_range_below_tls12_fails_clearly_at_connect() {
+    let server = www_server();
+    let mut ctx = trusting_ctx();
+    assert!(ctx.set_max_proto_version(oxissl::TLS1_1_VERSION));
     let mut ssl = Ssl::new(&ctx);
     ssl.set_fd(tcp(server.port));
     assert_eq!(ssl.connect(), -1);

@@ -60,7 +60,9 @@ fn system_openssl(port: u16, sc: &Scenario) -> Outcome {
             Err(_) => ssl.param_mut().set_host(h).unwrap(),
         }
     }
-    let sock = tcp(port);
+    // The first non-blocking call must find nothing to read: hold the server's answer back.
+    let relay = sc.nonblocking_first_call.then(|| GatedRelay::new(port));
+    let sock: TcpStream = tcp(relay.as_ref().map_or(port, |r| r.port));
     if sc.nonblocking_first_call {
         sock.set_nonblocking(true).unwrap();
     }
@@ -122,7 +124,9 @@ fn oxissl(port: u16, sc: &Scenario) -> Outcome {
     if let Some(h) = sc.host {
         assert!(ssl.set1_host(h));
     }
-    let sock: TcpStream = tcp(port);
+    // The first non-blocking call must find nothing to read: hold the server's answer back.
+    let relay = sc.nonblocking_first_call.then(|| GatedRelay::new(port));
+    let sock: TcpStream = tcp(relay.as_ref().map_or(port, |r| r.port));
     if sc.nonblocking_first_call {
         sock.set_nonblocking(true).unwrap();
     }

@@ -9,7 +9,7 @@ use crate::keys::schedule13::{traffic_key, EarlySecret};
 use crate::keys::transcript::Transcript;
 use crate::provider::{agree, generate_key_share, tls13_suite, KeyShare, Tls13Suite};
 use crate::record::protect::RecordKey;
-use crate::verify::{CERT_SCHEMES, TLS13_SCHEMES};
+use crate::verify::{CERT_SCHEMES, TLS12_SCHEMES, TLS13_SCHEMES};
 use crate::wire::enums::{ExtensionType, ProtocolVersion};
 use crate::wire::extensions::{check_server_block, find, ServerMessage};
 use crate::wire::handshake::{
@@ -27,7 +27,9 @@ pub(crate) struct HelloParams {
 /// Sends ClientHello and returns the state that waits for ServerHello.
 pub(crate) fn start(cx: &mut Common, identity: ServerIdentity) -> Result<State, Error> {
     let config = cx.config.clone();
-    if config.tls13_suites.is_empty() || config.groups.is_empty() {
+    let tls13 = config.enable_tls13 && !config.tls13_suites.is_empty();
+    let tls12 = config.enable_tls12 && !config.tls12_suites.is_empty();
+    if !(tls13 || tls12) || config.groups.is_empty() {
         return Err(Error::Api(ApiMisuse::NothingEnabled));
     }
     // RFC 7301 §3.1: "Empty strings MUST NOT be included"; names are at most 255 bytes.
@@ -46,7 +48,11 @@ pub(crate) fn start(cx: &mut Common, identity: ServerIdentity) -> Result<State, 
         session_id = vec![0u8; 32];
         config.rng.fill(&mut session_id)?;
     }
-    let share = generate_key_share(config.groups[0], &*config.rng)?;
+    // TLS 1.2 draws its ECDHE key once the server has picked the group.
+    let share = match tls13 {
+        true => Some(generate_key_share(config.groups[0], &*config.rng)?),
+        false => None,
+    };
     let params = HelloParams {
         random,
         session_id,
@@ -59,26 +65,37 @@ pub(crate) fn start(cx: &mut Common, identity: ServerIdentity) -> Result<State, 
 fn send_hello(
     cx: &mut Common,
     #[allow(unused_mut)] mut params: HelloParams,
-    share: KeyShare,
+    share: Option<KeyShare>,
     mut transcript: Transcript,
     cookie: Option<Vec<u8>>,
     retry_suite: Option<Tls13Suite>,
 ) -> Result<State, Error> {
     let config = cx.config.clone();
-    let suites: Vec<_> = config.tls13_suites.iter().map(|s| s.suite).collect();
-    let alpn = &config.alpn_protocols;
+    let tls12 = config.enable_tls12 && !config.tls12_suites.is_empty();
+    let mut suites = Vec::with_capacity(10);
+    if share.is_some() {
+        suites.extend(config.tls13_suites.iter().map(|s| s.suite));
+    }
+    if tls12 {
+        suites.extend(config.tls12_suites.iter().map(|s| s.suite));
+    }
+    let versions: &[ProtocolVersion] = match tls12 {
+        true => &[ProtocolVersion::TLS13, ProtocolVersion::TLS12],
+        false => &[ProtocolVersion::TLS13],
+    };
     let hello = ClientHello {
         random: params.random,
         session_id: &params.session_id,
         cipher_suites: &suites,
         server_name: params.identity.sni.as_deref(),
         groups: &config.groups,
-        signature_schemes: TLS13_SCHEMES,
+        signature_schemes: if tls12 { TLS12_SCHEMES } else { TLS13_SCHEMES },
         cert_signature_schemes: CERT_SCHEMES,
-        key_share: (share.group(), share.public()),
-        versions: &[ProtocolVersion::TLS13],
-        alpn,
+        key_share: share.as_ref().map(|s| (s.group(), s.public())),
+        versions,
+        alpn: &config.alpn_protocols,
         cookie: cookie.as_deref(),
+        tls12,
     };
     let mut encoded = Vec::with_capacity(512);
     hello.encode(&mut encoded);
@@ -106,7 +123,8 @@ fn send_hello(
 /// Waiting for ServerHello or HelloRetryRequest.
 pub(crate) struct ExpectServerHello {
     pub params: HelloParams,
-    pub share: KeyShare,
+    /// The TLS 1.3 key share (`None` when only TLS 1.2 is offered).
+    pub share: Option<KeyShare>,
     pub transcript: Transcript,
     /// Extension types our last ClientHello sent.
     pub offered: Vec<ExtensionType>,
@@ -117,13 +135,19 @@ pub(crate) struct ExpectServerHello {
 impl ExpectServerHello {
     pub fn handle(self, cx: &mut Common, msg: Message<'_>) -> Result<State, Error> {
         let sh = ServerHello::decode(msg.body)?;
+        let Some(version) = find(&sh.extensions, ExtensionType::SUPPORTED_VERSIONS) else {
+            return self.handle_legacy_version(cx, &sh, msg);
+        };
         // RFC 8446 §4.1.3: the echo MUST match what the client sent.
         if sh.session_id != self.params.session_id.as_slice() {
             return Err(PeerMisbehaved::SessionIdMismatch.into());
         }
-        let Some(version) = find(&sh.extensions, ExtensionType::SUPPORTED_VERSIONS) else {
-            return Err(refuse_legacy_version(&sh));
-        };
+        if self.share.is_none() {
+            // TLS 1.3 was not offered, so supported_versions was not sent.
+            return Err(
+                PeerMisbehaved::UnsolicitedExtension(ExtensionType::SUPPORTED_VERSIONS.0).into(),
+            );
+        }
         // RFC 8446 §4.2.1: a version not offered, or before TLS 1.3 -> illegal_parameter.
         if decode_selected_version(version)? != ProtocolVersion::TLS13 {
             return Err(PeerMisbehaved::IllegalParameter("supported_versions").into());
@@ -139,6 +163,44 @@ impl ExpectServerHello {
         } else {
             self.handle_server_hello(cx, &sh, suite, msg)
         }
+    }
+
+    /// A ServerHello without supported_versions selects TLS 1.2 or older (RFC 8446 §4.1.3).
+    fn handle_legacy_version(
+        self,
+        cx: &mut Common,
+        sh: &ServerHello<'_>,
+        msg: Message<'_>,
+    ) -> Result<State, Error> {
+        let config = cx.config.clone();
+        // RFC 8446 §4.1.3: a client that could have done TLS 1.3 "MUST check" the sentinels and
+        // abort with illegal_parameter.
+        let tail = &sh.random[24..];
+        if self.share.is_some() && (tail == DOWNGRADE_TLS12 || tail == DOWNGRADE_TLS11) {
+            return Err(PeerMisbehaved::DowngradeSentinel.into());
+        }
+        let tls12 = config.enable_tls12 && !config.tls12_suites.is_empty();
+        if sh.legacy_version != ProtocolVersion::TLS12 {
+            return Err(PeerIncompatible::UnsupportedVersion(sh.legacy_version.0).into());
+        }
+        if !tls12 || self.retry_suite.is_some() {
+            return Err(PeerIncompatible::Tls12NotEnabled.into());
+        }
+        // RFC 5246 §7.4.1.3: echoing our session id would mean resuming a session we never had.
+        if !sh.session_id.is_empty() && sh.session_id == self.params.session_id.as_slice() {
+            return Err(
+                PeerMisbehaved::IllegalParameter("resumption of an unknown session").into(),
+            );
+        }
+        super::tls12::handle_server_hello(
+            cx,
+            sh,
+            &self.offered,
+            self.params.identity,
+            self.params.random,
+            self.transcript,
+            msg,
+        )
     }
 
     /// RFC 8446 §4.1.4.
@@ -167,15 +229,18 @@ impl ExpectServerHello {
             return Err(PeerMisbehaved::HelloRetryRequestChangesNothing.into());
         }
         let config = cx.config.clone();
+        let current = self.share.ok_or(PeerMisbehaved::UnsolicitedExtension(
+            ExtensionType::SUPPORTED_VERSIONS.0,
+        ))?;
         let share = match group {
             Some(g) if !config.groups.contains(&g) => {
                 return Err(PeerMisbehaved::UnofferedGroup(g).into());
             }
-            Some(g) if g == self.share.group() => {
+            Some(g) if g == current.group() => {
                 return Err(PeerMisbehaved::HelloRetryRequestForOfferedShare.into());
             }
             Some(g) => generate_key_share(g, &*config.rng)?,
-            None => self.share,
+            None => current,
         };
         self.transcript.rewrite_for_retry(suite.hash);
         self.transcript.add(msg.encoded);
@@ -185,7 +250,7 @@ impl ExpectServerHello {
         send_hello(
             cx,
             self.params,
-            share,
+            Some(share),
             self.transcript,
             cookie.map(<[u8]>::to_vec),
             Some(suite),
@@ -207,10 +272,16 @@ impl ExpectServerHello {
         let share = find(&sh.extensions, ExtensionType::KEY_SHARE)
             .ok_or(PeerMisbehaved::MissingExtension("key_share"))?;
         let (group, public) = decode_server_share(share)?;
-        if group != self.share.group() {
+        let ours = self
+            .share
+            .as_ref()
+            .ok_or(PeerMisbehaved::UnsolicitedExtension(
+                ExtensionType::KEY_SHARE.0,
+            ))?;
+        if group != ours.group() {
             return Err(PeerMisbehaved::WrongKeyShareGroup(group).into());
         }
-        let shared = agree(&self.share, public)?;
+        let shared = agree(ours, public)?;
 
         self.transcript.start_hash(suite.hash);
         self.transcript.add(msg.encoded);
@@ -222,6 +293,7 @@ impl ExpectServerHello {
         cx.write_key = Some(RecordKey::new(wk, wiv));
         cx.negotiated.version = Some(ProtocolVersion::TLS13);
         cx.negotiated.suite = Some(suite);
+        cx.negotiated.cipher_suite = Some(suite.suite);
         cx.negotiated.group = Some(group);
         Ok(State::EncryptedExtensions(ExpectEncryptedExtensions {
             suite,
@@ -231,21 +303,6 @@ impl ExpectServerHello {
             handshake: hs,
             secrets,
         }))
-    }
-}
-
-/// A ServerHello without supported_versions selects TLS 1.2 or older (RFC 8446 §4.1.3).
-fn refuse_legacy_version(sh: &ServerHello<'_>) -> Error {
-    // RFC 8446 §4.1.3: a TLS 1.3 client that sees a sentinel "MUST abort the handshake with an
-    // illegal_parameter alert".
-    let tail = &sh.random[24..];
-    if tail == DOWNGRADE_TLS12 || tail == DOWNGRADE_TLS11 {
-        return PeerMisbehaved::DowngradeSentinel.into();
-    }
-    if sh.legacy_version == ProtocolVersion::TLS12 {
-        PeerIncompatible::Tls12NotEnabled.into()
-    } else {
-        PeerIncompatible::UnsupportedVersion(sh.legacy_version.0).into()
     }
 }
 

@@ -1,9 +1,10 @@
 //! The client handshake as a state machine: one state per expected message, each consuming
 //! itself and returning the next (hello.rs for ClientHello/ServerHello/HelloRetryRequest,
-//! tls13.rs for the encrypted part and post-handshake messages). States emit records through
+//! tls13.rs for the rest of TLS 1.3 and its post-handshake messages, tls12.rs for TLS 1.2). States emit records through
 //! `Common` and never send alerts themselves.
 
 pub(crate) mod hello;
+pub(crate) mod tls12;
 pub(crate) mod tls13;
 
 use std::collections::VecDeque;
@@ -16,7 +17,8 @@ use crate::error::{CertificateError, Error, InvalidMessage};
 use crate::provider::{Secret, Tls13Suite};
 use crate::record::protect::{plain, plain_with_version, write_records, RecordKey};
 use crate::wire::enums::{
-    ContentType, HandshakeType, NamedGroup, ProtocolVersion, SignatureScheme,
+    AlertDescription, CipherSuite, ContentType, HandshakeType, NamedGroup, ProtocolVersion,
+    SignatureScheme,
 };
 use crate::wire::handshake::{Message, NewSessionTicket, HANDSHAKE_HEADER_LEN};
 
@@ -37,8 +39,12 @@ pub struct ServerIdentity {
 pub struct Negotiated {
     /// The protocol version.
     pub version: Option<ProtocolVersion>,
-    /// The cipher suite.
+    /// The TLS 1.3 cipher suite (`None` for TLS 1.2: see `cipher_suite`).
     pub suite: Option<Tls13Suite>,
+    /// The cipher suite's wire code, for either version.
+    pub cipher_suite: Option<CipherSuite>,
+    /// Whether TLS 1.2 used the extended master secret (RFC 7627).
+    pub extended_master_secret: bool,
     /// The key exchange group.
     pub group: Option<NamedGroup>,
     /// The server's CertificateVerify scheme.
@@ -141,6 +147,24 @@ impl Common {
         }
     }
 
+    /// Queues an alert under the current write key.
+    pub fn send_alert(&mut self, level: u8, desc: AlertDescription) {
+        self.observe(true, ContentType::ALERT, &[level, desc.0]);
+        // An alert that cannot be sealed is dropped: the connection is ending either way.
+        let _ = write_records(
+            self.write_key.as_mut(),
+            &mut self.tx,
+            ContentType::ALERT,
+            &[level, desc.0],
+        );
+    }
+
+    /// Queues change_cipher_spec (TLS 1.2, RFC 5246 §7.1).
+    pub fn send_ccs(&mut self) {
+        plain(&mut self.tx, ContentType::CHANGE_CIPHER_SPEC, &[1]);
+        self.observe(true, ContentType::CHANGE_CIPHER_SPEC, &[1]);
+    }
+
     /// Queues the one middlebox-compatibility change_cipher_spec (RFC 8446 §D.4).
     pub fn send_compat_ccs(&mut self) {
         if self.config.middlebox_compat && !self.sent_ccs {
@@ -149,6 +173,17 @@ impl Common {
             self.observe(true, ContentType::CHANGE_CIPHER_SPEC, &[1]);
         }
     }
+}
+
+/// What a change_cipher_spec record means now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CcsAction {
+    /// TLS 1.3 middlebox compatibility: drop it (RFC 8446 §5).
+    Ignore,
+    /// TLS 1.2: the server switches to its new keys (RFC 5246 §7.1).
+    Consume,
+    /// Not allowed here: unexpected_message.
+    Reject,
 }
 
 /// The handshake state: what the client expects next.
@@ -160,6 +195,12 @@ pub(crate) enum State {
     CertificateVerify(tls13::ExpectCertificateVerify),
     Finished(tls13::ExpectFinished),
     Established(tls13::Established),
+    Certificate12(tls12::ExpectCertificate),
+    ServerKeyExchange12(tls12::ExpectServerKeyExchange),
+    ServerHelloDone12(tls12::ExpectServerHelloDone),
+    ChangeCipherSpec12(tls12::ExpectChangeCipherSpec),
+    Finished12(tls12::ExpectFinished),
+    Established12(tls12::Established),
 }
 
 impl State {
@@ -176,19 +217,49 @@ impl State {
             (Self::CertificateVerify(s), H::CERTIFICATE_VERIFY) => s.handle(cx, msg),
             (Self::Finished(s), H::FINISHED) => s.handle(cx, msg),
             (Self::Established(s), _) => s.handle(cx, msg),
+            (Self::Established12(s), _) => s.handle(cx, msg),
+            // RFC 5246 §7.4.1.1: HelloRequest "will be ignored by the client if the client is
+            // currently negotiating a session".
+            (s @ (Self::Certificate12(_) | Self::ServerKeyExchange12(_)), H::HELLO_REQUEST)
+            | (s @ (Self::ServerHelloDone12(_) | Self::Finished12(_)), H::HELLO_REQUEST)
+                if msg.body.is_empty() =>
+            {
+                Ok(s)
+            }
+            (Self::Certificate12(s), H::CERTIFICATE) => s.handle(cx, msg),
+            (Self::ServerKeyExchange12(s), H::SERVER_KEY_EXCHANGE) => s.handle(cx, msg),
+            (Self::ServerHelloDone12(s), H::CERTIFICATE_REQUEST) => s.handle_request(msg),
+            (Self::ServerHelloDone12(s), H::SERVER_HELLO_DONE) => s.handle(cx, msg),
+            (Self::Finished12(s), H::FINISHED) => s.handle(cx, msg),
             (_, got) => Err(InvalidMessage::UnexpectedMessage { got }.into()),
+        }
+    }
+
+    /// What a change_cipher_spec record means in this state.
+    pub fn ccs_action(&self) -> CcsAction {
+        match self {
+            Self::ChangeCipherSpec12(_) => CcsAction::Consume,
+            Self::ServerHello(_)
+            | Self::EncryptedExtensions(_)
+            | Self::CertificateOrRequest(_)
+            | Self::Certificate(_)
+            | Self::CertificateVerify(_)
+            | Self::Finished(_) => CcsAction::Ignore,
+            _ => CcsAction::Reject,
+        }
+    }
+
+    /// Handles the server's change_cipher_spec (TLS 1.2).
+    pub fn handle_ccs(self, cx: &mut Common) -> Result<State, Error> {
+        match self {
+            Self::ChangeCipherSpec12(s) => s.handle(cx),
+            _ => Err(InvalidMessage::BadChangeCipherSpec.into()),
         }
     }
 
     /// Whether the handshake is complete.
     pub fn is_established(&self) -> bool {
-        matches!(self, Self::Established(_))
-    }
-
-    /// Whether an unprotected change_cipher_spec may still arrive (RFC 8446 §5: after the
-    /// first ClientHello and before the server's Finished).
-    pub fn accepts_compat_ccs(&self) -> bool {
-        !self.is_established()
+        matches!(self, Self::Established(_) | Self::Established12(_))
     }
 
     /// OpenSSL's long state string for where the handshake stands.
@@ -200,7 +271,14 @@ impl State {
             Self::Certificate(_) => "SSLv3/TLS read server certificate request",
             Self::CertificateVerify(_) => "SSLv3/TLS read server certificate",
             Self::Finished(_) => "TLSv1.3 read server certificate verify",
-            Self::Established(_) => "SSL negotiation finished successfully",
+            Self::Established(_) | Self::Established12(_) => {
+                "SSL negotiation finished successfully"
+            }
+            Self::Certificate12(_) => "SSLv3/TLS read server hello",
+            Self::ServerKeyExchange12(_) => "SSLv3/TLS read server certificate",
+            Self::ServerHelloDone12(_) => "SSLv3/TLS read server key exchange",
+            Self::ChangeCipherSpec12(_) => "SSLv3/TLS write finished",
+            Self::Finished12(_) => "SSLv3/TLS read change cipher spec",
         }
     }
 }

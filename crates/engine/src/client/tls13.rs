@@ -108,24 +108,34 @@ impl ExpectCertificate {
             .iter()
             .map(|e| CertificateDer::from(e.cert.to_vec()))
             .collect();
-        let config = cx.config.clone();
-        let verdict = config.verifier.verify_server_cert(
-            &chain[0],
-            &chain[1..],
-            self.identity.verify_name.as_ref(),
-            config.time.now(),
-        );
-        // Kept even when the handshake stops here: OpenSSL still reports the peer's chain
-        // and the verify result after a failure.
-        cx.negotiated.verify_result = Some(verdict.clone());
-        cx.negotiated.peer_certificates = chain;
-        if let (Err(e), VerifyMode::Enforce) = (verdict, config.verify_mode) {
-            return Err(Error::Certificate(e));
-        }
+        verify_server_chain(cx, &self.identity, chain)?;
         self.hs.transcript.add(msg.encoded);
         Ok(State::CertificateVerify(ExpectCertificateVerify {
             hs: self.hs,
         }))
+    }
+}
+
+/// Verifies the server's chain for `identity` at the configured time, records the verdict and
+/// the chain (kept even when the handshake stops here, as OpenSSL reports both after a failure),
+/// and fails only when verification is enforced.
+pub(crate) fn verify_server_chain(
+    cx: &mut Common,
+    identity: &ServerIdentity,
+    chain: Vec<CertificateDer<'static>>,
+) -> Result<(), Error> {
+    let config = cx.config.clone();
+    let verdict = config.verifier.verify_server_cert(
+        &chain[0],
+        &chain[1..],
+        identity.verify_name.as_ref(),
+        config.time.now(),
+    );
+    cx.negotiated.verify_result = Some(verdict.clone());
+    cx.negotiated.peer_certificates = chain;
+    match (verdict, config.verify_mode) {
+        (Err(e), VerifyMode::Enforce) => Err(Error::Certificate(e)),
+        _ => Ok(()),
     }
 }
 

@@ -1,7 +1,7 @@
 //! The only file that names aws-lc-rs: hashes, HKDF, HMAC, AEAD seal/open in place, ECDHE key
 //! shares and the system random generator.
 
-use aws_lc_rs::{aead, agreement, digest, hkdf, hmac as awshmac, rand};
+use aws_lc_rs::{aead, agreement, digest, hkdf, hmac as awshmac, rand, tls_prf};
 
 use super::{AeadAlgorithm, Digest, HashAlgorithm, Secret, SecureRandom, AEAD_NONCE_LEN};
 use crate::error::{Error, PeerMisbehaved};
@@ -81,6 +81,27 @@ pub fn hmac(alg: HashAlgorithm, key: &[u8], data: &[&[u8]]) -> Secret {
         ctx.update(d);
     }
     Secret::from_slice(ctx.sign().as_ref())
+}
+
+/// The TLS 1.2 PRF (RFC 5246 §5) with the suite's hash: fills `out` from
+/// PRF(secret, label, seed1 || seed2).
+pub fn tls12_prf(
+    alg: HashAlgorithm,
+    secret: &[u8],
+    label: &[u8],
+    seed1: &[u8],
+    seed2: &[u8],
+    out: &mut [u8],
+) -> Result<(), Error> {
+    let p = match alg {
+        HashAlgorithm::Sha256 => &tls_prf::P_SHA256,
+        HashAlgorithm::Sha384 => &tls_prf::P_SHA384,
+    };
+    let derived = tls_prf::Secret::new(p, secret)
+        .and_then(|s| s.derive_with_seed_concatination(label, seed1, seed2, out.len()))
+        .map_err(|_| Error::Internal("TLS 1.2 PRF"))?;
+    out.copy_from_slice(derived.as_ref());
+    Ok(())
 }
 
 /// Compares two MACs in constant time.

@@ -5,7 +5,7 @@
 mod aws_lc;
 
 pub use aws_lc::{
-    agree, generate_key_share, hkdf_expand, hkdf_extract, hmac, verify_tag_eq, AeadKey,
+    agree, generate_key_share, hkdf_expand, hkdf_extract, hmac, tls12_prf, verify_tag_eq, AeadKey,
     HashContext, KeyShare, SystemRandom,
 };
 
@@ -105,6 +105,109 @@ pub const ALL_TLS13_SUITES: [Tls13Suite; 3] = [
 /// The TLS 1.3 suite for a wire code, if supported.
 pub fn tls13_suite(code: CipherSuite) -> Option<Tls13Suite> {
     ALL_TLS13_SUITES.into_iter().find(|s| s.suite == code)
+}
+
+/// How a TLS 1.2 suite's server authenticates its ECDHE parameters (RFC 8422 §5.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tls12Auth {
+    /// ECDHE_ECDSA: an ECDSA (or EdDSA) certificate.
+    Ecdsa,
+    /// ECDHE_RSA: an RSA certificate.
+    Rsa,
+}
+
+/// A TLS 1.2 ECDHE AEAD cipher suite (RFC 5288, RFC 5289, RFC 7905).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tls12Suite {
+    /// The wire code.
+    pub suite: CipherSuite,
+    /// The record protection algorithm.
+    pub aead: AeadAlgorithm,
+    /// The PRF hash.
+    pub hash: HashAlgorithm,
+    /// The certificate type the suite requires.
+    pub auth: Tls12Auth,
+}
+
+impl Tls12Suite {
+    /// RFC 5288 §3: GCM takes a 4-byte salt from the key block and an 8-byte explicit nonce;
+    /// RFC 7905 §2: ChaCha20-Poly1305 takes a 12-byte IV.
+    pub const fn fixed_iv_len(&self) -> usize {
+        match self.aead {
+            AeadAlgorithm::Chacha20Poly1305 => 12,
+            _ => 4,
+        }
+    }
+}
+
+macro_rules! tls12_suite {
+    ($name:ident, $code:ident, $aead:ident, $hash:ident, $auth:ident) => {
+        #[doc = concat!("TLS 1.2 ", stringify!($code), ".")]
+        pub const $name: Tls12Suite = Tls12Suite {
+            suite: CipherSuite::$code,
+            aead: AeadAlgorithm::$aead,
+            hash: HashAlgorithm::$hash,
+            auth: Tls12Auth::$auth,
+        };
+    };
+}
+
+tls12_suite!(
+    TLS12_ECDHE_ECDSA_AES_128_GCM,
+    TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+    Aes128Gcm,
+    Sha256,
+    Ecdsa
+);
+tls12_suite!(
+    TLS12_ECDHE_RSA_AES_128_GCM,
+    TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+    Aes128Gcm,
+    Sha256,
+    Rsa
+);
+tls12_suite!(
+    TLS12_ECDHE_ECDSA_AES_256_GCM,
+    TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+    Aes256Gcm,
+    Sha384,
+    Ecdsa
+);
+tls12_suite!(
+    TLS12_ECDHE_RSA_AES_256_GCM,
+    TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+    Aes256Gcm,
+    Sha384,
+    Rsa
+);
+tls12_suite!(
+    TLS12_ECDHE_ECDSA_CHACHA20,
+    TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+    Chacha20Poly1305,
+    Sha256,
+    Ecdsa
+);
+tls12_suite!(
+    TLS12_ECDHE_RSA_CHACHA20,
+    TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+    Chacha20Poly1305,
+    Sha256,
+    Rsa
+);
+
+/// Every TLS 1.2 suite, in the default preference order.
+pub const ALL_TLS12_SUITES: [Tls12Suite; 6] = [
+    TLS12_ECDHE_ECDSA_AES_128_GCM,
+    TLS12_ECDHE_RSA_AES_128_GCM,
+    TLS12_ECDHE_ECDSA_AES_256_GCM,
+    TLS12_ECDHE_RSA_AES_256_GCM,
+    TLS12_ECDHE_ECDSA_CHACHA20,
+    TLS12_ECDHE_RSA_CHACHA20,
+];
+
+/// The TLS 1.2 suite for a wire code, if supported.
+pub fn tls12_suite(code: CipherSuite) -> Option<Tls12Suite> {
+    ALL_TLS12_SUITES.into_iter().find(|s| s.suite == code)
 }
 
 /// Groups supported for key exchange, in the default preference order.

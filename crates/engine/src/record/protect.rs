@@ -1,37 +1,81 @@
-//! Record protection (RFC 8446 §5.2-5.4): AEAD seal and open in place, per-record nonces from
-//! the static IV and the sequence number, the inner content type, and fragmentation of outgoing
+//! Record protection: AEAD seal and open in place. TLS 1.3 (RFC 8446 §5.2-5.4): nonces from the
+//! static IV and the sequence number, the inner content type. TLS 1.2 (RFC 5246 §6.2.3.3): the
+//! sequence number and header in the additional data, an explicit nonce for AES-GCM (RFC 5288
+//! §3) or the XORed IV for ChaCha20-Poly1305 (RFC 7905 §2). Also fragmentation of outgoing
 //! payloads into records of at most 2^14 bytes.
+
+use core::ops::Range;
 
 use super::{HEADER_LEN, MAX_PLAINTEXT};
 use crate::error::{Error, InvalidMessage};
 use crate::provider::{AeadKey, AEAD_NONCE_LEN, AEAD_TAG_LEN};
 use crate::wire::enums::{ContentType, ProtocolVersion};
 
-/// One direction's AEAD key, static IV and sequence number.
+/// Which record protection a key applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordKind {
+    /// TLS 1.3: outer type application_data, inner content type.
+    Tls13,
+    /// TLS 1.2 AES-GCM: 4-byte salt plus an 8-byte explicit nonce in each record.
+    Tls12ExplicitNonce,
+    /// TLS 1.2 ChaCha20-Poly1305: the IV XORed with the sequence number.
+    Tls12XorNonce,
+}
+
+/// Bytes of explicit nonce a TLS 1.2 AES-GCM record carries (RFC 5288 §3).
+pub const EXPLICIT_NONCE_LEN: usize = 8;
+
+/// One direction's AEAD key, IV and sequence number.
 pub struct RecordKey {
     key: AeadKey,
     iv: [u8; AEAD_NONCE_LEN],
     seq: u64,
+    kind: RecordKind,
 }
 
 impl RecordKey {
-    /// A key starting at sequence number 0.
+    /// A TLS 1.3 key starting at sequence number 0.
     pub fn new(key: AeadKey, iv: [u8; AEAD_NONCE_LEN]) -> Self {
-        Self { key, iv, seq: 0 }
+        Self::with_kind(key, iv, RecordKind::Tls13)
     }
 
-    /// RFC 8446 §5.3: the 64-bit sequence number, left-padded, XORed with the static IV.
-    fn next_nonce(&mut self) -> Result<[u8; AEAD_NONCE_LEN], Error> {
-        // RFC 8446 §5.3: a sequence number MUST NOT wrap.
+    /// A key of the given kind starting at sequence number 0.
+    pub fn with_kind(key: AeadKey, iv: [u8; AEAD_NONCE_LEN], kind: RecordKind) -> Self {
+        Self {
+            key,
+            iv,
+            seq: 0,
+            kind,
+        }
+    }
+
+    /// The protection this key applies.
+    pub fn kind(&self) -> RecordKind {
+        self.kind
+    }
+
+    /// Takes the next sequence number. RFC 8446 §5.3 / RFC 5246 §6.1: it MUST NOT wrap.
+    fn next_seq(&mut self) -> Result<u64, Error> {
         if self.seq == u64::MAX {
             return Err(Error::Internal("record sequence number exhausted"));
         }
-        let mut nonce = self.iv;
-        for (n, s) in nonce[4..].iter_mut().zip(self.seq.to_be_bytes()) {
-            *n ^= s;
-        }
         self.seq += 1;
-        Ok(nonce)
+        Ok(self.seq - 1)
+    }
+
+    /// The nonce for `seq`: the IV XORed with the left-padded sequence number (RFC 8446 §5.3,
+    /// RFC 7905 §2), or salt || explicit nonce (RFC 5288 §3).
+    fn nonce(&self, seq: u64, explicit: Option<&[u8]>) -> [u8; AEAD_NONCE_LEN] {
+        let mut nonce = self.iv;
+        match explicit {
+            Some(e) => nonce[4..].copy_from_slice(e),
+            None => {
+                for (n, s) in nonce[4..].iter_mut().zip(seq.to_be_bytes()) {
+                    *n ^= s;
+                }
+            }
+        }
+        nonce
     }
 
     /// The number of records this key has protected.
@@ -40,9 +84,63 @@ impl RecordKey {
     }
 }
 
+/// RFC 5246 §6.2.3.3: additional_data = seq_num + type + version + length.
+fn aad12(seq: u64, typ: ContentType, len: usize) -> [u8; 13] {
+    let mut aad = [0u8; 13];
+    aad[..8].copy_from_slice(&seq.to_be_bytes());
+    aad[8] = typ.0;
+    aad[9..11].copy_from_slice(&ProtocolVersion::TLS12.0.to_be_bytes());
+    aad[11..].copy_from_slice(&(len as u16).to_be_bytes());
+    aad
+}
+
+/// Appends one protected record carrying `payload` of type `typ`, in the key's format.
+pub fn seal(
+    key: &mut RecordKey,
+    out: &mut Vec<u8>,
+    typ: ContentType,
+    payload: &[u8],
+) -> Result<(), Error> {
+    match key.kind {
+        RecordKind::Tls13 => seal13(key, out, typ, payload),
+        _ => seal12(key, out, typ, payload),
+    }
+}
+
+fn seal12(
+    key: &mut RecordKey,
+    out: &mut Vec<u8>,
+    typ: ContentType,
+    payload: &[u8],
+) -> Result<(), Error> {
+    debug_assert!(payload.len() <= MAX_PLAINTEXT);
+    let seq = key.next_seq()?;
+    let explicit = key.kind == RecordKind::Tls12ExplicitNonce;
+    let extra = if explicit { EXPLICIT_NONCE_LEN } else { 0 };
+    let len = extra + payload.len() + AEAD_TAG_LEN;
+    let start = out.len();
+    out.reserve(HEADER_LEN + len);
+    out.push(typ.0);
+    out.extend_from_slice(&ProtocolVersion::TLS12.0.to_be_bytes());
+    out.extend_from_slice(&(len as u16).to_be_bytes());
+    let seq_bytes = seq.to_be_bytes();
+    if explicit {
+        // The sequence number is unique per key, so it serves as the explicit nonce.
+        out.extend_from_slice(&seq_bytes);
+    }
+    out.extend_from_slice(payload);
+    let nonce = key.nonce(seq, explicit.then_some(&seq_bytes[..]));
+    let aad = aad12(seq, typ, payload.len());
+    let tag = key
+        .key
+        .seal_in_place(nonce, &aad, &mut out[start + HEADER_LEN + extra..])?;
+    out.extend_from_slice(&tag);
+    Ok(())
+}
+
 /// Appends one TLS 1.3 protected record carrying `payload` of inner type `typ`
 /// (RFC 8446 §5.2). The payload is copied once into `out` and encrypted there.
-pub fn seal(
+fn seal13(
     key: &mut RecordKey,
     out: &mut Vec<u8>,
     typ: ContentType,
@@ -57,7 +155,8 @@ pub fn seal(
     out.extend_from_slice(&(len as u16).to_be_bytes());
     out.extend_from_slice(payload);
     out.push(typ.0);
-    let nonce = key.next_nonce()?;
+    let seq = key.next_seq()?;
+    let nonce = key.nonce(seq, None);
     let (header, body) = out[start..].split_at_mut(HEADER_LEN);
     let tag = key.key.seal_in_place(nonce, header, body)?;
     out.extend_from_slice(&tag);
@@ -103,9 +202,16 @@ pub fn write_records(
     Ok(())
 }
 
-/// Decrypts a TLS 1.3 record in place. `record` is the whole record, header included; on
-/// success the plaintext is `record[HEADER_LEN..HEADER_LEN + len]` and its inner type is returned.
-pub fn open(key: &mut RecordKey, record: &mut [u8]) -> Result<(ContentType, usize), Error> {
+/// Decrypts a record in place. `record` is the whole record, header included. On success
+/// returns the content type and where the plaintext lies within `record`.
+pub fn open(key: &mut RecordKey, record: &mut [u8]) -> Result<(ContentType, Range<usize>), Error> {
+    match key.kind {
+        RecordKind::Tls13 => open13(key, record),
+        _ => open12(key, record),
+    }
+}
+
+fn open13(key: &mut RecordKey, record: &mut [u8]) -> Result<(ContentType, Range<usize>), Error> {
     // RFC 8446 §5.2: protected records travel as application_data.
     if record[0] != ContentType::APPLICATION_DATA.0 {
         return Err(InvalidMessage::UnexpectedContentType(ContentType(record[0])).into());
@@ -113,7 +219,8 @@ pub fn open(key: &mut RecordKey, record: &mut [u8]) -> Result<(ContentType, usiz
     if record.len() < HEADER_LEN + 1 + AEAD_TAG_LEN {
         return Err(Error::DecryptFailed);
     }
-    let nonce = key.next_nonce()?;
+    let seq = key.next_seq()?;
+    let nonce = key.nonce(seq, None);
     let (header, body) = record.split_at_mut(HEADER_LEN);
     let n = key.key.open_in_place(nonce, header, body)?;
     // RFC 8446 §5.2: the inner plaintext MUST NOT exceed 2^14 + 1 bytes.
@@ -125,7 +232,29 @@ pub fn open(key: &mut RecordKey, record: &mut [u8]) -> Result<(ContentType, usiz
         .iter()
         .rposition(|&b| b != 0)
         .ok_or(InvalidMessage::NoInnerContentType)?;
-    Ok((ContentType(body[end]), end))
+    Ok((ContentType(body[end]), HEADER_LEN..HEADER_LEN + end))
+}
+
+fn open12(key: &mut RecordKey, record: &mut [u8]) -> Result<(ContentType, Range<usize>), Error> {
+    let typ = ContentType(record[0]);
+    let explicit = key.kind == RecordKind::Tls12ExplicitNonce;
+    let extra = if explicit { EXPLICIT_NONCE_LEN } else { 0 };
+    if record.len() < HEADER_LEN + extra + AEAD_TAG_LEN {
+        return Err(Error::DecryptFailed);
+    }
+    let seq = key.next_seq()?;
+    let body_start = HEADER_LEN + extra;
+    let plain_len = record.len() - body_start - AEAD_TAG_LEN;
+    let nonce = key.nonce(seq, explicit.then(|| &record[HEADER_LEN..body_start]));
+    let aad = aad12(seq, typ, plain_len);
+    let n = key
+        .key
+        .open_in_place(nonce, &aad, &mut record[body_start..])?;
+    // RFC 5246 §6.2.3: the plaintext MUST NOT exceed 2^14 bytes.
+    if n > MAX_PLAINTEXT {
+        return Err(InvalidMessage::RecordTooLarge.into());
+    }
+    Ok((typ, body_start..body_start + n))
 }
 
 #[cfg(test)]
@@ -156,8 +285,8 @@ mod tests {
         let first = HEADER_LEN + MAX_PLAINTEXT + 1 + AEAD_TAG_LEN;
         let (a, b) = out.split_at_mut(first);
         let (t, n) = open(&mut r, a).unwrap();
-        assert_eq!((t, n), (ContentType::APPLICATION_DATA, MAX_PLAINTEXT));
-        assert_eq!(open(&mut r, b).unwrap().1, 10);
+        assert_eq!((t, n.len()), (ContentType::APPLICATION_DATA, MAX_PLAINTEXT));
+        assert_eq!(open(&mut r, b).unwrap().1.len(), 10);
         assert_eq!(r.sequence(), 2);
     }
 
@@ -170,8 +299,38 @@ mod tests {
         bad[6] ^= 1;
         assert_eq!(open(&mut key(), &mut bad), Err(Error::DecryptFailed));
         // Wrong sequence number: the nonce differs.
-        r.next_nonce().unwrap();
+        r.next_seq().unwrap();
         assert_eq!(open(&mut r, &mut out), Err(Error::DecryptFailed));
+    }
+
+    #[test]
+    fn tls12_round_trip_both_nonce_kinds() {
+        for (kind, alg, klen) in [
+            (RecordKind::Tls12ExplicitNonce, AeadAlgorithm::Aes256Gcm, 32),
+            (
+                RecordKind::Tls12XorNonce,
+                AeadAlgorithm::Chacha20Poly1305,
+                32,
+            ),
+        ] {
+            let k =
+                || RecordKey::with_kind(AeadKey::new(alg, &vec![3; klen]).unwrap(), [4; 12], kind);
+            let (mut w, mut r) = (k(), k());
+            let mut out = Vec::new();
+            seal(&mut w, &mut out, ContentType::HANDSHAKE, b"first").unwrap();
+            let first = out.len();
+            seal(&mut w, &mut out, ContentType::ALERT, &[1, 0]).unwrap();
+            let (a, b) = out.split_at_mut(first);
+            let (t, range) = open(&mut r, a).unwrap();
+            assert_eq!((t, &a[range]), (ContentType::HANDSHAKE, &b"first"[..]));
+            let (t, range) = open(&mut r, b).unwrap();
+            assert_eq!((t, &b[range]), (ContentType::ALERT, &[1u8, 0][..]));
+            // The header is authenticated: a changed type fails.
+            let mut again = Vec::new();
+            seal(&mut k(), &mut again, ContentType::HANDSHAKE, b"x").unwrap();
+            again[0] = ContentType::ALERT.0;
+            assert_eq!(open(&mut k(), &mut again), Err(Error::DecryptFailed));
+        }
     }
 
     #[test]

@@ -42,6 +42,8 @@ pub fn find<'a>(block: &[RawExtension<'a>], typ: ExtensionType) -> Option<&'a [u
 pub enum ServerMessage {
     /// ServerHello.
     ServerHello,
+    /// A TLS 1.2 ServerHello.
+    ServerHello12,
     /// HelloRetryRequest.
     HelloRetryRequest,
     /// EncryptedExtensions.
@@ -60,6 +62,20 @@ fn allowed_in(typ: ExtensionType, msg: ServerMessage) -> bool {
                 E::KEY_SHARE | E::SUPPORTED_VERSIONS | E::PRE_SHARED_KEY
             )
         }
+        // RFC 5246 §7.4.1.4 and the RFCs of each extension: what a TLS 1.2 server may answer.
+        ServerMessage::ServerHello12 => matches!(
+            typ,
+            E::SERVER_NAME
+                | E::MAX_FRAGMENT_LENGTH
+                | E::STATUS_REQUEST
+                | E::EC_POINT_FORMATS
+                | E::ALPN
+                | E::SIGNED_CERTIFICATE_TIMESTAMP
+                | E::EXTENDED_MASTER_SECRET
+                | E::SESSION_TICKET
+                | E::RENEGOTIATION_INFO
+                | E::RECORD_SIZE_LIMIT
+        ),
         ServerMessage::HelloRetryRequest => {
             matches!(typ, E::KEY_SHARE | E::SUPPORTED_VERSIONS | E::COOKIE)
         }

@@ -57,20 +57,23 @@ pub struct ClientHello<'a> {
     pub signature_schemes: &'a [SignatureScheme],
     /// signature_algorithms_cert.
     pub cert_signature_schemes: &'a [SignatureScheme],
-    /// key_share: the one share offered.
-    pub key_share: (NamedGroup, &'a [u8]),
+    /// key_share: the one share offered; `None` when TLS 1.3 is not offered.
+    pub key_share: Option<(NamedGroup, &'a [u8])>,
     /// supported_versions, in preference order.
     pub versions: &'a [ProtocolVersion],
     /// ALPN protocols (RFC 7301); empty means the extension is not sent.
     pub alpn: &'a [Vec<u8>],
     /// cookie from a HelloRetryRequest.
     pub cookie: Option<&'a [u8]>,
+    /// Whether TLS 1.2 is offered: adds ec_point_formats, extended_master_secret and
+    /// renegotiation_info.
+    pub tls12: bool,
 }
 
 impl ClientHello<'_> {
     /// The extension types this ClientHello sends (for the solicitation check).
     pub fn extension_types(&self) -> Vec<ExtensionType> {
-        let mut v = Vec::with_capacity(10);
+        let mut v = Vec::with_capacity(13);
         if self.server_name.is_some() {
             v.push(ExtensionType::SERVER_NAME);
         }
@@ -78,10 +81,21 @@ impl ClientHello<'_> {
             ExtensionType::SUPPORTED_GROUPS,
             ExtensionType::SIGNATURE_ALGORITHMS,
             ExtensionType::SIGNATURE_ALGORITHMS_CERT,
-            ExtensionType::KEY_SHARE,
-            ExtensionType::SUPPORTED_VERSIONS,
-            ExtensionType::PSK_KEY_EXCHANGE_MODES,
         ]);
+        if self.key_share.is_some() {
+            v.extend([
+                ExtensionType::KEY_SHARE,
+                ExtensionType::SUPPORTED_VERSIONS,
+                ExtensionType::PSK_KEY_EXCHANGE_MODES,
+            ]);
+        }
+        if self.tls12 {
+            v.extend([
+                ExtensionType::EC_POINT_FORMATS,
+                ExtensionType::EXTENDED_MASTER_SECRET,
+                ExtensionType::RENEGOTIATION_INFO,
+            ]);
+        }
         if !self.alpn.is_empty() {
             v.push(ExtensionType::ALPN);
         }
@@ -139,20 +153,30 @@ impl ClientHello<'_> {
                 put_vec(o, 2, |o| self.alpn.iter().for_each(|p| put_vec8(o, p)))
             });
         }
-        // RFC 8446 §4.2.8: KeyShareClientHello.
-        ext(o, ExtensionType::KEY_SHARE, &|o| {
-            put_vec(o, 2, |o| {
-                put_u16(o, self.key_share.0 .0);
-                put_vec16(o, self.key_share.1);
-            })
-        });
-        ext(o, ExtensionType::SUPPORTED_VERSIONS, &|o| {
-            put_vec(o, 1, |o| self.versions.iter().for_each(|v| put_u16(o, v.0)))
-        });
-        // RFC 8446 §4.2.9: psk_dhe_ke only.
-        ext(o, ExtensionType::PSK_KEY_EXCHANGE_MODES, &|o| {
-            put_vec8(o, &[1])
-        });
+        if let Some((group, public)) = self.key_share {
+            // RFC 8446 §4.2.8: KeyShareClientHello.
+            ext(o, ExtensionType::KEY_SHARE, &|o| {
+                put_vec(o, 2, |o| {
+                    put_u16(o, group.0);
+                    put_vec16(o, public);
+                })
+            });
+            ext(o, ExtensionType::SUPPORTED_VERSIONS, &|o| {
+                put_vec(o, 1, |o| self.versions.iter().for_each(|v| put_u16(o, v.0)))
+            });
+            // RFC 8446 §4.2.9: psk_dhe_ke only.
+            ext(o, ExtensionType::PSK_KEY_EXCHANGE_MODES, &|o| {
+                put_vec8(o, &[1])
+            });
+        }
+        if self.tls12 {
+            // RFC 8422 §5.1.2: uncompressed points only.
+            ext(o, ExtensionType::EC_POINT_FORMATS, &|o| put_vec8(o, &[0]));
+            // RFC 7627 §5.1: empty.
+            ext(o, ExtensionType::EXTENDED_MASTER_SECRET, &|_| {});
+            // RFC 5746 §3.4: an empty renegotiated_connection on the initial handshake.
+            ext(o, ExtensionType::RENEGOTIATION_INFO, &|o| put_vec8(o, &[]));
+        }
         if let Some(cookie) = self.cookie {
             ext(o, ExtensionType::COOKIE, &|o| put_vec16(o, cookie));
         }
@@ -480,4 +504,93 @@ mod tests {
         body[..4].copy_from_slice(&60u32.to_be_bytes());
         assert_eq!(NewSessionTicket::decode(&body).unwrap().ticket, vec![9]);
     }
+}
+
+/// TLS 1.2 Certificate (RFC 5246 §7.4.2): the DER certificates, end-entity first.
+pub fn decode_certificate12(body: &[u8], max_entries: usize) -> Result<Vec<&[u8]>, Error> {
+    let mut r = Reader::new(body);
+    let mut list = r.sub24()?;
+    r.finish()?;
+    let mut out = Vec::new();
+    while !list.is_empty() {
+        if out.len() == max_entries {
+            return Err(InvalidMessage::TooManyCertificates.into());
+        }
+        let cert = list.vec24()?;
+        if cert.is_empty() {
+            return Err(InvalidMessage::EmptyVector.into());
+        }
+        out.push(cert);
+    }
+    Ok(out)
+}
+
+/// RFC 8422 §5.4: ECCurveType named_curve.
+pub const CURVE_TYPE_NAMED: u8 = 3;
+
+/// An ECDHE ServerKeyExchange (RFC 8422 §5.4, RFC 5246 §7.4.3).
+#[derive(Debug, Clone)]
+pub struct ServerKeyExchange<'a> {
+    /// The group.
+    pub group: NamedGroup,
+    /// The server's public point.
+    pub public: &'a [u8],
+    /// ServerECDHParams as encoded: what the signature covers after the randoms.
+    pub params: &'a [u8],
+    /// The signature scheme.
+    pub scheme: SignatureScheme,
+    /// The signature.
+    pub signature: &'a [u8],
+}
+
+impl<'a> ServerKeyExchange<'a> {
+    /// Decodes the body.
+    pub fn decode(body: &'a [u8]) -> Result<Self, Error> {
+        let mut r = Reader::new(body);
+        if r.u8()? != CURVE_TYPE_NAMED {
+            // RFC 8422 §5.4: explicit curves are deprecated; only named curves are offered.
+            return Err(crate::error::PeerMisbehaved::IllegalParameter("ECCurveType").into());
+        }
+        let group = NamedGroup(r.u16()?);
+        let public = r.vec8()?;
+        if public.is_empty() {
+            return Err(InvalidMessage::EmptyVector.into());
+        }
+        let params = &body[..body.len() - r.rest().len()];
+        let scheme = SignatureScheme(r.u16()?);
+        let signature = r.vec16()?;
+        r.finish()?;
+        if signature.is_empty() {
+            return Err(InvalidMessage::EmptyVector.into());
+        }
+        Ok(Self {
+            group,
+            public,
+            params,
+            scheme,
+            signature,
+        })
+    }
+}
+
+/// TLS 1.2 CertificateRequest (RFC 5246 §7.4.4): checked for shape only.
+pub fn check_certificate_request12(body: &[u8]) -> Result<(), Error> {
+    let mut r = Reader::new(body);
+    r.vec8()?;
+    r.vec16()?;
+    r.vec16()?;
+    r.finish()?;
+    Ok(())
+}
+
+/// Appends an empty TLS 1.2 client Certificate (RFC 5246 §7.4.6).
+pub fn encode_empty_certificate12(out: &mut Vec<u8>) {
+    encode_message(out, HandshakeType::CERTIFICATE, |o| put_u24(o, 0));
+}
+
+/// Appends an ECDHE ClientKeyExchange (RFC 8422 §5.7).
+pub fn encode_client_key_exchange(out: &mut Vec<u8>, public: &[u8]) {
+    encode_message(out, HandshakeType::CLIENT_KEY_EXCHANGE, |o| {
+        put_vec8(o, public)
+    });
 }

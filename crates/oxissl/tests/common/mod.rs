@@ -271,3 +271,42 @@ pub fn wait_readable(s: &TcpStream, timeout: Duration) {
 pub fn path(p: &Path) -> Option<&Path> {
     Some(p)
 }
+
+/// A relay to `port` that forwards the client's bytes at once but holds the server's bytes
+/// until `open()` is called, so a test can be sure the first non-blocking call finds nothing.
+pub struct GatedRelay {
+    pub port: u16,
+    gate: std::sync::mpsc::Sender<()>,
+}
+
+impl GatedRelay {
+    pub fn new(server_port: u16) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let (gate, opened) = std::sync::mpsc::channel::<()>();
+        std::thread::spawn(move || {
+            let Ok((client, _)) = listener.accept() else {
+                return;
+            };
+            let Ok(server) = TcpStream::connect(("127.0.0.1", server_port)) else {
+                return;
+            };
+            let (mut c_in, mut s_out) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+            std::thread::spawn(move || {
+                let _ = std::io::copy(&mut c_in, &mut s_out);
+                let _ = s_out.shutdown(std::net::Shutdown::Write);
+            });
+            // Bounded: a test that never opens the gate still ends.
+            let _ = opened.recv_timeout(DEADLINE);
+            let (mut s_in, mut c_out) = (server, client);
+            let _ = std::io::copy(&mut s_in, &mut c_out);
+            let _ = c_out.shutdown(std::net::Shutdown::Write);
+        });
+        Self { port, gate }
+    }
+
+    /// Lets the server's bytes through.
+    pub fn open(&self) {
+        let _ = self.gate.send(());
+    }
+}

@@ -1,0 +1,351 @@
+//! The TLS 1.2 client handshake (RFC 5246 §7.3) with ECDHE key exchange (RFC 8422), the
+//! extended master secret (RFC 7627) and secure renegotiation indication (RFC 5746), in wire
+//! order: ServerHello checks, Certificate, ServerKeyExchange, [CertificateRequest],
+//! ServerHelloDone, the client's flight, ChangeCipherSpec, Finished. Renegotiation is refused.
+
+use rustls_pki_types::CertificateDer;
+
+use super::tls13::verify_server_chain;
+use super::{Common, ServerIdentity, State};
+use crate::error::{Error, InvalidMessage, PeerIncompatible, PeerMisbehaved};
+use crate::keys::prf12::{key_block, master_secret, verify_data, DirectionKeys};
+use crate::keys::transcript::Transcript;
+use crate::provider::{
+    agree, generate_key_share, tls12_suite, verify_tag_eq, AeadAlgorithm, Secret, Tls12Auth,
+    Tls12Suite,
+};
+use crate::record::protect::{RecordKey, RecordKind};
+use crate::verify::TLS12_SCHEMES;
+use crate::wire::enums::{
+    AlertDescription, ExtensionType, HandshakeType, ProtocolVersion, SignatureScheme,
+};
+use crate::wire::extensions::{check_server_block, find, ServerMessage};
+use crate::wire::handshake::{
+    check_certificate_request12, decode_alpn_selected, decode_certificate12,
+    encode_client_key_exchange, encode_empty_certificate12, encode_finished, Message, ServerHello,
+    ServerKeyExchange,
+};
+
+/// Alert level warning (RFC 5246 §7.2).
+const ALERT_WARNING: u8 = 1;
+
+/// The randoms both sides drew (RFC 5246 §7.4.1.2).
+#[derive(Clone, Copy)]
+struct Randoms {
+    client: [u8; 32],
+    server: [u8; 32],
+}
+
+/// Processes a TLS 1.2 ServerHello (RFC 5246 §7.4.1.3) and returns the state that waits for
+/// the server's Certificate.
+pub(crate) fn handle_server_hello(
+    cx: &mut Common,
+    sh: &ServerHello<'_>,
+    offered: &[ExtensionType],
+    identity: ServerIdentity,
+    client_random: [u8; 32],
+    mut transcript: Transcript,
+    msg: Message<'_>,
+) -> Result<State, Error> {
+    let suite = tls12_suite(sh.cipher_suite)
+        .filter(|s| cx.config.tls12_suites.contains(s))
+        .ok_or(PeerMisbehaved::UnofferedCipherSuite(sh.cipher_suite))?;
+    if sh.compression != 0 {
+        return Err(PeerMisbehaved::NonNullCompression.into());
+    }
+    check_server_block(&sh.extensions, offered, ServerMessage::ServerHello12)?;
+    // RFC 5746 §3.4: the server must indicate secure renegotiation, with an empty
+    // renegotiated_connection, else "MUST abort the handshake (by sending a fatal
+    // handshake_failure alert)".
+    match find(&sh.extensions, ExtensionType::RENEGOTIATION_INFO) {
+        Some([0]) => {}
+        Some(_) => {
+            return Err(PeerIncompatible::Unsupported("renegotiation_info must be empty").into())
+        }
+        None => {
+            return Err(PeerIncompatible::Unsupported(
+                "server lacks secure renegotiation (RFC 5746)",
+            )
+            .into())
+        }
+    }
+    let ems = match find(&sh.extensions, ExtensionType::EXTENDED_MASTER_SECRET) {
+        Some([]) => true,
+        Some(_) => return Err(InvalidMessage::BadLength.into()),
+        None if cx.config.require_extended_master_secret => {
+            return Err(PeerIncompatible::Unsupported(
+                "server lacks the extended master secret (RFC 7627)",
+            )
+            .into())
+        }
+        None => false,
+    };
+    // RFC 8422 §5.2: a server's ec_point_formats MUST contain uncompressed.
+    if let Some(body) = find(&sh.extensions, ExtensionType::EC_POINT_FORMATS) {
+        let formats = crate::wire::codec::Reader::new(body).vec8()?;
+        if !formats.contains(&0) {
+            return Err(PeerMisbehaved::IllegalParameter("ec_point_formats").into());
+        }
+    }
+    if find(&sh.extensions, ExtensionType::SERVER_NAME).is_some_and(|b| !b.is_empty()) {
+        return Err(InvalidMessage::BadLength.into());
+    }
+    if let Some(body) = find(&sh.extensions, ExtensionType::ALPN) {
+        let proto = decode_alpn_selected(body)?;
+        if !cx.config.alpn_protocols.iter().any(|p| p == proto) {
+            return Err(PeerMisbehaved::UnofferedAlpnProtocol.into());
+        }
+        cx.negotiated.alpn = Some(proto.to_vec());
+    }
+    transcript.start_hash(suite.hash);
+    transcript.add(msg.encoded);
+    cx.negotiated.version = Some(ProtocolVersion::TLS12);
+    cx.negotiated.cipher_suite = Some(suite.suite);
+    cx.negotiated.extended_master_secret = ems;
+    Ok(State::Certificate12(ExpectCertificate {
+        hs: Handshake12 {
+            suite,
+            identity,
+            randoms: Randoms {
+                client: client_random,
+                server: sh.random,
+            },
+            transcript,
+            ems,
+        },
+    }))
+}
+
+/// What every TLS 1.2 handshake state carries.
+pub(crate) struct Handshake12 {
+    suite: Tls12Suite,
+    identity: ServerIdentity,
+    randoms: Randoms,
+    transcript: Transcript,
+    ems: bool,
+}
+
+/// Waiting for the server's Certificate.
+pub(crate) struct ExpectCertificate {
+    hs: Handshake12,
+}
+
+impl ExpectCertificate {
+    pub fn handle(mut self, cx: &mut Common, msg: Message<'_>) -> Result<State, Error> {
+        let certs = decode_certificate12(msg.body, cx.config.max_certificates)?;
+        if certs.is_empty() {
+            return Err(InvalidMessage::EmptyCertificateList.into());
+        }
+        let chain = certs
+            .iter()
+            .map(|c| CertificateDer::from(c.to_vec()))
+            .collect();
+        verify_server_chain(cx, &self.hs.identity, chain)?;
+        self.hs.transcript.add(msg.encoded);
+        Ok(State::ServerKeyExchange12(ExpectServerKeyExchange {
+            hs: self.hs,
+        }))
+    }
+}
+
+/// Waiting for the ECDHE ServerKeyExchange.
+pub(crate) struct ExpectServerKeyExchange {
+    hs: Handshake12,
+}
+
+/// Whether a signature scheme fits the suite's authentication (RFC 8422 §5.4, RFC 5246 §7.4.3).
+fn scheme_fits(auth: Tls12Auth, scheme: SignatureScheme) -> bool {
+    use SignatureScheme as S;
+    match auth {
+        Tls12Auth::Ecdsa => matches!(
+            scheme,
+            S::ECDSA_SECP256R1_SHA256 | S::ECDSA_SECP384R1_SHA384 | S::ED25519
+        ),
+        Tls12Auth::Rsa => matches!(
+            scheme,
+            S::RSA_PKCS1_SHA256
+                | S::RSA_PKCS1_SHA384
+                | S::RSA_PKCS1_SHA512
+                | S::RSA_PSS_RSAE_SHA256
+                | S::RSA_PSS_RSAE_SHA384
+                | S::RSA_PSS_RSAE_SHA512
+        ),
+    }
+}
+
+impl ExpectServerKeyExchange {
+    pub fn handle(mut self, cx: &mut Common, msg: Message<'_>) -> Result<State, Error> {
+        let ske = ServerKeyExchange::decode(msg.body)?;
+        let config = cx.config.clone();
+        // RFC 8422 §5.4: the curve must be one the client offered.
+        if !config.groups.contains(&ske.group) {
+            return Err(PeerMisbehaved::UnofferedGroup(ske.group).into());
+        }
+        // RFC 5246 §7.4.1.4.1: the scheme must be offered and fit the suite's key type.
+        if !TLS12_SCHEMES.contains(&ske.scheme) || !scheme_fits(self.hs.suite.auth, ske.scheme) {
+            return Err(PeerMisbehaved::UnofferedSignatureScheme(ske.scheme.0).into());
+        }
+        let mut signed = Vec::with_capacity(64 + ske.params.len());
+        signed.extend_from_slice(&self.hs.randoms.client);
+        signed.extend_from_slice(&self.hs.randoms.server);
+        signed.extend_from_slice(ske.params);
+        let end_entity = &cx.negotiated.peer_certificates[0];
+        config
+            .verifier
+            .verify_tls12_signature(end_entity, ske.scheme, &signed, ske.signature)?;
+        cx.negotiated.signature_scheme = Some(ske.scheme);
+        cx.negotiated.group = Some(ske.group);
+        let share = generate_key_share(ske.group, &*config.rng)?;
+        let pre_master = agree(&share, ske.public)?;
+        self.hs.transcript.add(msg.encoded);
+        Ok(State::ServerHelloDone12(ExpectServerHelloDone {
+            hs: self.hs,
+            public: share.public().to_vec(),
+            pre_master,
+            cert_requested: false,
+        }))
+    }
+}
+
+/// Waiting for ServerHelloDone (or, first, a CertificateRequest).
+pub(crate) struct ExpectServerHelloDone {
+    hs: Handshake12,
+    /// Our ECDHE public value for ClientKeyExchange.
+    public: Vec<u8>,
+    pre_master: Secret,
+    cert_requested: bool,
+}
+
+fn record_key(suite: &Tls12Suite, keys: DirectionKeys) -> RecordKey {
+    let kind = match suite.aead {
+        AeadAlgorithm::Chacha20Poly1305 => RecordKind::Tls12XorNonce,
+        _ => RecordKind::Tls12ExplicitNonce,
+    };
+    RecordKey::with_kind(keys.key, keys.iv, kind)
+}
+
+impl ExpectServerHelloDone {
+    /// RFC 5246 §7.4.4: the client answers with an empty Certificate (§7.4.6).
+    pub fn handle_request(mut self, msg: Message<'_>) -> Result<State, Error> {
+        if self.cert_requested {
+            return Err(InvalidMessage::UnexpectedMessage {
+                got: HandshakeType::CERTIFICATE_REQUEST,
+            }
+            .into());
+        }
+        check_certificate_request12(msg.body)?;
+        self.cert_requested = true;
+        self.hs.transcript.add(msg.encoded);
+        Ok(State::ServerHelloDone12(self))
+    }
+
+    pub fn handle(self, cx: &mut Common, msg: Message<'_>) -> Result<State, Error> {
+        if !msg.body.is_empty() {
+            return Err(InvalidMessage::TrailingData.into());
+        }
+        let Handshake12 {
+            suite,
+            randoms,
+            mut transcript,
+            ems,
+            ..
+        } = self.hs;
+        transcript.add(msg.encoded);
+        let mut flight = Vec::with_capacity(128);
+        if self.cert_requested {
+            encode_empty_certificate12(&mut flight);
+        }
+        encode_client_key_exchange(&mut flight, &self.public);
+        transcript.add(&flight);
+        cx.send_handshake(&flight)?;
+
+        // RFC 7627 §4: the session hash runs through ClientKeyExchange.
+        let session_hash = ems.then(|| transcript.current_hash());
+        let master = master_secret(
+            &suite,
+            &self.pre_master,
+            session_hash.as_ref(),
+            &randoms.client,
+            &randoms.server,
+        )?;
+        let (client_keys, server_keys) =
+            key_block(&suite, &master, &randoms.client, &randoms.server)?;
+        cx.send_ccs();
+        cx.write_key = Some(record_key(&suite, client_keys));
+        let ours = verify_data(
+            &suite,
+            &master,
+            b"client finished",
+            &transcript.current_hash(),
+        )?;
+        let mut finished = Vec::with_capacity(16);
+        encode_finished(&mut finished, &ours);
+        transcript.add(&finished);
+        cx.send_handshake(&finished)?;
+        Ok(State::ChangeCipherSpec12(ExpectChangeCipherSpec {
+            suite,
+            master,
+            transcript,
+            server_keys,
+        }))
+    }
+}
+
+/// Waiting for the server's ChangeCipherSpec.
+pub(crate) struct ExpectChangeCipherSpec {
+    suite: Tls12Suite,
+    master: Secret,
+    transcript: Transcript,
+    server_keys: DirectionKeys,
+}
+
+impl ExpectChangeCipherSpec {
+    pub fn handle(self, cx: &mut Common) -> Result<State, Error> {
+        cx.pending_read_key = Some(record_key(&self.suite, self.server_keys));
+        Ok(State::Finished12(ExpectFinished {
+            suite: self.suite,
+            master: self.master,
+            transcript: self.transcript,
+        }))
+    }
+}
+
+/// Waiting for the server's Finished.
+pub(crate) struct ExpectFinished {
+    suite: Tls12Suite,
+    master: Secret,
+    transcript: Transcript,
+}
+
+impl ExpectFinished {
+    pub fn handle(self, _cx: &mut Common, msg: Message<'_>) -> Result<State, Error> {
+        let expected = verify_data(
+            &self.suite,
+            &self.master,
+            b"server finished",
+            &self.transcript.current_hash(),
+        )?;
+        // RFC 5246 §7.4.9: a wrong verify_data -> decrypt_error.
+        if !verify_tag_eq(&expected, msg.body) {
+            return Err(PeerMisbehaved::FinishedMismatch.into());
+        }
+        Ok(State::Established12(Established))
+    }
+}
+
+/// The TLS 1.2 handshake is complete.
+pub(crate) struct Established;
+
+impl Established {
+    pub fn handle(self, cx: &mut Common, msg: Message<'_>) -> Result<State, Error> {
+        match msg.typ {
+            // RFC 5746 §4.2 / RFC 5246 §7.4.1.1: renegotiation is refused with a
+            // no_renegotiation warning; the connection carries on.
+            HandshakeType::HELLO_REQUEST if msg.body.is_empty() => {
+                cx.send_alert(ALERT_WARNING, AlertDescription::NO_RENEGOTIATION);
+                Ok(State::Established12(self))
+            }
+            got => Err(InvalidMessage::UnexpectedMessage { got }.into()),
+        }
+    }
+}
