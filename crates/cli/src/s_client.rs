@@ -93,6 +93,9 @@ struct Tracer {
     state: bool,
     /// Handshake bytes seen in each direction (for "SSL handshake has read ...").
     counts: Mutex<(usize, usize)>,
+    /// The protocol version messages are labelled with: the highest one offered until the
+    /// ServerHello says which was chosen.
+    version: Mutex<&'static str>,
 }
 
 impl MessageObserver for Tracer {
@@ -105,33 +108,52 @@ impl MessageObserver for Tracer {
                 c.0 += data.len();
             }
         }
-        let what = match typ {
-            ContentType::HANDSHAKE => HandshakeType(data[0]).name().map(handshake_title),
-            ContentType::CHANGE_CIPHER_SPEC => Some("ChangeCipherSpec".to_string()),
-            ContentType::ALERT if data.len() == 2 => Some(format!(
-                "Alert [{}], {}",
-                if data[0] == 2 { "fatal" } else { "warning" },
-                oxissl_engine::AlertDescription(data[1])
-            )),
-            _ => None,
-        }
-        .unwrap_or_else(|| "???".to_string());
-        let kind = match typ {
-            ContentType::HANDSHAKE => "Handshake",
-            ContentType::CHANGE_CIPHER_SPEC => "ChangeCipherSpec",
-            ContentType::ALERT => "Alert",
-            _ => "ApplicationData",
+        let version = {
+            let mut v = self.version.lock().unwrap_or_else(|e| e.into_inner());
+            if !sent && typ == ContentType::HANDSHAKE && data.first() == Some(&2) {
+                if let Some(chosen) = server_hello_version(data) {
+                    *v = chosen;
+                }
+            }
+            *v
+        };
+        // OpenSSL's msg_cb layout: "<<< TLS 1.3, Handshake [length 007a], ServerHello",
+        // "<<< TLS 1.3, Alert [length 0002], fatal decrypt_error", no detail for CCS.
+        let (kind, details) = match typ {
+            ContentType::HANDSHAKE => (
+                "Handshake",
+                format!(
+                    ", {}",
+                    data.first()
+                        .and_then(|t| HandshakeType(*t).name())
+                        .map_or_else(|| "???".to_string(), handshake_title)
+                ),
+            ),
+            ContentType::CHANGE_CIPHER_SPEC => ("ChangeCipherSpec", String::new()),
+            ContentType::ALERT if data.len() == 2 => (
+                "Alert",
+                format!(
+                    ", {} {}",
+                    if data[0] == 2 { "fatal" } else { "warning" },
+                    oxissl_engine::AlertDescription(data[1])
+                ),
+            ),
+            ContentType::ALERT => ("Alert", ", ???".to_string()),
+            _ => ("ApplicationData", String::new()),
         };
         if self.msg {
             let dir = if sent { ">>>" } else { "<<<" };
-            println!("{dir} TLS 1.3, {kind} [length {:04x}], {what}", data.len());
+            println!(
+                "{dir} {version}, {kind} [length {:04x}]{details}",
+                data.len()
+            );
             for line in data.chunks(16) {
                 let hex: Vec<String> = line.iter().map(|b| format!("{b:02x}")).collect();
                 println!("    {}", hex.join(" "));
             }
         }
         if self.state {
-            if let Some(s) = state_after(sent, typ, data) {
+            if let Some(s) = state_after(sent, typ, data, version == "TLS 1.2") {
                 eprintln!("SSL_connect:{s}");
             }
         }
@@ -150,9 +172,41 @@ fn handshake_title(name: &str) -> String {
         .collect()
 }
 
-/// The state OpenSSL reports after a message.
-fn state_after(sent: bool, typ: ContentType, data: &[u8]) -> Option<&'static str> {
-    Some(match (sent, typ, HandshakeType(data[0])) {
+/// The version a ServerHello or HelloRetryRequest selects: its supported_versions extension
+/// (RFC 8446 §4.2.1) if present, else its legacy_version.
+fn server_hello_version(msg: &[u8]) -> Option<&'static str> {
+    let be16 = |b: &[u8], i: usize| -> Option<u16> {
+        Some(u16::from_be_bytes([*b.get(i)?, *b.get(i + 1)?]))
+    };
+    let body = msg.get(4..)?;
+    let mut version = be16(body, 0)?;
+    // legacy_version(2) random(32) session_id(1 + n) cipher_suite(2) compression(1)
+    let sid_len = usize::from(*body.get(34)?);
+    let exts_at = 35 + sid_len + 3;
+    if let Some(len) = be16(body, exts_at) {
+        let mut exts = body.get(exts_at + 2..exts_at + 2 + usize::from(len))?;
+        while exts.len() >= 4 {
+            let (typ, len) = (be16(exts, 0)?, usize::from(be16(exts, 2)?));
+            let data = exts.get(4..4 + len)?;
+            if typ == 0x002b && len == 2 {
+                version = be16(data, 0)?;
+            }
+            exts = &exts[4 + len..];
+        }
+    }
+    Some(match version {
+        0x0304 => "TLS 1.3",
+        0x0303 => "TLS 1.2",
+        0x0302 => "TLS 1.1",
+        0x0301 => "TLS 1.0",
+        _ => return None,
+    })
+}
+
+/// The state OpenSSL reports after a message (`tls12`: the session is TLS 1.2).
+fn state_after(sent: bool, typ: ContentType, data: &[u8], tls12: bool) -> Option<&'static str> {
+    let msg = HandshakeType(data.first().copied().unwrap_or(0));
+    Some(match (sent, typ, msg) {
         (true, ContentType::HANDSHAKE, HandshakeType::CLIENT_HELLO) => {
             "SSLv3/TLS write client hello"
         }
@@ -177,9 +231,22 @@ fn state_after(sent: bool, typ: ContentType, data: &[u8]) -> Option<&'static str
             "TLSv1.3 read server certificate verify"
         }
         (false, ContentType::HANDSHAKE, HandshakeType::FINISHED) => "SSLv3/TLS read finished",
+        (false, ContentType::HANDSHAKE, HandshakeType::NEW_SESSION_TICKET) if tls12 => {
+            "SSLv3/TLS read server session ticket"
+        }
         (false, ContentType::HANDSHAKE, HandshakeType::NEW_SESSION_TICKET) => {
             "SSL negotiation finished successfully"
         }
+        (false, ContentType::HANDSHAKE, HandshakeType::SERVER_KEY_EXCHANGE) => {
+            "SSLv3/TLS read server key exchange"
+        }
+        (false, ContentType::HANDSHAKE, HandshakeType::SERVER_HELLO_DONE) => {
+            "SSLv3/TLS read server done"
+        }
+        (true, ContentType::HANDSHAKE, HandshakeType::CLIENT_KEY_EXCHANGE) => {
+            "SSLv3/TLS write client key exchange"
+        }
+        (false, ContentType::CHANGE_CIPHER_SPEC, _) if tls12 => "SSLv3/TLS read change cipher spec",
         _ => return None,
     })
 }
@@ -266,6 +333,9 @@ pub fn run(args: Args) -> std::process::ExitCode {
 }
 
 fn connect_and_run(args: &Args) -> Result<(), String> {
+    if args.noservername && args.servername.is_some() {
+        return Err("s_client: Can't use -servername and -noservername together".into());
+    }
     let mut demo_ca_file = None;
     let (host, port) = match &args.connect {
         Some(c) => split_host_port(c)?,
@@ -291,12 +361,15 @@ fn connect_and_run(args: &Args) -> Result<(), String> {
         msg: args.msg,
         state: args.state,
         counts: Mutex::new((0, 0)),
+        version: Mutex::new(if args.tls1_2 { "TLS 1.2" } else { "TLS 1.3" }),
     });
     ctx.set_message_observer(Some(tracer.clone()));
 
     let tcp = TcpStream::connect((host.as_str(), port))
         .map_err(|e| format!("connect:errno={}: {e}", e.raw_os_error().unwrap_or(0)))?;
-    if !args.quiet {
+    // As in openssl s_client, -brief implies the quiet output (but not -quiet's ign_eof).
+    let quiet_output = args.quiet || args.brief;
+    if !quiet_output {
         println!("CONNECTED({:08X})", tcp.as_raw_fd());
     }
     let mut ssl = Ssl::new(&ctx);
@@ -336,15 +409,16 @@ fn connect_and_run(args: &Args) -> Result<(), String> {
             _ => break ret,
         }
     };
-    let verify = ssl.get_verify_result();
-    if verify != 0 {
-        if let Some(leaf) = ssl.peer_certificate() {
-            if let Some((subject, _)) = x509::subject_and_issuer(leaf) {
-                eprintln!("depth=0 {}", x509::format_name(subject));
-            }
+    let chain = ssl.peer_cert_chain();
+    let errors = verify_errors(ssl.get_verify_result(), &chain, args.verify_return_error);
+    for &(depth, index, code) in &errors {
+        if let Some((subject, _)) = chain.get(index).and_then(|c| x509::subject_and_issuer(c)) {
+            eprintln!("depth={depth} {}", x509::format_name(subject));
         }
-        eprintln!("verify error:num={verify}:{}", verify_error_string(verify));
+        eprintln!("verify error:num={code}:{}", verify_error_string(code));
     }
+    // What s_client's verify callback leaves as the verify result: the last error.
+    let verify = errors.last().map_or(0, |e| e.2);
     if ret != 1 {
         let code = ssl.get_error(ret);
         if code == ErrorCode::SYSCALL {
@@ -352,12 +426,65 @@ fn connect_and_run(args: &Args) -> Result<(), String> {
             eprintln!("write:errno={errno}");
         }
         print_errors();
+        // Like openssl s_client, report what was negotiated before the failure.
+        if !quiet_output {
+            print_summary(&ssl, args, &tracer, false, verify);
+        }
         return Err(String::new());
     }
     if !args.quiet {
-        print_summary(&ssl, args, &tracer);
+        print_summary(&ssl, args, &tracer, true, verify);
     }
     copy_loop(&mut ssl, args, &sock)
+}
+
+/// The verification errors s_client reports, in order, as (depth, index in `chain`,
+/// `X509_V_ERR_*` number), given the verify result. Without -verify_return_error its verify
+/// callback accepts each error and OpenSSL carries on: when the chain built from what the
+/// server sent is the leaf alone and its issuer is unknown (20), the leaf's signature cannot be
+/// checked either, "unable to verify the first certificate" (21), which becomes the result.
+fn verify_errors(verify: i64, chain: &[&[u8]], fatal: bool) -> Vec<(usize, usize, i64)> {
+    if verify == 0 {
+        return Vec::new();
+    }
+    let (depth, index) = error_depth(chain, verify);
+    let mut errors = vec![(depth, index, verify)];
+    if verify == 20 && depth == 0 && !fatal {
+        errors.push((0, 0, 21));
+    }
+    errors
+}
+
+/// Where OpenSSL reports a verification error: for a missing issuer (20) or an untrusted
+/// self-signed root (19), at the top of the chain it builds from the certificates the server
+/// sent (each one's issuer found by subject); otherwise at the leaf. Returns the depth and the
+/// index of that certificate in `chain`.
+fn error_depth(chain: &[&[u8]], verify: i64) -> (usize, usize) {
+    if !matches!(verify, 19 | 20) {
+        return (0, 0);
+    }
+    let names: Vec<Option<(&[u8], &[u8])>> =
+        chain.iter().map(|c| x509::subject_and_issuer(c)).collect();
+    let mut used = vec![false; chain.len()];
+    let (mut depth, mut at) = (0, 0);
+    while let Some(Some((subject, issuer))) = names.get(at) {
+        used[at] = true;
+        if subject == issuer {
+            break;
+        }
+        let next = names
+            .iter()
+            .enumerate()
+            .position(|(i, n)| !used[i] && n.is_some_and(|(s, _)| s == *issuer));
+        match next {
+            Some(i) => {
+                depth += 1;
+                at = i;
+            }
+            None => break,
+        }
+    }
+    (depth, at)
 }
 
 fn group_line(ssl: &Ssl) -> Option<String> {
@@ -369,8 +496,10 @@ fn group_line(ssl: &Ssl) -> Option<String> {
     })
 }
 
-fn print_summary(ssl: &Ssl, args: &Args, tracer: &Tracer) {
-    let verify = ssl.get_verify_result();
+/// Prints the session as `openssl s_client` does (`-brief`: its short summary on stderr).
+/// After a failed handshake (`established` false) the peer certificate is not shown, as
+/// OpenSSL does not keep a certificate it rejected.
+fn print_summary(ssl: &Ssl, args: &Args, tracer: &Tracer, established: bool, verify: i64) {
     let verification = if verify == 0 {
         "Verification: OK".to_string()
     } else {
@@ -381,7 +510,10 @@ fn print_summary(ssl: &Ssl, args: &Args, tracer: &Tracer) {
         .and_then(x509::subject_and_issuer)
         .map(|(s, _)| x509::format_name(s))
         .unwrap_or_default();
-    let version = ssl.version();
+    let version = match ssl.version() {
+        "unknown" => "(NONE)",
+        v => v,
+    };
     let cipher = ssl.current_cipher_name().unwrap_or("(NONE)");
     let alpn = match ssl.get0_alpn_selected() {
         Some(p) => format!("ALPN protocol: {}", String::from_utf8_lossy(p)),
@@ -400,8 +532,11 @@ fn print_summary(ssl: &Ssl, args: &Args, tracer: &Tracer) {
         return;
     }
     println!("---");
-    println!("Certificate chain");
-    for (i, der) in ssl.peer_cert_chain().iter().enumerate() {
+    let chain = ssl.peer_cert_chain();
+    if !chain.is_empty() {
+        println!("Certificate chain");
+    }
+    for (i, der) in chain.iter().enumerate() {
         if let Some((s, iss)) = x509::subject_and_issuer(der) {
             println!("{i:2} s:{}", x509::format_name(s));
             println!("   i:{}", x509::format_name(iss));
@@ -410,8 +545,11 @@ fn print_summary(ssl: &Ssl, args: &Args, tracer: &Tracer) {
             print!("{}", x509::to_pem(der));
         }
     }
-    println!("---");
-    if let Some(leaf) = ssl.peer_certificate() {
+    if !chain.is_empty() {
+        println!("---");
+    }
+    let leaf = ssl.peer_certificate().filter(|_| established);
+    if let Some(leaf) = leaf {
         if !args.showcerts {
             println!("Server certificate");
             print!("{}", x509::to_pem(leaf));
@@ -420,6 +558,9 @@ fn print_summary(ssl: &Ssl, args: &Args, tracer: &Tracer) {
             println!("subject={}", x509::format_name(s));
             println!("issuer={}", x509::format_name(iss));
         }
+        println!("---");
+    } else {
+        println!("no peer certificate available");
         println!("---");
     }
     println!("No client certificate CA names sent");
@@ -434,7 +575,9 @@ fn print_summary(ssl: &Ssl, args: &Args, tracer: &Tracer) {
     println!("New, {version}, Cipher is {cipher}");
     println!("Protocol version: {version}");
     println!("Ciphersuite: {cipher}");
-    println!("Peer certificate: {subject}");
+    if leaf.is_some() {
+        println!("Peer certificate: {subject}");
+    }
     println!("{alpn}");
     println!("Early data was not sent");
     println!(
@@ -519,8 +662,10 @@ fn copy_loop(ssl: &mut Ssl, args: &Args, sock: &oxissl::SocketBio) -> Result<(),
                     match ssl.get_error(n) {
                         ErrorCode::WANT_READ | ErrorCode::WANT_WRITE => break,
                         ErrorCode::ZERO_RETURN => {
-                            if closing.is_none() {
-                                eprintln!("closed");
+                            // openssl s_client prints this on its session output (stdout),
+                            // which -quiet and -brief silence.
+                            if closing.is_none() && !args.quiet && !args.brief {
+                                println!("closed");
                             }
                             shutdown(ssl, args.nbio);
                             return Ok(());
