@@ -63,6 +63,11 @@ pub const SSL_OP_NO_TLSV1_3: u64 = 1 << 29;
 /// `false` rejects it. oxissl calls it once for the whole chain.
 pub type VerifyCallback = Arc<dyn Fn(bool, i32) -> bool + Send + Sync>;
 
+/// A verify callback that also sees the peer's certificate chain as sent (DER, end-entity
+/// first), for layers that hand the certificates on (the C ABI's `X509_STORE_CTX`). Same
+/// verdict rules as [`VerifyCallback`].
+pub type ChainVerifyCallback = Arc<dyn Fn(bool, i32, &[&[u8]]) -> bool + Send + Sync>;
+
 /// TLS 1.2 cipher names (OpenSSL spelling) accepted by `set_cipher_list`: ECDHE with an AEAD,
 /// in the order of OpenSSL 3.0's `DEFAULT` list (`openssl ciphers -s -tls1_2`).
 pub const TLS12_ACCEPTED_CIPHERS: &[&str] = &[

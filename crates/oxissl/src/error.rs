@@ -205,6 +205,12 @@ const SSL_REASONS: &[(u32, &str)] = &[
     (1120, "tlsv1 alert no application protocol"),
 ];
 
+/// Every SSL-library reason oxissl can raise with OpenSSL 3.0's text for it (what
+/// `ERR_reason_error_string` prints), for registering the strings with another error queue.
+pub fn ssl_reason_strings() -> &'static [(u32, &'static str)] {
+    SSL_REASONS
+}
+
 /// Packs a library and reason into an OpenSSL 3.0 error code (`ERR_PACK`; `ERR_raise` for
 /// `ERR_LIB_SYS` packs `ERR_SYSTEM_FLAG | errno`).
 pub const fn pack(lib: u32, reason: u32) -> u32 {

@@ -19,9 +19,9 @@ use oxissl_engine::{
 
 use crate::bio::{Bio, BioIo, RetryFlags, SocketBio};
 use crate::ctx::{
-    Settings, SslCtx, VerifyCallback, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER, SSL_MODE_AUTO_RETRY,
-    SSL_MODE_ENABLE_PARTIAL_WRITE, SSL_MODE_RELEASE_BUFFERS, SSL_OP_ENABLE_MIDDLEBOX_COMPAT,
-    SSL_OP_IGNORE_UNEXPECTED_EOF, SSL_VERIFY_PEER,
+    ChainVerifyCallback, Settings, SslCtx, VerifyCallback, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER,
+    SSL_MODE_AUTO_RETRY, SSL_MODE_ENABLE_PARTIAL_WRITE, SSL_MODE_RELEASE_BUFFERS,
+    SSL_OP_ENABLE_MIDDLEBOX_COMPAT, SSL_OP_IGNORE_UNEXPECTED_EOF, SSL_VERIFY_PEER,
 };
 use crate::error::{self, reason};
 
@@ -141,7 +141,7 @@ struct PendingWrite {
 /// override it; the real verdict is kept for `get_verify_result`, as OpenSSL keeps it.
 struct CallbackVerifier {
     inner: WebPkiVerifier,
-    callback: VerifyCallback,
+    callback: ChainVerifyCallback,
     outcome: Arc<Mutex<Option<CertificateError>>>,
 }
 
@@ -156,8 +156,11 @@ impl ServerCertVerifier for CallbackVerifier {
         let r = self
             .inner
             .verify_server_cert(end_entity, intermediates, name, now);
+        let chain: Vec<&[u8]> = std::iter::once(end_entity.as_ref())
+            .chain(intermediates.iter().map(|c| c.as_ref()))
+            .collect();
         match r {
-            Ok(()) if (self.callback)(true, 0) => Ok(()),
+            Ok(()) if (self.callback)(true, 0, &chain) => Ok(()),
             Ok(()) => Err(CertificateError::Other(
                 "rejected by the verify callback".into(),
             )),
@@ -167,7 +170,7 @@ impl ServerCertVerifier for CallbackVerifier {
                     .outcome
                     .lock()
                     .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(e.clone());
-                if (self.callback)(false, code) {
+                if (self.callback)(false, code, &chain) {
                     Ok(())
                 } else {
                     Err(e)
@@ -190,6 +193,8 @@ pub struct Ssl {
     sni: Option<String>,
     host: Option<ServerName<'static>>,
     callback_outcome: Arc<Mutex<Option<CertificateError>>>,
+    /// A callback set with `set_verify_with_chain` (takes precedence over the settings' one).
+    chain_callback: Option<ChainVerifyCallback>,
     pending_write: Option<PendingWrite>,
     shutdown_sent: bool,
     /// EOF without close_notify, read as a clean close (`SSL_OP_IGNORE_UNEXPECTED_EOF`).
@@ -229,6 +234,7 @@ impl Ssl {
             sni: None,
             host: None,
             callback_outcome: Arc::new(Mutex::new(None)),
+            chain_callback: None,
             pending_write: None,
             shutdown_sent: false,
             eof_closed: false,
@@ -262,6 +268,16 @@ impl Ssl {
         self.rbio = Some(Box::new(bio.clone()));
         self.wbio = Some(Box::new(bio.clone()));
         bio
+    }
+
+    /// `SSL_set0_rbio(s, NULL)`: removes the read BIO and returns it.
+    pub fn take_rbio(&mut self) -> Option<Box<dyn Bio + Send>> {
+        self.rbio.take()
+    }
+
+    /// `SSL_set0_wbio(s, NULL)`: removes the write BIO and returns it.
+    pub fn take_wbio(&mut self) -> Option<Box<dyn Bio + Send>> {
+        self.wbio.take()
     }
 
     /// `SSL_get_rbio`.
@@ -318,6 +334,22 @@ impl Ssl {
     pub fn set_verify(&mut self, mode: i32, callback: Option<VerifyCallback>) {
         self.settings.verify_mode = mode;
         self.settings.verify_callback = callback;
+        self.chain_callback = None;
+    }
+
+    /// `SSL_set_verify` with a callback that also receives the peer's certificate chain (DER,
+    /// end-entity first). Replaces any callback set with [`Ssl::set_verify`].
+    pub fn set_verify_with_chain(&mut self, mode: i32, callback: ChainVerifyCallback) {
+        self.settings.verify_mode = mode;
+        self.settings.verify_callback = None;
+        self.chain_callback = Some(callback);
+    }
+
+    /// Adds one trusted certificate (DER) to this connection's trust anchors, as a certificate
+    /// added to the context's `X509_STORE` would be. Takes effect for a handshake not yet
+    /// started. Returns false if the certificate cannot be parsed.
+    pub fn add_trust_anchor_der(&mut self, der: &[u8]) -> bool {
+        Arc::make_mut(&mut self.settings.roots).add_der(der).is_ok()
     }
 
     /// `SSL_set_verify_depth`.
@@ -494,10 +526,21 @@ impl Ssl {
         if let Ok(depth) = usize::try_from(s.verify_depth) {
             webpki = webpki.with_max_depth(depth);
         }
-        let verifier: Arc<dyn ServerCertVerifier> = match &s.verify_callback {
+        let callback: Option<ChainVerifyCallback> = match (&self.chain_callback, &s.verify_callback)
+        {
+            (Some(cb), _) => Some(cb.clone()),
+            (None, Some(cb)) => {
+                let cb = cb.clone();
+                Some(Arc::new(move |ok: bool, code: i32, _: &[&[u8]]| {
+                    cb(ok, code)
+                }))
+            }
+            (None, None) => None,
+        };
+        let verifier: Arc<dyn ServerCertVerifier> = match callback {
             Some(cb) => Arc::new(CallbackVerifier {
                 inner: webpki,
-                callback: cb.clone(),
+                callback: cb,
                 outcome: self.callback_outcome.clone(),
             }),
             None => Arc::new(webpki),
@@ -939,6 +982,23 @@ impl Ssl {
     /// The errno of the last BIO hard failure (what `errno` holds after SSL_ERROR_SYSCALL).
     pub fn last_os_error(&self) -> Option<i32> {
         self.last_errno
+    }
+
+    /// Forgets the errno of an earlier BIO failure, so that [`Ssl::last_os_error`] describes
+    /// only the calls that follow.
+    pub fn clear_last_os_error(&mut self) {
+        self.last_errno = None;
+    }
+
+    /// Whether the object is a client in connect state (`set_connect_state` or `connect` was
+    /// called): OpenSSL's `s->handshake_func != NULL`.
+    pub fn is_connect_state(&self) -> bool {
+        self.connect_state
+    }
+
+    /// Whether a fatal error has ended the connection (later handshake calls fail at once).
+    pub fn is_failed(&self) -> bool {
+        self.fatal
     }
 
     // ---- state ----
