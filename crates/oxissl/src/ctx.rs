@@ -68,6 +68,11 @@ pub type VerifyCallback = Arc<dyn Fn(bool, i32) -> bool + Send + Sync>;
 /// verdict rules as [`VerifyCallback`].
 pub type ChainVerifyCallback = Arc<dyn Fn(bool, i32, &[&[u8]]) -> bool + Send + Sync>;
 
+/// Supplies extra trust anchors (DER certificates) when the server's certificate is verified,
+/// for a store the application may still be filling after the handshake started (the C ABI's
+/// `X509_STORE`, which OpenSSL consults only at verification time).
+pub type TrustAnchorSource = Arc<dyn Fn() -> Vec<Vec<u8>> + Send + Sync>;
+
 /// TLS 1.2 cipher names (OpenSSL spelling) accepted by `set_cipher_list`: ECDHE with an AEAD,
 /// in the order of OpenSSL 3.0's `DEFAULT` list (`openssl ciphers -s -tls1_2`).
 pub const TLS12_ACCEPTED_CIPHERS: &[&str] = &[

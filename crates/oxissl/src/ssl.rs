@@ -13,15 +13,16 @@ use std::net::TcpStream;
 use std::sync::{Arc, Mutex};
 
 use oxissl_engine::{
-    CertificateDer, CertificateError, ClientConfig, ClientConnection, ReadStatus,
+    CertificateDer, CertificateError, ClientConfig, ClientConnection, ReadStatus, RootStore,
     ServerCertVerifier, ServerIdentity, ServerName, UnixTime, VerifyMode, WebPkiVerifier,
 };
 
 use crate::bio::{Bio, BioIo, RetryFlags, SocketBio};
 use crate::ctx::{
-    ChainVerifyCallback, Settings, SslCtx, VerifyCallback, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER,
-    SSL_MODE_AUTO_RETRY, SSL_MODE_ENABLE_PARTIAL_WRITE, SSL_MODE_RELEASE_BUFFERS,
-    SSL_OP_ENABLE_MIDDLEBOX_COMPAT, SSL_OP_IGNORE_UNEXPECTED_EOF, SSL_VERIFY_PEER,
+    ChainVerifyCallback, Settings, SslCtx, TrustAnchorSource, VerifyCallback,
+    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER, SSL_MODE_AUTO_RETRY, SSL_MODE_ENABLE_PARTIAL_WRITE,
+    SSL_MODE_RELEASE_BUFFERS, SSL_OP_ENABLE_MIDDLEBOX_COMPAT, SSL_OP_IGNORE_UNEXPECTED_EOF,
+    SSL_VERIFY_PEER,
 };
 use crate::error::{self, reason};
 
@@ -137,10 +138,40 @@ struct PendingWrite {
     len: usize,
 }
 
+/// The verifier used with a [`TrustAnchorSource`]: the configured roots plus what the source
+/// supplies at verification time.
+struct LateAnchorsVerifier {
+    roots: Arc<RootStore>,
+    source: TrustAnchorSource,
+    max_depth: Option<usize>,
+}
+
+impl ServerCertVerifier for LateAnchorsVerifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        name: Option<&ServerName<'_>>,
+        now: UnixTime,
+    ) -> Result<(), CertificateError> {
+        let mut roots = (*self.roots).clone();
+        for der in (self.source)() {
+            // A certificate the store holds but webpki cannot use as an anchor is skipped,
+            // as OpenSSL skips unusable store entries.
+            let _ = roots.add_der(&der);
+        }
+        let mut webpki = WebPkiVerifier::new(roots);
+        if let Some(depth) = self.max_depth {
+            webpki = webpki.with_max_depth(depth);
+        }
+        webpki.verify_server_cert(end_entity, intermediates, name, now)
+    }
+}
+
 /// The verifier used when a verify callback is set: the callback sees webpki's verdict and may
 /// override it; the real verdict is kept for `get_verify_result`, as OpenSSL keeps it.
 struct CallbackVerifier {
-    inner: WebPkiVerifier,
+    inner: Arc<dyn ServerCertVerifier>,
     callback: ChainVerifyCallback,
     outcome: Arc<Mutex<Option<CertificateError>>>,
 }
@@ -195,6 +226,8 @@ pub struct Ssl {
     callback_outcome: Arc<Mutex<Option<CertificateError>>>,
     /// A callback set with `set_verify_with_chain` (takes precedence over the settings' one).
     chain_callback: Option<ChainVerifyCallback>,
+    /// Extra trust anchors asked for at verification time.
+    anchor_source: Option<TrustAnchorSource>,
     pending_write: Option<PendingWrite>,
     shutdown_sent: bool,
     /// EOF without close_notify, read as a clean close (`SSL_OP_IGNORE_UNEXPECTED_EOF`).
@@ -235,6 +268,7 @@ impl Ssl {
             host: None,
             callback_outcome: Arc::new(Mutex::new(None)),
             chain_callback: None,
+            anchor_source: None,
             pending_write: None,
             shutdown_sent: false,
             eof_closed: false,
@@ -345,11 +379,10 @@ impl Ssl {
         self.chain_callback = Some(callback);
     }
 
-    /// Adds one trusted certificate (DER) to this connection's trust anchors, as a certificate
-    /// added to the context's `X509_STORE` would be. Takes effect for a handshake not yet
-    /// started. Returns false if the certificate cannot be parsed.
-    pub fn add_trust_anchor_der(&mut self, der: &[u8]) -> bool {
-        Arc::make_mut(&mut self.settings.roots).add_der(der).is_ok()
+    /// Asks `source` for extra trust anchors each time the server's certificate is verified,
+    /// in addition to the configured roots (see [`TrustAnchorSource`]).
+    pub fn set_trust_anchor_source(&mut self, source: TrustAnchorSource) {
+        self.anchor_source = Some(source);
     }
 
     /// `SSL_set_verify_depth`.
@@ -522,10 +555,21 @@ impl Ssl {
             );
             return false;
         }
-        let mut webpki = WebPkiVerifier::from_shared(s.roots.clone());
-        if let Ok(depth) = usize::try_from(s.verify_depth) {
-            webpki = webpki.with_max_depth(depth);
-        }
+        let max_depth = usize::try_from(s.verify_depth).ok();
+        let webpki: Arc<dyn ServerCertVerifier> = match &self.anchor_source {
+            Some(source) => Arc::new(LateAnchorsVerifier {
+                roots: s.roots.clone(),
+                source: source.clone(),
+                max_depth,
+            }),
+            None => {
+                let mut w = WebPkiVerifier::from_shared(s.roots.clone());
+                if let Some(depth) = max_depth {
+                    w = w.with_max_depth(depth);
+                }
+                Arc::new(w)
+            }
+        };
         let callback: Option<ChainVerifyCallback> = match (&self.chain_callback, &s.verify_callback)
         {
             (Some(cb), _) => Some(cb.clone()),
@@ -543,7 +587,7 @@ impl Ssl {
                 callback: cb,
                 outcome: self.callback_outcome.clone(),
             }),
-            None => Arc::new(webpki),
+            None => webpki,
         };
         let mut config = ClientConfig::with_verifier(verifier);
         config.enable_tls13 = tls13;
@@ -711,7 +755,7 @@ impl Ssl {
         }
         let want = buf.len().min(MAX_RET);
         let buf = &mut buf[..want];
-        let mut filled = false;
+        let records_before = self.conn.as_ref().map_or(0, |c| c.records_processed());
         loop {
             let Some(conn) = self.conn.as_mut() else {
                 return -1;
@@ -742,9 +786,11 @@ impl Ssl {
             if peek && conn.peer_closed() {
                 return 0;
             }
-            if filled && self.settings.mode & SSL_MODE_AUTO_RETRY == 0 {
-                // Without AUTO_RETRY, a read that only met non-application records returns
-                // WANT_READ with the read BIO marked retry-read, as OpenSSL does.
+            let met_records = conn.records_processed() > records_before;
+            if met_records && self.settings.mode & SSL_MODE_AUTO_RETRY == 0 {
+                // Without AUTO_RETRY, a read that processed whole non-application records
+                // (tickets, KeyUpdate) returns WANT_READ with the read BIO marked retry-read,
+                // as OpenSSL does; a partial record keeps it reading.
                 if let Some(rbio) = self.rbio.as_mut() {
                     rbio.set_retry_flags(RetryFlags::retry_read());
                 }
@@ -757,7 +803,7 @@ impl Ssl {
                 Io::Eof | Io::Failed => return self.syscall_failure(),
             }
             match self.fill() {
-                Io::Done | Io::Full => filled = true,
+                Io::Done | Io::Full => {}
                 Io::Retry => return -1,
                 Io::Eof => {
                     self.fatal = true;

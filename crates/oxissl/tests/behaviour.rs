@@ -479,3 +479,31 @@ fn bio_pair_default_size_and_shutdown_wr() {
     a.shutdown_wr();
     assert_eq!(b.read(&mut buf), BioIo::Eof);
 }
+
+#[test]
+fn without_auto_retry_a_read_that_only_meets_tickets_wants_read() {
+    // OpenSSL: with SSL_MODE_AUTO_RETRY cleared, a blocking SSL_read that processes only
+    // post-handshake records (here the server's NewSessionTickets) returns -1 WANT_READ.
+    let server = www_server();
+    let mut ctx = trusting_ctx();
+    ctx.clear_mode(oxissl::SSL_MODE_AUTO_RETRY);
+    let mut ssl = Ssl::new(&ctx);
+    ssl.set_fd(tcp(server.port));
+    assert_eq!(ssl.connect(), 1);
+    let mut buf = [0u8; 4096];
+    assert_eq!(ssl.read(&mut buf), -1);
+    assert_eq!(ssl.get_error(-1), ErrorCode::WANT_READ);
+    assert!(ssl.rbio().unwrap().should_read());
+    // The connection carries on: the page arrives once it is asked for.
+    assert_eq!(ssl.write(b"GET / HTTP/1.0\r\n\r\n"), 18);
+    let mut page = Vec::new();
+    for _ in 0..50 {
+        let n = ssl.read(&mut buf);
+        if n > 0 {
+            page.extend_from_slice(&buf[..n as usize]);
+        } else if ssl.get_error(n) != ErrorCode::WANT_READ {
+            break;
+        }
+    }
+    assert!(String::from_utf8_lossy(&page).contains("HTTP/1.0 200 ok"));
+}
