@@ -12,7 +12,9 @@
 # Good leaves under inter (SAN DNS:localhost, DNS:example.test, IP:127.0.0.1; EKU serverAuth;
 # CA:FALSE), each as NAME.pem (leaf), NAME.chain.pem (leaf + inter) and NAME.key:
 #   ecdsa        ECDSA P-256
+#   ecdsa384     ECDSA P-384
 #   rsa          RSA-2048
+#   rsa4096      RSA-4096
 #   ed25519      Ed25519
 # Bad leaves (same SAN and EKU as above unless noted):
 #   expired      valid 2000-01-01 .. 2001-01-01
@@ -113,7 +115,9 @@ echo 1000 >"$WORK/serial"
 key() {
     case "$2" in
     p256) openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$WORK/$1.key" ;;
+    p384) openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out "$WORK/$1.key" ;;
     rsa) openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$WORK/$1.key" ;;
+    rsa4096) openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:4096 -out "$WORK/$1.key" ;;
     ed25519) openssl genpkey -algorithm ED25519 -out "$WORK/$1.key" ;;
     esac 2>/dev/null
 }
@@ -152,7 +156,9 @@ key inter p256
 sign inter "oxissl test intermediate" root inter_ext
 
 leaf ecdsa p256 "localhost (ecdsa)" inter leaf_ext
+leaf ecdsa384 p384 "localhost (ecdsa p-384)" inter leaf_ext
 leaf rsa rsa "localhost (rsa)" inter rsa_leaf_ext
+leaf rsa4096 rsa4096 "localhost (rsa-4096)" inter rsa_leaf_ext
 leaf ed25519 ed25519 "localhost (ed25519)" inter leaf_ext
 
 leaf expired p256 "localhost (expired)" inter leaf_ext 20000101000000Z 20010101000000Z
@@ -173,7 +179,7 @@ leaf untrusted p256 "localhost (untrusted)" untrusted-inter leaf_ext
 
 FILES=(root.pem root.key inter.pem inter.key badca-inter.pem badca-inter.key
     untrusted-root.pem untrusted-root.key untrusted-inter.pem untrusted-inter.key)
-for n in ecdsa rsa ed25519 expired notyet clientauth badca selfsigned untrusted; do
+for n in ecdsa ecdsa384 rsa rsa4096 ed25519 expired notyet clientauth badca selfsigned untrusted; do
     FILES+=("$n.pem" "$n.chain.pem" "$n.key")
 done
 for f in "${FILES[@]}"; do
