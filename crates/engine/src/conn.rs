@@ -60,7 +60,6 @@ pub struct ClientConnection {
     tx_start: usize,
     error: Option<Error>,
     peer_closed: bool,
-    sent_close: bool,
     empty_records: usize,
     /// Records fully processed (any type), for callers that must tell whether a read made
     /// progress without bringing application data (OpenSSL's AUTO_RETRY off).
@@ -128,7 +127,6 @@ impl ClientConnection {
             tx_start: 0,
             error: None,
             peer_closed: false,
-            sent_close: false,
             empty_records: 0,
             records_processed: 0,
         }
@@ -318,11 +316,13 @@ impl ClientConnection {
         }
         let desc = AlertDescription(alert[1]);
         match desc {
-            // Only a protected close_notify closes cleanly; an unprotected one could be forged.
+            // Only a protected close_notify closes cleanly; an unprotected one could be forged,
+            // so it ends the connection as an error.
             AlertDescription::CLOSE_NOTIFY if protected => {
                 self.peer_closed = true;
                 Ok(())
             }
+            AlertDescription::CLOSE_NOTIFY => Err(Error::AlertReceived(desc)),
             // RFC 8446 §6.1: user_canceled is followed by close_notify.
             AlertDescription::USER_CANCELED if alert[0] == ALERT_WARNING => self.count_empty(),
             // RFC 5246 §7.2: TLS 1.2 warnings (no_renegotiation, ...) need not end anything.
@@ -366,9 +366,9 @@ impl ClientConnection {
     /// Records the error, queues its alert (RFC 8446 §6.2) and returns it.
     fn fail(&mut self, e: Error) -> Error {
         if let Some(alert) = e.alert() {
-            if !self.sent_close {
+            if !self.cx.sent_close {
                 self.queue_alert(ALERT_FATAL, alert);
-                self.sent_close = true;
+                self.cx.sent_close = true;
             }
         }
         self.state = None;
@@ -422,7 +422,7 @@ impl ClientConnection {
         if let Some(e) = &self.error {
             return Err(e.clone());
         }
-        if self.sent_close {
+        if self.cx.sent_close {
             return Err(Error::Api(ApiMisuse::WriteAfterClose));
         }
         if !self.is_established() {
@@ -440,9 +440,9 @@ impl ClientConnection {
 
     /// Queues close_notify (RFC 8446 §6.1). Later writes fail.
     pub fn send_close_notify(&mut self) {
-        if !self.sent_close {
+        if !self.cx.sent_close {
             self.queue_alert(ALERT_WARNING, AlertDescription::CLOSE_NOTIFY);
-            self.sent_close = true;
+            self.cx.sent_close = true;
         }
     }
 
@@ -450,6 +450,7 @@ impl ClientConnection {
     pub fn update_write_key(&mut self) -> Result<(), Error> {
         match &mut self.state {
             Some(State::Established(s)) => s.update_write_key(&mut self.cx),
+            Some(State::Established12(_)) => Err(Error::Unsupported("KeyUpdate is TLS 1.3 only")),
             _ => Err(Error::Api(ApiMisuse::HandshakeNotComplete)),
         }
     }
@@ -529,7 +530,7 @@ impl ClientConnection {
 
     /// Whether our close_notify (or a fatal alert) was queued.
     pub fn sent_close(&self) -> bool {
-        self.sent_close
+        self.cx.sent_close
     }
 
     /// OpenSSL's long state string for where the handshake stands.

@@ -117,6 +117,7 @@ fn send_hello(
         transcript,
         offered,
         retry_suite,
+        offers_tls12: tls12,
     }))
 }
 
@@ -130,6 +131,8 @@ pub(crate) struct ExpectServerHello {
     pub offered: Vec<ExtensionType>,
     /// The suite a HelloRetryRequest chose; `Some` once one was received.
     pub retry_suite: Option<Tls13Suite>,
+    /// Whether TLS 1.2 was offered.
+    pub offers_tls12: bool,
 }
 
 impl ExpectServerHello {
@@ -173,6 +176,10 @@ impl ExpectServerHello {
         msg: Message<'_>,
     ) -> Result<State, Error> {
         let config = cx.config.clone();
+        // RFC 8446 §4.1.4: after a HelloRetryRequest the version may not change.
+        if self.retry_suite.is_some() {
+            return Err(PeerMisbehaved::IllegalParameter("supported_versions").into());
+        }
         // RFC 8446 §4.1.3: a client that could have done TLS 1.3 "MUST check" the sentinels and
         // abort with illegal_parameter.
         let tail = &sh.random[24..];
@@ -183,7 +190,7 @@ impl ExpectServerHello {
         if sh.legacy_version != ProtocolVersion::TLS12 {
             return Err(PeerIncompatible::UnsupportedVersion(sh.legacy_version.0).into());
         }
-        if !tls12 || self.retry_suite.is_some() {
+        if !tls12 {
             return Err(PeerIncompatible::Tls12NotEnabled.into());
         }
         // RFC 5246 §7.4.1.3: echoing our session id would mean resuming a session we never had.

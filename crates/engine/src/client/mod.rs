@@ -79,6 +79,8 @@ pub(crate) struct Common {
     /// A read key to install once the current record's messages are processed.
     pub pending_read_key: Option<RecordKey>,
     pub sent_ccs: bool,
+    /// Our close_notify (or a fatal alert) was queued: nothing more may be sent.
+    pub sent_close: bool,
     pub negotiated: Negotiated,
     pub tickets: VecDeque<SessionTicket>,
     /// Test support: recorded ClientHellos sent in place of the ones built.
@@ -94,6 +96,7 @@ impl Common {
             write_key: None,
             pending_read_key: None,
             sent_ccs: false,
+            sent_close: false,
             negotiated: Negotiated::default(),
             tickets: VecDeque::new(),
             #[cfg(test)]
@@ -219,12 +222,13 @@ impl State {
             (Self::Established(s), _) => s.handle(cx, msg),
             (Self::Established12(s), _) => s.handle(cx, msg),
             // RFC 5246 §7.4.1.1: HelloRequest "will be ignored by the client if the client is
-            // currently negotiating a session".
-            (s @ (Self::Certificate12(_) | Self::ServerKeyExchange12(_)), H::HELLO_REQUEST)
-            | (s @ (Self::ServerHelloDone12(_) | Self::Finished12(_)), H::HELLO_REQUEST)
-                if msg.body.is_empty() =>
-            {
-                Ok(s)
+            // currently negotiating a session"; its body is empty.
+            (s, H::HELLO_REQUEST) if s.negotiating_tls12() => {
+                if msg.body.is_empty() {
+                    Ok(s)
+                } else {
+                    Err(InvalidMessage::TrailingData.into())
+                }
             }
             (Self::Certificate12(s), H::CERTIFICATE) => s.handle(cx, msg),
             (Self::ServerKeyExchange12(s), H::SERVER_KEY_EXCHANGE) => s.handle(cx, msg),
@@ -235,10 +239,26 @@ impl State {
         }
     }
 
+    /// Whether a TLS 1.2 handshake is (or may be) under way: TLS 1.2 was offered and no
+    /// TLS 1.3 ServerHello has been seen, and the handshake is not complete.
+    fn negotiating_tls12(&self) -> bool {
+        match self {
+            Self::ServerHello(s) => s.offers_tls12,
+            Self::Certificate12(_)
+            | Self::ServerKeyExchange12(_)
+            | Self::ServerHelloDone12(_)
+            | Self::ChangeCipherSpec12(_)
+            | Self::Finished12(_) => true,
+            _ => false,
+        }
+    }
+
     /// What a change_cipher_spec record means in this state.
     pub fn ccs_action(&self) -> CcsAction {
         match self {
             Self::ChangeCipherSpec12(_) => CcsAction::Consume,
+            // RFC 8446 §5's allowance holds only when TLS 1.3 was offered.
+            Self::ServerHello(s) if s.share.is_none() => CcsAction::Reject,
             Self::ServerHello(_)
             | Self::EncryptedExtensions(_)
             | Self::CertificateOrRequest(_)

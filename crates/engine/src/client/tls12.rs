@@ -342,9 +342,13 @@ impl Established {
             // RFC 5746 §4.2 / RFC 5246 §7.4.1.1: renegotiation is refused with a
             // no_renegotiation warning; the connection carries on.
             HandshakeType::HELLO_REQUEST if msg.body.is_empty() => {
-                cx.send_alert(ALERT_WARNING, AlertDescription::NO_RENEGOTIATION);
+                // RFC 5246 §7.2.1: nothing more is sent after our close_notify.
+                if !cx.sent_close {
+                    cx.send_alert(ALERT_WARNING, AlertDescription::NO_RENEGOTIATION);
+                }
                 Ok(State::Established12(self))
             }
+            HandshakeType::HELLO_REQUEST => Err(InvalidMessage::TrailingData.into()),
             got => Err(InvalidMessage::UnexpectedMessage { got }.into()),
         }
     }

@@ -255,7 +255,8 @@ impl Established {
                 let (k, iv) = traffic_key(&self.suite, &self.server_secret)?;
                 cx.pending_read_key = Some(RecordKey::new(k, iv));
                 // ... and answer update_requested with our own KeyUpdate before any more data.
-                if request == KeyUpdateRequest::Requested {
+                // RFC 8446 §6.1: nothing more is sent after our close_notify.
+                if request == KeyUpdateRequest::Requested && !cx.sent_close {
                     self.update_write_key(cx)?;
                 }
             }
