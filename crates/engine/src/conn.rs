@@ -513,6 +513,21 @@ impl ClientConnection {
         self.records_processed
     }
 
+    /// How many more received bytes complete the next record: the rest of its 5-byte header,
+    /// else the rest of its body. A caller that must not read past the current record (OpenSSL
+    /// without read-ahead, so an event loop still sees later records as socket readiness) reads
+    /// at most this much. 0 when no bytes are wanted.
+    pub fn tls_bytes_wanted(&self) -> usize {
+        if !self.wants_read() {
+            return 0;
+        }
+        let have = self.rx_end - self.rx_start;
+        match parse_header(&self.rx[self.rx_start..self.rx_end]) {
+            Ok(Some(h)) => h.wire_len() - have,
+            _ => HEADER_LEN - have,
+        }
+    }
+
     /// Whether queued TLS bytes wait to be sent.
     pub fn wants_write(&self) -> bool {
         !self.pending_tls().is_empty()

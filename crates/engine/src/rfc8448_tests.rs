@@ -333,3 +333,20 @@ fn message_observer_sees_every_message() {
         ]
     );
 }
+
+/// `tls_bytes_wanted` asks for the rest of the header, then exactly the rest of the record.
+#[test]
+fn bytes_wanted_stops_at_the_record_boundary() {
+    let v = section("Simple_1RTT_Handshake");
+    let (config, _) = config(&v, false);
+    let mut conn = start(config, &[&v["Record_ClientHello_1"]]);
+    take_output(&mut conn);
+    let sh = &v["Record_ServerHello"];
+    assert_eq!(conn.tls_bytes_wanted(), 5);
+    feed(&mut conn, &sh[..3]);
+    assert_eq!(conn.tls_bytes_wanted(), 2);
+    feed(&mut conn, &sh[3..7]);
+    assert_eq!(conn.tls_bytes_wanted(), sh.len() - 7);
+    feed(&mut conn, &sh[7..]);
+    assert_eq!(conn.tls_bytes_wanted(), 5);
+}

@@ -159,6 +159,8 @@ pub(crate) struct Settings {
     pub mode: u32,
     pub options: u64,
     pub message_observer: Option<Arc<dyn MessageObserver>>,
+    /// `SSL_CTX_set_read_ahead`: off by default, as in OpenSSL.
+    pub read_ahead: bool,
 }
 
 impl Default for Settings {
@@ -188,6 +190,7 @@ impl Default for Settings {
             mode: SSL_MODE_AUTO_RETRY,
             options: SSL_OP_NO_COMPRESSION | SSL_OP_ENABLE_MIDDLEBOX_COMPAT,
             message_observer: None,
+            read_ahead: false,
         }
     }
 }
@@ -522,6 +525,13 @@ impl SslCtx {
     /// `secp384r1`).
     pub fn set_groups_list(&mut self, s: &str) -> Result<(), ErrorEntry> {
         self.settings.set_groups_list(s)
+    }
+
+    /// `SSL_CTX_set_read_ahead`: read as much as the BIO has instead of one record at a time
+    /// (faster for bulk transfers; off by default as in OpenSSL, because event loops that poll
+    /// the socket rely on unread records staying there).
+    pub fn set_read_ahead(&mut self, on: bool) {
+        self.settings.read_ahead = on;
     }
 
     /// `SSL_CTX_set_msg_callback`: sees every protocol message sent and received.

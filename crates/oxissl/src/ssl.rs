@@ -314,6 +314,11 @@ impl Ssl {
         self.wbio.take()
     }
 
+    /// `SSL_set_read_ahead`: read as much as the BIO has instead of one record at a time.
+    pub fn set_read_ahead(&mut self, on: bool) {
+        self.settings.read_ahead = on;
+    }
+
     /// `SSL_get_rbio`.
     pub fn rbio(&self) -> Option<&(dyn Bio + Send)> {
         self.rbio.as_deref()
@@ -657,10 +662,20 @@ impl Ssl {
             self.fatal = true;
             return Io::Failed;
         };
+        // Without read-ahead (OpenSSL's default) only the current record is taken from the
+        // BIO, so later records stay in the socket where poll()/select() can see them.
+        let wanted = conn.tls_bytes_wanted();
+        let read_ahead = self.settings.read_ahead;
         let buf = conn.recv_buffer();
         if buf.is_empty() {
             return Io::Full;
         }
+        let buf = if read_ahead || wanted == 0 {
+            buf
+        } else {
+            let n = wanted.min(buf.len());
+            &mut buf[..n]
+        };
         self.rwstate = Want::Reading;
         match rbio.read(buf) {
             BioIo::Done(n) => {
@@ -893,6 +908,10 @@ impl Ssl {
     /// `SSL_write_ex`: `Some(count)` (OpenSSL's 1) or `None` (0; then `get_error(0)`).
     pub fn write_ex(&mut self, buf: &[u8]) -> Option<usize> {
         let r = self.write(buf);
+        // OpenSSL 3.0: writing nothing succeeds (SSL_write says 0, SSL_write_ex says 1).
+        if buf.is_empty() {
+            return (r == 0).then_some(0);
+        }
         usize::try_from(r).ok().filter(|n| *n > 0)
     }
 
