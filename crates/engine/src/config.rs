@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use rustls_pki_types::UnixTime;
 
+use crate::client::session::SessionStore;
 use crate::provider::{
     SecureRandom, SystemRandom, Tls12Suite, Tls13Suite, ALL_GROUPS, ALL_TLS12_SUITES,
     ALL_TLS13_SUITES,
@@ -93,6 +94,9 @@ pub struct ClientConfig {
     pub max_certificates: usize,
     /// Sees every message sent and received, for tracing (`-msg`).
     pub message_observer: Option<Arc<dyn MessageObserver>>,
+    /// Where TLS 1.3 tickets are kept and taken from for resumption, per server name; shared
+    /// by every connection made from this configuration. `None` turns resumption off.
+    pub session_store: Option<Arc<SessionStore>>,
 }
 
 impl ClientConfig {
@@ -120,6 +124,7 @@ impl ClientConfig {
             enable_sni: true,
             max_certificates: DEFAULT_MAX_CERTIFICATES,
             message_observer: None,
+            session_store: Some(Arc::new(SessionStore::default())),
         }
     }
 }

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use rustls_pki_types::{CertificateDer, ServerName};
 
+use crate::client::session::StoredSession;
 use crate::client::{self, CcsAction, Common, Negotiated, ServerIdentity, SessionTicket, State};
 use crate::config::ClientConfig;
 use crate::error::{ApiMisuse, CertificateError, Error, InvalidMessage};
@@ -94,10 +95,27 @@ impl ClientConnection {
         config: Arc<ClientConfig>,
         identity: ServerIdentity,
     ) -> Result<Self, Error> {
+        Self::resume(config, identity, None)
+    }
+
+    /// Starts a connection that offers `session` for resumption (OpenSSL's `SSL_set_session`)
+    /// when it is still valid and its suite is enabled; with `None`, the configuration's
+    /// session store is consulted as usual.
+    pub fn resume(
+        config: Arc<ClientConfig>,
+        identity: ServerIdentity,
+        session: Option<StoredSession>,
+    ) -> Result<Self, Error> {
         let mut conn = Self::unstarted(config);
-        let state = client::hello::start(&mut conn.cx, identity)?;
+        let state = client::hello::start(&mut conn.cx, identity, session)?;
         conn.state = Some(state);
         Ok(conn)
+    }
+
+    /// The newest session this connection received a ticket for (OpenSSL's
+    /// `SSL_get1_session`), to resume from in a later connection.
+    pub fn session(&self) -> Option<StoredSession> {
+        self.cx.latest_session.clone()
     }
 
     /// Test support: a connection that sends recorded ClientHellos instead of building them.
@@ -109,7 +127,7 @@ impl ClientConnection {
     ) -> Result<Self, Error> {
         let mut conn = Self::unstarted(config);
         conn.cx.recorded_hellos = hellos.into();
-        conn.state = Some(client::hello::start(&mut conn.cx, identity)?);
+        conn.state = Some(client::hello::start(&mut conn.cx, identity, None)?);
         Ok(conn)
     }
 

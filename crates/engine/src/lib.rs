@@ -26,6 +26,7 @@ mod rfc8448_tests;
 #[cfg(test)]
 mod test_util;
 
+pub use client::session::{SessionStore, StoredSession};
 pub use client::{Negotiated, ServerIdentity, SessionTicket};
 pub use config::{ClientConfig, FixedClock, MessageObserver, SystemClock, TimeSource, VerifyMode};
 pub use conn::{ClientConnection, ReadStatus};

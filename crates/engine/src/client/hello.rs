@@ -2,6 +2,7 @@
 //! downgrade check (RFC 8446 §4.1.3), the retry rules (§4.1.4), key exchange and the
 //! handshake traffic keys (§7.1).
 
+use super::session::StoredSession;
 use super::tls13::ExpectEncryptedExtensions;
 use super::{Common, ServerIdentity, State};
 use crate::error::{ApiMisuse, Error, PeerIncompatible, PeerMisbehaved};
@@ -13,8 +14,9 @@ use crate::verify::{CERT_SCHEMES, TLS12_SCHEMES, TLS13_SCHEMES};
 use crate::wire::enums::{ExtensionType, ProtocolVersion};
 use crate::wire::extensions::{check_server_block, find, ServerMessage};
 use crate::wire::handshake::{
-    decode_cookie, decode_selected_group, decode_selected_version, decode_server_share,
-    ClientHello, Message, ServerHello, DOWNGRADE_TLS11, DOWNGRADE_TLS12,
+    binders_wire_len, decode_cookie, decode_selected_group, decode_selected_identity,
+    decode_selected_version, decode_server_share, ClientHello, Message, ServerHello,
+    DOWNGRADE_TLS11, DOWNGRADE_TLS12,
 };
 
 /// What stays the same between ClientHello1 and ClientHello2 (RFC 8446 §4.1.2).
@@ -25,7 +27,11 @@ pub(crate) struct HelloParams {
 }
 
 /// Sends ClientHello and returns the state that waits for ServerHello.
-pub(crate) fn start(cx: &mut Common, identity: ServerIdentity) -> Result<State, Error> {
+pub(crate) fn start(
+    cx: &mut Common,
+    identity: ServerIdentity,
+    session: Option<StoredSession>,
+) -> Result<State, Error> {
     let config = cx.config.clone();
     let tls13 = config.enable_tls13 && !config.tls13_suites.is_empty();
     let tls12 = config.enable_tls12 && !config.tls12_suites.is_empty();
@@ -53,12 +59,27 @@ pub(crate) fn start(cx: &mut Common, identity: ServerIdentity) -> Result<State, 
         true => Some(generate_key_share(config.groups[0], &*config.rng)?),
         false => None,
     };
+    // Sessions are kept under the SNI, else the name the certificate is checked against.
+    cx.session_key = identity.sni.clone().or_else(|| {
+        identity
+            .verify_name
+            .as_ref()
+            .map(|n| n.to_str().into_owned())
+    });
+    let now = config.time.now();
+    let usable =
+        |s: &StoredSession| tls13 && s.is_valid_at(now) && config.tls13_suites.contains(&s.suite);
+    // A session the caller chose comes first (OpenSSL's SSL_set_session); else the store's.
+    let resuming = session.filter(usable).or_else(|| {
+        let store = config.session_store.as_ref()?;
+        store.take(cx.session_key.as_ref()?, now).filter(usable)
+    });
     let params = HelloParams {
         random,
         session_id,
         identity,
     };
-    send_hello(cx, params, share, Transcript::new(), None, None)
+    send_hello(cx, params, share, Transcript::new(), None, None, resuming)
 }
 
 /// Builds, queues and records a ClientHello, returning the state that waits for the answer.
@@ -69,8 +90,13 @@ fn send_hello(
     mut transcript: Transcript,
     cookie: Option<Vec<u8>>,
     retry_suite: Option<Tls13Suite>,
+    resuming: Option<StoredSession>,
 ) -> Result<State, Error> {
     let config = cx.config.clone();
+    // RFC 8446 §4.1.4: after a HelloRetryRequest the PSK is offered again only if its hash
+    // matches the suite the server chose.
+    let resuming = resuming.filter(|s| retry_suite.is_none_or(|r| r.hash == s.suite.hash));
+    let now = config.time.now();
     let tls12 = config.enable_tls12 && !config.tls12_suites.is_empty();
     let mut suites = Vec::with_capacity(10);
     if share.is_some() {
@@ -96,9 +122,25 @@ fn send_hello(
         alpn: &config.alpn_protocols,
         cookie: cookie.as_deref(),
         tls12,
+        psk: resuming.as_ref().map(|r| {
+            (
+                r.ticket.as_slice(),
+                r.obfuscated_age(now),
+                r.suite.hash.output_len(),
+            )
+        }),
     };
     let mut encoded = Vec::with_capacity(512);
     hello.encode(&mut encoded);
+    if let Some(r) = &resuming {
+        // RFC 8446 §4.2.11.2: the binder covers the transcript up to the binders list.
+        let binder_len = r.suite.hash.output_len();
+        let truncated = encoded.len() - binders_wire_len(binder_len);
+        let th = transcript.hash_with(r.suite.hash, &encoded[..truncated]);
+        let binder = EarlySecret::with_psk(r.suite.hash, &r.psk).resumption_binder(&th);
+        let at = encoded.len() - binder_len;
+        encoded[at..].copy_from_slice(binder.as_bytes());
+    }
     #[allow(unused_mut)]
     let mut offered = hello.extension_types();
     #[cfg(test)]
@@ -118,6 +160,7 @@ fn send_hello(
         offered,
         retry_suite,
         offers_tls12: tls12,
+        resuming,
     }))
 }
 
@@ -133,6 +176,8 @@ pub(crate) struct ExpectServerHello {
     pub retry_suite: Option<Tls13Suite>,
     /// Whether TLS 1.2 was offered.
     pub offers_tls12: bool,
+    /// The session offered for resumption, if any.
+    pub resuming: Option<StoredSession>,
 }
 
 impl ExpectServerHello {
@@ -261,6 +306,7 @@ impl ExpectServerHello {
             self.transcript,
             cookie.map(<[u8]>::to_vec),
             Some(suite),
+            self.resuming,
         )
     }
 
@@ -289,10 +335,41 @@ impl ExpectServerHello {
             return Err(PeerMisbehaved::WrongKeyShareGroup(group).into());
         }
         let shared = agree(ours, public)?;
+        let psk = match find(&sh.extensions, ExtensionType::PRE_SHARED_KEY) {
+            Some(body) => {
+                // RFC 8446 §4.2.11: the identity must be one offered (we offer one), and the
+                // suite's hash the PSK's.
+                if decode_selected_identity(body)? != 0 {
+                    return Err(PeerMisbehaved::IllegalParameter("selected_identity").into());
+                }
+                let session = self
+                    .resuming
+                    .take()
+                    .ok_or(PeerMisbehaved::UnsolicitedExtension(
+                        ExtensionType::PRE_SHARED_KEY.0,
+                    ))?;
+                if session.suite.hash != suite.hash {
+                    return Err(PeerMisbehaved::IllegalParameter("PSK hash").into());
+                }
+                Some(session)
+            }
+            None => None,
+        };
 
         self.transcript.start_hash(suite.hash);
         self.transcript.add(msg.encoded);
-        let hs = EarlySecret::without_psk(suite.hash).into_handshake(&shared);
+        let early = match &psk {
+            Some(session) => EarlySecret::with_psk(suite.hash, &session.psk),
+            None => EarlySecret::without_psk(suite.hash),
+        };
+        let hs = early.into_handshake(&shared);
+        if let Some(session) = psk.as_ref() {
+            // A resumed session authenticates through the PSK; report what the original
+            // handshake verified.
+            cx.negotiated.resumed = true;
+            cx.negotiated.peer_certificates = session.peer_certificates.clone();
+            cx.negotiated.verify_result = session.verify_result.clone();
+        }
         let secrets = hs.traffic_secrets(&self.transcript.current_hash());
         let (rk, riv) = traffic_key(&suite, &secrets.server)?;
         let (wk, wiv) = traffic_key(&suite, &secrets.client)?;
@@ -309,6 +386,7 @@ impl ExpectServerHello {
             transcript: self.transcript,
             handshake: hs,
             secrets,
+            resumed: psk.is_some(),
         }))
     }
 }

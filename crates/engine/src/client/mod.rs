@@ -4,6 +4,7 @@
 //! `Common` and never send alerts themselves.
 
 pub(crate) mod hello;
+pub mod session;
 pub(crate) mod tls12;
 pub(crate) mod tls13;
 
@@ -57,6 +58,8 @@ pub struct Negotiated {
     pub verify_result: Option<Result<(), CertificateError>>,
     /// Whether the server sent a HelloRetryRequest.
     pub hello_retried: bool,
+    /// Whether the handshake resumed a session with a ticket (RFC 8446 §2.2).
+    pub resumed: bool,
 }
 
 /// A session ticket with the PSK it unlocks (RFC 8446 §4.6.1), kept for resumption.
@@ -81,6 +84,10 @@ pub(crate) struct Common {
     pub sent_ccs: bool,
     /// Our close_notify (or a fatal alert) was queued: nothing more may be sent.
     pub sent_close: bool,
+    /// The name sessions are stored under (the SNI, else the name verified).
+    pub session_key: Option<String>,
+    /// The newest session this connection can be resumed from.
+    pub latest_session: Option<session::StoredSession>,
     pub negotiated: Negotiated,
     pub tickets: VecDeque<SessionTicket>,
     /// Test support: recorded ClientHellos sent in place of the ones built.
@@ -97,6 +104,8 @@ impl Common {
             pending_read_key: None,
             sent_ccs: false,
             sent_close: false,
+            session_key: None,
+            latest_session: None,
             negotiated: Negotiated::default(),
             tickets: VecDeque::new(),
             #[cfg(test)]

@@ -4,6 +4,7 @@
 
 use rustls_pki_types::CertificateDer;
 
+use super::session::StoredSession;
 use super::{Common, ServerIdentity, SessionTicket, State, MAX_STORED_TICKETS};
 use crate::config::VerifyMode;
 use crate::error::{Error, InvalidMessage, PeerMisbehaved};
@@ -41,6 +42,8 @@ pub(crate) struct ExpectEncryptedExtensions {
     pub transcript: Transcript,
     pub handshake: HandshakeSecret,
     pub secrets: TrafficSecrets,
+    /// A PSK was accepted: no Certificate or CertificateVerify follow (RFC 8446 §2.2).
+    pub resumed: bool,
 }
 
 impl ExpectEncryptedExtensions {
@@ -61,15 +64,19 @@ impl ExpectEncryptedExtensions {
         }
         let mut transcript = self.transcript;
         transcript.add(msg.encoded);
+        let hs = HandshakeContext {
+            suite: self.suite,
+            transcript,
+            handshake: self.handshake,
+            secrets: self.secrets,
+            cert_request: None,
+        };
+        if self.resumed {
+            return Ok(State::Finished(ExpectFinished { hs }));
+        }
         Ok(State::CertificateOrRequest(ExpectCertificate {
             identity: self.identity,
-            hs: HandshakeContext {
-                suite: self.suite,
-                transcript,
-                handshake: self.handshake,
-                secrets: self.secrets,
-                cert_request: None,
-            },
+            hs,
         }))
     }
 }
@@ -239,6 +246,23 @@ impl Established {
             HandshakeType::NEW_SESSION_TICKET => {
                 let ticket = NewSessionTicket::decode(msg.body)?;
                 let psk = ticket_psk(self.suite.hash, &self.resumption, &ticket.nonce);
+                let stored = StoredSession {
+                    ticket: ticket.ticket.clone(),
+                    psk: psk.clone(),
+                    suite: self.suite,
+                    age_add: ticket.age_add,
+                    lifetime: ticket.lifetime,
+                    received: cx.config.time.now(),
+                    peer_certificates: cx.negotiated.peer_certificates.clone(),
+                    verify_result: cx.negotiated.verify_result.clone(),
+                };
+                // RFC 8446 §4.6.1: a lifetime of zero means "do not cache".
+                if ticket.lifetime > 0 {
+                    if let (Some(store), Some(key)) = (&cx.config.session_store, &cx.session_key) {
+                        store.insert(key, stored.clone());
+                    }
+                    cx.latest_session = Some(stored);
+                }
                 if cx.tickets.len() == MAX_STORED_TICKETS {
                     cx.tickets.pop_front();
                 }

@@ -65,6 +65,27 @@ impl EarlySecret {
         }
     }
 
+    /// The early secret for a resumption PSK: HKDF-Extract(0, PSK) (RFC 8446 §7.1).
+    pub fn with_psk(hash: HashAlgorithm, psk: &Secret) -> Self {
+        let zero = Secret::zeroes(hash.output_len());
+        Self {
+            hash,
+            secret: hkdf_extract(hash, zero.as_bytes(), psk.as_bytes()),
+        }
+    }
+
+    /// The PSK binder over `truncated_hello_hash` (RFC 8446 §4.2.11.2): the Finished
+    /// computation keyed by binder_key = Derive-Secret(early, "res binder", "").
+    pub fn resumption_binder(&self, truncated_hello_hash: &Digest) -> Secret {
+        let binder_key = derive_secret(
+            self.hash,
+            &self.secret,
+            b"res binder",
+            &empty_hash(self.hash),
+        );
+        finished_verify_data(self.hash, &binder_key, truncated_hello_hash)
+    }
+
     /// Mixes in the (EC)DHE shared secret: the Handshake Secret.
     pub fn into_handshake(self, shared: &Secret) -> HandshakeSecret {
         let derived = derive_secret(self.hash, &self.secret, b"derived", &empty_hash(self.hash));

@@ -54,6 +54,21 @@ impl Transcript {
         *self = Self::Hashing(h);
     }
 
+    /// The hash of the messages so far followed by `extra`, without adding `extra` (for the
+    /// PSK binder over a truncated ClientHello, RFC 8446 §4.2.11.2).
+    pub fn hash_with(&self, alg: HashAlgorithm, extra: &[u8]) -> Digest {
+        let mut h = match self {
+            Self::Buffered(b) => {
+                let mut h = HashContext::new(alg);
+                h.update(b);
+                h
+            }
+            Self::Hashing(h) => h.clone(),
+        };
+        h.update(extra);
+        h.current()
+    }
+
     /// The hash of the messages so far. Before `start_hash` there is none: callers only ask
     /// after ServerHello.
     pub fn current_hash(&self) -> Digest {

@@ -68,6 +68,15 @@ pub struct ClientHello<'a> {
     /// Whether TLS 1.2 is offered: adds ec_point_formats, extended_master_secret and
     /// renegotiation_info.
     pub tls12: bool,
+    /// pre_shared_key (RFC 8446 §4.2.11): one identity, its obfuscated age and the binder
+    /// length. Encoded last, with the binder zeroed for the caller to fill in.
+    pub psk: Option<(&'a [u8], u32, usize)>,
+}
+
+/// The bytes at the end of an encoded ClientHello that the PSK binder list occupies
+/// (RFC 8446 §4.2.11.2: the binders are left out of the hash they are computed over).
+pub const fn binders_wire_len(binder_len: usize) -> usize {
+    2 + 1 + binder_len
 }
 
 impl ClientHello<'_> {
@@ -101,6 +110,9 @@ impl ClientHello<'_> {
         }
         if self.cookie.is_some() {
             v.push(ExtensionType::COOKIE);
+        }
+        if self.psk.is_some() {
+            v.push(ExtensionType::PRE_SHARED_KEY);
         }
         v
     }
@@ -179,6 +191,19 @@ impl ClientHello<'_> {
         }
         if let Some(cookie) = self.cookie {
             ext(o, ExtensionType::COOKIE, &|o| put_vec16(o, cookie));
+        }
+        // RFC 8446 §4.2.11: "MUST be the last extension in the ClientHello".
+        if let Some((identity, age, binder_len)) = self.psk {
+            ext(o, ExtensionType::PRE_SHARED_KEY, &|o| {
+                put_vec(o, 2, |o| {
+                    put_vec16(o, identity);
+                    o.extend_from_slice(&age.to_be_bytes());
+                });
+                put_vec(o, 2, |o| {
+                    o.push(binder_len as u8);
+                    o.resize(o.len() + binder_len, 0);
+                });
+            });
         }
     }
 }
@@ -262,6 +287,14 @@ pub fn decode_selected_group(body: &[u8]) -> Result<NamedGroup, Error> {
     let g = r.u16()?;
     r.finish()?;
     Ok(NamedGroup(g))
+}
+
+/// Decodes pre_shared_key in a ServerHello: the selected identity (RFC 8446 §4.2.11).
+pub fn decode_selected_identity(body: &[u8]) -> Result<u16, Error> {
+    let mut r = Reader::new(body);
+    let v = r.u16()?;
+    r.finish()?;
+    Ok(v)
 }
 
 /// Decodes cookie (RFC 8446 §4.2.2): `opaque cookie<1..2^16-1>`.
