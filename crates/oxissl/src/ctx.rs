@@ -17,7 +17,9 @@ use oxissl_engine::provider::{
     TLS12_ECDHE_RSA_CHACHA20, TLS13_AES_128_GCM_SHA256, TLS13_AES_256_GCM_SHA384,
     TLS13_CHACHA20_POLY1305_SHA256,
 };
-use oxissl_engine::{CipherSuite, MessageObserver, NamedGroup, RootStore, Tls13Suite};
+use oxissl_engine::{
+    CipherSuite, MessageObserver, NamedGroup, RootStore, SessionStore, Tls13Suite,
+};
 
 use crate::error::{self, reason, ErrorEntry, ERR_LIB_SSL, ERR_LIB_SYS};
 
@@ -29,6 +31,11 @@ pub const TLS1_1_VERSION: u16 = 0x0302;
 pub const TLS1_2_VERSION: u16 = 0x0303;
 /// `TLS1_3_VERSION`.
 pub const TLS1_3_VERSION: u16 = 0x0304;
+
+/// `SSL_SESS_CACHE_CLIENT`.
+pub const SSL_SESS_CACHE_CLIENT: i64 = 0x1;
+/// `SSL_SESS_CACHE_SERVER` (OpenSSL's default mode).
+pub const SSL_SESS_CACHE_SERVER: i64 = 0x2;
 
 /// `SSL_VERIFY_NONE`: verification runs, its result is recorded, the handshake goes on.
 pub const SSL_VERIFY_NONE: i32 = 0;
@@ -161,6 +168,8 @@ pub(crate) struct Settings {
     pub message_observer: Option<Arc<dyn MessageObserver>>,
     /// `SSL_CTX_set_read_ahead`: off by default, as in OpenSSL.
     pub read_ahead: bool,
+    /// The client session cache (`SSL_SESS_CACHE_CLIENT`); off by default, as in OpenSSL.
+    pub session_store: Option<Arc<SessionStore>>,
 }
 
 impl Default for Settings {
@@ -191,6 +200,7 @@ impl Default for Settings {
             options: SSL_OP_NO_COMPRESSION | SSL_OP_ENABLE_MIDDLEBOX_COMPAT,
             message_observer: None,
             read_ahead: false,
+            session_store: None,
         }
     }
 }
@@ -525,6 +535,26 @@ impl SslCtx {
     /// `secp384r1`).
     pub fn set_groups_list(&mut self, s: &str) -> Result<(), ErrorEntry> {
         self.settings.set_groups_list(s)
+    }
+
+    /// `SSL_CTX_set_session_cache_mode`: with `SSL_SESS_CACHE_CLIENT` the context keeps TLS 1.3
+    /// tickets per server name and later connections resume automatically; otherwise (OpenSSL's
+    /// default for clients) only `Ssl::set_session` resumes. Returns the previous mode.
+    pub fn set_session_cache_mode(&mut self, mode: i64) -> i64 {
+        let old = self.session_cache_mode();
+        self.settings.session_store =
+            (mode & SSL_SESS_CACHE_CLIENT != 0).then(|| Arc::new(SessionStore::default()));
+        old
+    }
+
+    /// `SSL_CTX_get_session_cache_mode`: `SSL_SESS_CACHE_CLIENT` when the client cache is on,
+    /// else OpenSSL's default `SSL_SESS_CACHE_SERVER`.
+    pub fn session_cache_mode(&self) -> i64 {
+        if self.settings.session_store.is_some() {
+            SSL_SESS_CACHE_CLIENT
+        } else {
+            SSL_SESS_CACHE_SERVER
+        }
     }
 
     /// `SSL_CTX_set_read_ahead`: read as much as the BIO has instead of one record at a time

@@ -14,7 +14,8 @@ use std::sync::{Arc, Mutex};
 
 use oxissl_engine::{
     CertificateDer, CertificateError, ClientConfig, ClientConnection, ReadStatus, RootStore,
-    ServerCertVerifier, ServerIdentity, ServerName, UnixTime, VerifyMode, WebPkiVerifier,
+    ServerCertVerifier, ServerIdentity, ServerName, StoredSession, UnixTime, VerifyMode,
+    WebPkiVerifier,
 };
 
 use crate::bio::{Bio, BioIo, RetryFlags, SocketBio};
@@ -224,6 +225,8 @@ pub struct Ssl {
     sni: Option<String>,
     host: Option<ServerName<'static>>,
     callback_outcome: Arc<Mutex<Option<CertificateError>>>,
+    /// The session to offer (`SSL_set_session`).
+    session: Option<StoredSession>,
     /// A callback set with `set_verify_with_chain` (takes precedence over the settings' one).
     chain_callback: Option<ChainVerifyCallback>,
     /// Extra trust anchors asked for at verification time.
@@ -268,6 +271,7 @@ impl Ssl {
             host: None,
             callback_outcome: Arc::new(Mutex::new(None)),
             chain_callback: None,
+            session: None,
             anchor_source: None,
             pending_write: None,
             shutdown_sent: false,
@@ -612,7 +616,8 @@ impl Ssl {
             sni: self.sni.clone(),
             verify_name: self.host.clone(),
         };
-        match ClientConnection::with_identity(Arc::new(config), identity) {
+        config.session_store = s.session_store.clone();
+        match ClientConnection::resume(Arc::new(config), identity, self.session.clone()) {
             Ok(c) => {
                 self.conn = Some(c);
                 true
@@ -1220,7 +1225,21 @@ impl Ssl {
 
     /// `SSL_session_reused` (false: resumption is not offered yet).
     pub fn session_reused(&self) -> bool {
-        false
+        self.conn.as_ref().is_some_and(|c| c.negotiated().resumed)
+    }
+
+    /// `SSL_set_session`: offer `session` for resumption in the coming handshake.
+    pub fn set_session(&mut self, session: Option<StoredSession>) {
+        self.session = session;
+    }
+
+    /// `SSL_get1_session`: the newest session this connection can be resumed from (TLS 1.3
+    /// tickets), or the one set with `set_session` before the handshake.
+    pub fn get1_session(&self) -> Option<StoredSession> {
+        self.conn
+            .as_ref()
+            .and_then(ClientConnection::session)
+            .or_else(|| self.session.clone())
     }
 
     /// The engine connection, for callers that need more than OpenSSL's API exposes.

@@ -507,3 +507,57 @@ fn without_auto_retry_a_read_that_only_meets_tickets_wants_read() {
     }
     assert!(String::from_utf8_lossy(&page).contains("HTTP/1.0 200 ok"));
 }
+
+/// Fetches the `-www` page (by then the server's tickets have arrived) and shuts down.
+fn fetch_page(ssl: &mut Ssl) {
+    assert_eq!(ssl.write(b"GET / HTTP/1.0\r\n\r\n"), 18);
+    let mut buf = [0u8; 4096];
+    while ssl.read(&mut buf) > 0 {}
+    let _ = ssl.shutdown();
+}
+
+#[test]
+fn set_session_resumes_and_session_reused_says_so() {
+    let server = www_server();
+    let ctx = trusting_ctx();
+    let mut first = Ssl::new(&ctx);
+    first.set_fd(tcp(server.port));
+    assert_eq!(first.connect(), 1);
+    assert!(!first.session_reused());
+    fetch_page(&mut first);
+    let session = first.get1_session().expect("a TLS 1.3 ticket arrived");
+    // Without SSL_set_session a client does not resume (OpenSSL's default cache mode).
+    let mut plain = Ssl::new(&ctx);
+    plain.set_fd(tcp(server.port));
+    assert_eq!(plain.connect(), 1);
+    assert!(!plain.session_reused());
+    // s_server serves one connection at a time: finish this one first.
+    fetch_page(&mut plain);
+    let mut second = Ssl::new(&ctx);
+    second.set_session(Some(session));
+    second.set_fd(tcp(server.port));
+    assert_eq!(second.connect(), 1);
+    assert!(second.session_reused());
+    assert_eq!(second.get_verify_result(), 0);
+    assert!(second.peer_certificate().is_some());
+}
+
+#[test]
+fn client_session_cache_mode_resumes_automatically() {
+    let server = www_server();
+    let mut ctx = trusting_ctx();
+    assert_eq!(
+        ctx.set_session_cache_mode(oxissl::SSL_SESS_CACHE_CLIENT),
+        oxissl::SSL_SESS_CACHE_SERVER
+    );
+    let mut first = Ssl::new(&ctx);
+    first.set_tlsext_host_name("localhost");
+    first.set_fd(tcp(server.port));
+    assert_eq!(first.connect(), 1);
+    fetch_page(&mut first);
+    let mut second = Ssl::new(&ctx);
+    second.set_tlsext_host_name("localhost");
+    second.set_fd(tcp(server.port));
+    assert_eq!(second.connect(), 1);
+    assert!(second.session_reused());
+}
