@@ -3,8 +3,18 @@
 //! injected time, EKU serverAuth, host name or IP address), plus TLS 1.3 CertificateVerify
 //! signature checks.
 
+mod cache;
+mod der;
+
 use std::path::Path;
 use std::sync::Arc;
+
+pub use cache::{
+    VerificationCache, MAX_ENTRIES as CACHE_MAX_ENTRIES, MAX_ENTRY_AGE as CACHE_MAX_AGE,
+};
+use der::is_self_issued;
+#[cfg(test)]
+use der::issuer_and_subject;
 
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{
@@ -191,10 +201,11 @@ pub fn verify_tls13_signature(
         .map_err(|_| PeerMisbehaved::BadSignature.into())
 }
 
-/// Trusted roots.
+/// Trusted roots, and the verdicts reached with exactly this set (see `VerificationCache`).
 #[derive(Debug, Clone, Default)]
 pub struct RootStore {
     anchors: Vec<TrustAnchor<'static>>,
+    cache: Arc<VerificationCache>,
 }
 
 /// Where the system keeps its roots (Debian's layout, as OpenSSL's default paths).
@@ -229,8 +240,15 @@ impl RootStore {
                 && a.subject_public_key_info == anchor.subject_public_key_info
         }) {
             self.anchors.push(anchor);
+            // Verdicts reached with the old set say nothing about the new one.
+            self.cache = Arc::new(VerificationCache::default());
         }
         Ok(())
+    }
+
+    /// The verdicts cached for this anchor set.
+    pub fn verification_cache(&self) -> &VerificationCache {
+        &self.cache
     }
 
     /// Adds every certificate in PEM text; returns how many were added.
@@ -290,6 +308,8 @@ pub struct WebPkiVerifier {
     roots: Arc<RootStore>,
     /// Maximum number of intermediates (OpenSSL's verify depth); `None` for webpki's own bound.
     max_depth: Option<usize>,
+    /// Whether verdicts are cached for repeat contact (on by default).
+    use_cache: bool,
 }
 
 impl WebPkiVerifier {
@@ -303,7 +323,14 @@ impl WebPkiVerifier {
         Self {
             roots,
             max_depth: None,
+            use_cache: true,
         }
+    }
+
+    /// Verifies every chain from scratch: no verdict cache (see `VerificationCache`).
+    pub fn without_cache(mut self) -> Self {
+        self.use_cache = false;
+        self
     }
 
     /// Limits the number of intermediates allowed (OpenSSL's `SSL_CTX_set_verify_depth`).
@@ -326,6 +353,15 @@ impl ServerCertVerifier for WebPkiVerifier {
         name: Option<&ServerName<'_>>,
         now: UnixTime,
     ) -> Result<(), CertificateError> {
+        let cache = self.use_cache.then(|| {
+            let key = cache::key(end_entity, intermediates, name, self.max_depth);
+            (key, &self.roots.cache)
+        });
+        if let Some((key, cache)) = &cache {
+            if cache.hit(key, now) {
+                return Ok(());
+            }
+        }
         let cert = webpki::EndEntityCert::try_from(end_entity)
             .map_err(|_| CertificateError::BadEncoding)?;
         let depth_check = |path: &webpki::VerifiedPath<'_>| match self.max_depth {
@@ -350,6 +386,9 @@ impl ServerCertVerifier for WebPkiVerifier {
                     ServerName::IpAddress(_) => CertificateError::NotValidForIp,
                     _ => CertificateError::NotValidForName,
                 })?;
+        }
+        if let Some((key, cache)) = cache {
+            cache.insert(key, end_entity, intermediates, now);
         }
         Ok(())
     }
@@ -384,55 +423,6 @@ fn map_webpki_error(
         W::BadDer | W::BadDerTime | W::TrailingData(_) => CertificateError::BadEncoding,
         other => CertificateError::Other(format!("{other:?}")),
     }
-}
-
-/// Whether a certificate's issuer equals its subject (RFC 5280 §4.1.2.4, §4.1.2.6).
-fn is_self_issued(cert: &[u8]) -> bool {
-    issuer_and_subject(cert).is_some_and(|(i, s)| i == s)
-}
-
-/// The issuer and subject Names of a DER certificate (RFC 5280 §4.1), or `None` if malformed.
-fn issuer_and_subject(cert: &[u8]) -> Option<(&[u8], &[u8])> {
-    let (_, cert, _) = der_tlv(cert, 0x30)?;
-    let (_, tbs, _) = der_tlv(cert, 0x30)?;
-    let mut rest = tbs;
-    if rest.first() == Some(&0xa0) {
-        rest = der_tlv(rest, 0xa0)?.2;
-    }
-    rest = der_tlv(rest, 0x02)?.2; // serialNumber
-    rest = der_tlv(rest, 0x30)?.2; // signature
-    let (issuer, _, r) = der_tlv(rest, 0x30)?;
-    rest = der_tlv(r, 0x30)?.2; // validity
-    let (subject, _, _) = der_tlv(rest, 0x30)?;
-    Some((issuer, subject))
-}
-
-/// One DER TLV with the expected tag: (whole encoding, contents, rest).
-fn der_tlv(input: &[u8], tag: u8) -> Option<(&[u8], &[u8], &[u8])> {
-    if *input.first()? != tag {
-        return None;
-    }
-    let first = *input.get(1)?;
-    let (len, hdr): (usize, usize) = match first {
-        n if n < 0x80 => (usize::from(n), 2),
-        0x81 => (usize::from(*input.get(2)?), 3),
-        0x82 => (
-            usize::from(*input.get(2)?) << 8 | usize::from(*input.get(3)?),
-            4,
-        ),
-        0x83 => (
-            usize::from(*input.get(2)?) << 16
-                | usize::from(*input.get(3)?) << 8
-                | usize::from(*input.get(4)?),
-            5,
-        ),
-        _ => return None,
-    };
-    let end = hdr.checked_add(len)?;
-    if input.len() < end {
-        return None;
-    }
-    Some((&input[..end], &input[hdr..end], &input[end..]))
 }
 
 /// A verifier that accepts every chain. Only for callers that verify some other way or have
