@@ -1,0 +1,578 @@
+//! `SSL_CTX`: library initialisation, the method objects, and every `SSL_CTX_*` export. The
+//! object is a refcounted box around an `oxissl::SslCtx` plus what only the C ABI has: the
+//! libcrypto `X509_STORE` programs fill with trusted certificates, the C verify callback,
+//! session-cache knobs and ex_data. `SSL_new` copies the settings, as OpenSSL does.
+
+#![allow(non_camel_case_types)]
+
+use std::ffi::{c_char, c_int, c_long, c_uint, c_void};
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard};
+
+use oxissl::SslCtx;
+
+use crate::entry::{entry, str_arg};
+use crate::errors;
+use crate::exdata::ExData;
+use crate::ffi::{self, X509, X509_STORE};
+
+/// `SSL_METHOD`: opaque to C; only the client side exists.
+pub struct SSL_METHOD {
+    _name: &'static str,
+}
+
+static TLS_CLIENT_METHOD: SSL_METHOD = SSL_METHOD {
+    _name: "TLS client",
+};
+
+/// The C verify callback (`SSL_verify_cb`).
+pub type VerifyCb = unsafe extern "C" fn(c_int, *mut ffi::X509_STORE_CTX) -> c_int;
+/// A callback stored but not called (keylog, new session, message, info ...).
+pub type AnyCb = *const c_void;
+
+/// `SSL_SESS_CACHE_SERVER`, OpenSSL's default session cache mode.
+const SSL_SESS_CACHE_SERVER: c_long = 2;
+/// `SSL_SESS_CACHE_NO_INTERNAL_STORE`.
+const SSL_SESS_CACHE_NO_INTERNAL_STORE: c_long = 0x0200;
+/// `SSL_SESSION_CACHE_MAX_SIZE_DEFAULT`.
+const SESS_CACHE_SIZE_DEFAULT: c_long = 1024 * 20;
+
+/// What the C ABI keeps beside the `oxissl::SslCtx`.
+pub struct CtxState {
+    pub ctx: SslCtx,
+    /// The trusted-certificate store (`SSL_CTX_get_cert_store`); owned, one reference.
+    pub store: *mut X509_STORE,
+    pub verify_cb: Option<VerifyCb>,
+    pub quiet_shutdown: bool,
+    sess_cache_mode: c_long,
+    sess_cache_size: c_long,
+    read_ahead: c_long,
+    max_cert_list: c_long,
+    /// `SSL_CTX_add_extra_chain_cert` certificates (owned; unused by a client without a key).
+    extra_certs: Vec<*mut X509>,
+    keylog_cb: AnyCb,
+    security_level: c_int,
+    timeout: c_long,
+}
+
+/// `SSL_CTX`.
+pub struct SSL_CTX {
+    refs: AtomicUsize,
+    state: Mutex<CtxState>,
+    pub(crate) ex_data: ExData,
+}
+
+impl CtxState {
+    /// `SSL_CTX_get_read_ahead`'s value (copied into each new `SSL`).
+    pub fn read_ahead(&self) -> c_long {
+        self.read_ahead
+    }
+}
+
+impl SSL_CTX {
+    /// Locks the settings. Never held across a call into C code that could come back here.
+    pub fn lock(&self) -> MutexGuard<'_, CtxState> {
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Takes one more reference (`SSL_CTX_up_ref`, `SSL_new`).
+    pub fn up_ref(&self) {
+        self.refs.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// Drops one reference; frees the object at zero.
+    ///
+    /// # Safety
+    /// `p` came from `SSL_CTX_new` and the caller owns the reference it drops.
+    pub unsafe fn release(p: *mut SSL_CTX) {
+        // SAFETY: per the contract, `p` is live until the last reference is dropped.
+        let c = unsafe { &*p };
+        if c.refs.fetch_sub(1, Ordering::AcqRel) != 1 {
+            return;
+        }
+        c.ex_data.free(p.cast());
+        // SAFETY: this was the last reference; the box came from Box::into_raw in SSL_CTX_new.
+        let c = unsafe { Box::from_raw(p) };
+        let st = c.state.into_inner().unwrap_or_else(|e| e.into_inner());
+        // SAFETY: the store and the extra certificates each hold one reference owned here.
+        unsafe {
+            ffi::X509_STORE_free(st.store);
+            for x in st.extra_certs {
+                ffi::X509_free(x);
+            }
+        }
+    }
+}
+
+/// Borrows a context from a C pointer.
+///
+/// # Safety
+/// `p` is non-null and came from `SSL_CTX_new`, with a reference held by the caller.
+pub unsafe fn ctx_ref<'a>(p: *mut SSL_CTX) -> &'a SSL_CTX {
+    // SAFETY: per the contract.
+    unsafe { &*p }
+}
+
+/// Library initialisation shared by `OPENSSL_init_ssl` and `SSL_CTX_new`.
+fn init(opts: u64, settings: *const ffi::OPENSSL_INIT_SETTINGS) -> bool {
+    let mut o = opts | ffi::OPENSSL_INIT_ADD_ALL_CIPHERS | ffi::OPENSSL_INIT_ADD_ALL_DIGESTS;
+    if o & ffi::OPENSSL_INIT_NO_LOAD_CONFIG == 0 {
+        o |= ffi::OPENSSL_INIT_LOAD_CONFIG;
+    }
+    o |= ffi::OPENSSL_INIT_LOAD_CRYPTO_STRINGS;
+    // SAFETY: `settings` is null or an OPENSSL_INIT_SETTINGS from the caller, passed through.
+    let ok = unsafe { ffi::OPENSSL_init_crypto(o, settings) } == 1;
+    errors::load_ssl_strings();
+    ok
+}
+
+fn path_arg<'a>(p: *const c_char) -> Option<&'a Path> {
+    // SAFETY: callers pass C strings from the application (null allowed).
+    unsafe { str_arg(p) }.map(Path::new)
+}
+
+/// Runs `f` on the oxissl context, then moves any queued errors to libcrypto.
+fn with_ctx<R>(c: *mut SSL_CTX, func: &str, f: impl FnOnce(&mut CtxState) -> R) -> R {
+    // SAFETY: every caller passes a pointer the entry macro checked for null.
+    let c = unsafe { ctx_ref(c) };
+    let r = f(&mut c.lock());
+    errors::flush(func);
+    r
+}
+
+/// The value of an `SSL_CTX_ctrl` command on the context state. Shared with `SSL_ctrl` for the
+/// commands that exist on both.
+fn ctx_ctrl(st: &mut CtxState, cmd: c_int, larg: c_long, parg: *mut c_void) -> c_long {
+    match cmd {
+        // SSL_CTRL_MODE / SSL_CTRL_CLEAR_MODE
+        33 => c_long::from(st.ctx.set_mode(larg as u32)),
+        78 => c_long::from(st.ctx.clear_mode(larg as u32)),
+        // SSL_CTRL_SET_MIN/MAX_PROTO_VERSION, GET_MIN/MAX_PROTO_VERSION
+        123 => c_long::from(u16::try_from(larg).is_ok_and(|v| st.ctx.set_min_proto_version(v))),
+        124 => c_long::from(u16::try_from(larg).is_ok_and(|v| st.ctx.set_max_proto_version(v))),
+        130 => c_long::from(st.ctx.min_proto_version()),
+        131 => c_long::from(st.ctx.max_proto_version()),
+        // SSL_CTRL_SET_SESS_CACHE_SIZE / GET
+        42 => std::mem::replace(&mut st.sess_cache_size, larg),
+        43 => st.sess_cache_size,
+        // SSL_CTRL_SET_SESS_CACHE_MODE / GET. oxissl's client cache (automatic resumption) is
+        // on with SSL_SESS_CACHE_CLIENT unless SSL_SESS_CACHE_NO_INTERNAL_STORE says the
+        // program keeps sessions itself.
+        44 => {
+            let internal = larg & SSL_SESS_CACHE_NO_INTERNAL_STORE == 0;
+            st.ctx
+                .set_session_cache_mode(if internal { i64::from(larg as i32) } else { 0 });
+            std::mem::replace(&mut st.sess_cache_mode, larg)
+        }
+        45 => st.sess_cache_mode,
+        // SSL_CTRL_GET_READ_AHEAD / SET_READ_AHEAD
+        40 => st.read_ahead,
+        41 => {
+            st.ctx.set_read_ahead(larg != 0);
+            std::mem::replace(&mut st.read_ahead, larg)
+        }
+        // SSL_CTRL_GET_MAX_CERT_LIST / SET
+        50 => st.max_cert_list,
+        51 => std::mem::replace(&mut st.max_cert_list, larg),
+        // SSL_CTRL_EXTRA_CHAIN_CERT: takes ownership of the certificate.
+        14 => {
+            if parg.is_null() {
+                return 0;
+            }
+            st.extra_certs.push(parg.cast());
+            1
+        }
+        // SSL_CTRL_GET_EXTRA_CHAIN_CERTS: none are used (no client certificate support).
+        82 => {
+            if !parg.is_null() {
+                // SAFETY: the caller passes a STACK_OF(X509) ** to fill.
+                unsafe { *parg.cast::<*mut c_void>() = std::ptr::null_mut() };
+            }
+            1
+        }
+        // SSL_CTRL_CLEAR_EXTRA_CHAIN_CERTS
+        83 => {
+            for x in st.extra_certs.drain(..) {
+                // SAFETY: each extra certificate holds one reference owned here.
+                unsafe { ffi::X509_free(x) };
+            }
+            1
+        }
+        // SSL_CTRL_SET_GROUPS_LIST (SSL_CTX_set1_groups_list)
+        92 => {
+            // SAFETY: the caller passes a C string.
+            match unsafe { str_arg(parg.cast()) } {
+                Some(list) => c_long::from(st.ctx.set_groups_list(list).is_ok()),
+                None => 0,
+            }
+        }
+        // Statistics of a session cache that does not exist: all zero.
+        20..=31 => 0,
+        // Accepted and not acted on: message-callback argument, max fragment, servername and
+        // status callback arguments, signature algorithm lists, DH auto, split fragment,
+        // pipelines, status type.
+        16 | 52 | 54 | 64 | 65 | 97 | 98 | 101 | 102 | 118 | 125 | 126 => 1,
+        // SSL_CTRL_GET_TLSEXT_STATUS_REQ_TYPE: none requested.
+        127 => -1,
+        _ => 0,
+    }
+}
+
+entry! {
+    /// `OPENSSL_init_ssl`: initialises libcrypto and registers the SSL error strings.
+    fn OPENSSL_init_ssl(opts: u64, settings: *const ffi::OPENSSL_INIT_SETTINGS) -> c_int {
+        nonnull: [], fail: 0;
+        c_int::from(init(opts, settings))
+    }
+
+    /// `TLS_client_method`.
+    fn TLS_client_method() -> *const SSL_METHOD {
+        nonnull: [], fail: std::ptr::null();
+        &TLS_CLIENT_METHOD
+    }
+
+    /// `TLS_method`: a client-only library offers the client method.
+    fn TLS_method() -> *const SSL_METHOD {
+        nonnull: [], fail: std::ptr::null();
+        &TLS_CLIENT_METHOD
+    }
+
+    /// `SSL_CTX_new`.
+    fn SSL_CTX_new(method: *const SSL_METHOD) -> *mut SSL_CTX {
+        nonnull: [method], fail: std::ptr::null_mut();
+        new_ctx()
+    }
+
+    /// `SSL_CTX_new_ex`: the library context and property query are not used.
+    fn SSL_CTX_new_ex(
+        libctx: *mut c_void,
+        propq: *const c_char,
+        method: *const SSL_METHOD,
+    ) -> *mut SSL_CTX {
+        nonnull: [method], fail: std::ptr::null_mut();
+        let _ = (libctx, propq);
+        new_ctx()
+    }
+
+    /// `SSL_CTX_up_ref`.
+    fn SSL_CTX_up_ref(c: *mut SSL_CTX) -> c_int {
+        nonnull: [c], fail: 0;
+        // SAFETY: checked non-null; the caller holds a reference.
+        unsafe { ctx_ref(c) }.up_ref();
+        1
+    }
+
+    /// `SSL_CTX_free`: drops one reference (null is a no-op).
+    fn SSL_CTX_free(c: *mut SSL_CTX) -> () {
+        nonnull: [], fail: ();
+        if !c.is_null() {
+            // SAFETY: the caller gives up the reference it holds.
+            unsafe { SSL_CTX::release(c) }
+        }
+    }
+
+    /// `SSL_CTX_ctrl`: modes, protocol bounds, session-cache knobs, groups; 0 for a command
+    /// this library does not know.
+    fn SSL_CTX_ctrl(c: *mut SSL_CTX, cmd: c_int, larg: c_long, parg: *mut c_void) -> c_long {
+        nonnull: [c], fail: 0;
+        with_ctx(c, "SSL_CTX_ctrl", |st| ctx_ctrl(st, cmd, larg, parg))
+    }
+
+    /// `SSL_CTX_callback_ctrl`: callbacks (servername, status, ticket key ...) are accepted and
+    /// not called; 0 for an unknown command.
+    fn SSL_CTX_callback_ctrl(c: *mut SSL_CTX, cmd: c_int, fp: *const c_void) -> c_long {
+        nonnull: [c], fail: 0;
+        let _ = fp;
+        c_long::from(matches!(cmd, 6 | 15 | 53 | 56 | 63 | 72 | 75 | 76 | 77 | 79))
+    }
+
+    /// `SSL_CTX_set_options`: returns the new mask.
+    fn SSL_CTX_set_options(c: *mut SSL_CTX, op: u64) -> u64 {
+        nonnull: [c], fail: 0;
+        with_ctx(c, "SSL_CTX_set_options", |st| st.ctx.set_options(op))
+    }
+
+    /// `SSL_CTX_clear_options`: returns the new mask.
+    fn SSL_CTX_clear_options(c: *mut SSL_CTX, op: u64) -> u64 {
+        nonnull: [c], fail: 0;
+        with_ctx(c, "SSL_CTX_clear_options", |st| st.ctx.clear_options(op))
+    }
+
+    /// `SSL_CTX_get_options`.
+    fn SSL_CTX_get_options(c: *const SSL_CTX) -> u64 {
+        nonnull: [c], fail: 0;
+        with_ctx(c.cast_mut(), "SSL_CTX_get_options", |st| st.ctx.options())
+    }
+
+    /// `SSL_CTX_set_verify`: the mode for new objects and an optional callback, called once for
+    /// the chain with an `X509_STORE_CTX` that holds the result and the certificates.
+    fn SSL_CTX_set_verify(c: *mut SSL_CTX, mode: c_int, cb: Option<VerifyCb>) -> () {
+        nonnull: [c], fail: ();
+        with_ctx(c, "SSL_CTX_set_verify", |st| {
+            st.ctx.set_verify(mode, None);
+            st.verify_cb = cb;
+        })
+    }
+
+    /// `SSL_CTX_set_verify_depth`.
+    fn SSL_CTX_set_verify_depth(c: *mut SSL_CTX, depth: c_int) -> () {
+        nonnull: [c], fail: ();
+        with_ctx(c, "SSL_CTX_set_verify_depth", |st| st.ctx.set_verify_depth(depth))
+    }
+
+    /// `SSL_CTX_get_verify_mode`.
+    fn SSL_CTX_get_verify_mode(c: *const SSL_CTX) -> c_int {
+        nonnull: [c], fail: 0;
+        with_ctx(c.cast_mut(), "SSL_CTX_get_verify_mode", |st| st.ctx.verify_mode())
+    }
+
+    /// `SSL_CTX_get_verify_depth`.
+    fn SSL_CTX_get_verify_depth(c: *const SSL_CTX) -> c_int {
+        nonnull: [c], fail: -1;
+        with_ctx(c.cast_mut(), "SSL_CTX_get_verify_depth", |st| st.ctx.verify_depth())
+    }
+
+    /// `SSL_CTX_get_verify_callback`.
+    fn SSL_CTX_get_verify_callback(c: *const SSL_CTX) -> Option<VerifyCb> {
+        nonnull: [c], fail: None;
+        with_ctx(c.cast_mut(), "SSL_CTX_get_verify_callback", |st| st.verify_cb)
+    }
+
+    /// `SSL_CTX_set_default_verify_paths`: `SSL_CERT_FILE`/`SSL_CERT_DIR` or the system CAs.
+    fn SSL_CTX_set_default_verify_paths(c: *mut SSL_CTX) -> c_int {
+        nonnull: [c], fail: 0;
+        with_ctx(c, "SSL_CTX_set_default_verify_paths", |st| {
+            st.ctx.set_default_verify_paths();
+            1
+        })
+    }
+
+    /// `SSL_CTX_set_default_verify_file`.
+    fn SSL_CTX_set_default_verify_file(c: *mut SSL_CTX) -> c_int {
+        nonnull: [c], fail: 0;
+        with_ctx(c, "SSL_CTX_set_default_verify_file", |st| {
+            st.ctx.set_default_verify_paths();
+            1
+        })
+    }
+
+    /// `SSL_CTX_set_default_verify_dir`.
+    fn SSL_CTX_set_default_verify_dir(c: *mut SSL_CTX) -> c_int {
+        nonnull: [c], fail: 0;
+        with_ctx(c, "SSL_CTX_set_default_verify_dir", |st| {
+            st.ctx.set_default_verify_paths();
+            1
+        })
+    }
+
+    /// `SSL_CTX_load_verify_locations`: 1, or 0 with the reason queued.
+    fn SSL_CTX_load_verify_locations(
+        c: *mut SSL_CTX,
+        file: *const c_char,
+        dir: *const c_char,
+    ) -> c_int {
+        nonnull: [c], fail: 0;
+        with_ctx(c, "SSL_CTX_load_verify_locations", |st| {
+            c_int::from(st.ctx.load_verify_locations(path_arg(file), path_arg(dir)).is_ok())
+        })
+    }
+
+    /// `SSL_CTX_load_verify_file`.
+    fn SSL_CTX_load_verify_file(c: *mut SSL_CTX, file: *const c_char) -> c_int {
+        nonnull: [c, file], fail: 0;
+        with_ctx(c, "SSL_CTX_load_verify_file", |st| {
+            c_int::from(st.ctx.load_verify_locations(path_arg(file), None).is_ok())
+        })
+    }
+
+    /// `SSL_CTX_load_verify_dir`.
+    fn SSL_CTX_load_verify_dir(c: *mut SSL_CTX, dir: *const c_char) -> c_int {
+        nonnull: [c, dir], fail: 0;
+        with_ctx(c, "SSL_CTX_load_verify_dir", |st| {
+            c_int::from(st.ctx.load_verify_locations(None, path_arg(dir)).is_ok())
+        })
+    }
+
+    /// `SSL_CTX_set_cipher_list`: the TLS 1.2 list; 0 with "no cipher match" if it selects
+    /// nothing this library offers.
+    fn SSL_CTX_set_cipher_list(c: *mut SSL_CTX, list: *const c_char) -> c_int {
+        nonnull: [c, list], fail: 0;
+        // SAFETY: checked non-null; a C string from the caller.
+        let list = unsafe { str_arg(list) }.unwrap_or("");
+        with_ctx(c, "SSL_CTX_set_cipher_list", |st| {
+            c_int::from(st.ctx.set_cipher_list(list).is_ok())
+        })
+    }
+
+    /// `SSL_CTX_set_ciphersuites`: the TLS 1.3 suites.
+    fn SSL_CTX_set_ciphersuites(c: *mut SSL_CTX, list: *const c_char) -> c_int {
+        nonnull: [c, list], fail: 0;
+        // SAFETY: checked non-null; a C string from the caller.
+        let list = unsafe { str_arg(list) }.unwrap_or("");
+        with_ctx(c, "SSL_CTX_set_ciphersuites", |st| {
+            c_int::from(st.ctx.set_ciphersuites(list).is_ok())
+        })
+    }
+
+    /// `SSL_CTX_set_alpn_protos`: **0** on success, 1 on a malformed list.
+    fn SSL_CTX_set_alpn_protos(c: *mut SSL_CTX, protos: *const u8, len: c_uint) -> c_int {
+        nonnull: [c], fail: 1;
+        // SAFETY: `protos` has `len` bytes per the API (null/0 clears the list).
+        let wire = unsafe { crate::entry::bytes_arg(protos, len as usize) };
+        with_ctx(c, "SSL_CTX_set_alpn_protos", |st| st.ctx.set_alpn_protos(wire))
+    }
+
+    /// `SSL_CTX_set_keylog_callback`: stored; no key material is logged.
+    fn SSL_CTX_set_keylog_callback(c: *mut SSL_CTX, cb: AnyCb) -> () {
+        nonnull: [c], fail: ();
+        with_ctx(c, "SSL_CTX_set_keylog_callback", |st| st.keylog_cb = cb)
+    }
+
+    /// `SSL_CTX_get_keylog_callback`.
+    fn SSL_CTX_get_keylog_callback(c: *const SSL_CTX) -> AnyCb {
+        nonnull: [c], fail: std::ptr::null();
+        with_ctx(c.cast_mut(), "SSL_CTX_get_keylog_callback", |st| st.keylog_cb)
+    }
+
+    /// `SSL_CTX_sess_set_new_cb`: accepted; never called, as no session is resumable yet.
+    fn SSL_CTX_sess_set_new_cb(c: *mut SSL_CTX, cb: AnyCb) -> () {
+        nonnull: [c], fail: ();
+        let _ = cb;
+    }
+
+    /// `SSL_CTX_sess_set_remove_cb`: accepted; never called.
+    fn SSL_CTX_sess_set_remove_cb(c: *mut SSL_CTX, cb: AnyCb) -> () {
+        nonnull: [c], fail: ();
+        let _ = cb;
+    }
+
+    /// `SSL_CTX_set_msg_callback`: accepted; not called.
+    fn SSL_CTX_set_msg_callback(c: *mut SSL_CTX, cb: AnyCb) -> () {
+        nonnull: [c], fail: ();
+        let _ = cb;
+    }
+
+    /// `SSL_CTX_set_info_callback`: accepted; not called.
+    fn SSL_CTX_set_info_callback(c: *mut SSL_CTX, cb: AnyCb) -> () {
+        nonnull: [c], fail: ();
+        let _ = cb;
+    }
+
+    /// `SSL_CTX_get_cert_store`: the context's store (owned by the context).
+    fn SSL_CTX_get_cert_store(c: *const SSL_CTX) -> *mut X509_STORE {
+        nonnull: [c], fail: std::ptr::null_mut();
+        with_ctx(c.cast_mut(), "SSL_CTX_get_cert_store", |st| st.store)
+    }
+
+    /// `SSL_CTX_set_cert_store`: takes ownership of `store`, freeing the previous one.
+    fn SSL_CTX_set_cert_store(c: *mut SSL_CTX, store: *mut X509_STORE) -> () {
+        nonnull: [c], fail: ();
+        let old = with_ctx(c, "SSL_CTX_set_cert_store", |st| std::mem::replace(&mut st.store, store));
+        if old != store {
+            // SAFETY: the context owned one reference to the old store (null is accepted).
+            unsafe { ffi::X509_STORE_free(old) };
+        }
+    }
+
+    /// `SSL_CTX_set1_cert_store`: like `set_cert_store` but takes a new reference.
+    fn SSL_CTX_set1_cert_store(c: *mut SSL_CTX, store: *mut X509_STORE) -> () {
+        nonnull: [c], fail: ();
+        if !store.is_null() {
+            // SAFETY: a live store from the caller.
+            unsafe { ffi::X509_STORE_up_ref(store) };
+        }
+        // SAFETY: `c` is non-null; the new reference is handed over.
+        unsafe { SSL_CTX_set_cert_store(c, store) }
+    }
+
+    /// `SSL_CTX_set_quiet_shutdown`.
+    fn SSL_CTX_set_quiet_shutdown(c: *mut SSL_CTX, mode: c_int) -> () {
+        nonnull: [c], fail: ();
+        with_ctx(c, "SSL_CTX_set_quiet_shutdown", |st| st.quiet_shutdown = mode != 0)
+    }
+
+    /// `SSL_CTX_get_quiet_shutdown`.
+    fn SSL_CTX_get_quiet_shutdown(c: *const SSL_CTX) -> c_int {
+        nonnull: [c], fail: 0;
+        with_ctx(c.cast_mut(), "SSL_CTX_get_quiet_shutdown", |st| c_int::from(st.quiet_shutdown))
+    }
+
+    /// `SSL_CTX_set_ex_data`.
+    fn SSL_CTX_set_ex_data(c: *mut SSL_CTX, idx: c_int, arg: *mut c_void) -> c_int {
+        nonnull: [c], fail: 0;
+        // SAFETY: checked non-null.
+        unsafe { ctx_ref(c) }.ex_data.set(idx, arg)
+    }
+
+    /// `SSL_CTX_get_ex_data`.
+    fn SSL_CTX_get_ex_data(c: *const SSL_CTX, idx: c_int) -> *mut c_void {
+        nonnull: [c], fail: std::ptr::null_mut();
+        // SAFETY: checked non-null.
+        unsafe { ctx_ref(c.cast_mut()) }.ex_data.get(idx)
+    }
+
+    /// `SSL_CTX_set_security_level`.
+    fn SSL_CTX_set_security_level(c: *mut SSL_CTX, level: c_int) -> () {
+        nonnull: [c], fail: ();
+        with_ctx(c, "SSL_CTX_set_security_level", |st| st.security_level = level)
+    }
+
+    /// `SSL_CTX_get_security_level` (OpenSSL 3.0's default is 1).
+    fn SSL_CTX_get_security_level(c: *const SSL_CTX) -> c_int {
+        nonnull: [c], fail: 0;
+        with_ctx(c.cast_mut(), "SSL_CTX_get_security_level", |st| st.security_level)
+    }
+
+    /// `SSL_CTX_set_timeout`: returns the previous session timeout.
+    fn SSL_CTX_set_timeout(c: *mut SSL_CTX, t: c_long) -> c_long {
+        nonnull: [c], fail: 0;
+        with_ctx(c, "SSL_CTX_set_timeout", |st| std::mem::replace(&mut st.timeout, t))
+    }
+
+    /// `SSL_CTX_get_timeout`.
+    fn SSL_CTX_get_timeout(c: *const SSL_CTX) -> c_long {
+        nonnull: [c], fail: 0;
+        with_ctx(c.cast_mut(), "SSL_CTX_get_timeout", |st| st.timeout)
+    }
+
+    /// `SSL_CTX_set_session_id_context`: accepted (a server-side setting).
+    fn SSL_CTX_set_session_id_context(c: *mut SSL_CTX, ctx: *const u8, len: c_uint) -> c_int {
+        nonnull: [c], fail: 0;
+        let _ = (ctx, len);
+        1
+    }
+}
+
+fn new_ctx() -> *mut SSL_CTX {
+    init(0, std::ptr::null());
+    // SAFETY: X509_STORE_new has no preconditions; null means out of memory.
+    let store = unsafe { ffi::X509_STORE_new() };
+    if store.is_null() {
+        errors::raise_internal("SSL_CTX_new", "X509_STORE_new failed");
+        return std::ptr::null_mut();
+    }
+    let c = Box::into_raw(Box::new(SSL_CTX {
+        refs: AtomicUsize::new(1),
+        state: Mutex::new(CtxState {
+            ctx: SslCtx::new(),
+            store,
+            verify_cb: None,
+            quiet_shutdown: false,
+            sess_cache_mode: SSL_SESS_CACHE_SERVER,
+            sess_cache_size: SESS_CACHE_SIZE_DEFAULT,
+            read_ahead: 0,
+            max_cert_list: 1024 * 100,
+            extra_certs: Vec::new(),
+            keylog_cb: std::ptr::null(),
+            security_level: 1,
+            timeout: 7200,
+        }),
+        ex_data: ExData::new(ffi::CRYPTO_EX_INDEX_SSL_CTX),
+    }));
+    // SAFETY: `c` was just allocated and is live.
+    unsafe { &*c }.ex_data.init(c.cast());
+    c
+}

@@ -1,0 +1,271 @@
+//! The system libcrypto (and the one libc function) this library calls: BIOs, the error queue,
+//! X509 objects and stores, stacks and ex_data. OpenSSL's libssl leaves all of these to
+//! libcrypto, and so does this drop-in; this is the only module that declares foreign
+//! functions. Types are opaque: only libcrypto looks inside them.
+
+#![allow(non_camel_case_types)]
+
+use std::ffi::{c_char, c_int, c_long, c_ulong, c_void};
+use std::marker::{PhantomData, PhantomPinned};
+
+macro_rules! opaque {
+    ($($name:ident),* $(,)?) => {$(
+        /// An opaque libcrypto object.
+        #[repr(C)]
+        pub struct $name {
+            _data: [u8; 0],
+            _marker: PhantomData<(*mut u8, PhantomPinned)>,
+        }
+    )*};
+}
+
+opaque!(
+    BIO,
+    BIO_METHOD,
+    X509,
+    X509_STORE,
+    X509_STORE_CTX,
+    X509_OBJECT,
+    OPENSSL_STACK,
+    OPENSSL_INIT_SETTINGS,
+    EVP_PKEY,
+);
+
+/// `CRYPTO_EX_DATA` (crypto.h): embedded in each object that carries ex_data.
+#[repr(C)]
+pub struct CRYPTO_EX_DATA {
+    pub ctx: *mut c_void,
+    pub sk: *mut c_void,
+}
+
+impl CRYPTO_EX_DATA {
+    /// An empty ex_data block, as `CRYPTO_new_ex_data` expects to fill.
+    pub const fn empty() -> Self {
+        Self {
+            ctx: std::ptr::null_mut(),
+            sk: std::ptr::null_mut(),
+        }
+    }
+}
+
+/// `ERR_STRING_DATA` (err.h).
+#[repr(C)]
+pub struct ERR_STRING_DATA {
+    pub error: c_ulong,
+    pub string: *const c_char,
+}
+
+/// `CRYPTO_EX_INDEX_SSL`.
+pub const CRYPTO_EX_INDEX_SSL: c_int = 0;
+/// `CRYPTO_EX_INDEX_SSL_CTX`.
+pub const CRYPTO_EX_INDEX_SSL_CTX: c_int = 1;
+/// `CRYPTO_EX_INDEX_X509_STORE_CTX`.
+pub const CRYPTO_EX_INDEX_X509_STORE_CTX: c_int = 5;
+
+/// `BIO_CTRL_EOF`.
+pub const BIO_CTRL_EOF: c_int = 2;
+/// `BIO_CTRL_PUSH`.
+pub const BIO_CTRL_PUSH: c_int = 6;
+/// `BIO_CTRL_POP`.
+pub const BIO_CTRL_POP: c_int = 7;
+/// `BIO_CTRL_GET_CLOSE`.
+pub const BIO_CTRL_GET_CLOSE: c_int = 8;
+/// `BIO_CTRL_SET_CLOSE`.
+pub const BIO_CTRL_SET_CLOSE: c_int = 9;
+/// `BIO_CTRL_PENDING`.
+pub const BIO_CTRL_PENDING: c_int = 10;
+/// `BIO_CTRL_FLUSH`.
+pub const BIO_CTRL_FLUSH: c_int = 11;
+/// `BIO_CTRL_WPENDING`.
+pub const BIO_CTRL_WPENDING: c_int = 13;
+/// `BIO_CTRL_INFO`.
+pub const BIO_CTRL_INFO: c_int = 3;
+/// `BIO_CTRL_RESET`.
+pub const BIO_CTRL_RESET: c_int = 1;
+/// `BIO_CTRL_DUP`.
+pub const BIO_CTRL_DUP: c_int = 12;
+/// `BIO_C_DO_STATE_MACHINE` (`BIO_do_connect`, `BIO_do_handshake`).
+pub const BIO_C_DO_STATE_MACHINE: c_int = 101;
+/// `BIO_C_GET_FD`.
+pub const BIO_C_GET_FD: c_int = 105;
+/// `BIO_C_SET_SSL`.
+pub const BIO_C_SET_SSL: c_int = 109;
+/// `BIO_C_GET_SSL`.
+pub const BIO_C_GET_SSL: c_int = 110;
+/// `BIO_C_SSL_MODE`.
+pub const BIO_C_SSL_MODE: c_int = 119;
+
+/// `BIO_TYPE_DESCRIPTOR`.
+pub const BIO_TYPE_DESCRIPTOR: c_int = 0x0100;
+/// `BIO_TYPE_SOCKET`.
+pub const BIO_TYPE_SOCKET: c_int = 5 | 0x0400 | 0x0100;
+/// `BIO_TYPE_SSL`.
+pub const BIO_TYPE_SSL: c_int = 7 | 0x0200;
+/// `BIO_NOCLOSE`.
+pub const BIO_NOCLOSE: c_int = 0;
+
+/// `BIO_FLAGS_READ`.
+pub const BIO_FLAGS_READ: c_int = 0x01;
+/// `BIO_FLAGS_WRITE`.
+pub const BIO_FLAGS_WRITE: c_int = 0x02;
+/// `BIO_FLAGS_IO_SPECIAL`.
+pub const BIO_FLAGS_IO_SPECIAL: c_int = 0x04;
+/// `BIO_FLAGS_SHOULD_RETRY`.
+pub const BIO_FLAGS_SHOULD_RETRY: c_int = 0x08;
+/// The four retry bits together (`BIO_FLAGS_RWS | BIO_FLAGS_SHOULD_RETRY`).
+pub const BIO_RETRY_BITS: c_int = 0x0f;
+/// `BIO_RR_SSL_X509_LOOKUP`.
+pub const BIO_RR_SSL_X509_LOOKUP: c_int = 0x01;
+/// `BIO_RR_CONNECT`.
+pub const BIO_RR_CONNECT: c_int = 0x02;
+
+/// `X509_LU_X509`.
+pub const X509_LU_X509: c_int = 1;
+
+/// `OPENSSL_INIT_LOAD_CRYPTO_STRINGS`.
+pub const OPENSSL_INIT_LOAD_CRYPTO_STRINGS: u64 = 0x0000_0002;
+/// `OPENSSL_INIT_ADD_ALL_CIPHERS`.
+pub const OPENSSL_INIT_ADD_ALL_CIPHERS: u64 = 0x0000_0004;
+/// `OPENSSL_INIT_ADD_ALL_DIGESTS`.
+pub const OPENSSL_INIT_ADD_ALL_DIGESTS: u64 = 0x0000_0008;
+/// `OPENSSL_INIT_LOAD_CONFIG`.
+pub const OPENSSL_INIT_LOAD_CONFIG: u64 = 0x0000_0040;
+/// `OPENSSL_INIT_NO_LOAD_CONFIG`.
+pub const OPENSSL_INIT_NO_LOAD_CONFIG: u64 = 0x0000_0080;
+
+/// A BIO_METHOD read or write callback (old style, `int` lengths).
+pub type BioRwFn = unsafe extern "C" fn(*mut BIO, *mut c_char, c_int) -> c_int;
+/// A BIO_METHOD write callback.
+pub type BioWriteFn = unsafe extern "C" fn(*mut BIO, *const c_char, c_int) -> c_int;
+/// A BIO_METHOD puts callback.
+pub type BioPutsFn = unsafe extern "C" fn(*mut BIO, *const c_char) -> c_int;
+/// A BIO_METHOD ctrl callback.
+pub type BioCtrlFn = unsafe extern "C" fn(*mut BIO, c_int, c_long, *mut c_void) -> c_long;
+/// A BIO_METHOD create or destroy callback.
+pub type BioLifeFn = unsafe extern "C" fn(*mut BIO) -> c_int;
+/// `OPENSSL_sk_pop_free`'s element destructor.
+pub type SkFreeFn = unsafe extern "C" fn(*mut c_void);
+
+#[link(name = "crypto")]
+extern "C" {
+    // ---- initialisation ----
+    pub fn OPENSSL_init_crypto(opts: u64, settings: *const OPENSSL_INIT_SETTINGS) -> c_int;
+
+    // ---- the error queue ----
+    pub fn ERR_new();
+    pub fn ERR_set_debug(file: *const c_char, line: c_int, func: *const c_char);
+    pub fn ERR_set_error(lib: c_int, reason: c_int, fmt: *const c_char, ...);
+    pub fn ERR_peek_error() -> c_ulong;
+    pub fn ERR_clear_error();
+    pub fn ERR_load_strings_const(str: *const ERR_STRING_DATA) -> c_int;
+
+    // ---- BIOs ----
+    pub fn BIO_new(method: *const BIO_METHOD) -> *mut BIO;
+    pub fn BIO_new_socket(fd: c_int, close_flag: c_int) -> *mut BIO;
+    pub fn BIO_s_connect() -> *const BIO_METHOD;
+    #[cfg(test)]
+    pub fn BIO_s_mem() -> *const BIO_METHOD;
+    pub fn BIO_read(b: *mut BIO, data: *mut c_void, dlen: c_int) -> c_int;
+    pub fn BIO_write(b: *mut BIO, data: *const c_void, dlen: c_int) -> c_int;
+    pub fn BIO_ctrl(b: *mut BIO, cmd: c_int, larg: c_long, parg: *mut c_void) -> c_long;
+    pub fn BIO_test_flags(b: *const BIO, flags: c_int) -> c_int;
+    pub fn BIO_set_flags(b: *mut BIO, flags: c_int);
+    pub fn BIO_clear_flags(b: *mut BIO, flags: c_int);
+    pub fn BIO_set_retry_reason(b: *mut BIO, reason: c_int);
+    pub fn BIO_up_ref(b: *mut BIO) -> c_int;
+    pub fn BIO_free(b: *mut BIO) -> c_int;
+    pub fn BIO_free_all(b: *mut BIO);
+    pub fn BIO_push(b: *mut BIO, append: *mut BIO) -> *mut BIO;
+    pub fn BIO_next(b: *mut BIO) -> *mut BIO;
+    pub fn BIO_set_next(b: *mut BIO, next: *mut BIO);
+    pub fn BIO_find_type(b: *mut BIO, bio_type: c_int) -> *mut BIO;
+    pub fn BIO_method_type(b: *const BIO) -> c_int;
+    pub fn BIO_get_data(b: *mut BIO) -> *mut c_void;
+    pub fn BIO_set_data(b: *mut BIO, ptr: *mut c_void);
+    pub fn BIO_get_init(b: *mut BIO) -> c_int;
+    pub fn BIO_set_init(b: *mut BIO, init: c_int);
+    pub fn BIO_get_shutdown(b: *mut BIO) -> c_int;
+    pub fn BIO_set_shutdown(b: *mut BIO, shut: c_int);
+    pub fn BIO_meth_new(bio_type: c_int, name: *const c_char) -> *mut BIO_METHOD;
+    pub fn BIO_meth_set_write(m: *mut BIO_METHOD, f: Option<BioWriteFn>) -> c_int;
+    pub fn BIO_meth_set_read(m: *mut BIO_METHOD, f: Option<BioRwFn>) -> c_int;
+    pub fn BIO_meth_set_puts(m: *mut BIO_METHOD, f: Option<BioPutsFn>) -> c_int;
+    pub fn BIO_meth_set_ctrl(m: *mut BIO_METHOD, f: Option<BioCtrlFn>) -> c_int;
+    pub fn BIO_meth_set_create(m: *mut BIO_METHOD, f: Option<BioLifeFn>) -> c_int;
+    pub fn BIO_meth_set_destroy(m: *mut BIO_METHOD, f: Option<BioLifeFn>) -> c_int;
+
+    // ---- certificates and stores ----
+    pub fn d2i_X509(out: *mut *mut X509, input: *mut *const u8, len: c_long) -> *mut X509;
+    pub fn i2d_X509(x: *const X509, out: *mut *mut u8) -> c_int;
+    pub fn X509_free(x: *mut X509);
+    pub fn X509_up_ref(x: *mut X509) -> c_int;
+    pub fn X509_STORE_new() -> *mut X509_STORE;
+    pub fn X509_STORE_free(s: *mut X509_STORE);
+    pub fn X509_STORE_up_ref(s: *mut X509_STORE) -> c_int;
+    pub fn X509_STORE_lock(s: *mut X509_STORE) -> c_int;
+    pub fn X509_STORE_unlock(s: *mut X509_STORE) -> c_int;
+    pub fn X509_STORE_get0_objects(s: *mut X509_STORE) -> *mut OPENSSL_STACK;
+    pub fn X509_OBJECT_get_type(o: *const X509_OBJECT) -> c_int;
+    pub fn X509_OBJECT_get0_X509(o: *const X509_OBJECT) -> *mut X509;
+    pub fn X509_STORE_CTX_new() -> *mut X509_STORE_CTX;
+    pub fn X509_STORE_CTX_free(c: *mut X509_STORE_CTX);
+    pub fn X509_STORE_CTX_init(
+        c: *mut X509_STORE_CTX,
+        store: *mut X509_STORE,
+        leaf: *mut X509,
+        chain: *mut OPENSSL_STACK,
+    ) -> c_int;
+    pub fn X509_STORE_CTX_set_error(c: *mut X509_STORE_CTX, err: c_int);
+    pub fn X509_STORE_CTX_set_error_depth(c: *mut X509_STORE_CTX, depth: c_int);
+    pub fn X509_STORE_CTX_set_current_cert(c: *mut X509_STORE_CTX, x: *mut X509);
+    pub fn X509_STORE_CTX_set_ex_data(
+        c: *mut X509_STORE_CTX,
+        idx: c_int,
+        data: *mut c_void,
+    ) -> c_int;
+
+    // ---- stacks ----
+    pub fn OPENSSL_sk_new_null() -> *mut OPENSSL_STACK;
+    pub fn OPENSSL_sk_push(st: *mut OPENSSL_STACK, data: *const c_void) -> c_int;
+    pub fn OPENSSL_sk_num(st: *const OPENSSL_STACK) -> c_int;
+    pub fn OPENSSL_sk_value(st: *const OPENSSL_STACK, i: c_int) -> *mut c_void;
+    pub fn OPENSSL_sk_pop_free(st: *mut OPENSSL_STACK, free: Option<SkFreeFn>);
+
+    // ---- ex_data ----
+    pub fn CRYPTO_get_ex_new_index(
+        class_index: c_int,
+        argl: c_long,
+        argp: *mut c_void,
+        new_func: *mut c_void,
+        dup_func: *mut c_void,
+        free_func: *mut c_void,
+    ) -> c_int;
+    pub fn CRYPTO_new_ex_data(
+        class_index: c_int,
+        obj: *mut c_void,
+        ad: *mut CRYPTO_EX_DATA,
+    ) -> c_int;
+    pub fn CRYPTO_free_ex_data(class_index: c_int, obj: *mut c_void, ad: *mut CRYPTO_EX_DATA);
+    pub fn CRYPTO_set_ex_data(ad: *mut CRYPTO_EX_DATA, idx: c_int, val: *mut c_void) -> c_int;
+    pub fn CRYPTO_get_ex_data(ad: *const CRYPTO_EX_DATA, idx: c_int) -> *mut c_void;
+}
+
+extern "C" {
+    /// glibc's `errno` location (what `errno` expands to).
+    pub fn __errno_location() -> *mut c_int;
+}
+
+/// `X509_free` with the signature `OPENSSL_sk_pop_free` wants.
+///
+/// # Safety
+/// `p` is an `X509` pointer owning one reference, or null.
+pub unsafe extern "C" fn x509_free_void(p: *mut c_void) {
+    // SAFETY: the stack holds X509 pointers each owning one reference; X509_free accepts null.
+    unsafe { X509_free(p.cast()) }
+}
+
+/// Sets the calling thread's `errno`.
+pub fn set_errno(v: c_int) {
+    // SAFETY: __errno_location returns a valid pointer to the calling thread's errno.
+    unsafe { *__errno_location() = v }
+}

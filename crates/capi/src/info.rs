@@ -1,0 +1,226 @@
+//! Read-only questions about a connection: handshake state and its strings, the verify
+//! result, the peer's certificates as libcrypto objects, version, cipher, ALPN, server name,
+//! and the alert description strings.
+
+use std::ffi::{c_char, c_int, c_long, c_uint};
+
+use crate::cipher::{cipher_by_id, SSL_CIPHER};
+use crate::entry::{entry, static_cstr};
+use crate::ffi::{self, OPENSSL_STACK, X509};
+use crate::ssl::{version_number, with_ssl, SSL, TLSEXT_NAMETYPE_HOST_NAME};
+
+/// OpenSSL 3.0's long alert descriptions (`SSL_alert_desc_string_long`) and two-letter codes.
+fn alert_strings(value: c_int) -> (&'static str, &'static str) {
+    match value & 0xff {
+        0 => ("CN", "close notify"),
+        10 => ("UM", "unexpected_message"),
+        20 => ("BM", "bad record mac"),
+        21 => ("DC", "decryption failed"),
+        22 => ("RO", "record overflow"),
+        30 => ("DF", "decompression failure"),
+        40 => ("HF", "handshake failure"),
+        41 => ("NC", "no certificate"),
+        42 => ("BC", "bad certificate"),
+        43 => ("UC", "unsupported certificate"),
+        44 => ("CR", "certificate revoked"),
+        45 => ("CE", "certificate expired"),
+        46 => ("CU", "certificate unknown"),
+        47 => ("IP", "illegal parameter"),
+        48 => ("CA", "unknown CA"),
+        49 => ("AD", "access denied"),
+        50 => ("DE", "decode error"),
+        51 => ("CY", "decrypt error"),
+        60 => ("ER", "export restriction"),
+        70 => ("PV", "protocol version"),
+        71 => ("IS", "insufficient security"),
+        80 => ("IE", "internal error"),
+        86 => ("IF", "inappropriate fallback"),
+        90 => ("US", "user canceled"),
+        100 => ("NR", "no renegotiation"),
+        109 => ("MX", "missing extension"),
+        110 => ("UE", "unsupported extension"),
+        111 => ("CO", "certificate unobtainable"),
+        112 => ("UN", "unrecognized name"),
+        113 => ("BR", "bad certificate status response"),
+        114 => ("BH", "bad certificate hash value"),
+        115 => ("UP", "unknown PSK identity"),
+        116 => ("CQ", "certificate required"),
+        120 => ("NP", "no application protocol"),
+        _ => ("UK", "unknown"),
+    }
+}
+
+/// `SSL_alert_type_string(_long)`'s text for the alert level in the high byte.
+fn alert_type(value: c_int) -> (&'static str, &'static str) {
+    match value >> 8 {
+        1 => ("W", "warning"),
+        2 => ("F", "fatal"),
+        _ => ("U", "unknown"),
+    }
+}
+
+entry! {
+    /// `SSL_in_init`: the handshake has not finished.
+    fn SSL_in_init(s: *const SSL) -> c_int {
+        nonnull: [s], fail: 1;
+        with_ssl(s, "SSL_in_init", 1, |_, st| c_int::from(st.ssl.in_init()))
+    }
+
+    /// `SSL_in_before`: the handshake has not started.
+    fn SSL_in_before(s: *const SSL) -> c_int {
+        nonnull: [s], fail: 0;
+        with_ssl(s, "SSL_in_before", 0, |_, st| c_int::from(st.ssl.in_before()))
+    }
+
+    /// `SSL_is_init_finished`.
+    fn SSL_is_init_finished(s: *const SSL) -> c_int {
+        nonnull: [s], fail: 0;
+        with_ssl(s, "SSL_is_init_finished", 0, |_, st| c_int::from(st.ssl.is_init_finished()))
+    }
+
+    /// `SSL_state_string`: OpenSSL's short state code.
+    fn SSL_state_string(s: *const SSL) -> *const c_char {
+        nonnull: [s], fail: static_cstr("UNKWN");
+        with_ssl(s, "SSL_state_string", static_cstr("UNKWN"), |_, st| {
+            static_cstr(st.ssl.state_string())
+        })
+    }
+
+    /// `SSL_state_string_long`.
+    fn SSL_state_string_long(s: *const SSL) -> *const c_char {
+        nonnull: [s], fail: static_cstr("unknown state");
+        with_ssl(s, "SSL_state_string_long", static_cstr("unknown state"), |_, st| {
+            static_cstr(st.ssl.state_string_long())
+        })
+    }
+
+    /// `SSL_get_verify_result`: `X509_V_OK` or the `X509_V_ERR_*` number.
+    fn SSL_get_verify_result(s: *const SSL) -> c_long {
+        nonnull: [s], fail: 1;
+        with_ssl(s, "SSL_get_verify_result", 1, |_, st| {
+            c_long::try_from(st.ssl.get_verify_result()).unwrap_or(1)
+        })
+    }
+
+    /// `SSL_get0_peer_certificate`: borrowed; null if the server sent none.
+    fn SSL_get0_peer_certificate(s: *const SSL) -> *mut X509 {
+        nonnull: [s], fail: std::ptr::null_mut();
+        with_ssl(s, "SSL_get0_peer_certificate", std::ptr::null_mut(), |_, st| {
+            st.ensure_peer_certs();
+            st.peer_leaf
+        })
+    }
+
+    /// `SSL_get1_peer_certificate` (`SSL_get_peer_certificate`): a new reference.
+    fn SSL_get1_peer_certificate(s: *const SSL) -> *mut X509 {
+        nonnull: [s], fail: std::ptr::null_mut();
+        with_ssl(s, "SSL_get1_peer_certificate", std::ptr::null_mut(), |_, st| {
+            st.ensure_peer_certs();
+            if !st.peer_leaf.is_null() {
+                // SAFETY: the leaf is live (held by the object); the caller gets its own
+                // reference.
+                unsafe { ffi::X509_up_ref(st.peer_leaf) };
+            }
+            st.peer_leaf
+        })
+    }
+
+    /// `SSL_get_peer_cert_chain`: borrowed `STACK_OF(X509)`, leaf first (client side).
+    fn SSL_get_peer_cert_chain(s: *const SSL) -> *mut OPENSSL_STACK {
+        nonnull: [s], fail: std::ptr::null_mut();
+        with_ssl(s, "SSL_get_peer_cert_chain", std::ptr::null_mut(), |_, st| {
+            st.ensure_peer_certs();
+            st.peer_chain
+        })
+    }
+
+    /// `SSL_get_version`: "TLSv1.3" once negotiated.
+    fn SSL_get_version(s: *const SSL) -> *const c_char {
+        nonnull: [s], fail: static_cstr("unknown");
+        with_ssl(s, "SSL_get_version", static_cstr("unknown"), |_, st| {
+            static_cstr(st.ssl.version())
+        })
+    }
+
+    /// `SSL_version`: 0x0304 once negotiated, `TLS_ANY_VERSION` before.
+    fn SSL_version(s: *const SSL) -> c_int {
+        nonnull: [s], fail: 0;
+        with_ssl(s, "SSL_version", 0, |_, st| version_number(st))
+    }
+
+    /// `SSL_get_current_cipher`: null before a suite is negotiated.
+    fn SSL_get_current_cipher(s: *const SSL) -> *const SSL_CIPHER {
+        nonnull: [s], fail: std::ptr::null();
+        with_ssl(s, "SSL_get_current_cipher", std::ptr::null(), |_, st| {
+            st.ssl
+                .current_cipher_id()
+                .and_then(cipher_by_id)
+                .map_or(std::ptr::null(), |c| c as *const SSL_CIPHER)
+        })
+    }
+
+    /// `SSL_get_pending_cipher`: the same as the current one for a client.
+    fn SSL_get_pending_cipher(s: *const SSL) -> *const SSL_CIPHER {
+        nonnull: [s], fail: std::ptr::null();
+        // SAFETY: forwarding a checked pointer.
+        unsafe { SSL_get_current_cipher(s) }
+    }
+
+    /// `SSL_get0_alpn_selected`: the protocol the server chose (borrowed), or null/0.
+    fn SSL_get0_alpn_selected(s: *const SSL, data: *mut *const u8, len: *mut c_uint) -> () {
+        nonnull: [s, data, len], fail: ();
+        let (p, n) = with_ssl(s, "SSL_get0_alpn_selected", (std::ptr::null(), 0), |_, st| {
+            st.ssl
+                .get0_alpn_selected()
+                .map_or((std::ptr::null(), 0), |a| (a.as_ptr(), a.len() as c_uint))
+        });
+        // SAFETY: checked non-null out-pointers from the caller.
+        unsafe {
+            *data = p;
+            *len = n;
+        }
+    }
+
+    /// `SSL_get_servername`: the name set with `SSL_set_tlsext_host_name`.
+    fn SSL_get_servername(s: *const SSL, kind: c_int) -> *const c_char {
+        nonnull: [s], fail: std::ptr::null();
+        if kind != TLSEXT_NAMETYPE_HOST_NAME {
+            return std::ptr::null();
+        }
+        with_ssl(s, "SSL_get_servername", std::ptr::null(), |_, st| {
+            st.sni.as_ref().map_or(std::ptr::null(), |n| n.as_ptr())
+        })
+    }
+
+    /// `SSL_get_servername_type`: 0 when a name is set, else -1.
+    fn SSL_get_servername_type(s: *const SSL) -> c_int {
+        nonnull: [s], fail: -1;
+        with_ssl(s, "SSL_get_servername_type", -1, |_, st| {
+            if st.sni.is_some() { TLSEXT_NAMETYPE_HOST_NAME } else { -1 }
+        })
+    }
+
+    /// `SSL_alert_desc_string_long`.
+    fn SSL_alert_desc_string_long(value: c_int) -> *const c_char {
+        nonnull: [], fail: static_cstr("unknown");
+        static_cstr(alert_strings(value).1)
+    }
+
+    /// `SSL_alert_desc_string`.
+    fn SSL_alert_desc_string(value: c_int) -> *const c_char {
+        nonnull: [], fail: static_cstr("UK");
+        static_cstr(alert_strings(value).0)
+    }
+
+    /// `SSL_alert_type_string_long`.
+    fn SSL_alert_type_string_long(value: c_int) -> *const c_char {
+        nonnull: [], fail: static_cstr("unknown");
+        static_cstr(alert_type(value).1)
+    }
+
+    /// `SSL_alert_type_string`.
+    fn SSL_alert_type_string(value: c_int) -> *const c_char {
+        nonnull: [], fail: static_cstr("U");
+        static_cstr(alert_type(value).0)
+    }
+}

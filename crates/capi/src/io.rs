@@ -1,0 +1,262 @@
+//! The handshake and data calls (`SSL_connect`, `SSL_do_handshake`, `SSL_read(_ex)`,
+//! `SSL_peek(_ex)`, `SSL_write(_ex)`, `SSL_shutdown`) and `SSL_get_error`. Return values,
+//! queue entries and `errno` follow OPENSSL_CONTRACT.md; `oxissl::Ssl` makes the decisions,
+//! this layer moves its errors to libcrypto's queue and answers `SSL_get_error` from that
+//! queue first, as OpenSSL does.
+
+use std::ffi::{c_int, c_void};
+
+use crate::entry::entry;
+use crate::errors;
+use crate::ssl::{with_ssl, SSL, SSL_R_BAD_LENGTH};
+
+/// `SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN`.
+const BOTH_SHUTDOWN: c_int = 3;
+
+/// A mutable byte buffer from C (empty for a zero length).
+///
+/// # Safety
+/// When `len > 0`, `p` is non-null and points to `len` writable bytes.
+unsafe fn buf_mut<'a>(p: *mut c_void, len: usize) -> &'a mut [u8] {
+    if len == 0 || p.is_null() {
+        return &mut [];
+    }
+    // SAFETY: per the contract.
+    unsafe { std::slice::from_raw_parts_mut(p.cast::<u8>(), len) }
+}
+
+/// A byte buffer from C (empty for a zero length).
+///
+/// # Safety
+/// When `len > 0`, `p` is non-null and points to `len` readable bytes.
+unsafe fn buf<'a>(p: *const c_void, len: usize) -> &'a [u8] {
+    // SAFETY: per the contract.
+    unsafe { crate::entry::bytes_arg(p.cast::<u8>(), len) }
+}
+
+/// Stores a count through an optional out-pointer.
+fn put_count(out: *mut usize, n: usize) {
+    if !out.is_null() {
+        // SAFETY: the caller passes a writable size_t or null.
+        unsafe { *out = n };
+    }
+}
+
+/// `SSL_read`/`SSL_peek` on the object.
+fn read_call(s: *mut SSL, func: &str, b: &mut [u8], peek: bool) -> c_int {
+    with_ssl(s, func, -1, |obj, st| {
+        st.io_call(obj, |ssl| if peek { ssl.peek(b) } else { ssl.read(b) })
+    })
+}
+
+/// `SSL_read_ex`/`SSL_peek_ex` on the object: 1 with the count stored, or 0.
+fn read_ex_call(s: *mut SSL, func: &str, b: &mut [u8], peek: bool, out: *mut usize) -> c_int {
+    let mut count = None;
+    with_ssl(s, func, 0, |obj, st| {
+        st.io_call(obj, |ssl| {
+            count = if peek { ssl.peek_ex(b) } else { ssl.read_ex(b) };
+            c_int::from(count.is_some())
+        })
+    });
+    put_count(out, count.unwrap_or(0));
+    c_int::from(count.is_some())
+}
+
+entry! {
+    /// `SSL_connect`: 1 when the handshake is complete; -1 for WANT_* and every failure.
+    fn SSL_connect(s: *mut SSL) -> c_int {
+        nonnull: [s], fail: -1;
+        with_ssl(s, "SSL_connect", -1, |obj, st| {
+            st.ssl.set_connect_state();
+            st.io_call(obj, |ssl| ssl.connect())
+        })
+    }
+
+    /// `SSL_do_handshake`: -1 with "connection type not set" before `SSL_set_connect_state`.
+    fn SSL_do_handshake(s: *mut SSL) -> c_int {
+        nonnull: [s], fail: -1;
+        with_ssl(s, "SSL_do_handshake", -1, |obj, st| st.io_call(obj, |ssl| ssl.do_handshake()))
+    }
+
+    /// `SSL_read`: bytes read (at most one record), 0 on close_notify or EOF, -1 otherwise.
+    fn SSL_read(s: *mut SSL, b: *mut c_void, num: c_int) -> c_int {
+        nonnull: [s], fail: -1;
+        let Ok(len) = usize::try_from(num) else {
+            errors::raise_ssl("SSL_read", SSL_R_BAD_LENGTH, None);
+            return -1;
+        };
+        if len > 0 && b.is_null() {
+            errors::raise_null("SSL_read");
+            return -1;
+        }
+        // SAFETY: `b` has `num` writable bytes per the API.
+        read_call(s, "SSL_read", unsafe { buf_mut(b, len) }, false)
+    }
+
+    /// `SSL_read_ex`: 1 with the count, or 0 (then `SSL_get_error(ssl, 0)`).
+    fn SSL_read_ex(s: *mut SSL, b: *mut c_void, num: usize, readbytes: *mut usize) -> c_int {
+        nonnull: [s], fail: 0;
+        if num > 0 && b.is_null() {
+            errors::raise_null("SSL_read_ex");
+            return 0;
+        }
+        // SAFETY: `b` has `num` writable bytes per the API.
+        read_ex_call(s, "SSL_read_ex", unsafe { buf_mut(b, num) }, false, readbytes)
+    }
+
+    /// `SSL_peek`: like `SSL_read`, leaving the bytes to be read again.
+    fn SSL_peek(s: *mut SSL, b: *mut c_void, num: c_int) -> c_int {
+        nonnull: [s], fail: -1;
+        let Ok(len) = usize::try_from(num) else {
+            errors::raise_ssl("SSL_peek", SSL_R_BAD_LENGTH, None);
+            return -1;
+        };
+        if len > 0 && b.is_null() {
+            errors::raise_null("SSL_peek");
+            return -1;
+        }
+        // SAFETY: `b` has `num` writable bytes per the API.
+        read_call(s, "SSL_peek", unsafe { buf_mut(b, len) }, true)
+    }
+
+    /// `SSL_peek_ex`.
+    fn SSL_peek_ex(s: *mut SSL, b: *mut c_void, num: usize, readbytes: *mut usize) -> c_int {
+        nonnull: [s], fail: 0;
+        if num > 0 && b.is_null() {
+            errors::raise_null("SSL_peek_ex");
+            return 0;
+        }
+        // SAFETY: `b` has `num` writable bytes per the API.
+        read_ex_call(s, "SSL_peek_ex", unsafe { buf_mut(b, num) }, true, readbytes)
+    }
+
+    /// `SSL_write`: the whole length (or one record with partial writes), 0 for an empty
+    /// buffer, -1 otherwise.
+    fn SSL_write(s: *mut SSL, b: *const c_void, num: c_int) -> c_int {
+        nonnull: [s], fail: -1;
+        let Ok(len) = usize::try_from(num) else {
+            errors::raise_ssl("SSL_write", SSL_R_BAD_LENGTH, None);
+            return -1;
+        };
+        if len > 0 && b.is_null() {
+            errors::raise_null("SSL_write");
+            return -1;
+        }
+        // SAFETY: `b` has `num` readable bytes per the API.
+        let data = unsafe { buf(b, len) };
+        with_ssl(s, "SSL_write", -1, |obj, st| st.io_call(obj, |ssl| ssl.write(data)))
+    }
+
+    /// `SSL_write_ex`: 1 with the count, or 0.
+    fn SSL_write_ex(s: *mut SSL, b: *const c_void, num: usize, written: *mut usize) -> c_int {
+        nonnull: [s], fail: 0;
+        if num > 0 && b.is_null() {
+            errors::raise_null("SSL_write_ex");
+            return 0;
+        }
+        // SAFETY: `b` has `num` readable bytes per the API.
+        let data = unsafe { buf(b, num) };
+        let mut count = None;
+        with_ssl(s, "SSL_write_ex", 0, |obj, st| {
+            st.io_call(obj, |ssl| {
+                count = ssl.write_ex(data);
+                c_int::from(count.is_some())
+            })
+        });
+        put_count(written, count.unwrap_or(0));
+        c_int::from(count.is_some())
+    }
+
+    /// `SSL_pending`: bytes left of the current record.
+    fn SSL_pending(s: *const SSL) -> c_int {
+        nonnull: [s], fail: 0;
+        with_ssl(s, "SSL_pending", 0, |_, st| {
+            c_int::try_from(st.ssl.pending()).unwrap_or(c_int::MAX)
+        })
+    }
+
+    /// `SSL_has_pending`.
+    fn SSL_has_pending(s: *const SSL) -> c_int {
+        nonnull: [s], fail: 0;
+        with_ssl(s, "SSL_has_pending", 0, |_, st| c_int::from(st.ssl.has_pending()))
+    }
+
+    /// `SSL_shutdown`: 1 when both close_notifys are done, 0 when ours is sent, -1 during the
+    /// handshake or when the BIO must be waited on. Quiet shutdown, or both flags set with
+    /// `SSL_set_shutdown`, completes at once without sending.
+    fn SSL_shutdown(s: *mut SSL) -> c_int {
+        nonnull: [s], fail: -1;
+        with_ssl(s, "SSL_shutdown", -1, |obj, st| {
+            let finished = st.ssl.is_connect_state() && st.ssl.is_init_finished();
+            if finished && st.quiet_shutdown {
+                st.shutdown_flags = BOTH_SHUTDOWN;
+                return 1;
+            }
+            if finished && st.shutdown_flags == BOTH_SHUTDOWN {
+                return 1;
+            }
+            st.io_call(obj, |ssl| ssl.shutdown())
+        })
+    }
+
+    /// `SSL_get_error`: OpenSSL's order — success; the earliest queued error (system ->
+    /// SYSCALL, else SSL); then what the BIOs and the connection say.
+    fn SSL_get_error(s: *const SSL, ret: c_int) -> c_int {
+        nonnull: [s], fail: 1;
+        if ret > 0 {
+            return 0;
+        }
+        match errors::queue_head() {
+            Some(true) => 5,
+            Some(false) => 1,
+            None => with_ssl(s, "SSL_get_error", 1, |_, st| st.ssl.get_error(ret).as_raw()),
+        }
+    }
+
+    /// `SSL_want`: `SSL_NOTHING` (1), `SSL_WRITING` (2), `SSL_READING` (3).
+    fn SSL_want(s: *const SSL) -> c_int {
+        nonnull: [s], fail: 1;
+        with_ssl(s, "SSL_want", 1, |_, st| st.ssl.want() as c_int)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ctx::{SSL_CTX_ctrl, SSL_CTX_free, SSL_CTX_new, TLS_client_method};
+    use crate::ffi;
+    use crate::ssl::{SSL_free, SSL_new, SSL_set_bio, SSL_set_connect_state};
+
+    /// A client over two memory BIOs: the handshake sends its ClientHello and waits.
+    #[test]
+    fn memory_bios_want_read_then_queue_decides() {
+        // SAFETY: every pointer comes from the calls above it and is freed once at the end.
+        unsafe {
+            let ctx = SSL_CTX_new(TLS_client_method());
+            assert!(!ctx.is_null());
+            // SSL_CTX_get_mode: AUTO_RETRY by default.
+            assert_eq!(SSL_CTX_ctrl(ctx, 33, 0, std::ptr::null_mut()), 4);
+            let ssl = SSL_new(ctx);
+            let rbio = ffi::BIO_new(ffi::BIO_s_mem());
+            let wbio = ffi::BIO_new(ffi::BIO_s_mem());
+            SSL_set_bio(ssl, rbio, wbio);
+            SSL_set_connect_state(ssl);
+            let r = SSL_do_handshake(ssl);
+            assert_eq!(r, -1);
+            assert_eq!(SSL_get_error(ssl, r), 2, "WANT_READ");
+            assert!(ffi::BIO_ctrl(wbio, ffi::BIO_CTRL_PENDING, 0, std::ptr::null_mut()) > 5);
+            // An entry on libcrypto's queue wins over the BIO's retry flags.
+            errors::raise_ssl("test", 134, None);
+            assert_eq!(SSL_get_error(ssl, r), 1, "SSL_ERROR_SSL");
+            ffi::ERR_clear_error();
+            // Null arguments fail with the function's failure value.
+            assert_eq!(SSL_read(std::ptr::null_mut(), std::ptr::null_mut(), 1), -1);
+            assert_eq!(SSL_get_error(ssl, -1), 1);
+            ffi::ERR_clear_error();
+            assert_eq!(SSL_read(ssl, std::ptr::null_mut(), -1), -1);
+            ffi::ERR_clear_error();
+            SSL_free(ssl);
+            SSL_CTX_free(ctx);
+        }
+    }
+}

@@ -1,0 +1,792 @@
+//! `SSL`: the connection object and its lifecycle, BIOs and settings (`SSL_new`, `SSL_free`,
+//! `SSL_set_bio` with OpenSSL's reference rules, `SSL_set_fd`, `SSL_ctrl`, verify settings,
+//! ex_data). The handshake and data calls are in `io.rs`, the read-only accessors in
+//! `info.rs`.
+//!
+//! The object is a refcounted box: an `oxissl::Ssl` behind a mutex plus what only the C ABI
+//! has (the BIO pointers with the references they own, certificate objects handed out,
+//! the server name as a C string). Calls take the mutex with `try_lock`: a callback that
+//! reaches back into the object it was called from gets a failure, never a deadlock or an
+//! aliased `&mut`.
+
+#![allow(non_camel_case_types)]
+
+use std::ffi::{c_char, c_int, c_long, c_uint, c_void, CString};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, TryLockError};
+
+use crate::cbio::CBio;
+use crate::ctx::{ctx_ref, VerifyCb, SSL_CTX};
+use crate::entry::{bytes_arg, entry, str_arg};
+use crate::errors;
+use crate::exdata::ExData;
+use crate::ffi::{self, BIO, OPENSSL_STACK, X509};
+use crate::session::SSL_SESSION;
+use crate::x509;
+
+/// `SSL_R_SSL3_EXT_INVALID_SERVERNAME`.
+const SSL_R_SSL3_EXT_INVALID_SERVERNAME: u32 = 319;
+/// `SSL_R_SSL3_EXT_INVALID_SERVERNAME_TYPE`.
+const SSL_R_SSL3_EXT_INVALID_SERVERNAME_TYPE: u32 = 320;
+/// `SSL_R_BAD_LENGTH`.
+pub const SSL_R_BAD_LENGTH: u32 = 271;
+/// `TLSEXT_NAMETYPE_host_name`.
+pub const TLSEXT_NAMETYPE_HOST_NAME: c_int = 0;
+/// `TLS_ANY_VERSION`: what `SSL_version` says before a version is negotiated.
+const TLS_ANY_VERSION: c_int = 0x10000;
+
+/// What the C ABI keeps beside the `oxissl::Ssl`.
+pub struct SslState {
+    pub ssl: oxissl::Ssl,
+    /// The read and write BIOs; each slot owns one reference (OpenSSL's rule).
+    pub rbio: *mut BIO,
+    pub wbio: *mut BIO,
+    /// `SSL_set_tlsext_host_name`'s name, for `SSL_get_servername`.
+    pub sni: Option<CString>,
+    /// The peer's certificates as libcrypto objects, built on first request and freed with
+    /// the object: the leaf (one reference) and the chain (a stack owning its elements).
+    pub peer_leaf: *mut X509,
+    pub peer_chain: *mut OPENSSL_STACK,
+    pub verify_mode: c_int,
+    pub verify_depth: c_int,
+    pub verify_cb: Option<VerifyCb>,
+    pub min_version: c_long,
+    pub max_version: c_long,
+    pub quiet_shutdown: bool,
+    /// Flags set with `SSL_set_shutdown` (ORed with what the connection did itself).
+    pub shutdown_flags: c_int,
+    /// The session handed out by `SSL_get_session` / set by `SSL_set_session` (one reference).
+    pub session: *mut SSL_SESSION,
+    pub read_ahead: c_long,
+    /// The errno to leave for the caller after the current call (`SSL_ERROR_SYSCALL`).
+    pending_errno: Option<i32>,
+}
+
+/// `SSL`.
+pub struct SSL {
+    refs: AtomicUsize,
+    /// The context this object was made from; one reference.
+    pub ctx: *mut SSL_CTX,
+    state: Mutex<SslState>,
+    ex_data: ExData,
+}
+
+/// Borrows an object from a C pointer.
+///
+/// # Safety
+/// `p` is non-null and came from `SSL_new`, with a reference held by the caller.
+pub unsafe fn ssl_ref<'a>(p: *const SSL) -> &'a SSL {
+    // SAFETY: per the contract.
+    unsafe { &*p }
+}
+
+/// Runs `f` with the object's state locked, then moves queued errors to libcrypto and leaves
+/// `errno` as the call's I/O made it. A call made while the object is busy (from one of its
+/// own callbacks) fails with `fail`.
+pub fn with_ssl<R>(
+    s: *const SSL,
+    func: &str,
+    fail: R,
+    f: impl FnOnce(&SSL, &mut SslState) -> R,
+) -> R {
+    // SAFETY: callers pass pointers the entry macro checked for null.
+    let obj = unsafe { ssl_ref(s) };
+    let mut guard = match obj.state.try_lock() {
+        Ok(g) => g,
+        Err(TryLockError::Poisoned(p)) => p.into_inner(),
+        Err(TryLockError::WouldBlock) => {
+            errors::raise_internal(
+                func,
+                "the SSL object is busy (called from its own callback)",
+            );
+            return fail;
+        }
+    };
+    let r = f(obj, &mut guard);
+    let errno = guard.pending_errno.take();
+    drop(guard);
+    errors::flush(func);
+    if let Some(e) = errno {
+        ffi::set_errno(e);
+    }
+    r
+}
+
+impl SslState {
+    /// Runs one handshake or data call on the connection with OpenSSL's bookkeeping around it:
+    /// a call that will drive the handshake first clears the error queue and `errno` (as
+    /// OpenSSL's state machine does on entry); a failed call leaves the BIO's errno.
+    pub fn io_call(&mut self, obj: &SSL, f: impl FnOnce(&mut oxissl::Ssl) -> c_int) -> c_int {
+        let _ = obj;
+        let ssl = &self.ssl;
+        if ssl.is_connect_state() && ssl.in_init() && !ssl.is_failed() {
+            errors::clear_for_handshake();
+        }
+        self.ssl.clear_last_os_error();
+        let r = f(&mut self.ssl);
+        if r <= 0 {
+            self.pending_errno = self.ssl.last_os_error();
+        }
+        r
+    }
+
+    /// Builds the libcrypto copies of the peer's certificates if not done yet.
+    pub fn ensure_peer_certs(&mut self) {
+        if !self.peer_chain.is_null() {
+            return;
+        }
+        let ders = self.ssl.peer_cert_chain();
+        if ders.is_empty() {
+            return;
+        }
+        let (leaf, chain) = x509::chain_from_der(&ders);
+        self.peer_leaf = leaf;
+        self.peer_chain = chain;
+    }
+
+    fn free_peer_certs(&mut self) {
+        // SAFETY: the leaf owns one reference and the stack owns its elements (both may be
+        // null, which libcrypto accepts).
+        unsafe {
+            ffi::X509_free(self.peer_leaf);
+            ffi::OPENSSL_sk_pop_free(self.peer_chain, Some(ffi::x509_free_void));
+        }
+        self.peer_leaf = std::ptr::null_mut();
+        self.peer_chain = std::ptr::null_mut();
+    }
+
+    /// `SSL_set0_rbio`: installs `b` (taking over one reference) and frees the old one.
+    pub fn set0_rbio(&mut self, b: *mut BIO) {
+        if b.is_null() {
+            self.ssl.take_rbio();
+        } else {
+            self.ssl.set_rbio(Box::new(CBio::new(b)));
+        }
+        let old = std::mem::replace(&mut self.rbio, b);
+        // SAFETY: the slot owned one reference to the old BIO (null is accepted).
+        unsafe { ffi::BIO_free_all(old) };
+    }
+
+    /// `SSL_set0_wbio`.
+    pub fn set0_wbio(&mut self, b: *mut BIO) {
+        if b.is_null() {
+            self.ssl.take_wbio();
+        } else {
+            self.ssl.set_wbio(Box::new(CBio::new(b)));
+        }
+        let old = std::mem::replace(&mut self.wbio, b);
+        // SAFETY: the slot owned one reference to the old BIO (null is accepted).
+        unsafe { ffi::BIO_free_all(old) };
+    }
+
+    /// `SSL_set_bio`, with OpenSSL 3.0's reference rules (SSL_set_bio(3)).
+    pub fn set_bio(&mut self, rbio: *mut BIO, wbio: *mut BIO) {
+        if rbio == self.rbio && wbio == self.wbio {
+            return;
+        }
+        if !rbio.is_null() && rbio == wbio {
+            // SAFETY: a live BIO from the caller; the second slot needs its own reference.
+            unsafe { ffi::BIO_up_ref(rbio) };
+        }
+        if rbio == self.rbio {
+            self.set0_wbio(wbio);
+            return;
+        }
+        if wbio == self.wbio && self.rbio != self.wbio {
+            self.set0_rbio(rbio);
+            return;
+        }
+        self.set0_rbio(rbio);
+        self.set0_wbio(wbio);
+    }
+}
+
+/// The context's `X509_STORE` as a source of trust anchors, read when the server's
+/// certificate is verified (as OpenSSL reads it then): programs may fill the store after the
+/// handshake started — curl sends its ClientHello first and loads `--cacert` while it waits.
+struct StoreAnchors {
+    ctx: *mut SSL_CTX,
+}
+
+// SAFETY: the source is called only inside a handshake call on the object that owns it, on
+// the calling thread; the object holds a reference to the context, so the pointer is live.
+unsafe impl Send for StoreAnchors {}
+// SAFETY: as above; the context's state is behind its own mutex.
+unsafe impl Sync for StoreAnchors {}
+
+impl StoreAnchors {
+    fn certificates(&self) -> Vec<Vec<u8>> {
+        // SAFETY: see the Send impl.
+        let store = unsafe { ctx_ref(self.ctx) }.lock().store;
+        x509::store_certificates(store)
+    }
+}
+
+/// The verify callback seen from oxissl: calls the C callback with an `X509_STORE_CTX` that
+/// carries the verdict, the peer's certificates and the `SSL` (ex_data at
+/// `SSL_get_ex_data_X509_STORE_CTX_idx`).
+struct CVerify {
+    ssl: *const SSL,
+    cb: VerifyCb,
+}
+
+// SAFETY: the callback runs only inside a handshake call on the object itself, on the thread
+// making that call; the pointers stay valid because the object owns the verifier.
+unsafe impl Send for CVerify {}
+// SAFETY: as above; nothing is shared between threads.
+unsafe impl Sync for CVerify {}
+
+impl CVerify {
+    fn call(&self, ok: bool, code: i32, chain: &[&[u8]]) -> bool {
+        // SAFETY: `ssl` is live while its handshake runs; it holds a context reference.
+        let store = unsafe { ctx_ref(ssl_ref(self.ssl).ctx) }.lock().store;
+        x509::call_verify_callback(self.cb, self.ssl.cast_mut().cast(), store, ok, code, chain)
+    }
+}
+
+/// Installs the verify mode and (C) callback on the connection.
+fn install_verify(s: *const SSL, st: &mut SslState, mode: c_int, cb: Option<VerifyCb>) {
+    st.verify_mode = mode;
+    st.verify_cb = cb;
+    match cb {
+        Some(cb) => {
+            let v = CVerify { ssl: s, cb };
+            st.ssl.set_verify_with_chain(
+                mode,
+                Arc::new(move |ok, code, chain| v.call(ok, code, chain)),
+            );
+        }
+        None => st.ssl.set_verify(mode, None),
+    }
+}
+
+/// `SSL_ctrl` on the object.
+fn ssl_ctrl(st: &mut SslState, cmd: c_int, larg: c_long, parg: *mut c_void) -> c_long {
+    match cmd {
+        // SSL_CTRL_SET_TLSEXT_HOSTNAME
+        55 => {
+            if larg != c_long::from(TLSEXT_NAMETYPE_HOST_NAME) {
+                errors::raise_ssl("SSL_ctrl", SSL_R_SSL3_EXT_INVALID_SERVERNAME_TYPE, None);
+                return 0;
+            }
+            if parg.is_null() {
+                st.sni = None;
+                return 1;
+            }
+            // SAFETY: a C string from the caller.
+            let name = unsafe { str_arg(parg.cast()) };
+            match name {
+                Some(n) if st.ssl.set_tlsext_host_name(n) => {
+                    st.sni = CString::new(n).ok();
+                    1
+                }
+                _ => {
+                    errors::raise_ssl("SSL_ctrl", SSL_R_SSL3_EXT_INVALID_SERVERNAME, None);
+                    0
+                }
+            }
+        }
+        33 => c_long::from(st.ssl.set_mode(larg as u32)),
+        78 => c_long::from(st.ssl.clear_mode(larg as u32)),
+        123 => match u16::try_from(larg) {
+            Ok(v) if st.ssl.set_min_proto_version(v) => {
+                st.min_version = larg;
+                1
+            }
+            _ => 0,
+        },
+        124 => match u16::try_from(larg) {
+            Ok(v) if st.ssl.set_max_proto_version(v) => {
+                st.max_version = larg;
+                1
+            }
+            _ => 0,
+        },
+        130 => st.min_version,
+        131 => st.max_version,
+        // SSL_CTRL_GET_READ_AHEAD / SET_READ_AHEAD
+        40 => st.read_ahead,
+        41 => {
+            st.ssl.set_read_ahead(larg != 0);
+            std::mem::replace(&mut st.read_ahead, larg)
+        }
+        // SSL_CTRL_SET_GROUPS_LIST
+        92 => {
+            // SAFETY: a C string from the caller.
+            match unsafe { str_arg(parg.cast()) } {
+                Some(list) => c_long::from(st.ssl.set_groups_list(list).is_ok()),
+                None => 0,
+            }
+        }
+        // SSL_CTRL_GET_TLSEXT_STATUS_REQ_OCSP_RESP: no stapled response.
+        70 => {
+            if !parg.is_null() {
+                // SAFETY: the caller passes an unsigned char ** to fill.
+                unsafe { *parg.cast::<*const u8>() = std::ptr::null() };
+            }
+            -1
+        }
+        // SSL_CTRL_GET_CHAIN_CERTS: no own chain.
+        115 => {
+            if !parg.is_null() {
+                // SAFETY: the caller passes a STACK_OF(X509) ** to fill.
+                unsafe { *parg.cast::<*mut c_void>() = std::ptr::null_mut() };
+            }
+            1
+        }
+        // SSL_CTRL_GET_NEGOTIATED_GROUP: the group's NID.
+        134 => match st.ssl.negotiated_group() {
+            Some(0x001d) => 1034,
+            Some(0x001e) => 1035,
+            Some(0x0017) => 415,
+            Some(0x0018) => 715,
+            Some(0x0019) => 716,
+            _ => 0,
+        },
+        // Renegotiation counters: none happen in TLS 1.3.
+        10..=12 => 0,
+        // SSL_CTRL_GET_TLSEXT_STATUS_REQ_TYPE: none requested.
+        127 => -1,
+        // Accepted and not acted on (see SSL_CTX_ctrl).
+        16 | 52 | 54 | 65 | 97 | 98 | 101 | 102 | 118 | 125 | 126 => 1,
+        _ => 0,
+    }
+}
+
+/// A BIO over `fd` that does not close it (`BIO_new_socket(fd, BIO_NOCLOSE)`).
+fn socket_bio(fd: c_int) -> *mut BIO {
+    // SAFETY: BIO_new_socket only records the descriptor.
+    unsafe { ffi::BIO_new_socket(fd, ffi::BIO_NOCLOSE) }
+}
+
+/// The descriptor of the first descriptor BIO in `b`'s chain, or -1.
+fn bio_fd(b: *mut BIO) -> c_int {
+    if b.is_null() {
+        return -1;
+    }
+    // SAFETY: `b` is a live BIO owned by the object; BIO_find_type walks its chain.
+    let d = unsafe { ffi::BIO_find_type(b, ffi::BIO_TYPE_DESCRIPTOR) };
+    if d.is_null() {
+        return -1;
+    }
+    let mut fd: c_int = -1;
+    // SAFETY: BIO_get_fd(d, &fd) writes one int through the pointer.
+    unsafe { ffi::BIO_ctrl(d, ffi::BIO_C_GET_FD, 0, (&mut fd as *mut c_int).cast()) };
+    fd
+}
+
+/// Whether `b` is a socket BIO over `fd` (so `SSL_set_rfd`/`SSL_set_wfd` can share it).
+fn is_socket_for(b: *mut BIO, fd: c_int) -> bool {
+    if b.is_null() {
+        return false;
+    }
+    // SAFETY: `b` is a live BIO owned by the object.
+    let t = unsafe { ffi::BIO_method_type(b) };
+    // SAFETY: as above; BIO_get_fd(b, NULL) returns the descriptor.
+    let f = unsafe { ffi::BIO_ctrl(b, ffi::BIO_C_GET_FD, 0, std::ptr::null_mut()) };
+    t == ffi::BIO_TYPE_SOCKET && f == c_long::from(fd)
+}
+
+entry! {
+    /// `SSL_new`: a connection with a copy of the context's settings and a reference to it.
+    fn SSL_new(c: *mut SSL_CTX) -> *mut SSL {
+        nonnull: [c], fail: std::ptr::null_mut();
+        // SAFETY: checked non-null; the caller holds a reference.
+        let cref = unsafe { ctx_ref(c) };
+        let (mut ssl, mode, depth, cb, quiet, minv, maxv, read_ahead) = {
+            let cs = cref.lock();
+            (
+                oxissl::Ssl::new(&cs.ctx),
+                cs.ctx.verify_mode(),
+                cs.ctx.verify_depth(),
+                cs.verify_cb,
+                cs.quiet_shutdown,
+                c_long::from(cs.ctx.min_proto_version()),
+                c_long::from(cs.ctx.max_proto_version()),
+                cs.read_ahead(),
+            )
+        };
+        let anchors = StoreAnchors { ctx: c };
+        ssl.set_trust_anchor_source(Arc::new(move || anchors.certificates()));
+        cref.up_ref();
+        let s = Box::into_raw(Box::new(SSL {
+            refs: AtomicUsize::new(1),
+            ctx: c,
+            state: Mutex::new(SslState {
+                ssl,
+                rbio: std::ptr::null_mut(),
+                wbio: std::ptr::null_mut(),
+                sni: None,
+                peer_leaf: std::ptr::null_mut(),
+                peer_chain: std::ptr::null_mut(),
+                verify_mode: mode,
+                verify_depth: depth,
+                verify_cb: None,
+                min_version: minv,
+                max_version: maxv,
+                quiet_shutdown: quiet,
+                shutdown_flags: 0,
+                session: std::ptr::null_mut(),
+                read_ahead,
+                pending_errno: None,
+            }),
+            ex_data: ExData::new(ffi::CRYPTO_EX_INDEX_SSL),
+        }));
+        // SAFETY: `s` was just allocated.
+        let obj = unsafe { &*s };
+        obj.ex_data.init(s.cast());
+        if cb.is_some() {
+            with_ssl(s, "SSL_new", (), |_, st| install_verify(s, st, mode, cb));
+        }
+        s
+    }
+
+    /// `SSL_up_ref`.
+    fn SSL_up_ref(s: *mut SSL) -> c_int {
+        nonnull: [s], fail: 0;
+        // SAFETY: checked non-null; the caller holds a reference.
+        unsafe { ssl_ref(s) }.refs.fetch_add(1, Ordering::AcqRel);
+        1
+    }
+
+    /// `SSL_free`: drops one reference; at zero frees the BIOs (write, then read), the
+    /// certificates handed out and the context reference. Null is a no-op.
+    fn SSL_free(s: *mut SSL) -> () {
+        nonnull: [], fail: ();
+        if s.is_null() {
+            return;
+        }
+        // SAFETY: the caller gives up the reference it holds.
+        let obj = unsafe { ssl_ref(s) };
+        if obj.refs.fetch_sub(1, Ordering::AcqRel) != 1 {
+            return;
+        }
+        obj.ex_data.free(s.cast());
+        // SAFETY: that was the last reference; the box came from Box::into_raw in SSL_new.
+        let obj = unsafe { Box::from_raw(s) };
+        let ctx = obj.ctx;
+        let mut st = obj.state.into_inner().unwrap_or_else(|e| e.into_inner());
+        st.free_peer_certs();
+        st.set0_wbio(std::ptr::null_mut());
+        st.set0_rbio(std::ptr::null_mut());
+        // SAFETY: the session slot owns one reference (null accepted).
+        unsafe { crate::session::release(st.session) };
+        drop(st);
+        // SAFETY: the object owned one context reference.
+        unsafe { SSL_CTX::release(ctx) };
+    }
+
+    /// `SSL_get_SSL_CTX`.
+    fn SSL_get_SSL_CTX(s: *const SSL) -> *mut SSL_CTX {
+        nonnull: [s], fail: std::ptr::null_mut();
+        // SAFETY: checked non-null.
+        unsafe { ssl_ref(s) }.ctx
+    }
+
+    /// `SSL_ctrl`: server name, modes, protocol bounds, groups; 0 for an unknown command.
+    fn SSL_ctrl(s: *mut SSL, cmd: c_int, larg: c_long, parg: *mut c_void) -> c_long {
+        nonnull: [s], fail: 0;
+        with_ssl(s, "SSL_ctrl", 0, |_, st| ssl_ctrl(st, cmd, larg, parg))
+    }
+
+    /// `SSL_callback_ctrl`: accepted; callbacks are not called.
+    fn SSL_callback_ctrl(s: *mut SSL, cmd: c_int, fp: *const c_void) -> c_long {
+        nonnull: [s], fail: 0;
+        let _ = fp;
+        c_long::from(matches!(cmd, 15 | 53 | 56 | 63))
+    }
+
+    /// `SSL_set_connect_state`.
+    fn SSL_set_connect_state(s: *mut SSL) -> () {
+        nonnull: [s], fail: ();
+        with_ssl(s, "SSL_set_connect_state", (), |_, st| st.ssl.set_connect_state())
+    }
+
+    /// `SSL_is_server`: always 0.
+    fn SSL_is_server(s: *const SSL) -> c_int {
+        nonnull: [s], fail: 0;
+        0
+    }
+
+    /// `SSL_set_fd`: one socket BIO (not closing `fd`) for both directions.
+    fn SSL_set_fd(s: *mut SSL, fd: c_int) -> c_int {
+        nonnull: [s], fail: 0;
+        let b = socket_bio(fd);
+        if b.is_null() {
+            errors::raise_internal("SSL_set_fd", "BIO_new_socket failed");
+            return 0;
+        }
+        // The new BIO's reference plus the one set_bio takes for the second slot: one each.
+        with_ssl(s, "SSL_set_fd", 0, |_, st| {
+            st.set_bio(b, b);
+            1
+        })
+    }
+
+    /// `SSL_set_rfd`: reuses the write BIO when it is a socket on the same descriptor.
+    fn SSL_set_rfd(s: *mut SSL, fd: c_int) -> c_int {
+        nonnull: [s], fail: 0;
+        with_ssl(s, "SSL_set_rfd", 0, |_, st| {
+            if is_socket_for(st.wbio, fd) {
+                // SAFETY: the write BIO is live; the read slot takes its own reference.
+                unsafe { ffi::BIO_up_ref(st.wbio) };
+                let w = st.wbio;
+                st.set0_rbio(w);
+            } else {
+                let b = socket_bio(fd);
+                if b.is_null() {
+                    return 0;
+                }
+                st.set0_rbio(b);
+            }
+            1
+        })
+    }
+
+    /// `SSL_set_wfd`: reuses the read BIO when it is a socket on the same descriptor.
+    fn SSL_set_wfd(s: *mut SSL, fd: c_int) -> c_int {
+        nonnull: [s], fail: 0;
+        with_ssl(s, "SSL_set_wfd", 0, |_, st| {
+            if is_socket_for(st.rbio, fd) {
+                // SAFETY: the read BIO is live; the write slot takes its own reference.
+                unsafe { ffi::BIO_up_ref(st.rbio) };
+                let r = st.rbio;
+                st.set0_wbio(r);
+            } else {
+                let b = socket_bio(fd);
+                if b.is_null() {
+                    return 0;
+                }
+                st.set0_wbio(b);
+            }
+            1
+        })
+    }
+
+    /// `SSL_get_fd` (= `SSL_get_rfd`): -1 when the read BIO has no descriptor.
+    fn SSL_get_fd(s: *const SSL) -> c_int {
+        nonnull: [s], fail: -1;
+        with_ssl(s, "SSL_get_fd", -1, |_, st| bio_fd(st.rbio))
+    }
+
+    /// `SSL_get_rfd`.
+    fn SSL_get_rfd(s: *const SSL) -> c_int {
+        nonnull: [s], fail: -1;
+        with_ssl(s, "SSL_get_rfd", -1, |_, st| bio_fd(st.rbio))
+    }
+
+    /// `SSL_get_wfd`.
+    fn SSL_get_wfd(s: *const SSL) -> c_int {
+        nonnull: [s], fail: -1;
+        with_ssl(s, "SSL_get_wfd", -1, |_, st| bio_fd(st.wbio))
+    }
+
+    /// `SSL_set_bio`: takes over the references per SSL_set_bio(3).
+    fn SSL_set_bio(s: *mut SSL, rbio: *mut BIO, wbio: *mut BIO) -> () {
+        nonnull: [s], fail: ();
+        with_ssl(s, "SSL_set_bio", (), |_, st| st.set_bio(rbio, wbio))
+    }
+
+    /// `SSL_set0_rbio`: takes over one reference.
+    fn SSL_set0_rbio(s: *mut SSL, rbio: *mut BIO) -> () {
+        nonnull: [s], fail: ();
+        with_ssl(s, "SSL_set0_rbio", (), |_, st| st.set0_rbio(rbio))
+    }
+
+    /// `SSL_set0_wbio`: takes over one reference.
+    fn SSL_set0_wbio(s: *mut SSL, wbio: *mut BIO) -> () {
+        nonnull: [s], fail: ();
+        with_ssl(s, "SSL_set0_wbio", (), |_, st| st.set0_wbio(wbio))
+    }
+
+    /// `SSL_get_rbio`: borrowed.
+    fn SSL_get_rbio(s: *const SSL) -> *mut BIO {
+        nonnull: [s], fail: std::ptr::null_mut();
+        with_ssl(s, "SSL_get_rbio", std::ptr::null_mut(), |_, st| st.rbio)
+    }
+
+    /// `SSL_get_wbio`: borrowed.
+    fn SSL_get_wbio(s: *const SSL) -> *mut BIO {
+        nonnull: [s], fail: std::ptr::null_mut();
+        with_ssl(s, "SSL_get_wbio", std::ptr::null_mut(), |_, st| st.wbio)
+    }
+
+    /// `SSL_set1_host`: the name (DNS or IP) the certificate must match; null clears nothing
+    /// and succeeds.
+    fn SSL_set1_host(s: *mut SSL, host: *const c_char) -> c_int {
+        nonnull: [s], fail: 0;
+        if host.is_null() {
+            return 1;
+        }
+        // SAFETY: a C string from the caller.
+        let host = unsafe { str_arg(host) };
+        with_ssl(s, "SSL_set1_host", 0, |_, st| {
+            c_int::from(host.is_some_and(|h| st.ssl.set1_host(h)))
+        })
+    }
+
+    /// `SSL_add1_host`: one expected name is supported; it replaces the previous one.
+    fn SSL_add1_host(s: *mut SSL, host: *const c_char) -> c_int {
+        nonnull: [s], fail: 0;
+        // SAFETY: forwarding the caller's arguments.
+        unsafe { SSL_set1_host(s, host) }
+    }
+
+    /// `SSL_set_hostflags`: accepted (wildcard handling is webpki's).
+    fn SSL_set_hostflags(s: *mut SSL, flags: c_uint) -> () {
+        nonnull: [s], fail: ();
+        let _ = flags;
+    }
+
+    /// `SSL_set_verify`.
+    fn SSL_set_verify(s: *mut SSL, mode: c_int, cb: Option<VerifyCb>) -> () {
+        nonnull: [s], fail: ();
+        with_ssl(s, "SSL_set_verify", (), |_, st| install_verify(s, st, mode, cb))
+    }
+
+    /// `SSL_set_verify_depth`.
+    fn SSL_set_verify_depth(s: *mut SSL, depth: c_int) -> () {
+        nonnull: [s], fail: ();
+        with_ssl(s, "SSL_set_verify_depth", (), |_, st| {
+            st.verify_depth = depth;
+            st.ssl.set_verify_depth(depth);
+        })
+    }
+
+    /// `SSL_get_verify_mode`.
+    fn SSL_get_verify_mode(s: *const SSL) -> c_int {
+        nonnull: [s], fail: 0;
+        with_ssl(s, "SSL_get_verify_mode", 0, |_, st| st.verify_mode)
+    }
+
+    /// `SSL_get_verify_depth`.
+    fn SSL_get_verify_depth(s: *const SSL) -> c_int {
+        nonnull: [s], fail: -1;
+        with_ssl(s, "SSL_get_verify_depth", -1, |_, st| st.verify_depth)
+    }
+
+    /// `SSL_get_verify_callback`.
+    fn SSL_get_verify_callback(s: *const SSL) -> Option<VerifyCb> {
+        nonnull: [s], fail: None;
+        with_ssl(s, "SSL_get_verify_callback", None, |_, st| st.verify_cb)
+    }
+
+    /// `SSL_set_options`: returns the new mask.
+    fn SSL_set_options(s: *mut SSL, op: u64) -> u64 {
+        nonnull: [s], fail: 0;
+        with_ssl(s, "SSL_set_options", 0, |_, st| st.ssl.set_options(op))
+    }
+
+    /// `SSL_clear_options`: returns the new mask.
+    fn SSL_clear_options(s: *mut SSL, op: u64) -> u64 {
+        nonnull: [s], fail: 0;
+        with_ssl(s, "SSL_clear_options", 0, |_, st| st.ssl.clear_options(op))
+    }
+
+    /// `SSL_get_options`.
+    fn SSL_get_options(s: *const SSL) -> u64 {
+        nonnull: [s], fail: 0;
+        with_ssl(s, "SSL_get_options", 0, |_, st| st.ssl.options())
+    }
+
+    /// `SSL_set_alpn_protos`: **0** on success, 1 on a malformed list.
+    fn SSL_set_alpn_protos(s: *mut SSL, protos: *const u8, len: c_uint) -> c_int {
+        nonnull: [s], fail: 1;
+        // SAFETY: `protos` has `len` bytes per the API.
+        let wire = unsafe { bytes_arg(protos, len as usize) };
+        with_ssl(s, "SSL_set_alpn_protos", 1, |_, st| st.ssl.set_alpn_protos(wire))
+    }
+
+    /// `SSL_set_cipher_list`.
+    fn SSL_set_cipher_list(s: *mut SSL, list: *const c_char) -> c_int {
+        nonnull: [s, list], fail: 0;
+        // SAFETY: checked non-null; a C string from the caller.
+        let list = unsafe { str_arg(list) }.unwrap_or("");
+        with_ssl(s, "SSL_set_cipher_list", 0, |_, st| {
+            c_int::from(st.ssl.set_cipher_list(list).is_ok())
+        })
+    }
+
+    /// `SSL_set_ciphersuites`.
+    fn SSL_set_ciphersuites(s: *mut SSL, list: *const c_char) -> c_int {
+        nonnull: [s, list], fail: 0;
+        // SAFETY: checked non-null; a C string from the caller.
+        let list = unsafe { str_arg(list) }.unwrap_or("");
+        with_ssl(s, "SSL_set_ciphersuites", 0, |_, st| {
+            c_int::from(st.ssl.set_ciphersuites(list).is_ok())
+        })
+    }
+
+    /// `SSL_set_ex_data`.
+    fn SSL_set_ex_data(s: *mut SSL, idx: c_int, arg: *mut c_void) -> c_int {
+        nonnull: [s], fail: 0;
+        // SAFETY: checked non-null.
+        unsafe { ssl_ref(s) }.ex_data.set(idx, arg)
+    }
+
+    /// `SSL_get_ex_data`.
+    fn SSL_get_ex_data(s: *const SSL, idx: c_int) -> *mut c_void {
+        nonnull: [s], fail: std::ptr::null_mut();
+        // SAFETY: checked non-null.
+        unsafe { ssl_ref(s) }.ex_data.get(idx)
+    }
+
+    /// `SSL_set_quiet_shutdown`.
+    fn SSL_set_quiet_shutdown(s: *mut SSL, mode: c_int) -> () {
+        nonnull: [s], fail: ();
+        with_ssl(s, "SSL_set_quiet_shutdown", (), |_, st| st.quiet_shutdown = mode != 0)
+    }
+
+    /// `SSL_get_quiet_shutdown`.
+    fn SSL_get_quiet_shutdown(s: *const SSL) -> c_int {
+        nonnull: [s], fail: 0;
+        with_ssl(s, "SSL_get_quiet_shutdown", 0, |_, st| c_int::from(st.quiet_shutdown))
+    }
+
+    /// `SSL_set_shutdown`: records `SSL_SENT_SHUTDOWN`/`SSL_RECEIVED_SHUTDOWN` as if done.
+    fn SSL_set_shutdown(s: *mut SSL, mode: c_int) -> () {
+        nonnull: [s], fail: ();
+        with_ssl(s, "SSL_set_shutdown", (), |_, st| st.shutdown_flags = mode & 3)
+    }
+
+    /// `SSL_get_shutdown`.
+    fn SSL_get_shutdown(s: *const SSL) -> c_int {
+        nonnull: [s], fail: 0;
+        with_ssl(s, "SSL_get_shutdown", 0, |_, st| st.shutdown_flags | st.ssl.get_shutdown())
+    }
+
+    /// `SSL_set_read_ahead`: read as much as the BIO has instead of one record at a time.
+    fn SSL_set_read_ahead(s: *mut SSL, yes: c_int) -> () {
+        nonnull: [s], fail: ();
+        with_ssl(s, "SSL_set_read_ahead", (), |_, st| {
+            st.ssl.set_read_ahead(yes != 0);
+            st.read_ahead = c_long::from(yes);
+        })
+    }
+
+    /// `SSL_get_read_ahead`.
+    fn SSL_get_read_ahead(s: *const SSL) -> c_int {
+        nonnull: [s], fail: 0;
+        with_ssl(s, "SSL_get_read_ahead", 0, |_, st| c_int::from(st.read_ahead != 0))
+    }
+
+    /// `SSL_set_msg_callback`: accepted; not called.
+    fn SSL_set_msg_callback(s: *mut SSL, cb: *const c_void) -> () {
+        nonnull: [s], fail: ();
+        let _ = cb;
+    }
+
+    /// `SSL_set_info_callback`: accepted; not called.
+    fn SSL_set_info_callback(s: *mut SSL, cb: *const c_void) -> () {
+        nonnull: [s], fail: ();
+        let _ = cb;
+    }
+}
+
+/// `SSL_version`'s value: the negotiated version, or `TLS_ANY_VERSION` before.
+pub fn version_number(st: &SslState) -> c_int {
+    match st.ssl.version_number() {
+        0 => TLS_ANY_VERSION,
+        v => c_int::from(v),
+    }
+}

@@ -1,0 +1,164 @@
+//! Certificates between oxissl (DER bytes) and libcrypto (`X509` objects): the peer's chain
+//! handed to C (`SSL_get_peer_cert_chain`), the trusted certificates read out of an
+//! `X509_STORE`, and the `X509_STORE_CTX` a C verify callback receives.
+
+use std::ffi::{c_int, c_long, c_void};
+use std::sync::OnceLock;
+
+use crate::ctx::VerifyCb;
+use crate::entry::entry;
+use crate::ffi::{self, OPENSSL_STACK, X509, X509_OBJECT, X509_STORE};
+
+/// Parses one DER certificate into a libcrypto object (one reference), or null.
+pub fn x509_from_der(der: &[u8]) -> *mut X509 {
+    let Ok(len) = c_long::try_from(der.len()) else {
+        return std::ptr::null_mut();
+    };
+    let mut p = der.as_ptr();
+    // SAFETY: `p` points to `len` readable bytes; d2i_X509 advances it and allocates the
+    // result.
+    unsafe { ffi::d2i_X509(std::ptr::null_mut(), &mut p, len) }
+}
+
+/// Encodes a libcrypto certificate as DER.
+pub fn x509_to_der(x: *const X509) -> Option<Vec<u8>> {
+    if x.is_null() {
+        return None;
+    }
+    // SAFETY: `x` is a live certificate; a null output pointer asks for the length only.
+    let len = unsafe { ffi::i2d_X509(x, std::ptr::null_mut()) };
+    let n = usize::try_from(len).ok().filter(|n| *n > 0)?;
+    let mut buf = vec![0u8; n];
+    let mut p = buf.as_mut_ptr();
+    // SAFETY: `buf` has exactly the `len` bytes i2d_X509 said it writes.
+    let written = unsafe { ffi::i2d_X509(x, &mut p) };
+    (written == len).then_some(buf)
+}
+
+/// The peer's chain as libcrypto objects: the leaf (its own reference, or null if it does not
+/// parse) and a stack owning one reference to each certificate, leaf first.
+pub fn chain_from_der(ders: &[&[u8]]) -> (*mut X509, *mut OPENSSL_STACK) {
+    // SAFETY: OPENSSL_sk_new_null has no preconditions.
+    let sk = unsafe { ffi::OPENSSL_sk_new_null() };
+    if sk.is_null() {
+        return (std::ptr::null_mut(), sk);
+    }
+    let mut leaf = std::ptr::null_mut();
+    for (i, der) in ders.iter().enumerate() {
+        let x = x509_from_der(der);
+        if x.is_null() {
+            continue;
+        }
+        // SAFETY: `sk` is live and `x` owns one reference, which the stack takes on success.
+        if unsafe { ffi::OPENSSL_sk_push(sk, x.cast()) } == 0 {
+            // SAFETY: the push failed, so the reference is still ours.
+            unsafe { ffi::X509_free(x) };
+            continue;
+        }
+        if i == 0 {
+            // SAFETY: `x` is live (held by the stack); the leaf slot takes its own reference.
+            unsafe { ffi::X509_up_ref(x) };
+            leaf = x;
+        }
+    }
+    (leaf, sk)
+}
+
+/// DER copies of every certificate object in `store` (null: none).
+pub fn store_certificates(store: *mut X509_STORE) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    if store.is_null() {
+        return out;
+    }
+    // SAFETY: `store` is the context's live store. The lock keeps its object list stable
+    // while we walk it; every element of the list is an X509_OBJECT.
+    unsafe {
+        ffi::X509_STORE_lock(store);
+        let objs = ffi::X509_STORE_get0_objects(store);
+        let n = if objs.is_null() {
+            0
+        } else {
+            ffi::OPENSSL_sk_num(objs)
+        };
+        for i in 0..n {
+            let o = ffi::OPENSSL_sk_value(objs, i)
+                .cast::<X509_OBJECT>()
+                .cast_const();
+            if o.is_null() || ffi::X509_OBJECT_get_type(o) != ffi::X509_LU_X509 {
+                continue;
+            }
+            if let Some(der) = x509_to_der(ffi::X509_OBJECT_get0_X509(o)) {
+                out.push(der);
+            }
+        }
+        ffi::X509_STORE_unlock(store);
+    }
+    out
+}
+
+/// The ex_data index under which an `X509_STORE_CTX` given to a verify callback holds its
+/// `SSL` (`SSL_get_ex_data_X509_STORE_CTX_idx`).
+pub fn store_ctx_ssl_index() -> c_int {
+    static IDX: OnceLock<c_int> = OnceLock::new();
+    *IDX.get_or_init(|| {
+        // SAFETY: registers a new index with no callbacks; the argp string is static.
+        unsafe {
+            ffi::CRYPTO_get_ex_new_index(
+                ffi::CRYPTO_EX_INDEX_X509_STORE_CTX,
+                0,
+                c"SSL for verify callback".as_ptr().cast_mut().cast(),
+                std::ptr::null_mut(),
+                std::ptr::null_mut(),
+                std::ptr::null_mut(),
+            )
+        }
+    })
+}
+
+/// Calls a C verify callback once for the chain: `preverify_ok` and an `X509_STORE_CTX` whose
+/// error is the `X509_V_ERR_*` code, whose current certificate is the leaf (depth 0) and
+/// whose ex_data holds the `SSL`. Returns the callback's verdict.
+pub fn call_verify_callback(
+    cb: VerifyCb,
+    ssl: *mut c_void,
+    store: *mut X509_STORE,
+    ok: bool,
+    code: i32,
+    chain: &[&[u8]],
+) -> bool {
+    let (leaf, sk) = chain_from_der(chain);
+    // SAFETY: X509_STORE_CTX_new has no preconditions.
+    let sctx = unsafe { ffi::X509_STORE_CTX_new() };
+    if sctx.is_null() {
+        // SAFETY: we own the leaf reference and the stack (null accepted).
+        unsafe {
+            ffi::X509_free(leaf);
+            ffi::OPENSSL_sk_pop_free(sk, Some(ffi::x509_free_void));
+        }
+        return ok;
+    }
+    // SAFETY: `sctx` is fresh; the store, leaf and stack are live for the whole call and are
+    // only borrowed by it; `ssl` is the live object whose handshake is running. The callback
+    // is the application's, called as OpenSSL calls it.
+    let verdict = unsafe {
+        ffi::X509_STORE_CTX_init(sctx, store, leaf, sk);
+        ffi::X509_STORE_CTX_set_error(sctx, code);
+        ffi::X509_STORE_CTX_set_error_depth(sctx, 0);
+        ffi::X509_STORE_CTX_set_current_cert(sctx, leaf);
+        ffi::X509_STORE_CTX_set_ex_data(sctx, store_ctx_ssl_index(), ssl);
+        let v = cb(c_int::from(ok), sctx);
+        ffi::X509_STORE_CTX_free(sctx);
+        ffi::X509_free(leaf);
+        ffi::OPENSSL_sk_pop_free(sk, Some(ffi::x509_free_void));
+        v
+    };
+    verdict != 0
+}
+
+entry! {
+    /// `SSL_get_ex_data_X509_STORE_CTX_idx`.
+    fn SSL_get_ex_data_X509_STORE_CTX_idx() -> c_int {
+        nonnull: [], fail: -1;
+        store_ctx_ssl_index()
+    }
+}

@@ -1,0 +1,546 @@
+//! Unmodified OpenSSL 3 client programs on our `libssl.so.3`.
+//!
+//! The C clients in `tests/c/` are built against the system OpenSSL headers with
+//! `-lssl -lcrypto`. Each test runs one of them twice against the same server: on the system
+//! libssl, where it must print what OpenSSL is known to do, then with our library first on
+//! `LD_LIBRARY_PATH`, where stdout and the exit status must be identical. `LD_DEBUG`
+//! shows which libssl each run loaded. A library that is missing or does not load fails the
+//! test.
+//!
+//! The servers: `openssl s_server -rev` with the test PKI (`testdata/certs`), and raw TCP
+//! servers in this process for the network failures.
+
+mod common;
+
+use common::*;
+
+const HOST: &str = "127.0.0.1";
+
+/// `blocking HOST PORT CAFILE VERIFY CHECKHOST ACTION`.
+fn blocking(port: u16, ca: &str, verify: &str, checkhost: &str, action: &str) -> Vec<String> {
+    args([
+        program("blocking").to_string_lossy().into_owned(),
+        HOST.into(),
+        port.to_string(),
+        cert(ca),
+        verify.into(),
+        checkhost.into(),
+        action.into(),
+    ])
+}
+
+/// Any of the programs taking `HOST PORT CAFILE VERIFY CHECKHOST LAST`.
+fn client(
+    name: &str,
+    port: u16,
+    ca: &str,
+    verify: &str,
+    checkhost: &str,
+    last: &str,
+) -> Vec<String> {
+    args([
+        program(name).to_string_lossy().into_owned(),
+        HOST.into(),
+        port.to_string(),
+        cert(ca),
+        verify.into(),
+        checkhost.into(),
+        last.into(),
+    ])
+}
+
+/// `bio_connect HOST:PORT CAFILE VERIFY CHECKHOST`.
+fn bio_connect(port: u16, ca: &str, verify: &str, checkhost: &str) -> Vec<String> {
+    args([
+        program("bio_connect").to_string_lossy().into_owned(),
+        format!("{HOST}:{port}"),
+        cert(ca),
+        verify.into(),
+        checkhost.into(),
+    ])
+}
+
+#[test]
+fn our_library_exports_every_libssl_symbol_the_programs_import() {
+    let mut all = Vec::new();
+    for entry in std::fs::read_dir(programs()).expect("program directory") {
+        let path = entry.expect("directory entry").path();
+        let imports = libssl_imports(&path);
+        assert!(
+            !imports.is_empty(),
+            "{} imports nothing from libssl",
+            path.display()
+        );
+        all.extend(imports);
+    }
+    all.sort();
+    all.dedup();
+    assert_we_export("the C test programs", &all);
+}
+
+const HANDSHAKE_OK: &str = "SSL_connect: ret=1 error=0(NONE)";
+const VERIFY_FAILED: &str = "SSL_connect: ret=-1 error=1(SSL) lib=20 reason=134";
+const TLS13: &str = "version: TLSv1.3";
+const ECDSA_PEER: &str = "peer: /CN=localhost (ecdsa)";
+const CLOSED_BY_PEER: &str = "ret=0 error=6(ZERO_RETURN)";
+
+#[test]
+fn blocking_set_fd_connect_echo_and_close_notify() {
+    let server = rev_server(&[]);
+    differential(
+        &blocking(server.port, "root.pem", "peer", "localhost", "echo"),
+        End::Exit(0),
+        &[
+            "BIO_set_tcp_ndelay: 1, TCP_NODELAY: 1",
+            "SSL_set_fd: 1",
+            "SSL_set1_host: 1",
+            HANDSHAKE_OK,
+            TLS13,
+            ECDSA_PEER,
+            "verify: 0",
+            "read: tneilc gnikcolb a morf olleh",
+            &format!("SSL_read at the end: {CLOSED_BY_PEER}"),
+            "SSL_shutdown: 1",
+        ],
+    );
+}
+
+#[test]
+fn blocking_with_rsa_and_ed25519_leaves() {
+    for leaf in ["rsa", "ed25519"] {
+        let server = s_server(leaf, "inter.pem", &["-rev"]);
+        differential(
+            &blocking(server.port, "root.pem", "peer", "localhost", "echo"),
+            End::Exit(0),
+            &[
+                HANDSHAKE_OK,
+                &format!("peer: /CN=localhost ({leaf})"),
+                "verify: 0",
+            ],
+        );
+    }
+}
+
+#[test]
+fn nonblocking_socket_poll_loop_with_alpn() {
+    let server = rev_server(&["-alpn", "http/1.1"]);
+    differential(
+        &client(
+            "nonblocking",
+            server.port,
+            "root.pem",
+            "peer",
+            "localhost",
+            "http/1.1",
+        ),
+        End::Exit(0),
+        &[
+            "SSL_set_alpn_protos: 0",
+            "SSL_in_before: 1",
+            "handshake loop ended: ret=1 error=0(NONE)",
+            "SSL_in_init: 0, SSL_is_init_finished: 1",
+            "SSL_connect again: 1",
+            "alpn: http/1.1",
+            "read: olleh gnikcolb-non",
+            &format!("read loop ended: {CLOSED_BY_PEER}"),
+            "SSL_shutdown: 1",
+            "shutdown flags: 3",
+        ],
+    );
+}
+
+#[test]
+fn nonblocking_poll_loop_untrusted_ca() {
+    let server = s_server("untrusted", "untrusted-inter.pem", &["-rev"]);
+    differential(
+        &client(
+            "nonblocking",
+            server.port,
+            "root.pem",
+            "peer",
+            "localhost",
+            "-",
+        ),
+        End::Exit(1),
+        &[
+            "handshake loop ended: ret=-1 error=1(SSL) lib=20 reason=134",
+            "verify: 20",
+        ],
+    );
+}
+
+#[test]
+fn http_get_reads_until_close_notify() {
+    let server = s_server("ecdsa", "inter.pem", &["-www"]);
+    differential(
+        &client(
+            "http_get",
+            server.port,
+            "root.pem",
+            "peer",
+            "localhost",
+            "block",
+        ),
+        End::Exit(0),
+        &[
+            "status line: HTTP/1.0 200 ok",
+            "page complete: 1",
+            &format!("end of the response: {CLOSED_BY_PEER}"),
+        ],
+    );
+}
+
+#[test]
+fn http_get_event_loop_relies_on_ssl_pending() {
+    // After data, the program polls the socket unless SSL_pending says bytes are left: a
+    // library that pulled the following records (or the close_notify) off the socket into its
+    // own buffers without counting them leaves it waiting. curl reads this way.
+    let server = s_server("ecdsa", "inter.pem", &["-www"]);
+    differential(
+        &client(
+            "http_get",
+            server.port,
+            "root.pem",
+            "peer",
+            "localhost",
+            "nbio",
+        ),
+        End::Exit(0),
+        &[
+            "status line: HTTP/1.0 200 ok",
+            "page complete: 1",
+            &format!("end of the response: {CLOSED_BY_PEER}"),
+        ],
+    );
+}
+
+#[test]
+fn connect_state_then_blocking_write_runs_the_handshake() {
+    let server = rev_server(&[]);
+    differential(
+        &client(
+            "implicit_write",
+            server.port,
+            "root.pem",
+            "peer",
+            "localhost",
+            "block",
+        ),
+        End::Exit(0),
+        &[
+            "SSL_is_server: 0",
+            "SSL_in_before: 1, SSL_is_init_finished: 0",
+            "SSL_write: ret=29 error=0(NONE)",
+            "SSL_in_init: 0, SSL_is_init_finished: 1",
+            ECDSA_PEER,
+            "read: ekahsdnah yna erofeb nettirw",
+            &format!("last SSL_read: {CLOSED_BY_PEER}"),
+        ],
+    );
+}
+
+#[test]
+fn connect_state_then_nonblocking_write_with_select() {
+    let server = rev_server(&[]);
+    differential(
+        &client(
+            "implicit_write",
+            server.port,
+            "root.pem",
+            "peer",
+            "localhost",
+            "nbio",
+        ),
+        End::Exit(0),
+        &[
+            "SSL_write: ret=29 error=0(NONE)",
+            "SSL_in_init: 0, SSL_is_init_finished: 1",
+            "read: ekahsdnah yna erofeb nettirw",
+            &format!("last SSL_read: {CLOSED_BY_PEER}"),
+        ],
+    );
+}
+
+#[test]
+fn bio_pair_pumped_by_the_program() {
+    let server = rev_server(&[]);
+    differential(
+        &client(
+            "pumped",
+            server.port,
+            "root.pem",
+            "peer",
+            "localhost",
+            "pair",
+        ),
+        End::Exit(0),
+        &[
+            "BIO_new_bio_pair: 1",
+            "write guarantee: 17408",
+            "SSL_get_rbio matches: 1, SSL_get_wbio matches: 1",
+            "first SSL_connect: ret=-1 error=2(WANT_READ)",
+            "ClientHello waiting to be sent: 1",
+            "handshake loop ended: ret=1 error=0(NONE)",
+            "read: dnah yb depmup",
+            &format!("last SSL_read: {CLOSED_BY_PEER}"),
+            "SSL_shutdown: 1",
+            "close_notify waiting to be sent: 1",
+        ],
+    );
+}
+
+#[test]
+fn two_memory_bios_pumped_by_the_program() {
+    let server = rev_server(&[]);
+    differential(
+        &client(
+            "pumped",
+            server.port,
+            "root.pem",
+            "peer",
+            "localhost",
+            "mem",
+        ),
+        End::Exit(0),
+        &[
+            "first SSL_connect: ret=-1 error=2(WANT_READ)",
+            "ClientHello waiting to be sent: 1",
+            "handshake loop ended: ret=1 error=0(NONE)",
+            "read: dnah yb depmup",
+            &format!("last SSL_read: {CLOSED_BY_PEER}"),
+            "SSL_shutdown: 1",
+        ],
+    );
+}
+
+#[test]
+fn memory_bios_untrusted_ca() {
+    let server = s_server("untrusted", "untrusted-inter.pem", &["-rev"]);
+    differential(
+        &client(
+            "pumped",
+            server.port,
+            "root.pem",
+            "peer",
+            "localhost",
+            "mem",
+        ),
+        End::Exit(1),
+        &[
+            "handshake loop ended: ret=-1 error=1(SSL) lib=20 reason=134",
+            "verify: 20",
+        ],
+    );
+}
+
+#[test]
+fn bio_new_ssl_connect_puts_and_read() {
+    let server = rev_server(&[]);
+    differential(
+        &bio_connect(server.port, "root.pem", "peer", "localhost"),
+        End::Exit(0),
+        &[
+            "BIO_get_ssl: 1, got an SSL: 1",
+            "BIO_set_conn_hostname: 1",
+            "BIO_do_connect: 1",
+            ECDSA_PEER,
+            "BIO_puts: 19",
+            "read: OIB LSS na hguorht",
+            "BIO_read at the end: 0, retry: 0",
+            &format!("SSL_get_error: {CLOSED_BY_PEER}"),
+            "shutdown flags: 3",
+        ],
+    );
+}
+
+#[test]
+fn bio_new_ssl_connect_untrusted_ca() {
+    let server = s_server("untrusted", "untrusted-inter.pem", &["-rev"]);
+    differential(
+        &bio_connect(server.port, "root.pem", "peer", "localhost"),
+        End::Exit(1),
+        &[
+            "BIO_do_connect: -1",
+            "after BIO_do_connect: ret=-1 error=1(SSL) lib=20 reason=134",
+            "verify: 20",
+        ],
+    );
+}
+
+#[test]
+fn bio_new_ssl_connect_refused() {
+    // Nothing listens there (a port that was free a moment ago).
+    let port = free_port();
+    differential(
+        &bio_connect(port, "root.pem", "peer", "localhost"),
+        End::Exit(1),
+        &[
+            "BIO_do_connect: -1",
+            "after BIO_do_connect: ret=-1 error=5(SYSCALL) errno=111 queue=nonempty",
+        ],
+    );
+}
+
+#[test]
+fn read_ex_write_ex_server_closes_first() {
+    let server = rev_server(&[]);
+    differential(
+        &client(
+            "ex_shutdown",
+            server.port,
+            "root.pem",
+            "peer",
+            "localhost",
+            "server",
+        ),
+        End::Exit(0),
+        &[
+            "SSL_shutdown before the handshake: ret=-1 error=1(SSL) lib=20 reason=276",
+            HANDSHAKE_OK,
+            "SSL_write_ex: 1, written: 24",
+            "SSL_read_ex: 1, read: xe_etirw_LSS yb detnuoc",
+            "SSL_read_ex: 0",
+            &format!("SSL_get_error(ssl, 0): {CLOSED_BY_PEER}"),
+            "shutdown flags: 2",
+            "SSL_shutdown: 1",
+            "shutdown flags: 3",
+            "SSL_write_ex after shutdown: 0",
+            "SSL_get_error(ssl, 0): ret=0 error=1(SSL) lib=20 reason=207",
+        ],
+    );
+}
+
+#[test]
+fn read_ex_write_ex_client_closes_first() {
+    let server = rev_server(&[]);
+    differential(
+        &client(
+            "ex_shutdown",
+            server.port,
+            "root.pem",
+            "peer",
+            "localhost",
+            "client",
+        ),
+        End::Exit(0),
+        &[
+            "SSL_shutdown: 0",
+            "shutdown flags: 1",
+            "SSL_shutdown again: 1",
+            "shutdown flags: 3",
+            "SSL_read_ex after shutdown: 0",
+            &format!("SSL_get_error(ssl, 0): {CLOSED_BY_PEER}"),
+            "SSL_get_error(ssl, 0): ret=0 error=1(SSL) lib=20 reason=207",
+        ],
+    );
+}
+
+#[test]
+fn untrusted_ca_with_verify_peer_fails() {
+    let server = s_server("untrusted", "untrusted-inter.pem", &["-rev"]);
+    differential(
+        &blocking(server.port, "root.pem", "peer", "-", "echo"),
+        End::Exit(1),
+        &[VERIFY_FAILED, "verify: 20"],
+    );
+}
+
+#[test]
+fn untrusted_ca_with_verify_none_connects_and_records_20() {
+    let server = s_server("untrusted", "untrusted-inter.pem", &["-rev"]);
+    differential(
+        &blocking(server.port, "root.pem", "none", "-", "echo"),
+        End::Exit(0),
+        &[
+            HANDSHAKE_OK,
+            "peer: /CN=localhost (untrusted)",
+            "verify: 20",
+            "SSL_shutdown: 1",
+        ],
+    );
+}
+
+#[test]
+fn wrong_host_with_set1_host_fails_with_62() {
+    let server = rev_server(&[]);
+    differential(
+        &blocking(server.port, "root.pem", "peer", "wrong.example", "echo"),
+        End::Exit(1),
+        &["SSL_set1_host: 1", VERIFY_FAILED, "verify: 62"],
+    );
+}
+
+#[test]
+fn peer_reset_is_syscall_with_econnreset() {
+    let server = raw_server(reset_after_client_hello);
+    differential(
+        &blocking(server.port, "root.pem", "peer", "localhost", "connect"),
+        End::Exit(1),
+        &["SSL_connect: ret=-1 error=5(SYSCALL) errno=104 queue=empty"],
+    );
+}
+
+#[test]
+fn eof_in_the_handshake_is_unexpected_eof() {
+    let server = raw_server(eof_after_client_hello);
+    differential(
+        &blocking(server.port, "root.pem", "peer", "localhost", "connect"),
+        End::Exit(1),
+        &["SSL_connect: ret=-1 error=1(SSL) lib=20 reason=294"],
+    );
+}
+
+#[test]
+fn eof_in_the_handshake_through_memory_bios() {
+    let server = raw_server(eof_after_client_hello);
+    differential(
+        &client(
+            "pumped",
+            server.port,
+            "root.pem",
+            "peer",
+            "localhost",
+            "mem",
+        ),
+        End::Exit(1),
+        &["handshake loop ended: ret=-1 error=1(SSL) lib=20 reason=294"],
+    );
+}
+
+#[test]
+fn plain_http_server_is_an_ssl_error() {
+    // "HTTP/1.1 400" is no TLS record: SSL_R_WRONG_VERSION_NUMBER.
+    let server = raw_server(http_400);
+    differential(
+        &blocking(server.port, "root.pem", "peer", "localhost", "connect"),
+        End::Exit(1),
+        &["SSL_connect: ret=-1 error=1(SSL) lib=20 reason=267"],
+    );
+}
+
+#[test]
+fn valgrind_reports_no_errors_in_our_library() {
+    let server = rev_server(&[]);
+    let valgrind = ["valgrind", "-q", "--error-exitcode=99", "--leak-check=no"];
+    for cmd in [
+        blocking(server.port, "root.pem", "peer", "localhost", "echo"),
+        client(
+            "pumped",
+            server.port,
+            "root.pem",
+            "peer",
+            "localhost",
+            "pair",
+        ),
+    ] {
+        let system = run(Lib::System, &cmd, &[]);
+        system.assert_loaded();
+        assert_eq!(system.end, End::Exit(0), "{system}");
+
+        let ours = run_wrapped(Lib::Ours, &valgrind, 240, &cmd, &[]);
+        ours.assert_loaded();
+        assert_ne!(ours.end, End::Exit(99), "valgrind reported errors\n{ours}");
+        assert_eq!(ours.end, End::Exit(0), "{ours}");
+        assert_eq!(ours.stdout, system.stdout, "\n{system}\n{ours}");
+    }
+}

@@ -1,0 +1,105 @@
+//! A real program no one here wrote: the system `curl` (linked to libssl.so.3) fetches a page
+//! from `openssl s_server -www` through our library, and refuses an untrusted certificate
+//! with its usual error (exit 60), exactly as it does on the system libssl. `LD_DEBUG`
+//! shows which libssl.so.3 each run loaded.
+
+mod common;
+
+use common::*;
+use std::path::PathBuf;
+
+/// `curl https://localhost:PORT/` trusting only `root.pem`, printing the HTTP code and the
+/// verify result after the body.
+fn curl(port: u16) -> Vec<String> {
+    args([
+        "curl".to_string(),
+        "-q".into(), // no .curlrc
+        "-sS".into(),
+        "--noproxy".into(),
+        "*".into(),
+        "--max-time".into(),
+        "15".into(),
+        "--cacert".into(),
+        cert("root.pem"),
+        "-w".into(),
+        "\ncurl: %{http_code} %{ssl_verify_result}\n".into(),
+        format!("https://localhost:{port}/"),
+    ])
+}
+
+/// Lines of s_server's `-www` status page that do not change from one connection to the next.
+const PAGE: &[&str] = &[
+    "<HTML><BODY BGCOLOR=\"#ffffff\">",
+    "Ciphers supported in s_server binary",
+    "New, TLSv1.3, Cipher is TLS_AES_256_GCM_SHA384",
+    "</pre></BODY></HTML>",
+];
+
+fn assert_page(run: &Run) {
+    assert_eq!(run.end, End::Exit(0), "curl failed\n{run}");
+    for line in PAGE {
+        assert!(
+            run.stdout.lines().any(|l| l == *line),
+            "curl's output lacks {line:?}\n{run}"
+        );
+    }
+    assert!(
+        run.stdout.ends_with("\ncurl: 200 0\n"),
+        "curl's output does not end with HTTP 200 and verify result 0\n{run}"
+    );
+}
+
+#[test]
+fn curl_fetches_the_s_server_page_through_our_library() {
+    let server = s_server("ecdsa", "inter.pem", &["-www"]);
+    let cmd = curl(server.port);
+
+    let system = run(Lib::System, &cmd, &[]);
+    system.assert_loaded();
+    assert_page(&system);
+
+    let ours = run(Lib::Ours, &cmd, &[]);
+    ours.assert_loaded();
+    assert_page(&ours);
+}
+
+#[test]
+fn curl_refuses_an_untrusted_certificate_with_exit_60() {
+    let server = s_server("untrusted", "untrusted-inter.pem", &["-www"]);
+    let cmd = curl(server.port);
+    let message = "curl: (60) SSL certificate problem: unable to get local issuer certificate";
+
+    for lib in [Lib::System, Lib::Ours] {
+        let r = run(lib, &cmd, &[]);
+        r.assert_loaded();
+        assert_eq!(r.end, End::Exit(60), "curl should fail verification\n{r}");
+        assert_eq!(r.stdout, "\ncurl: 000 20\n", "{r}");
+        assert!(
+            r.stderr.lines().any(|l| l == message),
+            "curl should say {message:?}\n{r}"
+        );
+    }
+}
+
+#[test]
+fn our_library_exports_every_libssl_symbol_curl_imports() {
+    let curl = PathBuf::from(
+        String::from_utf8(
+            std::process::Command::new("sh")
+                .args(["-c", "command -v curl"])
+                .output()
+                .expect("sh runs")
+                .stdout,
+        )
+        .expect("a path")
+        .trim(),
+    );
+    // curl itself takes TLS from libcurl; libcurl is what imports libssl.
+    let libcurl = linked_library(&curl, "libcurl.so.4");
+    let imports = libssl_imports(&libcurl);
+    assert!(
+        imports.len() > 20,
+        "libcurl imports {imports:?} from libssl"
+    );
+    assert_we_export("libcurl", &imports);
+}
