@@ -38,9 +38,12 @@ impl Peer {
         }
     }
 
-    /// Whether this peer can resume sessions yet.
-    pub fn resumes(self) -> bool {
-        matches!(self, Peer::Rustls | Peer::OpenSsl)
+    /// Whether this peer can resume sessions of `version` (oxissl: TLS 1.3 tickets only).
+    pub fn resumes(self, version: Version) -> bool {
+        match self {
+            Peer::Rustls | Peer::OpenSsl => true,
+            Peer::Oxissl | Peer::OxisslSsl => version == Version::Tls13,
+        }
     }
 }
 
@@ -97,6 +100,9 @@ impl Context {
                         config.tls12_suites = vec![suite];
                     }
                 }
+                if !params.resumption {
+                    config.session_store = None;
+                }
                 Ok(Context::Oxissl(Arc::new(config)))
             }
             Peer::OxisslSsl => {
@@ -119,6 +125,9 @@ impl Context {
                 ctx.load_verify_locations(Some(&chain.root_pem), None)
                     .map_err(entry)?;
                 ctx.set_verify(oxissl::ctx::SSL_VERIFY_PEER, None);
+                if params.resumption {
+                    ctx.set_session_cache_mode(oxissl::SSL_SESS_CACHE_CLIENT);
+                }
                 Ok(Context::OxisslSsl(ctx))
             }
             Peer::Rustls => {
@@ -386,7 +395,8 @@ impl Client {
         match self {
             Client::Rustls(c) => Some(c.handshake_kind() == Some(rustls::HandshakeKind::Resumed)),
             Client::OpenSsl(c) => Some(c.stream.ssl().session_reused()),
-            _ => None,
+            Client::Oxissl(c) => Some(c.negotiated().resumed),
+            Client::OxisslSsl(c) => Some(c.ssl.session_reused()),
         }
     }
 

@@ -62,6 +62,9 @@ pub struct ClientConnection {
     error: Option<Error>,
     peer_closed: bool,
     empty_records: usize,
+    /// Whether each buffer was released once it first drained after the handshake.
+    rx_released: bool,
+    tx_released: bool,
     /// Records fully processed (any type), for callers that must tell whether a read made
     /// progress without bringing application data (OpenSSL's AUTO_RETRY off).
     records_processed: u64,
@@ -147,6 +150,8 @@ impl ClientConnection {
             peer_closed: false,
             empty_records: 0,
             records_processed: 0,
+            rx_released: false,
+            tx_released: false,
         }
     }
 
@@ -221,6 +226,11 @@ impl ClientConnection {
         if self.rx_start == self.rx_end && self.plain_start == self.plain_end {
             self.rx_start = 0;
             self.rx_end = 0;
+            // An established connection often sits idle: give the buffer back once.
+            if !self.rx_released && self.is_established() {
+                self.rx = Vec::new();
+                self.rx_released = true;
+            }
         }
         Ok(())
     }
@@ -486,6 +496,10 @@ impl ClientConnection {
         if self.tx_start == self.cx.tx.len() {
             self.cx.tx.clear();
             self.tx_start = 0;
+            if !self.tx_released && self.is_established() {
+                self.cx.tx = Vec::new();
+                self.tx_released = true;
+            }
         }
     }
 
