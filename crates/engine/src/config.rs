@@ -10,6 +10,7 @@ use crate::provider::{
     SecureRandom, SystemRandom, Tls12Suite, Tls13Suite, ALL_GROUPS, ALL_TLS12_SUITES,
     ALL_TLS13_SUITES,
 };
+use crate::record::pool::BufferPool;
 use crate::verify::{RootStore, ServerCertVerifier, WebPkiVerifier};
 use crate::wire::enums::{ContentType, NamedGroup};
 
@@ -94,6 +95,8 @@ pub struct ClientConfig {
     pub max_certificates: usize,
     /// Sees every message sent and received, for tracing (`-msg`).
     pub message_observer: Option<Arc<dyn MessageObserver>>,
+    /// Record buffers shared by this configuration's connections (see `BufferPool`).
+    pub buffer_pool: Arc<BufferPool>,
     /// Where TLS 1.3 tickets are kept and taken from for resumption, per server name; shared
     /// by every connection made from this configuration. `None` turns resumption off.
     pub session_store: Option<Arc<SessionStore>>,
@@ -125,6 +128,7 @@ impl ClientConfig {
             max_certificates: DEFAULT_MAX_CERTIFICATES,
             message_observer: None,
             session_store: Some(Arc::new(SessionStore::default())),
+            buffer_pool: Arc::new(BufferPool::default()),
         }
     }
 }

@@ -62,9 +62,6 @@ pub struct ClientConnection {
     error: Option<Error>,
     peer_closed: bool,
     empty_records: usize,
-    /// Whether each buffer was released once it first drained after the handshake.
-    rx_released: bool,
-    tx_released: bool,
     /// Records fully processed (any type), for callers that must tell whether a read made
     /// progress without bringing application data (OpenSSL's AUTO_RETRY off).
     records_processed: u64,
@@ -150,8 +147,6 @@ impl ClientConnection {
             peer_closed: false,
             empty_records: 0,
             records_processed: 0,
-            rx_released: false,
-            tx_released: false,
         }
     }
 
@@ -161,7 +156,7 @@ impl ClientConnection {
     /// Empty when the connection cannot take more until buffered data is processed or read.
     pub fn recv_buffer(&mut self) -> &mut [u8] {
         if self.rx.is_empty() {
-            self.rx = vec![0; RECV_BUFFER_LEN];
+            self.rx = self.cx.config.buffer_pool.take_recv(RECV_BUFFER_LEN);
         }
         // Move what is still needed to the front.
         let keep_from = if self.plain_start < self.plain_end {
@@ -179,6 +174,14 @@ impl ClientConnection {
             }
         }
         &mut self.rx[self.rx_end..]
+    }
+
+    /// Hands a drained receive buffer back to the pool.
+    fn recycle_rx(&mut self) {
+        if !self.rx.is_empty() {
+            let rx = std::mem::take(&mut self.rx);
+            self.cx.config.buffer_pool.give_recv(rx);
+        }
     }
 
     /// Records that `n` bytes were written into `recv_buffer()`.
@@ -226,11 +229,7 @@ impl ClientConnection {
         if self.rx_start == self.rx_end && self.plain_start == self.plain_end {
             self.rx_start = 0;
             self.rx_end = 0;
-            // An established connection often sits idle: give the buffer back once.
-            if !self.rx_released && self.is_established() {
-                self.rx = Vec::new();
-                self.rx_released = true;
-            }
+            self.recycle_rx();
         }
         Ok(())
     }
@@ -423,6 +422,7 @@ impl ClientConnection {
                 if self.rx_start == self.rx_end {
                     self.rx_start = 0;
                     self.rx_end = 0;
+                    self.recycle_rx();
                 }
             }
             return Ok(ReadStatus::Data(n));
@@ -455,6 +455,9 @@ impl ClientConnection {
         }
         if !self.is_established() {
             return Err(Error::Api(ApiMisuse::HandshakeNotComplete));
+        }
+        if self.cx.tx.capacity() == 0 {
+            self.cx.tx = self.cx.config.buffer_pool.take_send();
         }
         write_records(
             self.cx.write_key.as_mut(),
@@ -496,10 +499,8 @@ impl ClientConnection {
         if self.tx_start == self.cx.tx.len() {
             self.cx.tx.clear();
             self.tx_start = 0;
-            if !self.tx_released && self.is_established() {
-                self.cx.tx = Vec::new();
-                self.tx_released = true;
-            }
+            let tx = std::mem::take(&mut self.cx.tx);
+            self.cx.config.buffer_pool.give_send(tx);
         }
     }
 

@@ -17,6 +17,7 @@ use oxissl_engine::provider::{
     TLS12_ECDHE_RSA_CHACHA20, TLS13_AES_128_GCM_SHA256, TLS13_AES_256_GCM_SHA384,
     TLS13_CHACHA20_POLY1305_SHA256,
 };
+use oxissl_engine::record::pool::BufferPool;
 use oxissl_engine::{
     CipherSuite, MessageObserver, NamedGroup, RootStore, SessionStore, Tls13Suite,
 };
@@ -170,6 +171,8 @@ pub(crate) struct Settings {
     pub read_ahead: bool,
     /// The client session cache (`SSL_SESS_CACHE_CLIENT`); off by default, as in OpenSSL.
     pub session_store: Option<Arc<SessionStore>>,
+    /// Record buffers shared by the context's connections (idle ones hold none).
+    pub buffer_pool: Arc<BufferPool>,
 }
 
 impl Default for Settings {
@@ -201,6 +204,7 @@ impl Default for Settings {
             message_observer: None,
             read_ahead: false,
             session_store: None,
+            buffer_pool: Arc::new(BufferPool::default()),
         }
     }
 }

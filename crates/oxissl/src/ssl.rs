@@ -617,6 +617,7 @@ impl Ssl {
             verify_name: self.host.clone(),
         };
         config.session_store = s.session_store.clone();
+        config.buffer_pool = s.buffer_pool.clone();
         match ClientConnection::resume(Arc::new(config), identity, self.session.clone()) {
             Ok(c) => {
                 self.conn = Some(c);

@@ -3,6 +3,7 @@
 
 pub mod deframer;
 pub mod joiner;
+pub mod pool;
 pub mod protect;
 
 /// Record header length: type, legacy version, length (RFC 8446 §5.1).
