@@ -16,9 +16,10 @@ use std::time::Duration;
 use hostile12_server::*;
 use hostile_server::Sent::{Nothing, Plain, Sealed};
 use hostile_server::{
-    connect, deliver, handshake, identity, plain_record, split_records, u16_bytes, vec16, Hello,
-    Record, Rng, ALERT, APPLICATION_DATA, CHANGE_CIPHER_SPEC, EXT_ALPN, EXT_KEY_SHARE,
-    EXT_SERVER_NAME, EXT_SUPPORTED_VERSIONS, FINISHED, HANDSHAKE, KEY_UPDATE, NEW_SESSION_TICKET,
+    connect, deliver, drive, handshake, identity, mutate, plain_record, split_records, u16_bytes,
+    vec16, Hello, Record, Rng, ALERT, APPLICATION_DATA, CHANGE_CIPHER_SPEC, EXT_ALPN,
+    EXT_KEY_SHARE, EXT_SERVER_NAME, EXT_SUPPORTED_VERSIONS, FINISHED, HANDSHAKE, KEY_UPDATE,
+    NEW_SESSION_TICKET,
 };
 use oxissl_engine::provider::{
     Tls12Suite, ALL_TLS12_SUITES, TLS12_ECDHE_ECDSA_AES_128_GCM, TLS12_ECDHE_ECDSA_AES_256_GCM,
@@ -1539,59 +1540,6 @@ fn post_handshake(server: &mut Server12) -> Vec<u8> {
         server.record(ALERT, &[1, 0]),
     ]
     .concat()
-}
-
-fn mutate(rng: &mut Rng, buf: &mut Vec<u8>) {
-    for _ in 0..1 + rng.below(3) {
-        if buf.is_empty() {
-            buf.push(rng.byte());
-            continue;
-        }
-        let at = rng.below(buf.len());
-        match rng.below(7) {
-            0 => buf[at] ^= 1 << rng.below(8),
-            1 => buf[at] = rng.byte(),
-            2 => buf[at] = [0, 0xff, 0x7f, 0x80][rng.below(4)],
-            3 => buf.truncate(at),
-            4 => {
-                let bytes: Vec<u8> = (0..1 + rng.below(8)).map(|_| rng.byte()).collect();
-                buf.splice(at..at, bytes);
-            }
-            5 => {
-                let end = (at + 1 + rng.below(16)).min(buf.len());
-                buf.drain(at..end);
-            }
-            _ => {
-                let end = (at + 1 + rng.below(32)).min(buf.len());
-                let copy = buf[at..end].to_vec();
-                buf.splice(at..at, copy);
-            }
-        }
-    }
-}
-
-/// Feeds `wire` in random pieces, reading all the while. Returns the error, if any.
-fn drive(client: &mut ClientConnection, wire: &[u8], rng: &mut Rng) -> Option<Error> {
-    let mut rest = wire;
-    let mut buf = [0u8; 256];
-    let mut calls = 0;
-    while !rest.is_empty() {
-        let n = client.feed_tls(&rest[..(1 + rng.below(700)).min(rest.len())]);
-        rest = &rest[n..];
-        loop {
-            calls += 1;
-            assert!(calls < 100_000, "read() keeps returning data");
-            match client.read(&mut buf) {
-                Ok(ReadStatus::Data(_)) => continue,
-                Ok(_) => break,
-                Err(e) => return Some(e),
-            }
-        }
-        if n == 0 {
-            break;
-        }
-    }
-    None
 }
 
 /// After a failure: the error sticks, the last record sent is the alert, nothing more is sent.

@@ -19,7 +19,7 @@ use oxissl_engine::wire::codec::Reader;
 use oxissl_engine::wire::enums::ContentType;
 use oxissl_engine::{
     AlertDescription, CipherSuite, ClientConfig, ClientConnection, Error, NamedGroup,
-    NoServerVerification, SecureRandom, Tls13Suite,
+    NoServerVerification, ReadStatus, SecureRandom, Tls13Suite,
 };
 
 // Content types (RFC 8446 §5.1).
@@ -917,4 +917,59 @@ impl Server {
         assert!(!client.is_established());
         assert_eq!(client.state_name(), "error");
     }
+}
+
+/// Mutates a wire image for the randomized tests: flips, overwrites, truncates, inserts,
+/// deletes or duplicates a few bytes.
+pub fn mutate(rng: &mut Rng, buf: &mut Vec<u8>) {
+    for _ in 0..1 + rng.below(3) {
+        if buf.is_empty() {
+            buf.push(rng.byte());
+            continue;
+        }
+        let at = rng.below(buf.len());
+        match rng.below(7) {
+            0 => buf[at] ^= 1 << rng.below(8),
+            1 => buf[at] = rng.byte(),
+            2 => buf[at] = [0, 0xff, 0x7f, 0x80][rng.below(4)],
+            3 => buf.truncate(at),
+            4 => {
+                let bytes: Vec<u8> = (0..1 + rng.below(8)).map(|_| rng.byte()).collect();
+                buf.splice(at..at, bytes);
+            }
+            5 => {
+                let end = (at + 1 + rng.below(16)).min(buf.len());
+                buf.drain(at..end);
+            }
+            _ => {
+                let end = (at + 1 + rng.below(32)).min(buf.len());
+                let copy = buf[at..end].to_vec();
+                buf.splice(at..at, copy);
+            }
+        }
+    }
+}
+
+/// Feeds `wire` in random pieces, reading all the while. Returns the error, if any.
+pub fn drive(client: &mut ClientConnection, wire: &[u8], rng: &mut Rng) -> Option<Error> {
+    let mut rest = wire;
+    let mut buf = [0u8; 256];
+    let mut calls = 0;
+    while !rest.is_empty() {
+        let n = client.feed_tls(&rest[..(1 + rng.below(700)).min(rest.len())]);
+        rest = &rest[n..];
+        loop {
+            calls += 1;
+            assert!(calls < 100_000, "read() keeps returning data");
+            match client.read(&mut buf) {
+                Ok(ReadStatus::Data(_)) => continue,
+                Ok(_) => break,
+                Err(e) => return Some(e),
+            }
+        }
+        if n == 0 {
+            break;
+        }
+    }
+    None
 }
