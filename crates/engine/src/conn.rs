@@ -504,16 +504,18 @@ impl ClientConnection {
         }
     }
 
-    /// Frees the receive and send buffers if they hold nothing (idle connections).
+    /// Hands the receive and send buffers back to the configuration's pool if they hold nothing
+    /// (idle connections; drained buffers go back on their own).
     pub fn release_buffers(&mut self) {
         if self.rx_start == self.rx_end && self.plain_start == self.plain_end {
-            self.rx = Vec::new();
             self.rx_start = 0;
             self.rx_end = 0;
+            self.recycle_rx();
         }
         if self.pending_tls().is_empty() {
-            self.cx.tx = Vec::new();
             self.tx_start = 0;
+            let tx = std::mem::take(&mut self.cx.tx);
+            self.cx.config.buffer_pool.give_send(tx);
         }
     }
 

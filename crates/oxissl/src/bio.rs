@@ -338,13 +338,26 @@ impl MemBio {
 
     /// Removes and returns everything buffered.
     pub fn take_all(&self) -> Vec<u8> {
-        lock(&self.inner).data.drain(..).collect()
+        let mut s = lock(&self.inner);
+        let mut out = vec![0; s.data.len()];
+        take_front(&mut s.data, &mut out);
+        out
     }
 
     /// Appends bytes (a convenience for `write` that never fails).
     pub fn push(&self, data: &[u8]) {
         lock(&self.inner).data.extend(data);
     }
+}
+
+/// Moves the first `out.len()` bytes of `q` into `out` with slice copies (at most two).
+fn take_front(q: &mut VecDeque<u8>, out: &mut [u8]) {
+    let (a, b) = q.as_slices();
+    let from_a = a.len().min(out.len());
+    out[..from_a].copy_from_slice(&a[..from_a]);
+    let rest = out.len() - from_a;
+    out[from_a..].copy_from_slice(&b[..rest]);
+    q.drain(..out.len());
 }
 
 impl Bio for MemBio {
@@ -362,8 +375,10 @@ impl Bio for MemBio {
             return BioIo::Retry;
         }
         let n = buf.len().min(s.data.len());
-        for (dst, src) in buf.iter_mut().zip(s.data.drain(..n)) {
-            *dst = src;
+        take_front(&mut s.data, &mut buf[..n]);
+        // An idle memory BIO keeps no buffer.
+        if s.data.is_empty() {
+            s.data = VecDeque::new();
         }
         BioIo::Done(n)
     }
@@ -371,6 +386,7 @@ impl Bio for MemBio {
     fn write(&mut self, buf: &[u8]) -> BioIo {
         let mut s = lock(&self.inner);
         s.flags = RetryFlags::NONE;
+        s.data.reserve(buf.len());
         s.data.extend(buf);
         BioIo::Done(buf.len())
     }
@@ -493,9 +509,7 @@ impl Bio for PairBio {
         }
         s.request[me] = 0;
         let n = buf.len().min(s.bufs[peer].len());
-        for (dst, src) in buf.iter_mut().zip(s.bufs[peer].drain(..n)) {
-            *dst = src;
-        }
+        take_front(&mut s.bufs[peer], &mut buf[..n]);
         BioIo::Done(n)
     }
 
@@ -593,5 +607,23 @@ mod tests {
         a.shutdown_wr();
         assert_eq!(b.read(&mut buf), BioIo::Eof);
         assert_eq!(a.write(b"x"), BioIo::Failed);
+    }
+}
+
+#[cfg(test)]
+mod take_front_tests {
+    use super::*;
+
+    #[test]
+    fn copies_across_the_ring_buffer_wrap() {
+        let mut q: VecDeque<u8> = VecDeque::with_capacity(8);
+        q.extend([9, 9, 9, 9, 9, 9]);
+        q.drain(..5);
+        q.extend([1, 2, 3, 4, 5]);
+        // The deque now wraps: [9, 1, 2] and [3, 4, 5] (or similar), six bytes in all.
+        let mut out = [0u8; 4];
+        take_front(&mut q, &mut out);
+        assert_eq!(out, [9, 1, 2, 3]);
+        assert_eq!(q.iter().copied().collect::<Vec<_>>(), [4, 5]);
     }
 }

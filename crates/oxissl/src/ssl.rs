@@ -689,7 +689,11 @@ impl Ssl {
                 self.rwstate = Want::Nothing;
                 Io::Done
             }
-            BioIo::Retry => Io::Retry,
+            BioIo::Retry => {
+                // Waiting on the network: an empty receive buffer goes back to the pool.
+                conn.release_buffers();
+                Io::Retry
+            }
             BioIo::Eof => Io::Eof,
             BioIo::Failed => {
                 self.last_errno = rbio.last_os_error();
