@@ -38,33 +38,56 @@ impl Drop for Server {
     }
 }
 
-/// Starts `openssl s_server -accept PORT <args>` and waits until it listens.
+/// Starts `openssl s_server -accept PORT <args>` and waits until it listens. A port taken in
+/// the meantime by another test makes s_server exit: then another port is tried.
 pub fn openssl_server(args: &[&str]) -> Server {
-    let port = free_port();
-    let child = Command::new("openssl")
-        .arg("s_server")
-        .arg("-accept")
-        .arg(format!("127.0.0.1:{port}"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("openssl s_server starts");
-    let server = Server { child, port };
-    wait_listening(port);
-    server
+    for _ in 0..5 {
+        let port = free_port();
+        let child = Command::new("openssl")
+            .arg("s_server")
+            .arg("-accept")
+            .arg(format!("127.0.0.1:{port}"))
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("openssl s_server starts");
+        let mut server = Server { child, port };
+        if listening_or_exited(&mut server) {
+            return server;
+        }
+    }
+    panic!("openssl s_server did not start listening on any of 5 ports");
+}
+
+/// Waits (bounded) until the server listens (true) or has exited (false).
+fn listening_or_exited(server: &mut Server) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if is_listening(server.port) {
+            return true;
+        }
+        if matches!(server.child.try_wait(), Ok(Some(_))) {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("server on port {} did not start listening", server.port);
+}
+
+/// Whether something listens on 127.0.0.1:`port`, read from the kernel's table: probing with a
+/// connect would use up a server's first accept in some modes.
+fn is_listening(port: u16) -> bool {
+    let tcp = std::fs::read_to_string("/proc/net/tcp").unwrap_or_default();
+    tcp.contains(&format!(":{:04X} 00000000:0000 0A", port))
 }
 
 /// Waits (bounded) until something accepts on `port`.
 pub fn wait_listening(port: u16) {
     let deadline = Instant::now() + Duration::from_secs(10);
     while Instant::now() < deadline {
-        // s_server prints ACCEPT when ready; probing with a connect would use up its first accept
-        // in some modes, so poll the listening table instead.
-        let tcp = std::fs::read_to_string("/proc/net/tcp").unwrap_or_default();
-        let needle = format!(":{:04X} 00000000:0000 0A", port);
-        if tcp.contains(&needle) {
+        if is_listening(port) {
             return;
         }
         std::thread::sleep(Duration::from_millis(20));
