@@ -26,10 +26,10 @@ use oxissl_engine::{
 };
 
 use crate::hostile_server::{
-    handshake, identity, plain_record, split_records, u16_bytes, vec16, Hello, Record,
-    SeededRandom, Sent, ALERT, APPLICATION_DATA, CHANGE_CIPHER_SPEC, CLIENT_HELLO, CLIENT_SEED,
-    EXT_ALPN, EXT_KEY_SHARE, EXT_SIGNATURE_ALGORITHMS, EXT_SUPPORTED_GROUPS,
-    EXT_SUPPORTED_VERSIONS, FINISHED, HANDSHAKE,
+    check_fatal, handshake, identity, plain_record, split_records, u16_bytes, vec16, Hello, Record,
+    SeededRandom, Sent, APPLICATION_DATA, CHANGE_CIPHER_SPEC, CLIENT_HELLO, CLIENT_SEED, EXT_ALPN,
+    EXT_KEY_SHARE, EXT_SIGNATURE_ALGORITHMS, EXT_SUPPORTED_GROUPS, EXT_SUPPORTED_VERSIONS,
+    FINISHED, HANDSHAKE,
 };
 
 // Handshake types (RFC 5246 §7.4).
@@ -837,45 +837,12 @@ impl Server12 {
         want: Error,
         sent: Sent,
     ) {
-        assert_eq!(got, Err(want.clone()), "process() result");
-        assert_eq!(client.error(), Some(&want));
         let records = self.read_client(client);
-        let alerts = records.iter().filter(|r| r.typ == ALERT).count();
-        match sent {
-            Sent::Nothing => {
-                assert_eq!(alerts, 0, "no alert answers the peer's alert: {records:?}");
-                assert_eq!(want.alert(), None);
-            }
-            Sent::Plain(a) | Sent::Sealed(a) => {
-                let last = records.last().expect("an alert was sent");
-                assert_eq!(alerts, 1, "exactly one alert: {records:?}");
-                assert_eq!(
-                    (last.typ, last.payload.as_slice()),
-                    (ALERT, &[2, a.0][..]),
-                    "fatal {a} expected, got {last:?}"
-                );
-                let sealed = matches!(sent, Sent::Sealed(_));
-                assert_eq!(last.protected, sealed, "alert protection");
-                assert_eq!(want.alert(), Some(a), "Error::alert() agrees");
-            }
-        }
-        // The error sticks, and nothing more is sent.
-        for _ in 0..2 {
-            assert_eq!(client.process(), Err(want.clone()));
-        }
-        let mut buf = [0u8; 32];
-        assert_eq!(client.read(&mut buf), Err(want.clone()));
-        assert_eq!(client.write(b"more"), Err(want.clone()));
-        client.feed_tls(&plain_record(HANDSHAKE, &Self::server_hello_done()));
-        client.feed_tls(&plain_record(APPLICATION_DATA, b"late"));
-        assert_eq!(client.process(), Err(want.clone()));
-        assert!(
-            client.pending_tls().is_empty(),
-            "nothing sent after the alert"
-        );
-        assert!(!client.is_handshaking());
-        assert!(!client.is_established());
-        assert_eq!(client.state_name(), "error");
+        let late = [
+            plain_record(HANDSHAKE, &Self::server_hello_done()),
+            plain_record(APPLICATION_DATA, b"late"),
+        ];
+        check_fatal(client, &records, got, want, sent, &late);
     }
 }
 

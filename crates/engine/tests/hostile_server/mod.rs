@@ -878,45 +878,62 @@ impl Server {
         want: Error,
         sent: Sent,
     ) {
-        assert_eq!(got, Err(want.clone()), "process() result");
-        assert_eq!(client.error(), Some(&want));
         let records = self.read_client(client);
-        let alerts = records.iter().filter(|r| r.typ == ALERT).count();
-        match sent {
-            Sent::Nothing => {
-                assert_eq!(alerts, 0, "no alert answers the peer's alert: {records:?}");
-                assert_eq!(want.alert(), None);
-            }
-            Sent::Plain(a) | Sent::Sealed(a) => {
-                let last = records.last().expect("an alert was sent");
-                assert_eq!(alerts, 1, "exactly one alert: {records:?}");
-                assert_eq!(
-                    (last.typ, last.payload.as_slice()),
-                    (ALERT, &[2, a.0][..]),
-                    "fatal {a} expected, got {last:?}"
-                );
-                let sealed = matches!(sent, Sent::Sealed(_));
-                assert_eq!(last.protected, sealed, "alert protection");
-                assert_eq!(want.alert(), Some(a), "Error::alert() agrees");
-            }
-        }
-        // The error sticks, and nothing more is sent.
-        for _ in 0..2 {
-            assert_eq!(client.process(), Err(want.clone()));
-        }
-        let mut buf = [0u8; 32];
-        assert_eq!(client.read(&mut buf), Err(want.clone()));
-        assert_eq!(client.write(b"more"), Err(want.clone()));
-        client.feed_tls(&plain_record(HANDSHAKE, &handshake(FINISHED, &[0; 32])));
-        assert_eq!(client.process(), Err(want.clone()));
-        assert!(
-            client.pending_tls().is_empty(),
-            "nothing sent after the alert"
-        );
-        assert!(!client.is_handshaking());
-        assert!(!client.is_established());
-        assert_eq!(client.state_name(), "error");
+        let late = [plain_record(HANDSHAKE, &handshake(FINISHED, &[0; 32]))];
+        check_fatal(client, &records, got, want, sent, &late);
     }
+}
+
+/// The checks after a fatal error, for either scripted server: `records` are what the client
+/// sent, ending in the alert `sent`; the error sticks through reads, writes and `late` records
+/// fed afterwards, and nothing more is sent.
+pub fn check_fatal(
+    client: &mut ClientConnection,
+    records: &[Record],
+    got: Result<(), Error>,
+    want: Error,
+    sent: Sent,
+    late: &[Vec<u8>],
+) {
+    assert_eq!(got, Err(want.clone()), "process() result");
+    assert_eq!(client.error(), Some(&want));
+    let alerts = records.iter().filter(|r| r.typ == ALERT).count();
+    match sent {
+        Sent::Nothing => {
+            assert_eq!(alerts, 0, "no alert answers the peer's alert: {records:?}");
+            assert_eq!(want.alert(), None);
+        }
+        Sent::Plain(a) | Sent::Sealed(a) => {
+            let last = records.last().expect("an alert was sent");
+            assert_eq!(alerts, 1, "exactly one alert: {records:?}");
+            assert_eq!(
+                (last.typ, last.payload.as_slice()),
+                (ALERT, &[2, a.0][..]),
+                "fatal {a} expected, got {last:?}"
+            );
+            let sealed = matches!(sent, Sent::Sealed(_));
+            assert_eq!(last.protected, sealed, "alert protection");
+            assert_eq!(want.alert(), Some(a), "Error::alert() agrees");
+        }
+    }
+    // The error sticks, and nothing more is sent.
+    for _ in 0..2 {
+        assert_eq!(client.process(), Err(want.clone()));
+    }
+    let mut buf = [0u8; 32];
+    assert_eq!(client.read(&mut buf), Err(want.clone()));
+    assert_eq!(client.write(b"more"), Err(want.clone()));
+    for record in late {
+        client.feed_tls(record);
+    }
+    assert_eq!(client.process(), Err(want.clone()));
+    assert!(
+        client.pending_tls().is_empty(),
+        "nothing sent after the alert"
+    );
+    assert!(!client.is_handshaking());
+    assert!(!client.is_established());
+    assert_eq!(client.state_name(), "error");
 }
 
 /// Mutates a wire image for the randomized tests: flips, overwrites, truncates, inserts,
