@@ -291,25 +291,6 @@ impl ServerProcess {
     }
 }
 
-/// Whether something listens on `port`, on any local address (read from the kernel's tables, so
-/// no connection is used up).
-fn listening(port: u16) -> bool {
-    let needle = format!(":{port:04X} ");
-    ["/proc/net/tcp", "/proc/net/tcp6"].iter().any(|table| {
-        std::fs::read_to_string(table)
-            .unwrap_or_default()
-            .lines()
-            .any(|l| {
-                let mut cols = l.split_whitespace();
-                let (Some(local), Some(_), Some(state)) = (cols.nth(1), cols.next(), cols.next())
-                else {
-                    return false;
-                };
-                state == "0A" && format!("{local} ").ends_with(&needle)
-            })
-    })
-}
-
 /// Starts `program args` (with `{port}` replaced by a free port) and waits, bounded, until it
 /// listens. Retries on a fresh port if the process exits first (another test took the port).
 fn spawn_server(
@@ -348,7 +329,7 @@ fn spawn_server(
         let deadline = Instant::now() + Duration::from_secs(10);
         let mut exited = false;
         while Instant::now() < deadline {
-            if listening(port) {
+            if common::child_listens(&proc.server.child, port) {
                 return Ok(Endpoint {
                     port,
                     echo,

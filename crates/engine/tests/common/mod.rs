@@ -65,7 +65,7 @@ pub fn openssl_server(args: &[&str]) -> Server {
 fn listening_or_exited(server: &mut Server) -> bool {
     let deadline = Instant::now() + Duration::from_secs(10);
     while Instant::now() < deadline {
-        if is_listening(server.port) {
+        if child_listens(&server.child, server.port) {
             return true;
         }
         if matches!(server.child.try_wait(), Ok(Some(_))) {
@@ -76,11 +76,38 @@ fn listening_or_exited(server: &mut Server) -> bool {
     panic!("server on port {} did not start listening", server.port);
 }
 
-/// Whether something listens on 127.0.0.1:`port`, read from the kernel's table: probing with a
-/// connect would use up a server's first accept in some modes.
+/// The inode of the socket listening on `port` (IPv4 or IPv6, any address), from the kernel's
+/// tables: probing with a connect would use up a server's first accept in some modes.
+fn listening_inode(port: u16) -> Option<String> {
+    let local = format!(":{port:04X}");
+    ["/proc/net/tcp", "/proc/net/tcp6"]
+        .iter()
+        .find_map(|table| {
+            let tcp = std::fs::read_to_string(table).ok()?;
+            tcp.lines().skip(1).find_map(|line| {
+                let f: Vec<&str> = line.split_whitespace().collect();
+                (f.len() > 9 && f[1].ends_with(&local) && f[3] == "0A").then(|| f[9].to_owned())
+            })
+        })
+}
+
 fn is_listening(port: u16) -> bool {
-    let tcp = std::fs::read_to_string("/proc/net/tcp").unwrap_or_default();
-    tcp.contains(&format!(":{:04X} 00000000:0000 0A", port))
+    listening_inode(port).is_some()
+}
+
+/// Whether `child` itself holds the socket listening on `port`. Parallel tests can be handed the
+/// same free port; the second server then fails to bind, and the other test's listener must not
+/// be mistaken for its own.
+pub fn child_listens(child: &Child, port: u16) -> bool {
+    let Some(inode) = listening_inode(port) else {
+        return false;
+    };
+    let want = format!("socket:[{inode}]");
+    let Ok(fds) = std::fs::read_dir(format!("/proc/{}/fd", child.id())) else {
+        return false;
+    };
+    fds.flatten()
+        .any(|fd| std::fs::read_link(fd.path()).is_ok_and(|l| l.to_string_lossy() == want))
 }
 
 /// Waits (bounded) until something accepts on `port`.
