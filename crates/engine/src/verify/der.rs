@@ -8,8 +8,18 @@ pub(crate) fn is_self_issued(cert: &[u8]) -> bool {
     issuer_and_subject(cert).is_some_and(|(i, s)| i == s)
 }
 
-/// The issuer and subject Names of a DER certificate (RFC 5280 §4.1), or `None` if malformed.
-pub(crate) fn issuer_and_subject(cert: &[u8]) -> Option<(&[u8], &[u8])> {
+/// The fields of a certificate's TBSCertificate that oxissl reads (RFC 5280 §4.1).
+struct TbsFields<'a> {
+    /// The issuer Name, whole encoding.
+    issuer: &'a [u8],
+    /// The Validity SEQUENCE's contents.
+    validity: &'a [u8],
+    /// The subject Name, whole encoding.
+    subject: &'a [u8],
+}
+
+/// Walks a DER certificate to its issuer, validity and subject, or `None` if malformed.
+fn tbs_fields(cert: &[u8]) -> Option<TbsFields<'_>> {
     let (_, cert, _) = der_tlv(cert, 0x30)?;
     let (_, tbs, _) = der_tlv(cert, 0x30)?;
     let mut rest = tbs;
@@ -18,10 +28,19 @@ pub(crate) fn issuer_and_subject(cert: &[u8]) -> Option<(&[u8], &[u8])> {
     }
     rest = der_tlv(rest, 0x02)?.2; // serialNumber
     rest = der_tlv(rest, 0x30)?.2; // signature
-    let (issuer, _, r) = der_tlv(rest, 0x30)?;
-    rest = der_tlv(r, 0x30)?.2; // validity
+    let (issuer, _, rest) = der_tlv(rest, 0x30)?;
+    let (_, validity, rest) = der_tlv(rest, 0x30)?;
     let (subject, _, _) = der_tlv(rest, 0x30)?;
-    Some((issuer, subject))
+    Some(TbsFields {
+        issuer,
+        validity,
+        subject,
+    })
+}
+
+/// The issuer and subject Names of a DER certificate (RFC 5280 §4.1), or `None` if malformed.
+pub(crate) fn issuer_and_subject(cert: &[u8]) -> Option<(&[u8], &[u8])> {
+    tbs_fields(cert).map(|f| (f.issuer, f.subject))
 }
 
 /// One DER TLV with the expected tag: (whole encoding, contents, rest).
@@ -54,16 +73,7 @@ pub(crate) fn der_tlv(input: &[u8], tag: u8) -> Option<(&[u8], &[u8], &[u8])> {
 
 /// A certificate's validity (notBefore, notAfter) as Unix seconds (RFC 5280 §4.1.2.5).
 pub(crate) fn validity(cert: &[u8]) -> Option<(u64, u64)> {
-    let (_, cert, _) = der_tlv(cert, 0x30)?;
-    let (_, tbs, _) = der_tlv(cert, 0x30)?;
-    let mut rest = tbs;
-    if rest.first() == Some(&0xa0) {
-        rest = der_tlv(rest, 0xa0)?.2;
-    }
-    rest = der_tlv(rest, 0x02)?.2; // serialNumber
-    rest = der_tlv(rest, 0x30)?.2; // signature
-    rest = der_tlv(rest, 0x30)?.2; // issuer
-    let (_, validity, _) = der_tlv(rest, 0x30)?;
+    let validity = tbs_fields(cert)?.validity;
     let (not_before, rest) = time(validity)?;
     let (not_after, _) = time(rest)?;
     Some((not_before, not_after))
