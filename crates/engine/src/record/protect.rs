@@ -94,6 +94,13 @@ fn aad12(seq: u64, typ: ContentType, len: usize) -> [u8; 13] {
     aad
 }
 
+/// Appends a record header: type, legacy version, fragment length (RFC 8446 §5.1).
+fn put_header(out: &mut Vec<u8>, typ: ContentType, version: ProtocolVersion, len: usize) {
+    out.push(typ.0);
+    out.extend_from_slice(&version.0.to_be_bytes());
+    out.extend_from_slice(&(len as u16).to_be_bytes());
+}
+
 /// Appends one protected record carrying `payload` of type `typ`, in the key's format.
 pub fn seal(
     key: &mut RecordKey,
@@ -120,9 +127,7 @@ fn seal12(
     let len = extra + payload.len() + AEAD_TAG_LEN;
     let start = out.len();
     out.reserve(HEADER_LEN + len);
-    out.push(typ.0);
-    out.extend_from_slice(&ProtocolVersion::TLS12.0.to_be_bytes());
-    out.extend_from_slice(&(len as u16).to_be_bytes());
+    put_header(out, typ, ProtocolVersion::TLS12, len);
     let seq_bytes = seq.to_be_bytes();
     if explicit {
         // The sequence number is unique per key, so it serves as the explicit nonce.
@@ -150,9 +155,13 @@ fn seal13(
     let len = payload.len() + 1 + AEAD_TAG_LEN;
     let start = out.len();
     out.reserve(HEADER_LEN + len);
-    out.push(ContentType::APPLICATION_DATA.0);
-    out.extend_from_slice(&ProtocolVersion::TLS12.0.to_be_bytes());
-    out.extend_from_slice(&(len as u16).to_be_bytes());
+    // RFC 8446 §5.2: protected records travel as application_data, version 0x0303.
+    put_header(
+        out,
+        ContentType::APPLICATION_DATA,
+        ProtocolVersion::TLS12,
+        len,
+    );
     out.extend_from_slice(payload);
     out.push(typ.0);
     let seq = key.next_seq()?;
@@ -176,9 +185,7 @@ pub fn plain_with_version(
     payload: &[u8],
 ) {
     debug_assert!(payload.len() <= MAX_PLAINTEXT);
-    out.push(typ.0);
-    out.extend_from_slice(&version.0.to_be_bytes());
-    out.extend_from_slice(&(payload.len() as u16).to_be_bytes());
+    put_header(out, typ, version, payload.len());
     out.extend_from_slice(payload);
 }
 
