@@ -230,6 +230,30 @@ impl Settings {
         true
     }
 
+    /// Adds mode bits; returns the new mask (`SSL_set_mode` / `SSL_CTX_set_mode`).
+    pub fn set_mode(&mut self, mode: u32) -> u32 {
+        self.mode |= mode;
+        self.mode
+    }
+
+    /// Removes mode bits; returns the new mask.
+    pub fn clear_mode(&mut self, mode: u32) -> u32 {
+        self.mode &= !mode;
+        self.mode
+    }
+
+    /// Adds option bits; returns the new mask (`SSL_set_options` / `SSL_CTX_set_options`).
+    pub fn set_options(&mut self, options: u64) -> u64 {
+        self.options |= options;
+        self.options
+    }
+
+    /// Removes option bits; returns the new mask.
+    pub fn clear_options(&mut self, options: u64) -> u64 {
+        self.options &= !options;
+        self.options
+    }
+
     /// Whether TLS 1.2 lies in the configured range.
     pub fn tls12_enabled(&self) -> bool {
         (self.max_version == 0 || self.max_version >= TLS1_2_VERSION)
@@ -633,14 +657,12 @@ impl SslCtx {
 
     /// `SSL_CTX_set_mode`: adds mode bits; returns the new mask.
     pub fn set_mode(&mut self, mode: u32) -> u32 {
-        self.settings.mode |= mode;
-        self.settings.mode
+        self.settings.set_mode(mode)
     }
 
     /// `SSL_CTX_clear_mode`: removes mode bits; returns the new mask.
     pub fn clear_mode(&mut self, mode: u32) -> u32 {
-        self.settings.mode &= !mode;
-        self.settings.mode
+        self.settings.clear_mode(mode)
     }
 
     /// `SSL_CTX_get_mode`.
@@ -650,14 +672,12 @@ impl SslCtx {
 
     /// `SSL_CTX_set_options`: adds option bits; returns the new mask.
     pub fn set_options(&mut self, options: u64) -> u64 {
-        self.settings.options |= options;
-        self.settings.options
+        self.settings.set_options(options)
     }
 
     /// `SSL_CTX_clear_options`: removes option bits; returns the new mask.
     pub fn clear_options(&mut self, options: u64) -> u64 {
-        self.settings.options &= !options;
-        self.settings.options
+        self.settings.clear_options(options)
     }
 
     /// `SSL_CTX_get_options`.

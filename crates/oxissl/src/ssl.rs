@@ -431,14 +431,12 @@ impl Ssl {
 
     /// `SSL_set_mode`: adds mode bits, returns the new mask.
     pub fn set_mode(&mut self, mode: u32) -> u32 {
-        self.settings.mode |= mode;
-        self.settings.mode
+        self.settings.set_mode(mode)
     }
 
     /// `SSL_clear_mode`: removes mode bits, returns the new mask.
     pub fn clear_mode(&mut self, mode: u32) -> u32 {
-        self.settings.mode &= !mode;
-        self.settings.mode
+        self.settings.clear_mode(mode)
     }
 
     /// `SSL_get_mode`.
@@ -448,14 +446,12 @@ impl Ssl {
 
     /// `SSL_set_options`: adds option bits, returns the new mask.
     pub fn set_options(&mut self, options: u64) -> u64 {
-        self.settings.options |= options;
-        self.settings.options
+        self.settings.set_options(options)
     }
 
     /// `SSL_clear_options`.
     pub fn clear_options(&mut self, options: u64) -> u64 {
-        self.settings.options &= !options;
-        self.settings.options
+        self.settings.clear_options(options)
     }
 
     /// `SSL_get_options`.
