@@ -1,5 +1,5 @@
 //! `SSL_SESSION`: a refcounted handle around what `oxissl::Ssl::get1_session` returns (a TLS
-//! 1.3 ticket with its secret). `SSL_set_session` offers it in the next handshake;
+//! 1.3 ticket, or a TLS 1.2 session id and ticket, with its secret). `SSL_set_session` offers it in the next handshake;
 //! `SSL_session_reused` says whether the server accepted it. The new-session callback is not
 //! called: programs get sessions with `SSL_get1_session`.
 
@@ -57,16 +57,14 @@ fn session_of(s: *const SSL) -> *mut SSL_SESSION {
             return st.session;
         }
         let stored = st.ssl.get1_session();
-        let current = if st.session.is_null() {
-            None
-        } else {
-            // SAFETY: the object's session slot holds a live reference.
-            unsafe { &*st.session }
-                .stored
-                .as_ref()
-                .map(|x| x.ticket.clone())
+        // SAFETY: the object's session slot holds a live reference when non-null.
+        let current = (!st.session.is_null()).then(|| unsafe { &*st.session });
+        let same = match (current.and_then(|c| c.stored.as_ref()), stored.as_ref()) {
+            (Some(a), Some(b)) => a.same_resumption(b),
+            (None, None) => current.is_some(),
+            _ => false,
         };
-        if st.session.is_null() || stored.as_ref().map(|x| &x.ticket) != current.as_ref() {
+        if !same {
             let fresh = new_session(crate::ssl::version_number(st), stored);
             // SAFETY: the slot owned one reference to the session it replaces.
             unsafe { release(std::mem::replace(&mut st.session, fresh)) };
@@ -131,7 +129,7 @@ entry! {
         1
     }
 
-    /// `SSL_SESSION_is_resumable`: 1 when the session holds a ticket.
+    /// `SSL_SESSION_is_resumable`: 1 when the session holds a ticket or a TLS 1.2 session id.
     fn SSL_SESSION_is_resumable(sess: *const SSL_SESSION) -> c_int {
         nonnull: [sess], fail: 0;
         // SAFETY: checked non-null; a live session.

@@ -97,9 +97,13 @@ pub struct ClientConfig {
     pub message_observer: Option<Arc<dyn MessageObserver>>,
     /// Record buffers shared by this configuration's connections (see `BufferPool`).
     pub buffer_pool: Arc<BufferPool>,
-    /// Where TLS 1.3 tickets are kept and taken from for resumption, per server name; shared
-    /// by every connection made from this configuration. `None` turns resumption off.
+    /// Where sessions (TLS 1.3 tickets, TLS 1.2 sessions) are kept and taken from for
+    /// resumption, per server name; shared by every connection made from this configuration.
+    /// `None` turns resumption off.
     pub session_store: Option<Arc<SessionStore>>,
+    /// Whether TLS 1.2 asks for and resumes with session tickets (RFC 5077); off, TLS 1.2
+    /// sessions resume by session id only (OpenSSL's `SSL_OP_NO_TICKET`).
+    pub tls12_session_tickets: bool,
 }
 
 impl ClientConfig {
@@ -128,6 +132,7 @@ impl ClientConfig {
             max_certificates: DEFAULT_MAX_CERTIFICATES,
             message_observer: None,
             session_store: Some(Arc::new(SessionStore::default())),
+            tls12_session_tickets: true,
             buffer_pool: Arc::new(BufferPool::default()),
         }
     }

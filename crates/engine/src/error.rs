@@ -120,6 +120,8 @@ pub enum PeerMisbehaved {
     BadKeyUpdate,
     /// A field that must hold a specific value does not.
     IllegalParameter(&'static str),
+    /// A TLS 1.2 resumption changed whether the extended master secret is used (RFC 7627 §5.3).
+    ExtendedMasterSecretChanged,
 }
 
 /// Parameters this client refuses (protocol_version, handshake_failure).
@@ -269,6 +271,7 @@ impl Error {
                 PeerMisbehaved::FinishedMismatch | PeerMisbehaved::BadSignature => A::DECRYPT_ERROR,
                 // RFC 8446 §4.1.4: a second HelloRetryRequest -> unexpected_message.
                 PeerMisbehaved::SecondHelloRetryRequest => A::UNEXPECTED_MESSAGE,
+                PeerMisbehaved::ExtendedMasterSecretChanged => A::HANDSHAKE_FAILURE,
                 _ => A::ILLEGAL_PARAMETER,
             },
             Self::PeerIncompatible(p) => match p {

@@ -212,7 +212,8 @@ fn full_handshake_ecdsa_gcm_with_ems_data_and_close_notify() {
     assert_eq!(server.ch.find(EXT_RENEGOTIATION_INFO), Some(vec![0]));
     assert_eq!(server.ch.find(EXT_EXTENDED_MASTER_SECRET), Some(vec![]));
     assert_eq!(server.ch.find(EXT_EC_POINT_FORMATS), Some(vec![1, 0]));
-    assert!(!server.ch.offers(EXT_SESSION_TICKET));
+    // RFC 5077 §3.2: an empty SessionTicket extension asks for a ticket.
+    assert_eq!(server.ch.find(EXT_SESSION_TICKET), Some(vec![]));
     assert_eq!(server.suite, TLS12_ECDHE_ECDSA_AES_128_GCM);
 
     let flight = server.flight(unchanged12);
@@ -494,13 +495,18 @@ fn ec_point_formats_without_uncompressed() {
 #[test]
 fn unsolicited_extensions_in_tls12_server_hello() {
     // RFC 5246 §7.4.1.4: an extension not requested -> unsupported_extension.
+    let no_tickets = || {
+        let mut c = client_config12();
+        c.tls12_session_tickets = false;
+        c
+    };
     for (typ, body) in [
         (EXT_SESSION_TICKET, vec![]),
         (EXT_ALPN, vec![0, 3, 2, b'h', b'2']),
         (0x1234, vec![]),
     ] {
         reject_hello(
-            client_config12(),
+            no_tickets(),
             |_, h| {
                 h.set(typ, body.clone());
             },

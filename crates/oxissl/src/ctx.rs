@@ -565,8 +565,8 @@ impl SslCtx {
         self.settings.set_groups_list(s)
     }
 
-    /// `SSL_CTX_set_session_cache_mode`: with `SSL_SESS_CACHE_CLIENT` the context keeps TLS 1.3
-    /// tickets per server name and later connections resume automatically; otherwise (OpenSSL's
+    /// `SSL_CTX_set_session_cache_mode`: with `SSL_SESS_CACHE_CLIENT` the context keeps sessions
+    /// (TLS 1.3 tickets, TLS 1.2 sessions) per server name and later connections resume automatically; otherwise (OpenSSL's
     /// default for clients) only `Ssl::set_session` resumes. Returns the previous mode.
     pub fn set_session_cache_mode(&mut self, mode: i64) -> i64 {
         let old = self.session_cache_mode();

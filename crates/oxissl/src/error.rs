@@ -24,6 +24,8 @@ pub mod reason {
     pub const NO_SUITABLE_KEY_SHARE: u32 = 101;
     /// `SSL_R_BAD_CHANGE_CIPHER_SPEC`.
     pub const BAD_CHANGE_CIPHER_SPEC: u32 = 103;
+    /// `SSL_R_INCONSISTENT_EXTMS`.
+    pub const INCONSISTENT_EXTMS: u32 = 104;
     /// `SSL_R_BAD_KEY_SHARE`.
     pub const BAD_KEY_SHARE: u32 = 108;
     /// `SSL_R_BAD_EXTENSION`.
@@ -124,6 +126,7 @@ pub mod reason {
 const SSL_REASONS: &[(u32, &str)] = &[
     (101, "no suitable key share"),
     (103, "bad change cipher spec"),
+    (104, "inconsistent extms"),
     (108, "bad key share"),
     (110, "bad extension"),
     (122, "bad key update"),
@@ -439,6 +442,7 @@ pub fn engine_reason(e: &EngineError) -> u32 {
             PeerMisbehaved::BadSignature => R::BAD_SIGNATURE,
             PeerMisbehaved::BadKeyUpdate => R::BAD_KEY_UPDATE,
             PeerMisbehaved::IllegalParameter(_) => R::BAD_VALUE,
+            PeerMisbehaved::ExtendedMasterSecretChanged => R::INCONSISTENT_EXTMS,
             #[allow(unreachable_patterns)]
             _ => R::BAD_VALUE,
         },

@@ -23,7 +23,7 @@ use crate::ctx::{
     ChainVerifyCallback, Settings, SslCtx, TrustAnchorSource, VerifyCallback,
     SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER, SSL_MODE_AUTO_RETRY, SSL_MODE_ENABLE_PARTIAL_WRITE,
     SSL_MODE_RELEASE_BUFFERS, SSL_OP_ENABLE_MIDDLEBOX_COMPAT, SSL_OP_IGNORE_UNEXPECTED_EOF,
-    SSL_VERIFY_PEER,
+    SSL_OP_NO_TICKET, SSL_VERIFY_PEER,
 };
 use crate::error::{self, reason};
 
@@ -607,6 +607,7 @@ impl Ssl {
             VerifyMode::RecordOnly
         };
         config.middlebox_compat = s.options & SSL_OP_ENABLE_MIDDLEBOX_COMPAT != 0;
+        config.tls12_session_tickets = s.options & SSL_OP_NO_TICKET == 0;
         config.message_observer = s.message_observer.clone();
         let identity = ServerIdentity {
             sni: self.sni.clone(),
@@ -1224,7 +1225,7 @@ impl Ssl {
         }
     }
 
-    /// `SSL_session_reused` (false: resumption is not offered yet).
+    /// `SSL_session_reused`: whether the server accepted the session offered.
     pub fn session_reused(&self) -> bool {
         self.conn.as_ref().is_some_and(|c| c.negotiated().resumed)
     }
@@ -1234,8 +1235,8 @@ impl Ssl {
         self.session = session;
     }
 
-    /// `SSL_get1_session`: the newest session this connection can be resumed from (TLS 1.3
-    /// tickets), or the one set with `set_session` before the handshake.
+    /// `SSL_get1_session`: the newest session this connection can be resumed from (a TLS 1.3
+    /// ticket, or the TLS 1.2 session), or the one set with `set_session` before the handshake.
     pub fn get1_session(&self) -> Option<StoredSession> {
         self.conn
             .as_ref()

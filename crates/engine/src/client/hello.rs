@@ -2,7 +2,7 @@
 //! downgrade check (RFC 8446 §4.1.3), the retry rules (§4.1.4), key exchange and the
 //! handshake traffic keys (§7.1).
 
-use super::session::StoredSession;
+use super::session::{Resumption, StoredSession};
 use super::tls13::ExpectEncryptedExtensions;
 use super::{Common, ServerIdentity, State};
 use crate::error::{ApiMisuse, Error, PeerIncompatible, PeerMisbehaved};
@@ -24,6 +24,8 @@ pub(crate) struct HelloParams {
     pub random: [u8; 32],
     pub session_id: Vec<u8>,
     pub identity: ServerIdentity,
+    /// The session_ticket extension body, when sent (TLS 1.2 offered, tickets on).
+    pub ticket12: Option<Vec<u8>>,
 }
 
 /// Sends ClientHello and returns the state that waits for ServerHello.
@@ -46,19 +48,6 @@ pub(crate) fn start(
     {
         return Err(Error::Api(ApiMisuse::InvalidAlpnProtocol));
     }
-    // Draw order: random, session id, key share (the order of RFC 8448's recorded pools).
-    let mut random = [0u8; 32];
-    config.rng.fill(&mut random)?;
-    let mut session_id = Vec::new();
-    if config.middlebox_compat {
-        session_id = vec![0u8; 32];
-        config.rng.fill(&mut session_id)?;
-    }
-    // TLS 1.2 draws its ECDHE key once the server has picked the group.
-    let share = match tls13 {
-        true => Some(generate_key_share(config.groups[0], &*config.rng)?),
-        false => None,
-    };
     // Sessions are kept under the SNI, else the name the certificate is checked against.
     cx.session_key = identity.sni.clone().or_else(|| {
         identity
@@ -67,17 +56,67 @@ pub(crate) fn start(
             .map(|n| n.to_str().into_owned())
     });
     let now = config.time.now();
-    let usable =
-        |s: &StoredSession| tls13 && s.is_valid_at(now) && config.tls13_suites.contains(&s.suite);
+    let usable = |s: &StoredSession| {
+        s.is_valid_at(now)
+            && match &s.resumption {
+                Resumption::Tls13 { suite, .. } => tls13 && config.tls13_suites.contains(suite),
+                // RFC 7627 §5.3: a session without the extended master secret is not offered.
+                Resumption::Tls12 {
+                    suite,
+                    extended_master_secret,
+                    session_id,
+                    ticket,
+                    ..
+                } => {
+                    tls12
+                        && *extended_master_secret
+                        && config.tls12_suites.contains(suite)
+                        && (!session_id.is_empty()
+                            || (!ticket.is_empty() && config.tls12_session_tickets))
+                }
+            }
+    };
     // A session the caller chose comes first (OpenSSL's SSL_set_session); else the store's.
     let resuming = session.filter(usable).or_else(|| {
         let store = config.session_store.as_ref()?;
         store.take(cx.session_key.as_ref()?, now).filter(usable)
     });
+    // RFC 5077 §3.2: with TLS 1.2 the client asks for a ticket with an empty extension, or
+    // offers the one it holds.
+    let ticket12 = (tls12 && config.tls12_session_tickets).then(|| {
+        resuming
+            .as_ref()
+            .map_or_else(Vec::new, |s| s.ticket12().to_vec())
+    });
+    // Draw order: random, session id, key share (the order of RFC 8448's recorded pools).
+    let mut random = [0u8; 32];
+    config.rng.fill(&mut random)?;
+    let mut session_id = Vec::new();
+    if config.middlebox_compat {
+        session_id = vec![0u8; 32];
+        config.rng.fill(&mut session_id)?;
+    }
+    if let Some(id) = resuming.as_ref().map(StoredSession::session_id) {
+        if !id.is_empty() {
+            // RFC 5246 §7.4.1.2 (and RFC 8446 §4.1.2 for a TLS 1.3-capable client): the
+            // session id of the session to resume.
+            session_id = id.to_vec();
+        } else if session_id.is_empty() && ticket12.as_ref().is_some_and(|t| !t.is_empty()) {
+            // RFC 5077 §3.4: a fresh session id lets an accepted ticket be told apart.
+            session_id = vec![0u8; 32];
+            config.rng.fill(&mut session_id)?;
+        }
+    }
+    // TLS 1.2 draws its ECDHE key once the server has picked the group.
+    let share = match tls13 {
+        true => Some(generate_key_share(config.groups[0], &*config.rng)?),
+        false => None,
+    };
     let params = HelloParams {
         random,
         session_id,
         identity,
+        ticket12,
     };
     send_hello(cx, params, share, Transcript::new(), None, None, resuming)
 }
@@ -95,7 +134,12 @@ fn send_hello(
     let config = cx.config.clone();
     // RFC 8446 §4.1.4: after a HelloRetryRequest the PSK is offered again only if its hash
     // matches the suite the server chose.
-    let resuming = resuming.filter(|s| retry_suite.is_none_or(|r| r.hash == s.suite.hash));
+    let resuming = resuming.filter(|s| match (&s.resumption, retry_suite) {
+        (_, None) => true,
+        (Resumption::Tls13 { suite, .. }, Some(r)) => r.hash == suite.hash,
+        // A HelloRetryRequest means TLS 1.3: a TLS 1.2 session cannot be resumed.
+        (Resumption::Tls12 { .. }, Some(_)) => false,
+    });
     let now = config.time.now();
     let tls12 = config.enable_tls12 && !config.tls12_suites.is_empty();
     let mut suites = Vec::with_capacity(10);
@@ -122,22 +166,24 @@ fn send_hello(
         alpn: &config.alpn_protocols,
         cookie: cookie.as_deref(),
         tls12,
-        psk: resuming.as_ref().map(|r| {
-            (
-                r.ticket.as_slice(),
+        session_ticket: params.ticket12.as_deref(),
+        psk: resuming.as_ref().and_then(|r| match &r.resumption {
+            Resumption::Tls13 { ticket, suite, .. } => Some((
+                ticket.as_slice(),
                 r.obfuscated_age(now),
-                r.suite.hash.output_len(),
-            )
+                suite.hash.output_len(),
+            )),
+            Resumption::Tls12 { .. } => None,
         }),
     };
     let mut encoded = Vec::with_capacity(512);
     hello.encode(&mut encoded);
-    if let Some(r) = &resuming {
+    if let Some(Resumption::Tls13 { psk, suite, .. }) = resuming.as_ref().map(|r| &r.resumption) {
         // RFC 8446 §4.2.11.2: the binder covers the transcript up to the binders list.
-        let binder_len = r.suite.hash.output_len();
+        let binder_len = suite.hash.output_len();
         let truncated = encoded.len() - binders_wire_len(binder_len);
-        let th = transcript.hash_with(r.suite.hash, &encoded[..truncated]);
-        let binder = EarlySecret::with_psk(r.suite.hash, &r.psk).resumption_binder(&th);
+        let th = transcript.hash_with(suite.hash, &encoded[..truncated]);
+        let binder = EarlySecret::with_psk(suite.hash, psk).resumption_binder(&th);
         let at = encoded.len() - binder_len;
         encoded[at..].copy_from_slice(binder.as_bytes());
     }
@@ -238,11 +284,26 @@ impl ExpectServerHello {
         if !tls12 {
             return Err(PeerIncompatible::Tls12NotEnabled.into());
         }
-        // RFC 5246 §7.4.1.3: echoing our session id would mean resuming a session we never had.
+        // RFC 5246 §7.4.1.3: an echo of our session id means the server resumes it (RFC 5077
+        // §3.4 for a ticket); one we offered no session for was never ours.
         if !sh.session_id.is_empty() && sh.session_id == self.params.session_id.as_slice() {
-            return Err(
-                PeerMisbehaved::IllegalParameter("resumption of an unknown session").into(),
-            );
+            return match self.resuming {
+                Some(session) if session.version() == ProtocolVersion::TLS12 => {
+                    super::tls12::handle_resumed_server_hello(
+                        cx,
+                        sh,
+                        &self.offered,
+                        self.params.identity,
+                        self.params.random,
+                        self.transcript,
+                        msg,
+                        session,
+                    )
+                }
+                _ => {
+                    Err(PeerMisbehaved::IllegalParameter("resumption of an unknown session").into())
+                }
+            };
         }
         super::tls12::handle_server_hello(
             cx,
@@ -342,16 +403,20 @@ impl ExpectServerHello {
                 if decode_selected_identity(body)? != 0 {
                     return Err(PeerMisbehaved::IllegalParameter("selected_identity").into());
                 }
-                let session = self
-                    .resuming
-                    .take()
-                    .ok_or(PeerMisbehaved::UnsolicitedExtension(
+                let session = self.resuming.take();
+                let Some((psk_suite, psk)) = session.as_ref().and_then(|s| match &s.resumption {
+                    Resumption::Tls13 { suite, psk, .. } => Some((*suite, psk.clone())),
+                    Resumption::Tls12 { .. } => None,
+                }) else {
+                    return Err(PeerMisbehaved::UnsolicitedExtension(
                         ExtensionType::PRE_SHARED_KEY.0,
-                    ))?;
-                if session.suite.hash != suite.hash {
+                    )
+                    .into());
+                };
+                if psk_suite.hash != suite.hash {
                     return Err(PeerMisbehaved::IllegalParameter("PSK hash").into());
                 }
-                Some(session)
+                session.map(|s| (s, psk))
             }
             None => None,
         };
@@ -359,11 +424,11 @@ impl ExpectServerHello {
         self.transcript.start_hash(suite.hash);
         self.transcript.add(msg.encoded);
         let early = match &psk {
-            Some(session) => EarlySecret::with_psk(suite.hash, &session.psk),
+            Some((_, key)) => EarlySecret::with_psk(suite.hash, key),
             None => EarlySecret::without_psk(suite.hash),
         };
         let hs = early.into_handshake(&shared);
-        if let Some(session) = psk.as_ref() {
+        if let Some((session, _)) = psk.as_ref() {
             // A resumed session authenticates through the PSK; report what the original
             // handshake verified.
             cx.negotiated.resumed = true;

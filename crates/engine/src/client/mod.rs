@@ -58,7 +58,8 @@ pub struct Negotiated {
     pub verify_result: Option<Result<(), CertificateError>>,
     /// Whether the server sent a HelloRetryRequest.
     pub hello_retried: bool,
-    /// Whether the handshake resumed a session with a ticket (RFC 8446 §2.2).
+    /// Whether the handshake resumed a session (TLS 1.3 ticket, RFC 8446 §2.2; TLS 1.2 session
+    /// id or ticket, RFC 5246 §7.3 / RFC 5077).
     pub resumed: bool,
 }
 
@@ -210,6 +211,7 @@ pub(crate) enum State {
     Certificate12(tls12::ExpectCertificate),
     ServerKeyExchange12(tls12::ExpectServerKeyExchange),
     ServerHelloDone12(tls12::ExpectServerHelloDone),
+    NewTicket12(tls12::ExpectNewTicket),
     ChangeCipherSpec12(tls12::ExpectChangeCipherSpec),
     Finished12(tls12::ExpectFinished),
     Established12(tls12::Established),
@@ -243,6 +245,7 @@ impl State {
             (Self::ServerKeyExchange12(s), H::SERVER_KEY_EXCHANGE) => s.handle(cx, msg),
             (Self::ServerHelloDone12(s), H::CERTIFICATE_REQUEST) => s.handle_request(msg),
             (Self::ServerHelloDone12(s), H::SERVER_HELLO_DONE) => s.handle(cx, msg),
+            (Self::NewTicket12(s), H::NEW_SESSION_TICKET) => s.handle(cx, msg),
             (Self::Finished12(s), H::FINISHED) => s.handle(cx, msg),
             (_, got) => Err(InvalidMessage::UnexpectedMessage { got }.into()),
         }
@@ -256,6 +259,7 @@ impl State {
             Self::Certificate12(_)
             | Self::ServerKeyExchange12(_)
             | Self::ServerHelloDone12(_)
+            | Self::NewTicket12(_)
             | Self::ChangeCipherSpec12(_)
             | Self::Finished12(_) => true,
             _ => false,
@@ -306,6 +310,7 @@ impl State {
             Self::Certificate12(_) => "SSLv3/TLS read server hello",
             Self::ServerKeyExchange12(_) => "SSLv3/TLS read server certificate",
             Self::ServerHelloDone12(_) => "SSLv3/TLS read server key exchange",
+            Self::NewTicket12(_) => "SSLv3/TLS write finished",
             Self::ChangeCipherSpec12(_) => "SSLv3/TLS write finished",
             Self::Finished12(_) => "SSLv3/TLS read change cipher spec",
         }

@@ -1,10 +1,15 @@
 //! The TLS 1.2 client handshake (RFC 5246 §7.3) with ECDHE key exchange (RFC 8422), the
 //! extended master secret (RFC 7627) and secure renegotiation indication (RFC 5746), in wire
 //! order: ServerHello checks, Certificate, ServerKeyExchange, [CertificateRequest],
-//! ServerHelloDone, the client's flight, ChangeCipherSpec, Finished. Renegotiation is refused.
+//! ServerHelloDone, the client's flight, [NewSessionTicket], ChangeCipherSpec, Finished; and the
+//! abbreviated handshake that resumes a session by id or ticket (RFC 5077). Renegotiation is
+//! refused.
 
 use rustls_pki_types::CertificateDer;
 
+use super::session::{
+    Resumption, StoredSession, MAX_TLS12_SESSION_LIFETIME, TLS12_SESSION_LIFETIME,
+};
 use super::tls13::verify_server_chain;
 use super::{Common, ServerIdentity, State};
 use crate::error::{Error, InvalidMessage, PeerIncompatible, PeerMisbehaved};
@@ -22,8 +27,8 @@ use crate::wire::enums::{
 use crate::wire::extensions::{check_server_block, find, ServerMessage};
 use crate::wire::handshake::{
     check_certificate_request12, decode_alpn_selected, decode_certificate12,
-    encode_client_key_exchange, encode_empty_certificate12, encode_finished, Message, ServerHello,
-    ServerKeyExchange,
+    encode_client_key_exchange, encode_empty_certificate12, encode_finished, Message,
+    NewSessionTicket12, ServerHello, ServerKeyExchange,
 };
 
 /// Alert level warning (RFC 5246 §7.2).
@@ -36,17 +41,21 @@ struct Randoms {
     server: [u8; 32],
 }
 
-/// Processes a TLS 1.2 ServerHello (RFC 5246 §7.4.1.3) and returns the state that waits for
-/// the server's Certificate.
-pub(crate) fn handle_server_hello(
+/// What a TLS 1.2 ServerHello settled, for a full or an abbreviated handshake.
+struct Hello12 {
+    suite: Tls12Suite,
+    /// The server echoed extended_master_secret (RFC 7627 §5.2).
+    ems: bool,
+    /// The server will send NewSessionTicket (RFC 5077 §3.2).
+    expect_ticket: bool,
+}
+
+/// The ServerHello checks common to full and abbreviated handshakes (RFC 5246 §7.4.1.3).
+fn check_server_hello(
     cx: &mut Common,
     sh: &ServerHello<'_>,
     offered: &[ExtensionType],
-    identity: ServerIdentity,
-    client_random: [u8; 32],
-    mut transcript: Transcript,
-    msg: Message<'_>,
-) -> Result<State, Error> {
+) -> Result<Hello12, Error> {
     let suite = tls12_suite(sh.cipher_suite)
         .filter(|s| cx.config.tls12_suites.contains(s))
         .ok_or(PeerMisbehaved::UnofferedCipherSuite(sh.cipher_suite))?;
@@ -72,12 +81,12 @@ pub(crate) fn handle_server_hello(
     let ems = match find(&sh.extensions, ExtensionType::EXTENDED_MASTER_SECRET) {
         Some([]) => true,
         Some(_) => return Err(InvalidMessage::BadLength.into()),
-        None if cx.config.require_extended_master_secret => {
-            return Err(PeerIncompatible::Unsupported(
-                "server lacks the extended master secret (RFC 7627)",
-            )
-            .into())
-        }
+        None => false,
+    };
+    // RFC 5077 §3.2: the server's SessionTicket extension is empty.
+    let expect_ticket = match find(&sh.extensions, ExtensionType::SESSION_TICKET) {
+        Some([]) => true,
+        Some(_) => return Err(InvalidMessage::BadLength.into()),
         None => false,
     };
     // RFC 8422 §5.2: a server's ec_point_formats MUST contain uncompressed.
@@ -97,23 +106,106 @@ pub(crate) fn handle_server_hello(
         }
         cx.negotiated.alpn = Some(proto.to_vec());
     }
-    transcript.start_hash(suite.hash);
-    transcript.add(msg.encoded);
     cx.negotiated.version = Some(ProtocolVersion::TLS12);
     cx.negotiated.cipher_suite = Some(suite.suite);
     cx.negotiated.extended_master_secret = ems;
+    Ok(Hello12 {
+        suite,
+        ems,
+        expect_ticket,
+    })
+}
+
+/// Processes a TLS 1.2 ServerHello that starts a full handshake (RFC 5246 §7.4.1.3) and
+/// returns the state that waits for the server's Certificate.
+pub(crate) fn handle_server_hello(
+    cx: &mut Common,
+    sh: &ServerHello<'_>,
+    offered: &[ExtensionType],
+    identity: ServerIdentity,
+    client_random: [u8; 32],
+    mut transcript: Transcript,
+    msg: Message<'_>,
+) -> Result<State, Error> {
+    let hello = check_server_hello(cx, sh, offered)?;
+    if !hello.ems && cx.config.require_extended_master_secret {
+        return Err(PeerIncompatible::Unsupported(
+            "server lacks the extended master secret (RFC 7627)",
+        )
+        .into());
+    }
+    transcript.start_hash(hello.suite.hash);
+    transcript.add(msg.encoded);
     Ok(State::Certificate12(ExpectCertificate {
         hs: Handshake12 {
-            suite,
+            suite: hello.suite,
             identity,
             randoms: Randoms {
                 client: client_random,
                 server: sh.random,
             },
             transcript,
-            ems,
+            ems: hello.ems,
+            session_id: sh.session_id.to_vec(),
+            expect_ticket: hello.expect_ticket,
         },
     }))
+}
+
+/// Processes a ServerHello that echoed the session id of the TLS 1.2 session offered: the
+/// abbreviated handshake (RFC 5246 §7.3 Figure 2; RFC 5077 §3.1 with a ticket).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn handle_resumed_server_hello(
+    cx: &mut Common,
+    sh: &ServerHello<'_>,
+    offered: &[ExtensionType],
+    _identity: ServerIdentity,
+    client_random: [u8; 32],
+    mut transcript: Transcript,
+    msg: Message<'_>,
+    session: StoredSession,
+) -> Result<State, Error> {
+    let hello = check_server_hello(cx, sh, offered)?;
+    let Resumption::Tls12 {
+        master_secret,
+        suite,
+        extended_master_secret,
+        session_id,
+        ..
+    } = &session.resumption
+    else {
+        return Err(Error::Internal("a TLS 1.3 session in a TLS 1.2 resumption"));
+    };
+    // RFC 5246 §7.4.1.3: a resumed session keeps its cipher suite.
+    if hello.suite != *suite {
+        return Err(PeerMisbehaved::IllegalParameter("cipher suite of the resumed session").into());
+    }
+    // RFC 7627 §5.3: the extended master secret must be used exactly as in the original
+    // session, else the client "MUST abort the handshake".
+    if hello.ems != *extended_master_secret {
+        return Err(PeerMisbehaved::ExtendedMasterSecretChanged.into());
+    }
+    transcript.start_hash(suite.hash);
+    transcript.add(msg.encoded);
+    let (client_keys, server_keys) = key_block(suite, master_secret, &client_random, &sh.random)?;
+    cx.negotiated.resumed = true;
+    cx.negotiated.peer_certificates = session.peer_certificates.clone();
+    cx.negotiated.verify_result = session.verify_result.clone();
+    let finishing = Finishing {
+        suite: *suite,
+        master: master_secret.clone(),
+        transcript,
+        server_keys: Some(server_keys),
+        client_keys: Some(client_keys),
+        session_id: session_id.clone(),
+        ems: hello.ems,
+        ticket: None,
+        resumed: Some(session),
+    };
+    Ok(match hello.expect_ticket {
+        true => State::NewTicket12(ExpectNewTicket { f: finishing }),
+        false => State::ChangeCipherSpec12(ExpectChangeCipherSpec { f: finishing }),
+    })
 }
 
 /// What every TLS 1.2 handshake state carries.
@@ -123,6 +215,9 @@ pub(crate) struct Handshake12 {
     randoms: Randoms,
     transcript: Transcript,
     ems: bool,
+    /// The session id the server assigned (empty: not cached by id).
+    session_id: Vec<u8>,
+    expect_ticket: bool,
 }
 
 /// Waiting for the server's Certificate.
@@ -248,6 +343,8 @@ impl ExpectServerHelloDone {
             randoms,
             mut transcript,
             ems,
+            session_id,
+            expect_ticket,
             ..
         } = self.hs;
         transcript.add(msg.encoded);
@@ -270,65 +367,177 @@ impl ExpectServerHelloDone {
         )?;
         let (client_keys, server_keys) =
             key_block(&suite, &master, &randoms.client, &randoms.server)?;
-        cx.send_ccs();
-        cx.write_key = Some(record_key(&suite, client_keys));
-        let ours = verify_data(
-            &suite,
-            &master,
-            b"client finished",
-            &transcript.current_hash(),
-        )?;
-        let mut finished = Vec::with_capacity(16);
-        encode_finished(&mut finished, &ours);
-        transcript.add(&finished);
-        cx.send_handshake(&finished)?;
-        Ok(State::ChangeCipherSpec12(ExpectChangeCipherSpec {
+        let mut f = Finishing {
             suite,
             master,
             transcript,
-            server_keys,
+            server_keys: Some(server_keys),
+            client_keys: Some(client_keys),
+            session_id,
+            ems,
+            ticket: None,
+            resumed: None,
+        };
+        f.send_finished(cx)?;
+        Ok(match expect_ticket {
+            true => State::NewTicket12(ExpectNewTicket { f }),
+            false => State::ChangeCipherSpec12(ExpectChangeCipherSpec { f }),
+        })
+    }
+}
+
+/// The end of a TLS 1.2 handshake, full or abbreviated: the keys, the transcript, and what is
+/// needed to store the session afterwards.
+pub(crate) struct Finishing {
+    suite: Tls12Suite,
+    master: Secret,
+    transcript: Transcript,
+    /// Taken when the server's ChangeCipherSpec arrives.
+    server_keys: Option<DirectionKeys>,
+    /// Taken when our ChangeCipherSpec and Finished are sent.
+    client_keys: Option<DirectionKeys>,
+    session_id: Vec<u8>,
+    ems: bool,
+    /// The server's NewSessionTicket (RFC 5077 §3.3), if one came.
+    ticket: Option<NewSessionTicket12>,
+    /// The session being resumed, if any.
+    resumed: Option<StoredSession>,
+}
+
+impl Finishing {
+    /// Sends change_cipher_spec and Finished under the new write key (RFC 5246 §7.4.9).
+    fn send_finished(&mut self, cx: &mut Common) -> Result<(), Error> {
+        let keys = self
+            .client_keys
+            .take()
+            .ok_or(Error::Internal("client keys used twice"))?;
+        cx.send_ccs();
+        cx.write_key = Some(record_key(&self.suite, keys));
+        let ours = verify_data(
+            &self.suite,
+            &self.master,
+            b"client finished",
+            &self.transcript.current_hash(),
+        )?;
+        let mut finished = Vec::with_capacity(16);
+        encode_finished(&mut finished, &ours);
+        self.transcript.add(&finished);
+        cx.send_handshake(&finished)
+    }
+
+    /// Keeps the session for resumption (RFC 5246 §7.3; RFC 5077 §3.3), when it is resumable.
+    fn store_session(self, cx: &mut Common) {
+        let now = cx.config.time.now();
+        let issued = self.ticket.filter(|t| !t.ticket.is_empty());
+        let lifetime = |hint: u32| match hint {
+            0 => TLS12_SESSION_LIFETIME,
+            h => h.min(MAX_TLS12_SESSION_LIFETIME),
+        };
+        let session = match self.resumed {
+            // A resumed session lives on, with the renewed ticket if one came.
+            Some(mut old) => {
+                if let (Some(t), Resumption::Tls12 { ticket, .. }) = (issued, &mut old.resumption) {
+                    *ticket = t.ticket;
+                    old.received = now;
+                    old.lifetime = lifetime(t.lifetime_hint);
+                }
+                old
+            }
+            None => {
+                let (ticket, hint) =
+                    issued.map_or((Vec::new(), 0), |t| (t.ticket, t.lifetime_hint));
+                StoredSession {
+                    resumption: Resumption::Tls12 {
+                        session_id: self.session_id,
+                        ticket,
+                        master_secret: self.master,
+                        suite: self.suite,
+                        extended_master_secret: self.ems,
+                    },
+                    lifetime: lifetime(hint),
+                    received: now,
+                    peer_certificates: cx.negotiated.peer_certificates.clone(),
+                    verify_result: cx.negotiated.verify_result.clone(),
+                }
+            }
+        };
+        // RFC 7627 §5.3: a session without the extended master secret is not resumed; one
+        // with neither id nor ticket cannot be.
+        let resumable = matches!(
+            &session.resumption,
+            Resumption::Tls12 {
+                extended_master_secret: true,
+                ..
+            }
+        ) && !(session.session_id().is_empty() && session.ticket().is_empty());
+        if !resumable {
+            return;
+        }
+        if let (Some(store), Some(key)) = (&cx.config.session_store, &cx.session_key) {
+            store.insert(key, session.clone());
+        }
+        cx.latest_session = Some(session);
+    }
+}
+
+/// Waiting for the NewSessionTicket the server promised (RFC 5077 §3.3): it comes before the
+/// server's ChangeCipherSpec.
+pub(crate) struct ExpectNewTicket {
+    f: Finishing,
+}
+
+impl ExpectNewTicket {
+    pub fn handle(mut self, _cx: &mut Common, msg: Message<'_>) -> Result<State, Error> {
+        let ticket = NewSessionTicket12::decode(msg.body)?;
+        self.f.transcript.add(msg.encoded);
+        self.f.ticket = Some(ticket);
+        Ok(State::ChangeCipherSpec12(ExpectChangeCipherSpec {
+            f: self.f,
         }))
     }
 }
 
 /// Waiting for the server's ChangeCipherSpec.
 pub(crate) struct ExpectChangeCipherSpec {
-    suite: Tls12Suite,
-    master: Secret,
-    transcript: Transcript,
-    server_keys: DirectionKeys,
+    f: Finishing,
 }
 
 impl ExpectChangeCipherSpec {
-    pub fn handle(self, cx: &mut Common) -> Result<State, Error> {
-        cx.pending_read_key = Some(record_key(&self.suite, self.server_keys));
-        Ok(State::Finished12(ExpectFinished {
-            suite: self.suite,
-            master: self.master,
-            transcript: self.transcript,
-        }))
+    pub fn handle(mut self, cx: &mut Common) -> Result<State, Error> {
+        let keys = self
+            .f
+            .server_keys
+            .take()
+            .ok_or(Error::Internal("server keys used twice"))?;
+        cx.pending_read_key = Some(record_key(&self.f.suite, keys));
+        Ok(State::Finished12(ExpectFinished { f: self.f }))
     }
 }
 
 /// Waiting for the server's Finished.
 pub(crate) struct ExpectFinished {
-    suite: Tls12Suite,
-    master: Secret,
-    transcript: Transcript,
+    f: Finishing,
 }
 
 impl ExpectFinished {
-    pub fn handle(self, _cx: &mut Common, msg: Message<'_>) -> Result<State, Error> {
+    pub fn handle(mut self, cx: &mut Common, msg: Message<'_>) -> Result<State, Error> {
         let expected = verify_data(
-            &self.suite,
-            &self.master,
+            &self.f.suite,
+            &self.f.master,
             b"server finished",
-            &self.transcript.current_hash(),
+            &self.f.transcript.current_hash(),
         )?;
         // RFC 5246 §7.4.9: a wrong verify_data -> decrypt_error.
         if !verify_tag_eq(&expected, msg.body) {
             return Err(PeerMisbehaved::FinishedMismatch.into());
         }
+        // RFC 5246 §7.3 Figure 2: in an abbreviated handshake the client's ChangeCipherSpec
+        // and Finished follow the server's.
+        if self.f.resumed.is_some() {
+            self.f.transcript.add(msg.encoded);
+            self.f.send_finished(cx)?;
+        }
+        self.f.store_session(cx);
         Ok(State::Established12(Established))
     }
 }

@@ -4,7 +4,7 @@
 
 use rustls_pki_types::CertificateDer;
 
-use super::session::StoredSession;
+use super::session::{Resumption, StoredSession};
 use super::{Common, ServerIdentity, SessionTicket, State, MAX_STORED_TICKETS};
 use crate::config::VerifyMode;
 use crate::error::{Error, InvalidMessage, PeerMisbehaved};
@@ -247,10 +247,12 @@ impl Established {
                 let ticket = NewSessionTicket::decode(msg.body)?;
                 let psk = ticket_psk(self.suite.hash, &self.resumption, &ticket.nonce);
                 let stored = StoredSession {
-                    ticket: ticket.ticket.clone(),
-                    psk: psk.clone(),
-                    suite: self.suite,
-                    age_add: ticket.age_add,
+                    resumption: Resumption::Tls13 {
+                        ticket: ticket.ticket.clone(),
+                        psk: psk.clone(),
+                        suite: self.suite,
+                        age_add: ticket.age_add,
+                    },
                     lifetime: ticket.lifetime,
                     received: cx.config.time.now(),
                     peer_certificates: cx.negotiated.peer_certificates.clone(),

@@ -68,6 +68,9 @@ pub struct ClientHello<'a> {
     /// Whether TLS 1.2 is offered: adds ec_point_formats, extended_master_secret and
     /// renegotiation_info.
     pub tls12: bool,
+    /// session_ticket (RFC 5077 §3.2), sent only with TLS 1.2: empty to ask for a ticket, or
+    /// the ticket of the session being resumed.
+    pub session_ticket: Option<&'a [u8]>,
     /// pre_shared_key (RFC 8446 §4.2.11): one identity, its obfuscated age and the binder
     /// length. Encoded last, with the binder zeroed for the caller to fill in.
     pub psk: Option<(&'a [u8], u32, usize)>,
@@ -104,6 +107,9 @@ impl ClientHello<'_> {
                 ExtensionType::EXTENDED_MASTER_SECRET,
                 ExtensionType::RENEGOTIATION_INFO,
             ]);
+            if self.session_ticket.is_some() {
+                v.push(ExtensionType::SESSION_TICKET);
+            }
         }
         if !self.alpn.is_empty() {
             v.push(ExtensionType::ALPN);
@@ -188,6 +194,12 @@ impl ClientHello<'_> {
             ext(o, ExtensionType::EXTENDED_MASTER_SECRET, &|_| {});
             // RFC 5746 §3.4: an empty renegotiated_connection on the initial handshake.
             ext(o, ExtensionType::RENEGOTIATION_INFO, &|o| put_vec8(o, &[]));
+            // RFC 5077 §3.2: the ticket itself is the extension body.
+            if let Some(ticket) = self.session_ticket {
+                ext(o, ExtensionType::SESSION_TICKET, &|o| {
+                    o.extend_from_slice(ticket)
+                });
+            }
         }
         if let Some(cookie) = self.cookie {
             ext(o, ExtensionType::COOKIE, &|o| put_vec16(o, cookie));
@@ -462,6 +474,29 @@ impl NewSessionTicket {
             nonce,
             ticket: ticket.to_vec(),
             max_early_data,
+        })
+    }
+}
+
+/// TLS 1.2 NewSessionTicket (RFC 5077 §3.3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSessionTicket12 {
+    /// ticket_lifetime_hint in seconds; 0 means unspecified.
+    pub lifetime_hint: u32,
+    /// The opaque ticket; empty when the server decided not to issue one.
+    pub ticket: Vec<u8>,
+}
+
+impl NewSessionTicket12 {
+    /// Decodes the body.
+    pub fn decode(body: &[u8]) -> Result<Self, Error> {
+        let mut r = Reader::new(body);
+        let lifetime_hint = r.u32()?;
+        let ticket = r.vec16()?.to_vec();
+        r.finish()?;
+        Ok(Self {
+            lifetime_hint,
+            ticket,
         })
     }
 }
