@@ -37,14 +37,6 @@ impl Peer {
             Peer::OpenSsl => "OpenSSL",
         }
     }
-
-    /// Whether this peer can resume sessions of `version` (oxissl: TLS 1.3 tickets only).
-    pub fn resumes(self, version: Version) -> bool {
-        match self {
-            Peer::Rustls | Peer::OpenSsl => true,
-            Peer::Oxissl | Peer::OxisslSsl => version == Version::Tls13,
-        }
-    }
 }
 
 /// The reusable client side.
