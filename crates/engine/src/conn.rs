@@ -19,9 +19,14 @@ use crate::record::{HEADER_LEN, MAX_PLAINTEXT, MAX_WIRE_RECORD};
 use crate::wire::enums::{AlertDescription, ContentType, NamedGroup, ProtocolVersion};
 use crate::wire::handshake::Message;
 
-/// The receive buffer holds two whole records, so one read from the network can bring the next
-/// record while the current one's plaintext is still being read.
+/// Once the handshake is done the receive buffer holds two whole records, so one read from the
+/// network can bring the next record while the current one's plaintext is still being read.
 pub const RECV_BUFFER_LEN: usize = 2 * MAX_WIRE_RECORD;
+
+/// A new receive buffer starts this small: server flights and post-handshake messages are a
+/// few KiB. It grows only when a record does not fit: doubling during the handshake, straight
+/// to `RECV_BUFFER_LEN` once application data flows.
+pub const INITIAL_RECV_LEN: usize = 4096;
 
 /// RFC 8446 leaves the count of records that carry nothing (change_cipher_spec, empty
 /// application data, user_canceled) unbounded; this many in a row ends the connection.
@@ -156,7 +161,7 @@ impl ClientConnection {
     /// Empty when the connection cannot take more until buffered data is processed or read.
     pub fn recv_buffer(&mut self) -> &mut [u8] {
         if self.rx.is_empty() {
-            self.rx = self.cx.config.buffer_pool.take_recv(RECV_BUFFER_LEN);
+            self.rx = self.cx.config.buffer_pool.take_recv(INITIAL_RECV_LEN);
         }
         // Move what is still needed to the front.
         let keep_from = if self.plain_start < self.plain_end {
@@ -171,6 +176,18 @@ impl ClientConnection {
             if self.plain_start < self.plain_end {
                 self.plain_start -= keep_from;
                 self.plain_end -= keep_from;
+            }
+        }
+        // Grow when the record being received does not fit.
+        if let Ok(Some(header)) = parse_header(&self.rx[self.rx_start..self.rx_end]) {
+            let need = self.rx_start + header.wire_len();
+            if need > self.rx.len() {
+                let len = if self.is_established() {
+                    RECV_BUFFER_LEN
+                } else {
+                    need.max(2 * self.rx.len()).min(RECV_BUFFER_LEN)
+                };
+                self.rx.resize(len.max(need), 0);
             }
         }
         &mut self.rx[self.rx_end..]
@@ -640,5 +657,44 @@ impl core::fmt::Debug for ClientConnection {
             .field("negotiated", &self.cx.negotiated)
             .field("error", &self.error)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verify::NoServerVerification;
+
+    fn started() -> ClientConnection {
+        let config = Arc::new(ClientConfig::with_verifier(Arc::new(NoServerVerification)));
+        ClientConnection::new(config, "example.com").unwrap()
+    }
+
+    /// Feeds a full initial buffer: the header of a handshake record of `len` bytes and the
+    /// start of its body.
+    fn feed_partial_record(conn: &mut ClientConnection, len: usize) {
+        let mut bytes = vec![22, 3, 3, (len >> 8) as u8, len as u8];
+        bytes.resize(INITIAL_RECV_LEN, 0);
+        assert_eq!(conn.feed_tls(&bytes), INITIAL_RECV_LEN);
+    }
+
+    #[test]
+    fn receive_buffer_starts_small_and_grows_to_fit_the_record() {
+        let mut conn = started();
+        assert_eq!(conn.recv_buffer().len(), INITIAL_RECV_LEN);
+        // A record a little longer than the buffer: the buffer doubles.
+        feed_partial_record(&mut conn, 5000);
+        assert_eq!(conn.recv_buffer().len(), INITIAL_RECV_LEN);
+        // A record longer than twice the buffer: it grows to hold exactly that record.
+        let mut conn = started();
+        feed_partial_record(&mut conn, 9000);
+        assert_eq!(
+            conn.recv_buffer().len(),
+            HEADER_LEN + 9000 - INITIAL_RECV_LEN
+        );
+        assert_eq!(
+            conn.tls_bytes_wanted(),
+            HEADER_LEN + 9000 - INITIAL_RECV_LEN
+        );
     }
 }

@@ -19,11 +19,17 @@ fn lock(m: &Mutex<Vec<Vec<u8>>>) -> std::sync::MutexGuard<'_, Vec<Vec<u8>>> {
 }
 
 impl BufferPool {
-    /// A receive buffer of `len` bytes (contents unspecified).
+    /// A receive buffer of at least `len` bytes (contents unspecified): a pooled one, grown
+    /// if it is shorter, else a new one of `len` bytes.
     pub fn take_recv(&self, len: usize) -> Vec<u8> {
         match lock(&self.recv).pop() {
-            Some(b) if b.len() == len => b,
-            _ => vec![0; len],
+            Some(mut b) => {
+                if b.len() < len {
+                    b.resize(len, 0);
+                }
+                b
+            }
+            None => vec![0; len],
         }
     }
 
@@ -72,8 +78,9 @@ mod tests {
             pool.give_send(Vec::with_capacity(8));
         }
         assert_eq!(pool.held(), (MAX_POOLED_BUFFERS, MAX_POOLED_BUFFERS));
-        // A buffer of another size is not handed out as if it fit.
+        // A shorter buffer is grown to the length asked for; a longer one is handed out whole.
         assert_eq!(pool.take_recv(16).len(), 16);
+        assert_eq!(pool.take_recv(4).len(), 8);
         pool.give_send(Vec::new());
         assert_eq!(pool.take_send().capacity(), 8);
     }
