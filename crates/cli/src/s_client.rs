@@ -13,7 +13,7 @@ use oxissl::{
     SSL_VERIFY_PEER, TLS1_2_VERSION, TLS1_3_VERSION,
 };
 use oxissl_engine::wire::enums::{ContentType, HandshakeType};
-use oxissl_engine::MessageObserver;
+use oxissl_engine::{MessageObserver, StoredSession};
 
 use crate::x509;
 
@@ -77,6 +77,10 @@ pub struct Args {
     /// Trace every protocol message.
     #[arg(long)]
     msg: bool,
+    /// Reconnect 5 times with the session of the connection before (a check that the server
+    /// resumes sessions).
+    #[arg(long)]
+    reconnect: bool,
     /// Print the handshake states.
     #[arg(long)]
     state: bool,
@@ -365,14 +369,50 @@ fn connect_and_run(args: &Args) -> Result<(), String> {
     });
     ctx.set_message_observer(Some(tracer.clone()));
 
-    let tcp = TcpStream::connect((host.as_str(), port))
-        .map_err(|e| format!("connect:errno={}: {e}", e.raw_os_error().unwrap_or(0)))?;
     // As in openssl s_client, -brief implies the quiet output (but not -quiet's ign_eof).
+    let quiet_output = args.quiet || args.brief;
+    let (mut ssl, mut sock) = handshake(args, &ctx, &host, port, &tracer, None, false)?;
+    for _ in 0..if args.reconnect { RECONNECTS } else { 0 } {
+        // TLS 1.3 tickets follow the handshake: give them a moment to arrive.
+        if ssl.version() == "TLSv1.3" {
+            collect_tickets(&mut ssl, &sock);
+        }
+        let session = ssl.get1_session();
+        println!("drop connection and then reconnect");
+        ssl.shutdown();
+        drop(ssl);
+        *tracer.counts.lock().unwrap_or_else(|e| e.into_inner()) = (0, 0);
+        (ssl, sock) = handshake(args, &ctx, &host, port, &tracer, session, true)?;
+    }
+    if args.reconnect && !quiet_output {
+        println!("---");
+    }
+    copy_loop(&mut ssl, args, &sock)
+}
+
+/// `-reconnect`: how many times s_client reconnects with the session of the connection before.
+const RECONNECTS: usize = 5;
+/// How long `-reconnect` waits for TLS 1.3 tickets before dropping a connection.
+const TICKET_WAIT: Duration = Duration::from_millis(200);
+
+/// Connects, runs the handshake (offering `session`, if any) and prints what s_client prints:
+/// the whole summary for the first connection, the short one for a reconnection.
+fn handshake(
+    args: &Args,
+    ctx: &SslCtx,
+    host: &str,
+    port: u16,
+    tracer: &Tracer,
+    session: Option<StoredSession>,
+    reconnecting: bool,
+) -> Result<(Ssl, oxissl::SocketBio), String> {
+    let tcp = TcpStream::connect((host, port))
+        .map_err(|e| format!("connect:errno={}: {e}", e.raw_os_error().unwrap_or(0)))?;
     let quiet_output = args.quiet || args.brief;
     if !quiet_output {
         println!("CONNECTED({:08X})", tcp.as_raw_fd());
     }
-    let mut ssl = Ssl::new(&ctx);
+    let mut ssl = Ssl::new(ctx);
     // Reads return after post-handshake messages so stdin stays responsive.
     ssl.clear_mode(SSL_MODE_AUTO_RETRY);
     let sock = ssl.set_fd(tcp);
@@ -383,7 +423,7 @@ fn connect_and_run(args: &Args) -> Result<(), String> {
                 ssl.set_tlsext_host_name(name);
             }
             None if !is_ip => {
-                ssl.set_tlsext_host_name(&host);
+                ssl.set_tlsext_host_name(host);
             }
             None => {}
         }
@@ -391,6 +431,7 @@ fn connect_and_run(args: &Args) -> Result<(), String> {
     if let Some(name) = args.verify_hostname.as_ref().or(args.verify_ip.as_ref()) {
         ssl.set1_host(name);
     }
+    ssl.set_session(session);
     if args.state {
         eprintln!("SSL_connect:before SSL initialization");
     }
@@ -411,11 +452,13 @@ fn connect_and_run(args: &Args) -> Result<(), String> {
     };
     let chain = ssl.peer_cert_chain();
     let errors = verify_errors(ssl.get_verify_result(), &chain, args.verify_return_error);
-    for &(depth, index, code) in &errors {
-        if let Some((subject, _)) = chain.get(index).and_then(|c| x509::subject_and_issuer(c)) {
-            eprintln!("depth={depth} {}", x509::format_name(subject));
+    if !reconnecting {
+        for &(depth, index, code) in &errors {
+            if let Some((subject, _)) = chain.get(index).and_then(|c| x509::subject_and_issuer(c)) {
+                eprintln!("depth={depth} {}", x509::format_name(subject));
+            }
+            eprintln!("verify error:num={code}:{}", verify_error_string(code));
         }
-        eprintln!("verify error:num={code}:{}", verify_error_string(code));
     }
     // What s_client's verify callback leaves as the verify result: the last error.
     let verify = errors.last().map_or(0, |e| e.2);
@@ -428,14 +471,60 @@ fn connect_and_run(args: &Args) -> Result<(), String> {
         print_errors();
         // Like openssl s_client, report what was negotiated before the failure.
         if !quiet_output {
-            print_summary(&ssl, args, &tracer, false, verify);
+            print_summary(&ssl, args, tracer, false, verify);
         }
         return Err(String::new());
     }
-    if !args.quiet {
-        print_summary(&ssl, args, &tracer, true, verify);
+    if reconnecting {
+        if !quiet_output {
+            print_reconnect_summary(&ssl, verify);
+        }
+    } else if !args.quiet {
+        print_summary(&ssl, args, tracer, true, verify);
     }
-    copy_loop(&mut ssl, args, &sock)
+    Ok((ssl, sock))
+}
+
+/// Reads what the server sends until a TLS 1.3 NewSessionTicket has arrived, for at most
+/// `TICKET_WAIT`; application data that comes with it is dropped.
+fn collect_tickets(ssl: &mut Ssl, sock: &oxissl::SocketBio) {
+    let Ok(stream) = sock.try_clone_stream() else {
+        return;
+    };
+    let _ = stream.set_read_timeout(Some(TICKET_WAIT));
+    let mut buf = [0u8; 1024];
+    let deadline = std::time::Instant::now() + TICKET_WAIT;
+    while std::time::Instant::now() < deadline && ssl.get1_session().is_none() {
+        let n = ssl.read(&mut buf);
+        if n <= 0 && ssl.get_error(n) != ErrorCode::WANT_READ {
+            break;
+        }
+    }
+    let _ = stream.set_read_timeout(None);
+}
+
+/// What s_client prints after each `-reconnect` handshake.
+fn print_reconnect_summary(ssl: &Ssl, verify: i64) {
+    if verify == 0 {
+        println!("Verification: OK");
+    } else {
+        println!("Verification error: {}", verify_error_string(verify));
+    }
+    println!("---");
+    println!(
+        "{}, {}, Cipher is {}",
+        if ssl.session_reused() {
+            "Reused"
+        } else {
+            "New"
+        },
+        ssl.version(),
+        ssl.current_cipher_name().unwrap_or("(NONE)")
+    );
+    println!(
+        "Verify return code: {verify} ({})",
+        verify_error_string(verify)
+    );
 }
 
 /// The verification errors s_client reports, in order, as (depth, index in `chain`,
@@ -572,7 +661,12 @@ fn print_summary(ssl: &Ssl, args: &Args, tracer: &Tracer, established: bool, ver
     println!("SSL handshake has read {read} bytes and written {written} bytes");
     println!("{verification}");
     println!("---");
-    println!("New, {version}, Cipher is {cipher}");
+    let kind = if ssl.session_reused() {
+        "Reused"
+    } else {
+        "New"
+    };
+    println!("{kind}, {version}, Cipher is {cipher}");
     println!("Protocol version: {version}");
     println!("Ciphersuite: {cipher}");
     if leaf.is_some() {

@@ -1235,3 +1235,58 @@ fn differential_msg_trace_names_the_same_messages_as_openssl() {
         assert_eq!(ours, theirs, "-msg handshake messages for {args:?}");
     }
 }
+
+/// `-reconnect` against `server`: 5 reconnections, each printing whether the session was
+/// reused, as openssl s_client does; the data still flows over the last connection.
+fn reconnect(server: &Server) -> Outcome {
+    let root = cert("root.pem");
+    let out = oxissl(
+        &["-connect", &server.addr(), "-CAfile", &root, "-reconnect"],
+        b"hello\n",
+    );
+    out.assert_success()
+        .assert_line("Peer certificate: CN = localhost (ecdsa)")
+        .assert_line("Verify return code: 0 (ok)");
+    let drops = out
+        .stdout
+        .lines()
+        .filter(|l| *l == "drop connection and then reconnect")
+        .count();
+    assert_eq!(drops, 5, "{out:#?}");
+    out.assert_line("olleh");
+    out
+}
+
+#[test]
+fn reconnect_resumes_tls12_sessions() {
+    for extra in [&["-tls1_2"][..], &["-tls1_2", "-no_ticket"]] {
+        let server = Server::start(extra);
+        let out = reconnect(&server);
+        let reused = out
+            .stdout
+            .lines()
+            .filter(|l| l.starts_with("Reused, TLSv1.2, Cipher is "))
+            .count();
+        assert_eq!(reused, 5, "{extra:?}: {out:#?}");
+        assert!(out.value("New, TLSv1.2, Cipher is ").is_some(), "{out:#?}");
+    }
+}
+
+#[test]
+fn reconnect_resumes_tls13_tickets() {
+    let server = Server::start(&[]);
+    let out = reconnect(&server);
+    let reused = out
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("Reused, TLSv1.3, Cipher is "))
+        .count();
+    assert_eq!(reused, 5, "{out:#?}");
+}
+
+#[test]
+fn reconnect_without_resumption_says_new() {
+    let server = Server::start(&["-tls1_2", "-no_ticket", "-no_cache"]);
+    let out = reconnect(&server);
+    assert!(!out.stdout.contains("Reused,"), "{out:#?}");
+}
