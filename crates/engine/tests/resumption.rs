@@ -4,8 +4,7 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::sync::Arc;
 
 use oxissl_engine::{ClientConfig, ClientConnection, NamedGroup, RootStore};
@@ -83,40 +82,9 @@ fn tickets_are_kept_per_server_name() {
     assert!(!conn.negotiated().resumed);
 }
 
-/// A rustls server in a thread, serving `n` connections: echo one line, then close.
+/// A rustls TLS 1.3 server in a thread, serving `n` connections.
 fn rustls_server(n: usize) -> u16 {
-    use rustls::pki_types::{pem::PemObject, CertificateDer, PrivateKeyDer};
-    let d = common::certs_dir();
-    let chain: Vec<CertificateDer<'static>> =
-        CertificateDer::pem_file_iter(d.join("ecdsa.chain.pem"))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
-    let key = PrivateKeyDer::from_pem_file(d.join("ecdsa.key")).unwrap();
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    let server = rustls::ServerConfig::builder_with_provider(provider)
-        .with_protocol_versions(&[&rustls::version::TLS13])
-        .unwrap()
-        .with_no_client_auth()
-        .with_single_cert(chain, key)
-        .unwrap();
-    let server = Arc::new(server);
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().take(n) {
-            let Ok(stream) = stream else { return };
-            let conn = rustls::ServerConnection::new(server.clone()).unwrap();
-            let mut tls = rustls::StreamOwned::new(conn, stream);
-            let mut line = [0u8; 5];
-            if tls.read_exact(&mut line).is_ok() {
-                line[..4].reverse();
-                let _ = tls.write_all(&line);
-                let _ = tls.flush();
-            }
-        }
-    });
-    port
+    common::rustls_line_server(common::rustls_ecdsa_server(&[&rustls::version::TLS13]), n)
 }
 
 #[test]

@@ -286,32 +286,25 @@ impl ExpectServerHello {
         }
         // RFC 5246 §7.4.1.3: an echo of our session id means the server resumes it (RFC 5077
         // §3.4 for a ticket); one we offered no session for was never ours.
-        if !sh.session_id.is_empty() && sh.session_id == self.params.session_id.as_slice() {
-            return match self.resuming {
-                Some(session) if session.version() == ProtocolVersion::TLS12 => {
-                    super::tls12::handle_resumed_server_hello(
-                        cx,
-                        sh,
-                        &self.offered,
-                        self.params.identity,
-                        self.params.random,
-                        self.transcript,
-                        msg,
-                        session,
-                    )
-                }
-                _ => {
-                    Err(PeerMisbehaved::IllegalParameter("resumption of an unknown session").into())
-                }
-            };
-        }
+        let resumed = match self.resuming {
+            _ if sh.session_id.is_empty() || sh.session_id != self.params.session_id => None,
+            Some(session) if session.version() == ProtocolVersion::TLS12 => Some(session),
+            _ => {
+                return Err(
+                    PeerMisbehaved::IllegalParameter("resumption of an unknown session").into(),
+                )
+            }
+        };
         super::tls12::handle_server_hello(
             cx,
             sh,
             &self.offered,
-            self.params.identity,
-            self.params.random,
-            self.transcript,
+            super::tls12::Start {
+                identity: self.params.identity,
+                client_random: self.params.random,
+                transcript: self.transcript,
+                resumed,
+            },
             msg,
         )
     }

@@ -116,18 +116,34 @@ fn check_server_hello(
     })
 }
 
-/// Processes a TLS 1.2 ServerHello that starts a full handshake (RFC 5246 §7.4.1.3) and
-/// returns the state that waits for the server's Certificate.
+/// What the client brings to a TLS 1.2 ServerHello.
+pub(crate) struct Start {
+    pub identity: ServerIdentity,
+    pub client_random: [u8; 32],
+    pub transcript: Transcript,
+    /// The session the server resumes (it echoed the session id offered with it).
+    pub resumed: Option<StoredSession>,
+}
+
+/// Processes a TLS 1.2 ServerHello (RFC 5246 §7.4.1.3): a full handshake waits for the
+/// server's Certificate next; a resumed one for its ChangeCipherSpec.
 pub(crate) fn handle_server_hello(
     cx: &mut Common,
     sh: &ServerHello<'_>,
     offered: &[ExtensionType],
-    identity: ServerIdentity,
-    client_random: [u8; 32],
-    mut transcript: Transcript,
+    start: Start,
     msg: Message<'_>,
 ) -> Result<State, Error> {
     let hello = check_server_hello(cx, sh, offered)?;
+    let Start {
+        identity,
+        client_random,
+        mut transcript,
+        resumed,
+    } = start;
+    if let Some(session) = resumed {
+        return resume(cx, hello, sh, client_random, transcript, msg, session);
+    }
     if !hello.ems && cx.config.require_extended_master_secret {
         return Err(PeerIncompatible::Unsupported(
             "server lacks the extended master secret (RFC 7627)",
@@ -152,20 +168,16 @@ pub(crate) fn handle_server_hello(
     }))
 }
 
-/// Processes a ServerHello that echoed the session id of the TLS 1.2 session offered: the
-/// abbreviated handshake (RFC 5246 §7.3 Figure 2; RFC 5077 §3.1 with a ticket).
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn handle_resumed_server_hello(
+/// The abbreviated handshake (RFC 5246 §7.3 Figure 2; RFC 5077 §3.1 with a ticket).
+fn resume(
     cx: &mut Common,
+    hello: Hello12,
     sh: &ServerHello<'_>,
-    offered: &[ExtensionType],
-    _identity: ServerIdentity,
     client_random: [u8; 32],
     mut transcript: Transcript,
     msg: Message<'_>,
     session: StoredSession,
 ) -> Result<State, Error> {
-    let hello = check_server_hello(cx, sh, offered)?;
     let Resumption::Tls12 {
         master_secret,
         suite,

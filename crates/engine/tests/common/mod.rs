@@ -326,3 +326,46 @@ impl OutputWatcher {
         }
     }
 }
+
+/// A rustls server config with the ECDSA chain, for `versions`.
+pub fn rustls_ecdsa_server(
+    versions: &[&'static rustls::SupportedProtocolVersion],
+) -> rustls::ServerConfig {
+    use rustls::pki_types::{pem::PemObject, CertificateDer, PrivateKeyDer};
+    let d = certs_dir();
+    let chain: Vec<CertificateDer<'static>> =
+        CertificateDer::pem_file_iter(d.join("ecdsa.chain.pem"))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+    let key = PrivateKeyDer::from_pem_file(d.join("ecdsa.key")).unwrap();
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    rustls::ServerConfig::builder_with_provider(provider)
+        .with_protocol_versions(versions)
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .unwrap()
+}
+
+/// Serves `n` connections with `server` in a thread on 127.0.0.1: reads a 5-byte line, answers
+/// it with its first 4 bytes reversed, then closes. Returns the port.
+pub fn rustls_line_server(server: rustls::ServerConfig, n: usize) -> u16 {
+    let server = Arc::new(server);
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(n) {
+            let Ok(stream) = stream else { return };
+            let conn = rustls::ServerConnection::new(server.clone()).unwrap();
+            let mut tls = rustls::StreamOwned::new(conn, stream);
+            let mut line = [0u8; 5];
+            if tls.read_exact(&mut line).is_ok() {
+                line[..4].reverse();
+                let _ = tls.write_all(&line);
+                let _ = tls.flush();
+            }
+        }
+    });
+    port
+}
