@@ -15,11 +15,12 @@ use std::sync::{Arc, Mutex};
 use common::*;
 use oxissl::{Bio, BioIo, RetryFlags, SocketBio, Ssl, SslCtx, SSL_VERIFY_PEER};
 
-/// A socket BIO that records every write call and the bytes it took.
+/// A socket BIO that records every read and write call and the bytes each moved.
 #[derive(Clone)]
 struct CountingBio {
     inner: SocketBio,
     writes: Arc<Mutex<Vec<Vec<u8>>>>,
+    reads: Arc<Mutex<Vec<Vec<u8>>>>,
 }
 
 impl CountingBio {
@@ -27,17 +28,26 @@ impl CountingBio {
         Self {
             inner,
             writes: Arc::new(Mutex::new(Vec::new())),
+            reads: Arc::new(Mutex::new(Vec::new())),
         }
     }
 
     fn writes(&self) -> Vec<Vec<u8>> {
         self.writes.lock().unwrap().clone()
     }
+
+    fn reads(&self) -> Vec<Vec<u8>> {
+        self.reads.lock().unwrap().clone()
+    }
 }
 
 impl Bio for CountingBio {
     fn read(&mut self, buf: &mut [u8]) -> BioIo {
-        self.inner.read(buf)
+        let r = self.inner.read(buf);
+        if let BioIo::Done(n) = r {
+            self.reads.lock().unwrap().push(buf[..n].to_vec());
+        }
+        r
     }
 
     fn write(&mut self, buf: &[u8]) -> BioIo {
@@ -153,6 +163,66 @@ fn tls13_final_flight_is_one_write_and_first_application_data_one_more() {
     assert_eq!(read_exactly(&mut ssl, 5), b"gnip\n");
     // Reading (and the session tickets it met) wrote nothing.
     assert_eq!(counter.writes().len(), 3);
+}
+
+/// The lengths of the whole records in `bytes`, header included.
+fn record_lengths(bytes: &[u8]) -> Vec<usize> {
+    let mut lengths = Vec::new();
+    let mut rest = bytes;
+    while rest.len() >= 5 {
+        let len = 5 + usize::from(u16::from_be_bytes([rest[3], rest[4]]));
+        lengths.push(len);
+        rest = &rest[len.min(rest.len())..];
+    }
+    lengths
+}
+
+#[test]
+fn handshake_reads_are_no_more_than_the_records_require() {
+    let server = s_server(&["-tls1_3"]);
+    // Without read-ahead (OpenSSL's default) each read takes the current record's header or
+    // the rest of its body, never bytes of the next record: at most two reads a record.
+    let (mut ssl, counter, sock) = counting_client(&client_ctx(), server.port);
+    assert_eq!(ssl.connect(), 1);
+    let reads = counter.reads();
+    // s_server serves one client at a time: close this one before the next.
+    ssl.shutdown();
+    drop((ssl, sock));
+    let all: Vec<u8> = reads.concat();
+    let records = record_lengths(&all);
+    assert_eq!(
+        records.iter().sum::<usize>(),
+        all.len(),
+        "whole records only"
+    );
+    let ends: Vec<usize> = records
+        .iter()
+        .scan(0, |at, len| {
+            *at += len;
+            Some(*at)
+        })
+        .collect();
+    let mut at = 0;
+    for r in &reads {
+        let boundary = ends.iter().copied().find(|&e| e > at).unwrap();
+        assert!(at + r.len() <= boundary, "a read crossed a record boundary");
+        at += r.len();
+    }
+    assert!(reads.len() <= 2 * records.len(), "{} reads", reads.len());
+
+    // With read-ahead a read takes everything that has arrived: no more reads than records.
+    let mut ctx = client_ctx();
+    ctx.set_read_ahead(true);
+    let (mut ssl, counter, _sock) = counting_client(&ctx, server.port);
+    assert_eq!(ssl.connect(), 1);
+    let reads = counter.reads();
+    let records = record_lengths(&reads.concat());
+    assert!(
+        reads.len() <= records.len(),
+        "{} reads for {} records",
+        reads.len(),
+        records.len()
+    );
 }
 
 #[test]
