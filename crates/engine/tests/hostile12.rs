@@ -16,10 +16,9 @@ use std::time::Duration;
 use hostile12_server::*;
 use hostile_server::Sent::{Nothing, Plain, Sealed};
 use hostile_server::{
-    connect, deliver, drive, handshake, identity, mutate, plain_record, split_records, u16_bytes,
-    vec16, Hello, Record, Rng, ALERT, APPLICATION_DATA, CHANGE_CIPHER_SPEC, EXT_ALPN,
-    EXT_KEY_SHARE, EXT_SERVER_NAME, EXT_SUPPORTED_VERSIONS, FINISHED, HANDSHAKE, KEY_UPDATE,
-    NEW_SESSION_TICKET,
+    connect, deliver, drive, handshake, identity, mutate, plain_record, u16_bytes, vec16, Hello,
+    Record, Rng, ALERT, APPLICATION_DATA, CHANGE_CIPHER_SPEC, EXT_ALPN, EXT_KEY_SHARE,
+    EXT_SERVER_NAME, EXT_SUPPORTED_VERSIONS, FINISHED, HANDSHAKE, KEY_UPDATE, NEW_SESSION_TICKET,
 };
 use oxissl_engine::provider::{
     Tls12Suite, ALL_TLS12_SUITES, TLS12_ECDHE_ECDSA_AES_128_GCM, TLS12_ECDHE_ECDSA_AES_256_GCM,
@@ -154,42 +153,6 @@ fn insert_before(flight: &Flight12, step: Step12, extra: &[u8]) -> Vec<u8> {
     }
     assert!(found, "step {step:?} in flight");
     wire
-}
-
-/// Application data from the server to the client and back.
-fn data_both_ways(client: &mut ClientConnection, server: &mut Server12) {
-    let record = server.seal(APPLICATION_DATA, b"hello from the server");
-    deliver(client, &record).unwrap();
-    let mut buf = [0u8; 64];
-    assert_eq!(client.read(&mut buf), Ok(ReadStatus::Data(21)));
-    assert_eq!(&buf[..21], b"hello from the server");
-    assert_eq!(client.write(b"hello from the client"), Ok(21));
-    assert_eq!(
-        server.read_client(client),
-        [Record {
-            typ: APPLICATION_DATA,
-            payload: b"hello from the client".to_vec(),
-            protected: true
-        }]
-    );
-}
-
-/// close_notify both ways (RFC 5246 §7.2.1).
-fn close_both_ways(client: &mut ClientConnection, server: &mut Server12) {
-    client.send_close_notify();
-    assert_eq!(
-        server.read_client(client),
-        [Record {
-            typ: ALERT,
-            payload: vec![1, 0],
-            protected: true
-        }]
-    );
-    let record = server.seal(ALERT, &[1, 0]);
-    deliver(client, &record).unwrap();
-    assert_eq!(client.read(&mut [0; 8]), Ok(ReadStatus::Closed));
-    assert!(client.peer_closed());
-    assert_eq!(client.error(), None);
 }
 
 fn full_run(config: ClientConfig, setup: impl FnOnce(&mut Server12)) -> ClientConnection {
@@ -1534,42 +1497,6 @@ fn key_update_api_on_a_tls12_connection() {
 
 const FUZZ_SEED: u64 = 0x1212_5eed_f00d;
 const FUZZ_ITERATIONS: usize = 3000;
-
-/// Post-handshake records a valid server could send: data, HelloRequest, a warning, data,
-/// close_notify.
-fn post_handshake(server: &mut Server12) -> Vec<u8> {
-    [
-        server.record(APPLICATION_DATA, b"ping"),
-        server.record(HANDSHAKE, &handshake(HELLO_REQUEST, &[])),
-        server.record(ALERT, &[1, 100]),
-        server.record(APPLICATION_DATA, b"pong"),
-        server.record(ALERT, &[1, 0]),
-    ]
-    .concat()
-}
-
-/// After a failure: the error sticks, the last record sent is the alert, nothing more is sent.
-fn check_failed(client: &mut ClientConnection, e: Error, sent_before: usize) {
-    assert_eq!(client.error(), Some(&e));
-    assert_eq!(client.process(), Err(e.clone()));
-    let out = &client.pending_tls()[sent_before..];
-    let records = split_records(out).expect("whole records");
-    if let Some(alert) = e.alert() {
-        let (typ, body) = *records.last().expect("an alert record");
-        assert_eq!(typ, ALERT, "{e:?}");
-        if body.len() == 2 {
-            assert_eq!(body, [2, alert.0]);
-        } else {
-            // Protected: the alert, a tag and, for GCM, an explicit nonce.
-            assert!(body.len() == 18 || body.len() == 26, "{body:?}");
-        }
-    }
-    let len = client.pending_tls().len();
-    assert_eq!(client.read(&mut [0; 8]), Err(e.clone()));
-    assert_eq!(client.write(b"x"), Err(e));
-    assert_eq!(client.pending_tls().len(), len, "nothing more sent");
-    assert!(!client.is_established() && !client.is_handshaking());
-}
 
 const FIRST_STEPS: [Step12; 5] = [
     Step12::ServerHello,

@@ -4,7 +4,9 @@
 //! Keys come from the engine's public PRF functions (RFC 5246 §8.1, §6.3, §7.4.9), records
 //! from its record layer, ServerKeyExchange signatures from aws-lc-rs with the P-256 identity of
 //! the TLS 1.3 scripted server or an RSA-2048 identity made here. Every message passes through a
-//! hook before it is hashed and sent, so a test can break any one of them.
+//! hook before it is hashed and sent, so a test can break any one of them. The server can issue
+//! a session ticket (RFC 5077 §3.3) and resume a session it knows in an abbreviated handshake
+//! (RFC 5246 §7.3 Figure 2, RFC 5077 §3.1).
 
 use std::sync::{Arc, OnceLock};
 
@@ -22,14 +24,15 @@ use oxissl_engine::wire::codec::Reader;
 use oxissl_engine::wire::enums::ContentType;
 use oxissl_engine::wire::handshake::ServerHello;
 use oxissl_engine::{
-    ClientConfig, ClientConnection, Error, NamedGroup, NoServerVerification, SignatureScheme,
+    ClientConfig, ClientConnection, Error, NamedGroup, NoServerVerification, ReadStatus,
+    SignatureScheme,
 };
 
 use crate::hostile_server::{
     check_fatal, handshake, identity, plain_record, split_records, u16_bytes, vec16, Hello, Record,
-    SeededRandom, Sent, APPLICATION_DATA, CHANGE_CIPHER_SPEC, CLIENT_HELLO, CLIENT_SEED, EXT_ALPN,
-    EXT_KEY_SHARE, EXT_SIGNATURE_ALGORITHMS, EXT_SUPPORTED_GROUPS, EXT_SUPPORTED_VERSIONS,
-    FINISHED, HANDSHAKE,
+    SeededRandom, Sent, ALERT, APPLICATION_DATA, CHANGE_CIPHER_SPEC, CLIENT_HELLO, CLIENT_SEED,
+    EXT_ALPN, EXT_KEY_SHARE, EXT_SIGNATURE_ALGORITHMS, EXT_SUPPORTED_GROUPS,
+    EXT_SUPPORTED_VERSIONS, FINISHED, HANDSHAKE, NEW_SESSION_TICKET,
 };
 
 // Handshake types (RFC 5246 §7.4).
@@ -248,8 +251,34 @@ pub enum Step12 {
     ServerKeyExchange,
     CertificateRequest,
     ServerHelloDone,
+    /// RFC 5077 §3.3: before the server's ChangeCipherSpec.
+    NewSessionTicket,
     ChangeCipherSpec,
     Finished,
+}
+
+/// A ticket the server issues (RFC 5077 §3.3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewTicket {
+    pub lifetime_hint: u32,
+    pub ticket: Vec<u8>,
+}
+
+/// A session the server can resume: by its id (RFC 5246 §7.3) or its ticket (RFC 5077 §3.1).
+#[derive(Debug, Clone)]
+pub struct ServerSession {
+    pub id: Vec<u8>,
+    pub ticket: Vec<u8>,
+    pub master: Secret,
+    pub suite: Tls12Suite,
+    pub ems: bool,
+}
+
+/// How a ClientHello offered a known session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OfferedBy {
+    SessionId,
+    Ticket,
 }
 
 /// A hook that changes nothing.
@@ -311,6 +340,10 @@ pub struct Server12 {
     pub client_finished_ok: Option<bool>,
     /// The client's Certificate body, when it sent one.
     pub client_certificate: Option<Vec<u8>>,
+    /// The ticket to issue when the client asked for one (RFC 5077 §3.2).
+    pub new_ticket: Option<NewTicket>,
+    /// The session being resumed (abbreviated handshake).
+    pub resumed: Option<ServerSession>,
     group: NamedGroup,
     share: KeyShare,
     rng: SeededRandom,
@@ -348,6 +381,11 @@ impl Server12 {
             .iter_mut()
             .enumerate()
             .for_each(|(i, b)| *b = 0x80 | i as u8);
+        // A fresh session id: never the one the client offered (that would mean resumption).
+        let mut session_id = vec![0x5a; 32];
+        if session_id == ch.session_id {
+            session_id = vec![0x5b; 32];
+        }
         Self {
             transcript: ch.encoded.clone(),
             ch,
@@ -355,12 +393,14 @@ impl Server12 {
             key: KeyKind::Ecdsa,
             scheme: SignatureScheme::ECDSA_SECP256R1_SHA256,
             random,
-            session_id: vec![0x5a; 32],
+            session_id,
             ems: true,
             cert_request: false,
             alpn: None,
             client_finished_ok: None,
             client_certificate: None,
+            new_ticket: None,
+            resumed: None,
             group,
             share,
             rng,
@@ -422,6 +462,10 @@ impl Server12 {
             extensions.push((EXT_EXTENDED_MASTER_SECRET, Vec::new()));
         }
         extensions.push((EXT_EC_POINT_FORMATS, vec![1, 0]));
+        // RFC 5077 §3.2: an empty SessionTicket extension promises NewSessionTicket.
+        if self.issues_ticket() {
+            extensions.push((EXT_SESSION_TICKET, Vec::new()));
+        }
         if let Some(p) = &self.alpn {
             extensions.push((EXT_ALPN, crate::hostile_server::alpn_body(&[p])));
         }
@@ -518,6 +562,24 @@ impl Server12 {
         handshake(SERVER_HELLO_DONE, &[])
     }
 
+    /// Whether the server sends NewSessionTicket: it has one and the client sent the
+    /// SessionTicket extension (RFC 5077 §3.2).
+    pub fn issues_ticket(&self) -> bool {
+        self.new_ticket.is_some() && self.ch.offers(EXT_SESSION_TICKET)
+    }
+
+    /// NewSessionTicket (RFC 5077 §3.3) from its parts.
+    pub fn new_session_ticket_with(lifetime_hint: u32, ticket: &[u8]) -> Vec<u8> {
+        let body = [lifetime_hint.to_be_bytes().to_vec(), vec16(ticket)].concat();
+        handshake(NEW_SESSION_TICKET, &body)
+    }
+
+    /// The NewSessionTicket of `new_ticket`.
+    pub fn new_session_ticket(&self) -> Vec<u8> {
+        let t = self.new_ticket.as_ref().expect("a ticket to issue");
+        Self::new_session_ticket_with(t.lifetime_hint, &t.ticket)
+    }
+
     pub fn hash(&self) -> Secret {
         let mut h = HashContext::new(self.suite.hash);
         h.update(&self.transcript);
@@ -593,6 +655,22 @@ impl Server12 {
         handshake(FINISHED, &data)
     }
 
+    /// A server Finished over the transcript with `left_out` (a message sent) missing, as a
+    /// server that did not hash it would compute.
+    pub fn finished_without(&self, left_out: &[u8]) -> Vec<u8> {
+        let at = self
+            .transcript
+            .windows(left_out.len())
+            .rposition(|w| w == left_out)
+            .expect("message in the transcript");
+        let mut h = HashContext::new(self.suite.hash);
+        h.update(&self.transcript[..at]);
+        h.update(&self.transcript[at + left_out.len()..]);
+        let master = self.master.as_ref().expect("keys derived");
+        let data = verify_data(&self.suite, master, b"server finished", &h.current()).unwrap();
+        handshake(FINISHED, &data)
+    }
+
     /// Switches to the server's write keys, as its ChangeCipherSpec does (RFC 5246 §7.1).
     pub fn switch_keys(&mut self) {
         self.write = self.pending_write.take();
@@ -600,10 +678,19 @@ impl Server12 {
         self.switched = true;
     }
 
-    /// The server's last flight: ChangeCipherSpec, then Finished under the new keys. A CCS the
-    /// hook empties leaves the keys unchanged, so Finished goes in the clear.
+    /// The server's last flight: [NewSessionTicket], ChangeCipherSpec, then Finished under the
+    /// new keys. A CCS the hook empties leaves the keys unchanged, so Finished goes in the clear.
     pub fn finish(&mut self, mut hook: impl FnMut(Step12, &mut Vec<u8>, &Server12)) -> Flight12 {
         let mut records = Vec::new();
+        // RFC 5077 §3.3: NewSessionTicket is part of the Finished transcript.
+        if self.issues_ticket() {
+            let mut nst = self.new_session_ticket();
+            hook(Step12::NewSessionTicket, &mut nst, self);
+            if !nst.is_empty() {
+                records.push((Step12::NewSessionTicket, self.record(HANDSHAKE, &nst)));
+                self.add(&nst);
+            }
+        }
         let mut ccs = vec![1];
         hook(Step12::ChangeCipherSpec, &mut ccs, self);
         if !ccs.is_empty() {
@@ -631,6 +718,101 @@ impl Server12 {
         let last = self.finish(unchanged12);
         crate::hostile_server::deliver(client, &last.wire()).expect("valid Finished accepted");
         assert!(client.is_established());
+    }
+
+    // ---- resumption ----
+
+    /// The session this handshake established or resumed, as the server keeps it: its id, the
+    /// ticket it issued (or the one resumed), the master secret.
+    pub fn session(&self) -> ServerSession {
+        let ticket = match (&self.new_ticket, &self.resumed) {
+            (Some(t), _) if self.issues_ticket() => t.ticket.clone(),
+            (_, Some(old)) => old.ticket.clone(),
+            _ => Vec::new(),
+        };
+        ServerSession {
+            id: self.session_id.clone(),
+            ticket,
+            master: self.master.clone().expect("master secret"),
+            suite: self.suite,
+            ems: self.ems,
+        }
+    }
+
+    /// How the ClientHello offers `known`, if it does: a non-empty ticket in its SessionTicket
+    /// extension (RFC 5077 §3.1), else its session id (RFC 5246 §7.4.1.2).
+    pub fn offered(&self, known: &ServerSession) -> Option<OfferedBy> {
+        let ticket = self.ch.find(EXT_SESSION_TICKET).unwrap_or_default();
+        if !ticket.is_empty() && ticket == known.ticket {
+            Some(OfferedBy::Ticket)
+        } else if !self.ch.session_id.is_empty() && self.ch.session_id == known.id {
+            Some(OfferedBy::SessionId)
+        } else {
+            None
+        }
+    }
+
+    /// Resumes `known`: the ServerHello echoes the client's session id (RFC 5246 §7.4.1.3, RFC
+    /// 5077 §3.4) and keeps the session's suite and extended master secret (RFC 7627 §5.3).
+    pub fn resume(&mut self, known: &ServerSession) -> &mut Self {
+        self.session_id = self.ch.session_id.clone();
+        self.suite = known.suite;
+        self.ems = known.ems;
+        self.master = Some(known.master.clone());
+        self.random
+            .iter_mut()
+            .enumerate()
+            .for_each(|(i, b)| *b = 0xc0 | i as u8);
+        self.resumed = Some(known.clone());
+        self
+    }
+
+    /// The abbreviated handshake's server flight (RFC 5246 §7.3 Figure 2): ServerHello,
+    /// [NewSessionTicket], ChangeCipherSpec, Finished; keys from the session's master secret and
+    /// the new randoms (§6.3). Each message passes through `hook` as in `flight`.
+    pub fn resumed_flight(
+        &mut self,
+        mut hook: impl FnMut(Step12, &mut Vec<u8>, &Server12),
+    ) -> Flight12 {
+        assert!(self.resumed.is_some(), "resume() first");
+        let mut records = Vec::new();
+        let mut sh = self.server_hello().encode();
+        hook(Step12::ServerHello, &mut sh, self);
+        if !sh.is_empty() {
+            self.take_server_hello(&sh);
+            records.push((Step12::ServerHello, plain_record(HANDSHAKE, &sh)));
+        }
+        let master = self.master.as_ref().expect("session master secret");
+        let (c, s) = key_block(&self.suite, master, &self.ch.random, &self.random).unwrap();
+        let kind = record_kind(&self.suite);
+        self.pending_client = Some(RecordKey::with_kind(c.key, c.iv, kind));
+        self.pending_write = Some(RecordKey::with_kind(s.key, s.iv, kind));
+        records.extend(self.finish(&mut hook).records);
+        Flight12 { records }
+    }
+
+    /// Runs a whole valid abbreviated handshake of `known`: the client sends nothing until the
+    /// server's Finished, then its ChangeCipherSpec and Finished together (RFC 5246 §7.3).
+    pub fn complete_resumption(&mut self, client: &mut ClientConnection, known: &ServerSession) {
+        assert!(
+            self.offered(known).is_some(),
+            "the client offers the session"
+        );
+        self.resume(known);
+        let flight = self.resumed_flight(unchanged12);
+        let before_finished = flight.before(Step12::Finished);
+        crate::hostile_server::deliver(client, &before_finished).expect("valid flight accepted");
+        assert!(
+            client.pending_tls().is_empty(),
+            "nothing before the server's Finished"
+        );
+        let finished = flight.record(Step12::Finished).unwrap().to_vec();
+        crate::hostile_server::deliver(client, &finished).expect("valid Finished accepted");
+        let records = self.read_client(client);
+        assert_eq!(records.len(), 2, "{records:?}");
+        assert_eq!(self.client_finished_ok, Some(true), "{records:?}");
+        assert!(client.is_established());
+        assert!(client.negotiated().resumed);
     }
 
     // ---- records ----
@@ -844,6 +1026,80 @@ impl Server12 {
         ];
         check_fatal(client, &records, got, want, sent, &late);
     }
+}
+
+// ---- shared test steps ----
+
+/// Application data from the server to the client and back.
+pub fn data_both_ways(client: &mut ClientConnection, server: &mut Server12) {
+    let record = server.seal(APPLICATION_DATA, b"hello from the server");
+    crate::hostile_server::deliver(client, &record).unwrap();
+    let mut buf = [0u8; 64];
+    assert_eq!(client.read(&mut buf), Ok(ReadStatus::Data(21)));
+    assert_eq!(&buf[..21], b"hello from the server");
+    assert_eq!(client.write(b"hello from the client"), Ok(21));
+    assert_eq!(
+        server.read_client(client),
+        [Record {
+            typ: APPLICATION_DATA,
+            payload: b"hello from the client".to_vec(),
+            protected: true
+        }]
+    );
+}
+
+/// close_notify both ways (RFC 5246 §7.2.1).
+pub fn close_both_ways(client: &mut ClientConnection, server: &mut Server12) {
+    client.send_close_notify();
+    assert_eq!(
+        server.read_client(client),
+        [Record {
+            typ: ALERT,
+            payload: vec![1, 0],
+            protected: true
+        }]
+    );
+    let record = server.seal(ALERT, &[1, 0]);
+    crate::hostile_server::deliver(client, &record).unwrap();
+    assert_eq!(client.read(&mut [0; 8]), Ok(ReadStatus::Closed));
+    assert!(client.peer_closed());
+    assert_eq!(client.error(), None);
+}
+
+/// Post-handshake records a valid server could send: data, HelloRequest, a warning, data,
+/// close_notify.
+pub fn post_handshake(server: &mut Server12) -> Vec<u8> {
+    [
+        server.record(APPLICATION_DATA, b"ping"),
+        server.record(HANDSHAKE, &handshake(HELLO_REQUEST, &[])),
+        server.record(ALERT, &[1, 100]),
+        server.record(APPLICATION_DATA, b"pong"),
+        server.record(ALERT, &[1, 0]),
+    ]
+    .concat()
+}
+
+/// After a failure: the error sticks, the last record sent is the alert, nothing more is sent.
+pub fn check_failed(client: &mut ClientConnection, e: Error, sent_before: usize) {
+    assert_eq!(client.error(), Some(&e));
+    assert_eq!(client.process(), Err(e.clone()));
+    let out = &client.pending_tls()[sent_before..];
+    let records = split_records(out).expect("whole records");
+    if let Some(alert) = e.alert() {
+        let (typ, body) = *records.last().expect("an alert record");
+        assert_eq!(typ, ALERT, "{e:?}");
+        if body.len() == 2 {
+            assert_eq!(body, [2, alert.0]);
+        } else {
+            // Protected: the alert, a tag and, for GCM, an explicit nonce.
+            assert!(body.len() == 18 || body.len() == 26, "{body:?}");
+        }
+    }
+    let len = client.pending_tls().len();
+    assert_eq!(client.read(&mut [0; 8]), Err(e.clone()));
+    assert_eq!(client.write(b"x"), Err(e));
+    assert_eq!(client.pending_tls().len(), len, "nothing more sent");
+    assert!(!client.is_established() && !client.is_handshaking());
 }
 
 /// Whether the ClientHello offered TLS 1.3 (supported_versions and key_share).
