@@ -543,10 +543,18 @@ fn renewed_ticket_replaces_the_stored_one() {
     assert_eq!(renewed.session_id(), [0x5a; 32], "the session id stays");
     let (_, master, _, _) = tls12_session(&renewed);
     assert_eq!(master.as_bytes(), known.master.as_bytes());
+    // The renewed session took the old one's place.
+    assert_eq!(config.session_store.as_ref().unwrap().count("localhost"), 1);
     // The next connection offers the new ticket.
     let mut third = open(&config, None);
     let server = Server12::accept(&mut third);
     assert_eq!(offered(&server).1, Some(ticket(2, 0).ticket));
+    // Once the renewed ticket has expired, the replaced one is not offered either.
+    let mut later = (*config).clone();
+    later.time = clock(T0 + 700);
+    let mut fourth = open(&Arc::new(later), None);
+    let server = Server12::accept(&mut fourth);
+    assert_eq!(server.offered(&known), None);
 }
 
 #[test]

@@ -182,6 +182,12 @@ impl SessionStore {
 
     /// Keeps a session for `server`.
     pub fn insert(&self, server: &str, session: StoredSession) {
+        self.replace(server, None, session);
+    }
+
+    /// Keeps `session` for `server` in place of `old` (a resumed TLS 1.2 session whose ticket
+    /// the server renewed, RFC 5077 §3.3): the replaced ticket is never offered again.
+    pub fn replace(&self, server: &str, old: Option<&StoredSession>, session: StoredSession) {
         if self.max_servers == 0 {
             return;
         }
@@ -196,7 +202,10 @@ impl SessionStore {
         }
         let list = inner.by_server.entry(server.to_owned()).or_default();
         // A TLS 1.2 session resumed again replaces its older copy.
-        list.retain(|old| !(old.reusable() && old.same_resumption(&session)));
+        list.retain(|kept| {
+            !(kept.reusable()
+                && (kept.same_resumption(&session) || old.is_some_and(|o| kept.same_resumption(o))))
+        });
         if list.len() == MAX_TICKETS_PER_SERVER {
             list.pop_front();
         }
@@ -296,6 +305,10 @@ mod tests {
         assert_eq!(store.count("a"), 1, "a resumed session replaces its copy");
         store.insert("a", session12(2));
         assert_eq!(store.take("a", now).unwrap().session_id(), [2; 32]);
+        // A renewed session takes the place of the one it came from.
+        store.replace("a", Some(&session12(1)), session12(3));
+        assert_eq!(store.count("a"), 2);
+        assert_eq!(store.take("a", now).unwrap().session_id(), [3; 32]);
         assert_eq!(session12(1).obfuscated_age(now), 0);
     }
 

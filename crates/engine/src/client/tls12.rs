@@ -445,6 +445,7 @@ impl Finishing {
             0 => TLS12_SESSION_LIFETIME,
             h => h.min(MAX_TLS12_SESSION_LIFETIME),
         };
+        let replaced = self.resumed.clone();
         let session = match self.resumed {
             // A resumed session lives on, with the renewed ticket if one came.
             Some(mut old) => {
@@ -486,7 +487,7 @@ impl Finishing {
             return;
         }
         if let (Some(store), Some(key)) = (&cx.config.session_store, &cx.session_key) {
-            store.insert(key, session.clone());
+            store.replace(key, replaced.as_ref(), session.clone());
         }
         cx.latest_session = Some(session);
     }
