@@ -32,6 +32,15 @@ pub const INITIAL_RECV_LEN: usize = 4096;
 /// application data, user_canceled) unbounded; this many in a row ends the connection.
 pub const MAX_EMPTY_RECORDS: usize = 32;
 
+/// RFC 8446 §5.5: AES-GCM keys may protect at most 2^24.5 full-size records; a TLS 1.3 client
+/// sends KeyUpdate and switches keys before its write key reaches this many records (2^24).
+/// ChaCha20-Poly1305 has no practical limit, but one rule for every suite keeps it simple.
+#[cfg(not(test))]
+pub const KEY_UPDATE_AFTER_RECORDS: u64 = 1 << 24;
+/// Small in unit tests, so a few records cross it.
+#[cfg(test)]
+pub const KEY_UPDATE_AFTER_RECORDS: u64 = 4;
+
 /// Alert level fatal (RFC 8446 §6).
 const ALERT_FATAL: u8 = 2;
 /// Alert level warning, used for close_notify.
@@ -476,6 +485,14 @@ impl ClientConnection {
         if self.cx.tx.capacity() == 0 {
             self.cx.tx = self.cx.config.buffer_pool.take_send();
         }
+        // RFC 8446 §5.5: new keys before this write would pass the limit.
+        let records = data.len().div_ceil(MAX_PLAINTEXT).max(1) as u64;
+        let used = self.cx.write_key.as_ref().map_or(0, RecordKey::sequence);
+        if matches!(self.state, Some(State::Established(_)))
+            && used + records > KEY_UPDATE_AFTER_RECORDS
+        {
+            self.update_write_key().map_err(|e| self.fail(e))?;
+        }
         write_records(
             self.cx.write_key.as_mut(),
             &mut self.cx.tx,
@@ -696,5 +713,75 @@ mod tests {
             conn.tls_bytes_wanted(),
             HEADER_LEN + 9000 - INITIAL_RECV_LEN
         );
+    }
+
+    /// A rustls TLS 1.3 server with the test ECDSA chain, in memory.
+    fn rustls_server() -> rustls::ServerConnection {
+        use rustls::pki_types::pem::PemObject;
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/certs");
+        let chain = rustls::pki_types::CertificateDer::pem_file_iter(dir.join("ecdsa.chain.pem"))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let key = rustls::pki_types::PrivateKeyDer::from_pem_file(dir.join("ecdsa.key")).unwrap();
+        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+        let config = rustls::ServerConfig::builder_with_provider(provider)
+            .with_protocol_versions(&[&rustls::version::TLS13])
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(chain, key)
+            .unwrap();
+        rustls::ServerConnection::new(Arc::new(config)).unwrap()
+    }
+
+    /// Moves the client's queued bytes to the server and the server's back; returns the
+    /// plaintext the server received.
+    fn pump(client: &mut ClientConnection, server: &mut rustls::ServerConnection) -> Vec<u8> {
+        let mut out = client.pending_tls().to_vec();
+        client.consume_tls(out.len());
+        let mut slice = out.as_slice();
+        let mut plain = Vec::new();
+        while !slice.is_empty() {
+            server.read_tls(&mut slice).unwrap();
+            server.process_new_packets().unwrap();
+            let _ = std::io::Read::read_to_end(&mut server.reader(), &mut plain);
+        }
+        out.clear();
+        while server.wants_write() {
+            server.write_tls(&mut out).unwrap();
+        }
+        let mut at = 0;
+        while at < out.len() {
+            at += client.feed_tls(&out[at..]);
+            client.process().unwrap();
+        }
+        plain
+    }
+
+    #[test]
+    fn write_key_is_updated_before_the_record_limit() {
+        // RFC 8446 §5.5 and §4.6.3: the server must keep decrypting across our KeyUpdates.
+        let mut client = started();
+        let mut server = rustls_server();
+        while client.is_handshaking() {
+            pump(&mut client, &mut server);
+        }
+        pump(&mut client, &mut server);
+        let mut received = Vec::new();
+        for i in 0..3 * KEY_UPDATE_AFTER_RECORDS as u8 {
+            client.write(&[i]).unwrap();
+            assert!(
+                client.cx.write_key.as_ref().unwrap().sequence() <= KEY_UPDATE_AFTER_RECORDS,
+                "record {i}"
+            );
+            received.extend(pump(&mut client, &mut server));
+        }
+        let expected: Vec<u8> = (0..3 * KEY_UPDATE_AFTER_RECORDS as u8).collect();
+        assert_eq!(received, expected);
+        // A write of several records that would cross the limit is preceded by new keys too.
+        let big = vec![7u8; 3 * MAX_PLAINTEXT];
+        client.write(&big).unwrap();
+        assert!(client.cx.write_key.as_ref().unwrap().sequence() <= KEY_UPDATE_AFTER_RECORDS);
+        assert_eq!(pump(&mut client, &mut server), big);
     }
 }
