@@ -31,6 +31,8 @@ pub type VerifyCb = unsafe extern "C" fn(c_int, *mut ffi::X509_STORE_CTX) -> c_i
 /// A callback stored but not called (keylog, new session, message, info ...).
 pub type AnyCb = *const c_void;
 
+/// `SSL_SESS_CACHE_CLIENT`.
+pub const SSL_SESS_CACHE_CLIENT: c_long = 1;
 /// `SSL_SESSION_CACHE_MAX_SIZE_DEFAULT`.
 const SESS_CACHE_SIZE_DEFAULT: c_long = 1024 * 20;
 
