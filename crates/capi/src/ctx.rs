@@ -31,10 +31,8 @@ pub type VerifyCb = unsafe extern "C" fn(c_int, *mut ffi::X509_STORE_CTX) -> c_i
 /// A callback stored but not called (keylog, new session, message, info ...).
 pub type AnyCb = *const c_void;
 
-/// `SSL_SESS_CACHE_SERVER`, OpenSSL's default session cache mode.
-const SSL_SESS_CACHE_SERVER: c_long = 2;
-/// `SSL_SESS_CACHE_NO_INTERNAL_STORE`.
-const SSL_SESS_CACHE_NO_INTERNAL_STORE: c_long = 0x0200;
+/// `SSL_SESS_CACHE_CLIENT`.
+pub const SSL_SESS_CACHE_CLIENT: c_long = 1;
 /// `SSL_SESSION_CACHE_MAX_SIZE_DEFAULT`.
 const SESS_CACHE_SIZE_DEFAULT: c_long = 1024 * 20;
 
@@ -45,7 +43,6 @@ pub struct CtxState {
     pub store: *mut X509_STORE,
     pub verify_cb: Option<VerifyCb>,
     pub quiet_shutdown: bool,
-    sess_cache_mode: c_long,
     sess_cache_size: c_long,
     read_ahead: c_long,
     max_cert_list: c_long,
@@ -158,16 +155,10 @@ fn ctx_ctrl(st: &mut CtxState, cmd: c_int, larg: c_long, parg: *mut c_void) -> c
         // SSL_CTRL_SET_SESS_CACHE_SIZE / GET
         42 => std::mem::replace(&mut st.sess_cache_size, larg),
         43 => st.sess_cache_size,
-        // SSL_CTRL_SET_SESS_CACHE_MODE / GET. oxissl's client cache (automatic resumption) is
-        // on with SSL_SESS_CACHE_CLIENT unless SSL_SESS_CACHE_NO_INTERNAL_STORE says the
-        // program keeps sessions itself.
-        44 => {
-            let internal = larg & SSL_SESS_CACHE_NO_INTERNAL_STORE == 0;
-            st.ctx
-                .set_session_cache_mode(if internal { i64::from(larg as i32) } else { 0 });
-            std::mem::replace(&mut st.sess_cache_mode, larg)
-        }
-        45 => st.sess_cache_mode,
+        // SSL_CTRL_SET_SESS_CACHE_MODE / GET: the mode is stored; as in OpenSSL no mode makes
+        // a client resume by itself (SSL_CTX_set_session_cache_mode(3)).
+        44 => st.ctx.set_session_cache_mode(larg),
+        45 => st.ctx.session_cache_mode(),
         // SSL_CTRL_GET_READ_AHEAD / SET_READ_AHEAD
         40 => st.read_ahead,
         41 => {
@@ -437,7 +428,8 @@ entry! {
         with_ctx(c.cast_mut(), "SSL_CTX_get_keylog_callback", |st| st.keylog_cb)
     }
 
-    /// `SSL_CTX_sess_set_new_cb`: accepted; never called, as no session is resumable yet.
+    /// `SSL_CTX_sess_set_new_cb`: accepted; never called (sessions come from
+    /// `SSL_get1_session`).
     fn SSL_CTX_sess_set_new_cb(c: *mut SSL_CTX, cb: AnyCb) -> () {
         nonnull: [c], fail: ();
         let _ = cb;
@@ -561,7 +553,6 @@ fn new_ctx() -> *mut SSL_CTX {
             store,
             verify_cb: None,
             quiet_shutdown: false,
-            sess_cache_mode: SSL_SESS_CACHE_SERVER,
             sess_cache_size: SESS_CACHE_SIZE_DEFAULT,
             read_ahead: 0,
             max_cert_list: 1024 * 100,

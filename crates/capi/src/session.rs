@@ -1,23 +1,37 @@
-//! `SSL_SESSION`: a refcounted handle around what `oxissl::Ssl::get1_session` returns (a TLS
-//! 1.3 ticket, or a TLS 1.2 session id and ticket, with its secret). `SSL_set_session` offers it in the next handshake;
-//! `SSL_session_reused` says whether the server accepted it. The new-session callback is not
-//! called: programs get sessions with `SSL_get1_session`.
+//! `SSL_SESSION`: a refcounted handle around what `oxissl::Ssl::get1_session` returns: a TLS
+//! 1.3 ticket (RFC 8446 §4.6.1), or a TLS 1.2 session id (RFC 5246 §7.3) and, unless
+//! `SSL_OP_NO_TICKET`, an RFC 5077 ticket, with its secret, the server's chain and the original
+//! verification result. `SSL_set_session` offers it in the next handshake (SSL_set_session(3));
+//! `SSL_session_reused` says whether the server accepted it. As in OpenSSL, a client never
+//! resumes by itself, whatever `SSL_CTX_set_session_cache_mode` says. The new-session callback
+//! is not called: programs get sessions with `SSL_get1_session`.
 
 #![allow(non_camel_case_types)]
 
 use std::ffi::{c_int, c_void};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
+use oxissl::TLS1_3_VERSION;
 use oxissl_engine::StoredSession;
 
+use crate::ctx::SSL_SESS_CACHE_CLIENT;
 use crate::entry::entry;
-use crate::ssl::{with_ssl, SSL};
+use crate::ssl::{with_ssl, SslState, SSL};
 
 /// `SSL_SESSION`.
 pub struct SSL_SESSION {
     refs: AtomicUsize,
     version: c_int,
     stored: Option<StoredSession>,
+    /// OpenSSL's `not_resumable`: set when a client cache retires a used TLS 1.3 session.
+    not_resumable: AtomicBool,
+}
+
+impl SSL_SESSION {
+    /// `SSL_SESSION_is_resumable`: it holds a ticket or session id and was not retired.
+    fn is_resumable(&self) -> bool {
+        self.stored.is_some() && !self.not_resumable.load(Ordering::Acquire)
+    }
 }
 
 /// A new session (one reference) for a connection that negotiated `version`.
@@ -26,6 +40,7 @@ pub fn new_session(version: c_int, stored: Option<StoredSession>) -> *mut SSL_SE
         refs: AtomicUsize::new(1),
         version,
         stored,
+        not_resumable: AtomicBool::new(false),
     }))
 }
 
@@ -50,7 +65,8 @@ fn up_ref(p: *mut SSL_SESSION) {
 }
 
 /// The object's current session (owned by the object): made after the handshake from the
-/// newest ticket, and made again when a newer ticket has arrived since.
+/// newest ticket or TLS 1.2 session, and made again when a newer one has arrived since. A
+/// resumed TLS 1.2 connection that got no new ticket keeps the offered object, as in OpenSSL.
 fn session_of(s: *const SSL) -> *mut SSL_SESSION {
     with_ssl(s, "SSL_get_session", std::ptr::null_mut(), |_, st| {
         if !st.ssl.is_init_finished() {
@@ -73,6 +89,23 @@ fn session_of(s: *const SSL) -> *mut SSL_SESSION {
     })
 }
 
+/// At the end of a client handshake: with `SSL_SESS_CACHE_CLIENT`, OpenSSL removes a resumed
+/// TLS 1.3 session from the cache, which makes it not resumable (RFC 8446 §C.4: a ticket is
+/// used once); a later `SSL_set_session` with it gives a full handshake.
+pub fn handshake_finished(st: &SslState, cache_mode: i64) {
+    if cache_mode & SSL_SESS_CACHE_CLIENT == 0
+        || st.session.is_null()
+        || !st.ssl.session_reused()
+        || st.ssl.version_number() != TLS1_3_VERSION
+    {
+        return;
+    }
+    // SAFETY: the object's session slot holds a live reference when non-null.
+    unsafe { &*st.session }
+        .not_resumable
+        .store(true, Ordering::Release);
+}
+
 entry! {
     /// `SSL_get_session` (`SSL_get0_session`): borrowed; null before the handshake.
     fn SSL_get_session(s: *const SSL) -> *mut SSL_SESSION {
@@ -90,7 +123,8 @@ entry! {
         p
     }
 
-    /// `SSL_set_session`: the session to offer for resumption (a new reference is kept).
+    /// `SSL_set_session`: the session to offer for resumption (a new reference is kept). A
+    /// session that is not resumable is kept but not offered: the handshake is a full one.
     fn SSL_set_session(s: *mut SSL, sess: *mut SSL_SESSION) -> c_int {
         nonnull: [s], fail: 0;
         let stored = if sess.is_null() {
@@ -98,7 +132,8 @@ entry! {
         } else {
             up_ref(sess);
             // SAFETY: a live session from the caller.
-            unsafe { &*sess }.stored.clone()
+            let sess = unsafe { &*sess };
+            sess.is_resumable().then(|| sess.stored.clone()).flatten()
         };
         let old = with_ssl(s, "SSL_set_session", sess, |_, st| {
             st.ssl.set_session(stored);
@@ -129,11 +164,20 @@ entry! {
         1
     }
 
-    /// `SSL_SESSION_is_resumable`: 1 when the session holds a ticket or a TLS 1.2 session id.
+    /// `SSL_SESSION_is_resumable`: 1 when the session holds a ticket or a TLS 1.2 session id
+    /// and no client cache has retired it (see [`handshake_finished`]).
     fn SSL_SESSION_is_resumable(sess: *const SSL_SESSION) -> c_int {
         nonnull: [sess], fail: 0;
         // SAFETY: checked non-null; a live session.
-        c_int::from(unsafe { &*sess }.stored.is_some())
+        c_int::from(unsafe { &*sess }.is_resumable())
+    }
+
+    /// `SSL_SESSION_has_ticket`: 1 when the server issued a ticket (TLS 1.3, or an RFC 5077
+    /// TLS 1.2 ticket); 0 for a session-id-only TLS 1.2 session.
+    fn SSL_SESSION_has_ticket(sess: *const SSL_SESSION) -> c_int {
+        nonnull: [sess], fail: 0;
+        // SAFETY: checked non-null; a live session.
+        c_int::from(unsafe { &*sess }.stored.as_ref().is_some_and(|s| !s.ticket().is_empty()))
     }
 
     /// `SSL_SESSION_get_protocol_version`.

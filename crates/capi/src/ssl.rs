@@ -117,15 +117,20 @@ impl SslState {
     /// a call that will drive the handshake first clears the error queue and `errno` (as
     /// OpenSSL's state machine does on entry); a failed call leaves the BIO's errno.
     pub fn io_call(&mut self, obj: &SSL, f: impl FnOnce(&mut oxissl::Ssl) -> c_int) -> c_int {
-        let _ = obj;
         let ssl = &self.ssl;
-        if ssl.is_connect_state() && ssl.in_init() && !ssl.is_failed() {
+        let in_init = ssl.in_init();
+        if ssl.is_connect_state() && in_init && !ssl.is_failed() {
             errors::clear_for_handshake();
         }
         self.ssl.clear_last_os_error();
         let r = f(&mut self.ssl);
         if r <= 0 {
             self.pending_errno = self.ssl.last_os_error();
+        }
+        if in_init && self.ssl.is_init_finished() {
+            // SAFETY: the object holds a reference to its context.
+            let mode = unsafe { ctx_ref(obj.ctx) }.lock().ctx.session_cache_mode();
+            crate::session::handshake_finished(self, mode);
         }
         r
     }

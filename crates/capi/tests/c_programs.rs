@@ -60,6 +60,19 @@ fn bio_connect(port: u16, ca: &str, verify: &str, checkhost: &str) -> Vec<String
     ])
 }
 
+/// `resume HOST PORT CAFILE VERSION TICKETS CACHE`.
+fn resume(port: u16, version: &str, tickets: &str, cache: &str) -> Vec<String> {
+    args([
+        program("resume").to_string_lossy().into_owned(),
+        HOST.into(),
+        port.to_string(),
+        cert("root.pem"),
+        version.into(),
+        tickets.into(),
+        cache.into(),
+    ])
+}
+
 #[test]
 fn our_library_exports_every_libssl_symbol_the_programs_import() {
     let mut all = Vec::new();
@@ -516,6 +529,99 @@ fn plain_http_server_is_an_ssl_error() {
         End::Exit(1),
         &["SSL_connect: ret=-1 error=1(SSL) lib=20 reason=267"],
     );
+}
+
+/// The lines `resume` prints for one connection: whether it was resumed, then the session
+/// `SSL_get1_session` gives (resumable, version, ticket).
+fn resumed_lines(reused: u8, version: &str, session: &str) -> Vec<String> {
+    vec![
+        format!("SSL_session_reused: {reused}"),
+        format!("version: {version}"),
+        "verify: 0".into(),
+        "SSL_get_peer_certificate: non-null".into(),
+        "SSL_get1_peer_certificate: non-null".into(),
+        "peer chain: 2".into(),
+        format!("SSL_get1_session: {session}"),
+    ]
+}
+
+fn resume_differential(cmd: &[String], facts: &[String]) {
+    let facts: Vec<&str> = facts.iter().map(String::as_str).collect();
+    differential(cmd, End::Exit(0), &facts);
+}
+
+#[test]
+fn tls12_session_resumes_by_ticket_with_set_session() {
+    // RFC 5077 §3.4: the ticket is offered again on each connection; OpenSSL's server does not
+    // renew it, so the resumed connection keeps the offered SSL_SESSION.
+    let server = rev_server(&["-tls1_2"]);
+    let mut facts = resumed_lines(1, "TLSv1.2", "resumable 1, version 0x303, ticket 1");
+    facts.extend([
+        "SSL_get1_session is the offered one: 1".into(),
+        "first session at the end: resumable 1, version 0x303, ticket 1".into(),
+    ]);
+    resume_differential(&resume(server.port, "1.2", "ticket", "set"), &facts);
+}
+
+#[test]
+fn tls12_session_resumes_by_session_id_when_the_server_sends_no_ticket() {
+    let server = rev_server(&["-tls1_2", "-no_ticket"]);
+    let mut facts = resumed_lines(1, "TLSv1.2", "resumable 1, version 0x303, ticket 0");
+    facts.push("SSL_get1_session is the offered one: 1".into());
+    resume_differential(&resume(server.port, "1.2", "ticket", "set"), &facts);
+}
+
+#[test]
+fn tls12_session_resumes_by_session_id_with_ssl_op_no_ticket() {
+    let server = rev_server(&["-tls1_2"]);
+    let mut facts = resumed_lines(1, "TLSv1.2", "resumable 1, version 0x303, ticket 0");
+    facts.push("SSL_OP_NO_TICKET: 1".into());
+    resume_differential(&resume(server.port, "1.2", "noticket", "set"), &facts);
+}
+
+#[test]
+fn tls13_ticket_resumes_with_set_session() {
+    // New tickets after the resumption make a new SSL_SESSION; without a client cache the
+    // offered one stays resumable and is accepted again.
+    let server = rev_server(&[]);
+    let mut facts = resumed_lines(1, "TLSv1.3", "resumable 1, version 0x304, ticket 1");
+    facts.extend([
+        "SSL_get1_session is the offered one: 0".into(),
+        "first session at the end: resumable 1, version 0x304, ticket 1".into(),
+    ]);
+    resume_differential(&resume(server.port, "1.3", "ticket", "set"), &facts);
+}
+
+#[test]
+fn client_session_cache_does_not_resume_by_itself() {
+    // SSL_CTX_set_session_cache_mode(3): "no automatic reuse of client sessions is done".
+    let server = rev_server(&["-tls1_2"]);
+    let facts: Vec<String> = [
+        "SSL_CTX_set_session_cache_mode: 2",
+        "SSL_CTX_get_session_cache_mode: 1",
+        "-- no SSL_set_session",
+        "SSL_session_reused: 0",
+        "first session at the end: resumable 1, version 0x303, ticket 1",
+    ]
+    .map(String::from)
+    .to_vec();
+    resume_differential(&resume(server.port, "1.2", "ticket", "cache"), &facts);
+}
+
+#[test]
+fn client_session_cache_retires_a_resumed_tls13_session() {
+    // With SSL_SESS_CACHE_CLIENT (with or without SSL_SESS_CACHE_NO_INTERNAL_STORE) OpenSSL
+    // removes a resumed TLS 1.3 session from the cache at the end of the handshake, which
+    // makes it not resumable (RFC 8446 §C.4): offered again, it gives a full handshake.
+    let server = rev_server(&[]);
+    for (cache, mode) in [("cache", "1"), ("external", "513")] {
+        let facts: Vec<String> = [
+            format!("SSL_CTX_get_session_cache_mode: {mode}"),
+            "first session at the end: resumable 0, version 0x304, ticket 1".into(),
+        ]
+        .to_vec();
+        resume_differential(&resume(server.port, "1.3", "ticket", cache), &facts);
+    }
 }
 
 #[test]

@@ -18,9 +18,7 @@ use oxissl_engine::provider::{
     TLS13_CHACHA20_POLY1305_SHA256,
 };
 use oxissl_engine::record::pool::BufferPool;
-use oxissl_engine::{
-    CipherSuite, MessageObserver, NamedGroup, RootStore, SessionStore, Tls13Suite,
-};
+use oxissl_engine::{CipherSuite, MessageObserver, NamedGroup, RootStore, Tls13Suite};
 
 use crate::error::{self, reason, ErrorEntry, ERR_LIB_SSL, ERR_LIB_SYS};
 
@@ -169,8 +167,8 @@ pub(crate) struct Settings {
     pub message_observer: Option<Arc<dyn MessageObserver>>,
     /// `SSL_CTX_set_read_ahead`: off by default, as in OpenSSL.
     pub read_ahead: bool,
-    /// The client session cache (`SSL_SESS_CACHE_CLIENT`); off by default, as in OpenSSL.
-    pub session_store: Option<Arc<SessionStore>>,
+    /// `SSL_CTX_set_session_cache_mode`'s mode (`SSL_SESS_CACHE_SERVER` by default).
+    pub session_cache_mode: i64,
     /// Record buffers shared by the context's connections (idle ones hold none).
     pub buffer_pool: Arc<BufferPool>,
 }
@@ -203,7 +201,7 @@ impl Default for Settings {
             options: SSL_OP_NO_COMPRESSION | SSL_OP_ENABLE_MIDDLEBOX_COMPAT,
             message_observer: None,
             read_ahead: false,
-            session_store: None,
+            session_cache_mode: SSL_SESS_CACHE_SERVER,
             buffer_pool: Arc::new(BufferPool::default()),
         }
     }
@@ -565,24 +563,17 @@ impl SslCtx {
         self.settings.set_groups_list(s)
     }
 
-    /// `SSL_CTX_set_session_cache_mode`: with `SSL_SESS_CACHE_CLIENT` the context keeps sessions
-    /// (TLS 1.3 tickets, TLS 1.2 sessions) per server name and later connections resume automatically; otherwise (OpenSSL's
-    /// default for clients) only `Ssl::set_session` resumes. Returns the previous mode.
+    /// `SSL_CTX_set_session_cache_mode`: stores the mode and returns the previous one. As in
+    /// OpenSSL, no mode makes a client resume by itself: "no automatic reuse of client sessions
+    /// is done" (SSL_CTX_set_session_cache_mode(3)); only `Ssl::set_session` offers a session.
     pub fn set_session_cache_mode(&mut self, mode: i64) -> i64 {
-        let old = self.session_cache_mode();
-        self.settings.session_store =
-            (mode & SSL_SESS_CACHE_CLIENT != 0).then(|| Arc::new(SessionStore::default()));
-        old
+        std::mem::replace(&mut self.settings.session_cache_mode, mode)
     }
 
-    /// `SSL_CTX_get_session_cache_mode`: `SSL_SESS_CACHE_CLIENT` when the client cache is on,
-    /// else OpenSSL's default `SSL_SESS_CACHE_SERVER`.
+    /// `SSL_CTX_get_session_cache_mode`: the mode last set (`SSL_SESS_CACHE_SERVER` by
+    /// default).
     pub fn session_cache_mode(&self) -> i64 {
-        if self.settings.session_store.is_some() {
-            SSL_SESS_CACHE_CLIENT
-        } else {
-            SSL_SESS_CACHE_SERVER
-        }
+        self.settings.session_cache_mode
     }
 
     /// `SSL_CTX_set_read_ahead`: read as much as the BIO has instead of one record at a time

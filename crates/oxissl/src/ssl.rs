@@ -613,7 +613,8 @@ impl Ssl {
             sni: self.sni.clone(),
             verify_name: self.host.clone(),
         };
-        config.session_store = s.session_store.clone();
+        // Only the session given to `set_session` is offered (SSL_CTX_set_session_cache_mode(3)).
+        config.session_store = None;
         config.buffer_pool = s.buffer_pool.clone();
         match ClientConnection::resume(Arc::new(config), identity, self.session.clone()) {
             Ok(c) => {

@@ -13,8 +13,9 @@ use oxissl::error::{self as err, reason};
 use oxissl::{
     new_bio_pair, Bio, BioIo, ErrorCode, HandshakeError, MemBio, PairBio, Ssl, SslCtx, SslStream,
     SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER, SSL_MODE_ENABLE_PARTIAL_WRITE, SSL_MODE_RELEASE_BUFFERS,
-    SSL_VERIFY_NONE, SSL_VERIFY_PEER, TLS1_2_VERSION,
+    SSL_OP_NO_TICKET, SSL_VERIFY_NONE, SSL_VERIFY_PEER, TLS1_2_VERSION,
 };
+use oxissl_engine::{ProtocolVersion, StoredSession};
 
 fn trusting_ctx() -> SslCtx {
     let mut ctx = SslCtx::new();
@@ -543,21 +544,100 @@ fn set_session_resumes_and_session_reused_says_so() {
 }
 
 #[test]
-fn client_session_cache_mode_resumes_automatically() {
+fn client_session_cache_mode_does_not_resume_by_itself() {
+    // SSL_CTX_set_session_cache_mode(3): "no automatic reuse of client sessions is done".
     let server = www_server();
     let mut ctx = trusting_ctx();
     assert_eq!(
         ctx.set_session_cache_mode(oxissl::SSL_SESS_CACHE_CLIENT),
         oxissl::SSL_SESS_CACHE_SERVER
     );
+    assert_eq!(ctx.session_cache_mode(), oxissl::SSL_SESS_CACHE_CLIENT);
     let mut first = Ssl::new(&ctx);
     first.set_tlsext_host_name("localhost");
     first.set_fd(tcp(server.port));
     assert_eq!(first.connect(), 1);
     fetch_page(&mut first);
+    let session = first.get1_session().expect("a TLS 1.3 ticket arrived");
     let mut second = Ssl::new(&ctx);
     second.set_tlsext_host_name("localhost");
     second.set_fd(tcp(server.port));
     assert_eq!(second.connect(), 1);
-    assert!(second.session_reused());
+    assert!(!second.session_reused());
+    fetch_page(&mut second);
+    let mut third = Ssl::new(&ctx);
+    third.set_tlsext_host_name("localhost");
+    third.set_session(Some(session));
+    third.set_fd(tcp(server.port));
+    assert_eq!(third.connect(), 1);
+    assert!(third.session_reused());
+}
+
+/// A TLS 1.2-only context trusting the test CA, with `options` added.
+fn tls12_ctx(options: u64) -> SslCtx {
+    let mut ctx = trusting_ctx();
+    assert!(ctx.set_max_proto_version(TLS1_2_VERSION));
+    ctx.set_options(options);
+    ctx
+}
+
+/// Connects (offering `session`), fetches the `-www` page and shuts down.
+fn tls12_fetch(ctx: &SslCtx, port: u16, session: Option<StoredSession>) -> Ssl {
+    let mut ssl = Ssl::new(ctx);
+    ssl.set_tlsext_host_name("localhost");
+    ssl.set1_host("localhost");
+    ssl.set_session(session);
+    ssl.set_fd(tcp(port));
+    assert_eq!(ssl.connect(), 1, "{:?}", err::peek_error());
+    assert_eq!(ssl.version(), "TLSv1.2");
+    fetch_page(&mut ssl);
+    ssl
+}
+
+#[test]
+fn tls12_set_session_resumes_by_ticket_and_session_reused_says_so() {
+    let server = s_server(&["-www", "-tls1_2"]);
+    let ctx = tls12_ctx(0);
+    let first = tls12_fetch(&ctx, server.port, None);
+    assert!(!first.session_reused());
+    let session = first.get1_session().expect("a TLS 1.2 session");
+    assert_eq!(session.version(), ProtocolVersion::TLS12);
+    assert!(!session.ticket().is_empty(), "RFC 5077 ticket");
+    // Without set_session: a full handshake.
+    assert!(!tls12_fetch(&ctx, server.port, None).session_reused());
+    let resumed = tls12_fetch(&ctx, server.port, Some(session));
+    assert!(resumed.session_reused());
+    // The abbreviated handshake (RFC 5246 §7.3) carries no certificate: the original
+    // verification and chain are reported.
+    assert_eq!(resumed.get_verify_result(), 0);
+    assert!(resumed.peer_certificate().is_some());
+}
+
+#[test]
+fn ssl_op_no_ticket_gives_a_session_id_that_resumes() {
+    let server = s_server(&["-www", "-tls1_2"]);
+    let ctx = tls12_ctx(SSL_OP_NO_TICKET);
+    let first = tls12_fetch(&ctx, server.port, None);
+    let session = first.get1_session().expect("a TLS 1.2 session");
+    assert!(session.ticket().is_empty(), "no ticket was asked for");
+    assert_eq!(session.session_id().len(), 32);
+    let resumed = tls12_fetch(&ctx, server.port, Some(session.clone()));
+    assert!(resumed.session_reused());
+    // RFC 5246 §7.4.1.3: the server echoes the session id it resumes.
+    let after = resumed.get1_session().expect("the resumed session");
+    assert_eq!(after.session_id(), session.session_id());
+}
+
+#[test]
+fn get1_session_after_a_tls12_resumption_is_resumable() {
+    let server = s_server(&["-www", "-tls1_2"]);
+    let ctx = tls12_ctx(0);
+    let session = tls12_fetch(&ctx, server.port, None).get1_session().unwrap();
+    let resumed = tls12_fetch(&ctx, server.port, Some(session.clone()));
+    assert!(resumed.session_reused());
+    let again = resumed
+        .get1_session()
+        .expect("a session after the resumption");
+    assert!(again.same_resumption(&session));
+    assert!(tls12_fetch(&ctx, server.port, Some(again)).session_reused());
 }
