@@ -43,8 +43,16 @@ impl Peer {
 pub enum Context {
     /// oxissl engine configuration.
     Oxissl(Arc<oxissl_engine::ClientConfig>),
-    /// oxissl's OpenSSL-style context.
-    OxisslSsl(oxissl::SslCtx),
+    /// oxissl's OpenSSL-style context, and the session kept for the next connection when
+    /// resuming (`SSL_get1_session` / `SSL_set_session`, as OpenSSL programs do).
+    OxisslSsl {
+        /// The context.
+        ctx: Box<oxissl::SslCtx>,
+        /// The last session received (resumption rows only).
+        session: Mutex<Option<oxissl_engine::StoredSession>>,
+        /// Whether to keep and offer sessions.
+        resume: bool,
+    },
     /// rustls configuration.
     Rustls(Arc<rustls::ClientConfig>),
     /// OpenSSL `SSL_CTX`, and the session kept for the next connection when resuming.
@@ -117,10 +125,11 @@ impl Context {
                 ctx.load_verify_locations(Some(&chain.root_pem), None)
                     .map_err(entry)?;
                 ctx.set_verify(oxissl::ctx::SSL_VERIFY_PEER, None);
-                if params.resumption {
-                    ctx.set_session_cache_mode(oxissl::SSL_SESS_CACHE_CLIENT);
-                }
-                Ok(Context::OxisslSsl(ctx))
+                Ok(Context::OxisslSsl {
+                    ctx: Box::new(ctx),
+                    session: Mutex::new(None),
+                    resume: params.resumption,
+                })
             }
             Peer::Rustls => {
                 let mut roots = rustls::RootCertStore::empty();
@@ -177,10 +186,12 @@ impl Context {
                     .map(Client::Oxissl)
                     .map_err(|e| format!("oxissl: {e:?}"))
             }
-            Context::OxisslSsl(ctx) => {
+            Context::OxisslSsl { ctx, session, .. } => {
                 let mut ssl = oxissl::Ssl::new(ctx);
                 ssl.set_tlsext_host_name(SERVER_NAME);
                 ssl.set1_host(SERVER_NAME);
+                let kept = session.lock().map_err(|e| err("oxissl Ssl")(&e))?.clone();
+                ssl.set_session(kept);
                 let rbio = oxissl::MemBio::new();
                 let wbio = oxissl::MemBio::new();
                 ssl.set_bio(Box::new(rbio.clone()), Box::new(wbio.clone()));
@@ -223,6 +234,19 @@ impl Context {
     /// Keeps what the finished connection `client` needs to be resumed next time (OpenSSL
     /// leaves that to the application; rustls keeps it in its config).
     pub fn keep_session(&self, client: &Client) {
+        if let (
+            Context::OxisslSsl {
+                session, resume, ..
+            },
+            Client::OxisslSsl(c),
+        ) = (self, client)
+        {
+            if *resume {
+                if let (Ok(mut slot), Some(s)) = (session.lock(), c.ssl.get1_session()) {
+                    *slot = Some(s);
+                }
+            }
+        }
         if let (
             Context::OpenSsl {
                 session, resume, ..
