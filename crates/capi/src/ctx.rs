@@ -49,6 +49,8 @@ pub struct CtxState {
     /// `SSL_CTX_add_extra_chain_cert` certificates (owned; unused by a client without a key).
     extra_certs: Vec<*mut X509>,
     keylog_cb: AnyCb,
+    /// `SSL_CTX_sess_set_new_cb`'s callback.
+    pub new_session_cb: Option<crate::session::NewSessionCb>,
     security_level: c_int,
     timeout: c_long,
 }
@@ -428,11 +430,11 @@ entry! {
         with_ctx(c.cast_mut(), "SSL_CTX_get_keylog_callback", |st| st.keylog_cb)
     }
 
-    /// `SSL_CTX_sess_set_new_cb`: accepted; never called (sessions come from
-    /// `SSL_get1_session`).
-    fn SSL_CTX_sess_set_new_cb(c: *mut SSL_CTX, cb: AnyCb) -> () {
+    /// `SSL_CTX_sess_set_new_cb`: called with each new session when `SSL_SESS_CACHE_CLIENT`
+    /// is on (see `session::announce_new_sessions`).
+    fn SSL_CTX_sess_set_new_cb(c: *mut SSL_CTX, cb: Option<crate::session::NewSessionCb>) -> () {
         nonnull: [c], fail: ();
-        let _ = cb;
+        with_ctx(c, "SSL_CTX_sess_set_new_cb", |st| st.new_session_cb = cb)
     }
 
     /// `SSL_CTX_sess_set_remove_cb`: accepted; never called.
@@ -558,6 +560,7 @@ fn new_ctx() -> *mut SSL_CTX {
             max_cert_list: 1024 * 100,
             extra_certs: Vec::new(),
             keylog_cb: std::ptr::null(),
+            new_session_cb: None,
             security_level: 1,
             timeout: 7200,
         }),

@@ -3,8 +3,10 @@
 //! `SSL_OP_NO_TICKET`, an RFC 5077 ticket, with its secret, the server's chain and the original
 //! verification result. `SSL_set_session` offers it in the next handshake (SSL_set_session(3));
 //! `SSL_session_reused` says whether the server accepted it. As in OpenSSL, a client never
-//! resumes by itself, whatever `SSL_CTX_set_session_cache_mode` says. The new-session callback
-//! is not called: programs get sessions with `SSL_get1_session`.
+//! resumes by itself, whatever `SSL_CTX_set_session_cache_mode` says: programs keep sessions
+//! from `SSL_get1_session`, or from the new-session callback (`SSL_CTX_sess_set_new_cb`), which
+//! is called with `SSL_SESS_CACHE_CLIENT` for each TLS 1.3 ticket and each full TLS 1.2
+//! handshake.
 
 #![allow(non_camel_case_types)]
 
@@ -17,6 +19,9 @@ use oxissl_engine::StoredSession;
 use crate::ctx::SSL_SESS_CACHE_CLIENT;
 use crate::entry::entry;
 use crate::ssl::{with_ssl, SslState, SSL};
+
+/// `SSL_CTX_sess_set_new_cb`'s callback: 1 when it keeps the reference it was given.
+pub type NewSessionCb = unsafe extern "C" fn(*mut SSL, *mut SSL_SESSION) -> c_int;
 
 /// `SSL_SESSION`.
 pub struct SSL_SESSION {
@@ -69,7 +74,9 @@ fn up_ref(p: *mut SSL_SESSION) {
 /// resumed TLS 1.2 connection that got no new ticket keeps the offered object, as in OpenSSL.
 fn session_of(s: *const SSL) -> *mut SSL_SESSION {
     with_ssl(s, "SSL_get_session", std::ptr::null_mut(), |_, st| {
-        if !st.ssl.is_init_finished() {
+        // While sessions wait for the new-session callback, the one being announced stays
+        // current, as in OpenSSL.
+        if !st.ssl.is_init_finished() || !st.new_sessions.is_empty() {
             return st.session;
         }
         let stored = st.ssl.get1_session();
@@ -87,6 +94,36 @@ fn session_of(s: *const SSL) -> *mut SSL_SESSION {
         }
         st.session
     })
+}
+
+/// After a handshake or data call: hands each session it established to the context's
+/// new-session callback (SSL_CTX_sess_set_new_cb(3)), oldest first. Each becomes the object's
+/// current session (`SSL_get_session`), as in OpenSSL, and the callback gets one reference of
+/// its own, which it keeps by returning 1. The object is not locked while the callback runs, so
+/// the callback may call back into it.
+pub fn announce_new_sessions(s: *mut SSL) {
+    loop {
+        let next = with_ssl(s, "SSL_CTX_sess_set_new_cb", None, |obj, st| {
+            let stored = st.new_sessions.pop_front()?;
+            // SAFETY: the object holds a reference to its context.
+            let cb = unsafe { crate::ctx::ctx_ref(obj.ctx) }
+                .lock()
+                .new_session_cb?;
+            let fresh = new_session(crate::ssl::version_number(st), Some(stored));
+            // SAFETY: the slot owned one reference to the session it replaces.
+            unsafe { release(std::mem::replace(&mut st.session, fresh)) };
+            up_ref(fresh);
+            Some((cb, fresh))
+        });
+        let Some((cb, sess)) = next else {
+            return;
+        };
+        // SAFETY: the program's callback, given a live object and a session reference it owns.
+        if unsafe { cb(s, sess) } == 0 {
+            // SAFETY: the callback declined the reference it was given.
+            unsafe { release(sess) };
+        }
+    }
 }
 
 /// At the end of a client handshake: with `SSL_SESS_CACHE_CLIENT`, OpenSSL removes a resumed

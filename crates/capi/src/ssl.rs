@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, TryLockError};
 
 use crate::cbio::CBio;
-use crate::ctx::{ctx_ref, VerifyCb, SSL_CTX};
+use crate::ctx::{ctx_ref, VerifyCb, SSL_CTX, SSL_SESS_CACHE_CLIENT};
 use crate::entry::{bytes_arg, entry, str_arg};
 use crate::errors;
 use crate::exdata::ExData;
@@ -60,6 +60,8 @@ pub struct SslState {
     pub read_ahead: c_long,
     /// The errno to leave for the caller after the current call (`SSL_ERROR_SYSCALL`).
     pending_errno: Option<i32>,
+    /// Sessions the current call established, for the new-session callback.
+    pub new_sessions: std::collections::VecDeque<oxissl_engine::StoredSession>,
 }
 
 /// `SSL`.
@@ -131,6 +133,15 @@ impl SslState {
             // SAFETY: the object holds a reference to its context.
             let mode = unsafe { ctx_ref(obj.ctx) }.lock().ctx.session_cache_mode();
             crate::session::handshake_finished(self, mode);
+        }
+        let fresh = self.ssl.take_new_sessions();
+        if !fresh.is_empty() {
+            // SAFETY: the object holds a reference to its context.
+            let c = unsafe { ctx_ref(obj.ctx) }.lock();
+            if c.new_session_cb.is_some() && c.ctx.session_cache_mode() & SSL_SESS_CACHE_CLIENT != 0
+            {
+                self.new_sessions.extend(fresh);
+            }
         }
         r
     }
@@ -434,6 +445,7 @@ entry! {
                 session: std::ptr::null_mut(),
                 read_ahead,
                 pending_errno: None,
+                new_sessions: std::collections::VecDeque::new(),
             }),
             ex_data: ExData::new(ffi::CRYPTO_EX_INDEX_SSL),
         }));

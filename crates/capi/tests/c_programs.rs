@@ -650,3 +650,52 @@ fn valgrind_reports_no_errors_in_our_library() {
         assert_eq!(ours.stdout, system.stdout, "\n{system}\n{ours}");
     }
 }
+
+/// `newsess HOST PORT CAFILE VERSION [nocache]`.
+fn newsess(port: u16, version: &str, extra: &[&str]) -> Vec<String> {
+    let mut cmd = vec![
+        program("newsess").to_string_lossy().into_owned(),
+        HOST.into(),
+        port.to_string(),
+        cert("root.pem"),
+        version.into(),
+    ];
+    cmd.extend(extra.iter().map(|s| (*s).to_owned()));
+    args(cmd)
+}
+
+#[test]
+fn new_session_callback_keeps_tls12_sessions_as_curl_does() {
+    // SSL_CTX_sess_set_new_cb(3): called once at the end of a full TLS 1.2 handshake, not for
+    // a resumed one; the kept session resumes the next connections.
+    let server = rev_server(&["-tls1_2"]);
+    let facts = [
+        "callback during SSL_connect: resumable 1, version 0x303, current session 1",
+        "SSL_session_reused: 1",
+        "exit: 0",
+    ];
+    differential(&newsess(server.port, "1.2", &[]), End::Exit(0), &facts);
+}
+
+#[test]
+fn new_session_callback_gets_each_tls13_ticket() {
+    // Each NewSessionTicket (s_server sends two) is a new session, handed over while reading.
+    let server = rev_server(&[]);
+    let facts = [
+        "callback during SSL_read: resumable 1, version 0x304, current session 1",
+        "callbacks: 2",
+        "SSL_session_reused: 1",
+    ];
+    differential(&newsess(server.port, "1.3", &[]), End::Exit(0), &facts);
+}
+
+#[test]
+fn new_session_callback_needs_the_client_cache_mode() {
+    let server = rev_server(&["-tls1_2"]);
+    let facts = ["callbacks: 0", "exit: 0"];
+    differential(
+        &newsess(server.port, "1.2", &["nocache"]),
+        End::Exit(0),
+        &facts,
+    );
+}

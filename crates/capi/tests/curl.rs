@@ -64,6 +64,46 @@ fn curl_fetches_the_s_server_page_through_our_library() {
 }
 
 #[test]
+fn curl_resumes_its_session_on_the_next_connection() {
+    // s_server -www closes after each page, so the second URL needs a new connection; curl
+    // offers the session its new-session callback kept (SSL_CTX_sess_set_new_cb(3)), and the
+    // page says whether the server resumed it.
+    for version in ["--tlsv1.2", "--tlsv1.3"] {
+        let max = if version == "--tlsv1.2" { "1.2" } else { "1.3" };
+        let server = s_server("ecdsa", "inter.pem", &["-www"]);
+        let mut cmd = curl(server.port);
+        let url = cmd.pop().unwrap();
+        cmd.extend([
+            version.to_string(),
+            "--tls-max".into(),
+            max.into(),
+            url.clone(),
+            url,
+        ]);
+        for lib in [Lib::System, Lib::Ours] {
+            let r = run(lib, &cmd, &[]);
+            r.assert_loaded();
+            assert_eq!(r.end, End::Exit(0), "curl failed\n{r}");
+            let new = r
+                .stdout
+                .lines()
+                .filter(|l| l.starts_with("New, TLSv"))
+                .count();
+            let reused = r
+                .stdout
+                .lines()
+                .filter(|l| l.starts_with("Reused, TLSv"))
+                .count();
+            assert_eq!(
+                (new, reused),
+                (1, 1),
+                "{version}: one new, one resumed\n{r}"
+            );
+        }
+    }
+}
+
+#[test]
 fn curl_refuses_an_untrusted_certificate_with_exit_60() {
     let server = s_server("untrusted", "untrusted-inter.pem", &["-www"]);
     let cmd = curl(server.port);

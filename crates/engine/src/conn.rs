@@ -661,6 +661,13 @@ impl ClientConnection {
         self.cx.negotiated.verify_result.as_ref()
     }
 
+    /// Takes the sessions established since the last call (newest last, at most
+    /// `MAX_STORED_TICKETS`): each TLS 1.3 ticket, and the session of a full TLS 1.2 handshake
+    /// (not a resumed one). What OpenSSL hands to its new-session callback.
+    pub fn take_new_sessions(&mut self) -> Vec<StoredSession> {
+        self.cx.new_sessions.drain(..).collect()
+    }
+
     /// Takes the session tickets received so far (newest last).
     pub fn take_session_tickets(&mut self) -> Vec<SessionTicket> {
         self.cx.tickets.drain(..).collect()

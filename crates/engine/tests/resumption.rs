@@ -51,8 +51,10 @@ fn round_trip(config: &Arc<ClientConfig>, port: u16) -> ClientConnection {
 fn second_connection_to_openssl_resumes() {
     let server = openssl();
     let config = Arc::new(config());
-    let first = round_trip(&config, server.port);
+    let mut first = round_trip(&config, server.port);
     assert!(!first.negotiated().resumed);
+    // OpenSSL sends two tickets: two new sessions.
+    assert_eq!(first.take_new_sessions().len(), 2);
     let certs = first.peer_certificates().to_vec();
     let second = round_trip(&config, server.port);
     assert!(second.negotiated().resumed);

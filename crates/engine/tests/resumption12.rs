@@ -86,12 +86,17 @@ fn openssl_resumes_by_ticket_again_and_again() {
 fn openssl_resumes_by_session_id_without_tickets() {
     let server = openssl(&["-tls1_2", "-no_ticket"]);
     let config = Arc::new(config());
-    let first = round_trip(&config, server.port);
+    let mut first = round_trip(&config, server.port);
+    // A full handshake makes one new session; a resumed one none (as OpenSSL's new-session
+    // callback sees them).
+    assert_eq!(first.take_new_sessions().len(), 1);
+    assert!(first.take_new_sessions().is_empty());
     let session = first.session().expect("a resumable session");
     assert!(session.ticket().is_empty());
     assert_eq!(session.session_id().len(), 32);
-    let again = round_trip(&config, server.port);
+    let mut again = round_trip(&config, server.port);
     assert!(again.negotiated().resumed);
+    assert!(again.take_new_sessions().is_empty());
     // The session stays usable: a session id may be resumed many times.
     assert!(round_trip(&config, server.port).negotiated().resumed);
 }

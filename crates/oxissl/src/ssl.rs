@@ -1245,6 +1245,16 @@ impl Ssl {
             .or_else(|| self.session.clone())
     }
 
+    /// The sessions established since the last call, newest last: each TLS 1.3 ticket and the
+    /// session of a full TLS 1.2 handshake; what OpenSSL passes to the new-session callback
+    /// (`SSL_CTX_sess_set_new_cb`).
+    pub fn take_new_sessions(&mut self) -> Vec<StoredSession> {
+        self.conn
+            .as_mut()
+            .map(ClientConnection::take_new_sessions)
+            .unwrap_or_default()
+    }
+
     /// The engine connection, for callers that need more than OpenSSL's API exposes.
     pub fn connection(&self) -> Option<&ClientConnection> {
         self.conn.as_ref()

@@ -89,6 +89,8 @@ pub(crate) struct Common {
     pub session_key: Option<String>,
     /// The newest session this connection can be resumed from.
     pub latest_session: Option<session::StoredSession>,
+    /// Sessions established since the caller last took them (newest last, bounded).
+    pub new_sessions: VecDeque<session::StoredSession>,
     pub negotiated: Negotiated,
     pub tickets: VecDeque<SessionTicket>,
     /// Test support: recorded ClientHellos sent in place of the ones built.
@@ -107,11 +109,33 @@ impl Common {
             sent_close: false,
             session_key: None,
             latest_session: None,
+            new_sessions: VecDeque::new(),
             negotiated: Negotiated::default(),
             tickets: VecDeque::new(),
             #[cfg(test)]
             recorded_hellos: VecDeque::new(),
         }
+    }
+
+    /// Keeps a resumable session: the newest for this connection, in the configuration's store
+    /// (in place of `replaced`, if given), and, when `new`, among those the caller has not
+    /// seen (OpenSSL's new-session callback is not called for a resumed TLS 1.2 session).
+    pub fn keep_session(
+        &mut self,
+        session: session::StoredSession,
+        replaced: Option<&session::StoredSession>,
+        new: bool,
+    ) {
+        if let (Some(store), Some(key)) = (&self.config.session_store, &self.session_key) {
+            store.replace(key, replaced, session.clone());
+        }
+        if new {
+            if self.new_sessions.len() == MAX_STORED_TICKETS {
+                self.new_sessions.pop_front();
+            }
+            self.new_sessions.push_back(session.clone());
+        }
+        self.latest_session = Some(session);
     }
 
     /// Queues encoded handshake messages under the current write key.

@@ -486,10 +486,8 @@ impl Finishing {
         if !resumable {
             return;
         }
-        if let (Some(store), Some(key)) = (&cx.config.session_store, &cx.session_key) {
-            store.replace(key, replaced.as_ref(), session.clone());
-        }
-        cx.latest_session = Some(session);
+        let new = replaced.is_none();
+        cx.keep_session(session, replaced.as_ref(), new);
     }
 }
 

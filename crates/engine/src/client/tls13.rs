@@ -260,10 +260,7 @@ impl Established {
                 };
                 // RFC 8446 §4.6.1: a lifetime of zero means "do not cache".
                 if ticket.lifetime > 0 {
-                    if let (Some(store), Some(key)) = (&cx.config.session_store, &cx.session_key) {
-                        store.insert(key, stored.clone());
-                    }
-                    cx.latest_session = Some(stored);
+                    cx.keep_session(stored, None, true);
                 }
                 if cx.tickets.len() == MAX_STORED_TICKETS {
                     cx.tickets.pop_front();
