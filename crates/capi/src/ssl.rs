@@ -287,6 +287,7 @@ fn ssl_ctrl(st: &mut SslState, cmd: c_int, larg: c_long, parg: *mut c_void) -> c
             }
             if parg.is_null() {
                 st.sni = None;
+                st.ssl.clear_tlsext_host_name();
                 return 1;
             }
             // SAFETY: a C string from the caller.

@@ -356,6 +356,11 @@ impl Ssl {
         true
     }
 
+    /// `SSL_set_tlsext_host_name(ssl, NULL)`: no server_name is sent.
+    pub fn clear_tlsext_host_name(&mut self) {
+        self.sni = None;
+    }
+
     /// `SSL_get_servername`.
     pub fn servername(&self) -> Option<&str> {
         self.sni.as_deref()

@@ -641,3 +641,34 @@ fn get1_session_after_a_tls12_resumption_is_resumable() {
     assert!(again.same_resumption(&session));
     assert!(tls12_fetch(&ctx, server.port, Some(again)).session_reused());
 }
+
+/// The ClientHello `ssl` sends first, over memory BIOs.
+fn first_client_hello(mut ssl: Ssl) -> Vec<u8> {
+    let rbio = MemBio::new();
+    let wbio = MemBio::new();
+    ssl.set_bio(Box::new(rbio), Box::new(wbio.clone()));
+    assert_eq!(ssl.connect(), -1);
+    assert_eq!(ssl.get_error(-1), ErrorCode::WANT_READ);
+    let mut out = vec![0u8; 4096];
+    let mut w = wbio;
+    match w.read(&mut out) {
+        BioIo::Done(n) => out.truncate(n),
+        other => panic!("no ClientHello: {other:?}"),
+    }
+    out
+}
+
+#[test]
+fn a_cleared_server_name_is_not_sent() {
+    // SSL_set_tlsext_host_name(ssl, NULL) takes back an earlier name.
+    let has_name = |hello: &[u8]| hello.windows(9).any(|w| w == b"localhost");
+    let ctx = SslCtx::new();
+    let mut named = Ssl::new(&ctx);
+    named.set_tlsext_host_name("localhost");
+    assert!(has_name(&first_client_hello(named)));
+    let mut cleared = Ssl::new(&ctx);
+    cleared.set_tlsext_host_name("localhost");
+    cleared.clear_tlsext_host_name();
+    assert_eq!(cleared.servername(), None);
+    assert!(!has_name(&first_client_hello(cleared)));
+}
