@@ -3,6 +3,8 @@
 //! cannot be derived from the wrong stage. Also traffic keys (§7.3), Finished (§4.4.4) and
 //! KeyUpdate (§7.2).
 
+use std::sync::OnceLock;
+
 use crate::error::Error;
 use crate::provider::{
     hkdf_expand, hkdf_extract, hmac, AeadKey, Digest, HashAlgorithm, HashContext, Secret,
@@ -45,23 +47,55 @@ fn derive_secret(hash: HashAlgorithm, secret: &Secret, label: &[u8], th: &Digest
     expand_secret(hash, secret, label, th.as_bytes())
 }
 
-fn empty_hash(hash: HashAlgorithm) -> Digest {
-    HashContext::new(hash).current()
+/// The parts of the schedule that depend on no secret: Transcript-Hash(""), and without a PSK
+/// the Early Secret HKDF-Extract(0, 0) and Derive-Secret(., "derived", "") (RFC 8446 §7.1).
+/// Public constants, computed once per hash.
+struct Constants {
+    empty_hash: Digest,
+    early: Secret,
+    derived: Secret,
+}
+
+fn constants(hash: HashAlgorithm) -> &'static Constants {
+    static SHA256: OnceLock<Constants> = OnceLock::new();
+    static SHA384: OnceLock<Constants> = OnceLock::new();
+    let cell = match hash {
+        HashAlgorithm::Sha256 => &SHA256,
+        HashAlgorithm::Sha384 => &SHA384,
+    };
+    cell.get_or_init(|| {
+        let empty_hash = HashContext::new(hash).current();
+        let zero = Secret::zeroes(hash.output_len());
+        let early = hkdf_extract(hash, zero.as_bytes(), zero.as_bytes());
+        let derived = derive_secret(hash, &early, b"derived", &empty_hash);
+        Constants {
+            empty_hash,
+            early,
+            derived,
+        }
+    })
+}
+
+fn empty_hash(hash: HashAlgorithm) -> &'static Digest {
+    &constants(hash).empty_hash
 }
 
 /// The Early Secret: HKDF-Extract(0, PSK or 0).
 pub struct EarlySecret {
     hash: HashAlgorithm,
     secret: Secret,
+    /// Derive-Secret(., "derived", "") when known in advance (no PSK).
+    derived: Option<Secret>,
 }
 
 impl EarlySecret {
     /// The early secret for a handshake without a PSK.
     pub fn without_psk(hash: HashAlgorithm) -> Self {
-        let zero = Secret::zeroes(hash.output_len());
+        let c = constants(hash);
         Self {
             hash,
-            secret: hkdf_extract(hash, zero.as_bytes(), zero.as_bytes()),
+            secret: c.early.clone(),
+            derived: Some(c.derived.clone()),
         }
     }
 
@@ -71,6 +105,7 @@ impl EarlySecret {
         Self {
             hash,
             secret: hkdf_extract(hash, zero.as_bytes(), psk.as_bytes()),
+            derived: None,
         }
     }
 
@@ -81,14 +116,17 @@ impl EarlySecret {
             self.hash,
             &self.secret,
             b"res binder",
-            &empty_hash(self.hash),
+            empty_hash(self.hash),
         );
         finished_verify_data(self.hash, &binder_key, truncated_hello_hash)
     }
 
     /// Mixes in the (EC)DHE shared secret: the Handshake Secret.
     pub fn into_handshake(self, shared: &Secret) -> HandshakeSecret {
-        let derived = derive_secret(self.hash, &self.secret, b"derived", &empty_hash(self.hash));
+        let derived = match self.derived {
+            Some(d) => d,
+            None => derive_secret(self.hash, &self.secret, b"derived", empty_hash(self.hash)),
+        };
         HandshakeSecret {
             hash: self.hash,
             secret: hkdf_extract(self.hash, derived.as_bytes(), shared.as_bytes()),
@@ -121,7 +159,7 @@ impl HandshakeSecret {
 
     /// The Master Secret.
     pub fn into_master(self) -> MasterSecret {
-        let derived = derive_secret(self.hash, &self.secret, b"derived", &empty_hash(self.hash));
+        let derived = derive_secret(self.hash, &self.secret, b"derived", empty_hash(self.hash));
         let zero = Secret::zeroes(self.hash.output_len());
         MasterSecret {
             hash: self.hash,
@@ -192,6 +230,25 @@ mod tests {
     use super::*;
     use crate::provider::TLS13_AES_128_GCM_SHA256;
     use crate::test_util::hex;
+
+    #[test]
+    fn constants_match_a_fresh_computation() {
+        for hash in [HashAlgorithm::Sha256, HashAlgorithm::Sha384] {
+            let zero = Secret::zeroes(hash.output_len());
+            let early = hkdf_extract(hash, zero.as_bytes(), zero.as_bytes());
+            let empty = HashContext::new(hash).current();
+            let derived = derive_secret(hash, &early, b"derived", &empty);
+            let c = constants(hash);
+            assert_eq!(c.empty_hash.as_bytes(), empty.as_bytes());
+            assert_eq!(c.early.as_bytes(), early.as_bytes());
+            assert_eq!(c.derived.as_bytes(), derived.as_bytes());
+            // Without a PSK, with_psk over a zero PSK is the same schedule.
+            let shared = Secret::from_slice(&[5; 32]);
+            let a = EarlySecret::without_psk(hash).into_handshake(&shared);
+            let b = EarlySecret::with_psk(hash, &zero).into_handshake(&shared);
+            assert_eq!(a.secret.as_bytes(), b.secret.as_bytes());
+        }
+    }
 
     // RFC 8448 §3 (Simple 1-RTT Handshake), client side values.
     #[test]
