@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use crate::error::Error;
 use crate::provider::{
-    hkdf_expand, hkdf_extract, hmac, AeadKey, Digest, HashAlgorithm, HashContext, Secret,
+    hkdf_expand, hkdf_extract, hmac, AeadKey, Digest, HashAlgorithm, HashContext, HmacKey, Secret,
     Tls13Suite, AEAD_NONCE_LEN, MAX_HASH_LEN,
 };
 
@@ -53,7 +53,10 @@ fn derive_secret(hash: HashAlgorithm, secret: &Secret, label: &[u8], th: &Digest
 struct Constants {
     empty_hash: Digest,
     early: Secret,
-    derived: Secret,
+    /// Derive-Secret(early, "derived", "") as the HMAC key of the Handshake Secret's HKDF-Extract.
+    derived_key: HmacKey,
+    /// The zero salt as the HMAC key of the Early Secret's HKDF-Extract with a PSK.
+    zero_key: HmacKey,
 }
 
 fn constants(hash: HashAlgorithm) -> &'static Constants {
@@ -71,7 +74,8 @@ fn constants(hash: HashAlgorithm) -> &'static Constants {
         Constants {
             empty_hash,
             early,
-            derived,
+            derived_key: HmacKey::new(hash, derived.as_bytes()),
+            zero_key: HmacKey::new(hash, zero.as_bytes()),
         }
     })
 }
@@ -84,8 +88,8 @@ fn empty_hash(hash: HashAlgorithm) -> &'static Digest {
 pub struct EarlySecret {
     hash: HashAlgorithm,
     secret: Secret,
-    /// Derive-Secret(., "derived", "") when known in advance (no PSK).
-    derived: Option<Secret>,
+    /// Whether a PSK went in (else the next stage starts from constants).
+    psk: bool,
 }
 
 impl EarlySecret {
@@ -95,17 +99,16 @@ impl EarlySecret {
         Self {
             hash,
             secret: c.early.clone(),
-            derived: Some(c.derived.clone()),
+            psk: false,
         }
     }
 
     /// The early secret for a resumption PSK: HKDF-Extract(0, PSK) (RFC 8446 §7.1).
     pub fn with_psk(hash: HashAlgorithm, psk: &Secret) -> Self {
-        let zero = Secret::zeroes(hash.output_len());
         Self {
             hash,
-            secret: hkdf_extract(hash, zero.as_bytes(), psk.as_bytes()),
-            derived: None,
+            secret: constants(hash).zero_key.sign(&[psk.as_bytes()]),
+            psk: true,
         }
     }
 
@@ -123,13 +126,16 @@ impl EarlySecret {
 
     /// Mixes in the (EC)DHE shared secret: the Handshake Secret.
     pub fn into_handshake(self, shared: &Secret) -> HandshakeSecret {
-        let derived = match self.derived {
-            Some(d) => d,
-            None => derive_secret(self.hash, &self.secret, b"derived", empty_hash(self.hash)),
+        let secret = if self.psk {
+            let derived = derive_secret(self.hash, &self.secret, b"derived", empty_hash(self.hash));
+            hkdf_extract(self.hash, derived.as_bytes(), shared.as_bytes())
+        } else {
+            // HKDF-Extract(salt, IKM) is HMAC(salt, IKM) (RFC 5869 §2.2).
+            constants(self.hash).derived_key.sign(&[shared.as_bytes()])
         };
         HandshakeSecret {
             hash: self.hash,
-            secret: hkdf_extract(self.hash, derived.as_bytes(), shared.as_bytes()),
+            secret,
         }
     }
 }
@@ -241,7 +247,15 @@ mod tests {
             let c = constants(hash);
             assert_eq!(c.empty_hash.as_bytes(), empty.as_bytes());
             assert_eq!(c.early.as_bytes(), early.as_bytes());
-            assert_eq!(c.derived.as_bytes(), derived.as_bytes());
+            let x = [9u8; 32];
+            assert_eq!(
+                c.derived_key.sign(&[&x]).as_bytes(),
+                hkdf_extract(hash, derived.as_bytes(), &x).as_bytes()
+            );
+            assert_eq!(
+                c.zero_key.sign(&[&x]).as_bytes(),
+                hkdf_extract(hash, zero.as_bytes(), &x).as_bytes()
+            );
             // Without a PSK, with_psk over a zero PSK is the same schedule.
             let shared = Secret::from_slice(&[5; 32]);
             let a = EarlySecret::without_psk(hash).into_handshake(&shared);
