@@ -3,9 +3,11 @@
 //! cannot be derived from the wrong stage. Also traffic keys (§7.3), Finished (§4.4.4) and
 //! KeyUpdate (§7.2).
 
+use std::sync::OnceLock;
+
 use crate::error::Error;
 use crate::provider::{
-    hkdf_expand, hkdf_extract, hmac, AeadKey, Digest, HashAlgorithm, HashContext, Secret,
+    hkdf_expand, hkdf_extract, hmac, AeadKey, Digest, HashAlgorithm, HashContext, HmacKey, Secret,
     Tls13Suite, AEAD_NONCE_LEN, MAX_HASH_LEN,
 };
 
@@ -45,32 +47,68 @@ fn derive_secret(hash: HashAlgorithm, secret: &Secret, label: &[u8], th: &Digest
     expand_secret(hash, secret, label, th.as_bytes())
 }
 
-fn empty_hash(hash: HashAlgorithm) -> Digest {
-    HashContext::new(hash).current()
+/// The parts of the schedule that depend on no secret: Transcript-Hash(""), and without a PSK
+/// the Early Secret HKDF-Extract(0, 0) and Derive-Secret(., "derived", "") (RFC 8446 §7.1).
+/// Public constants, computed once per hash.
+struct Constants {
+    empty_hash: Digest,
+    early: Secret,
+    /// Derive-Secret(early, "derived", "") as the HMAC key of the Handshake Secret's HKDF-Extract.
+    derived_key: HmacKey,
+    /// The zero salt as the HMAC key of the Early Secret's HKDF-Extract with a PSK.
+    zero_key: HmacKey,
+}
+
+fn constants(hash: HashAlgorithm) -> &'static Constants {
+    static SHA256: OnceLock<Constants> = OnceLock::new();
+    static SHA384: OnceLock<Constants> = OnceLock::new();
+    let cell = match hash {
+        HashAlgorithm::Sha256 => &SHA256,
+        HashAlgorithm::Sha384 => &SHA384,
+    };
+    cell.get_or_init(|| {
+        let empty_hash = HashContext::new(hash).current();
+        let zero = Secret::zeroes(hash.output_len());
+        let early = hkdf_extract(hash, zero.as_bytes(), zero.as_bytes());
+        let derived = derive_secret(hash, &early, b"derived", &empty_hash);
+        Constants {
+            empty_hash,
+            early,
+            derived_key: HmacKey::new(hash, derived.as_bytes()),
+            zero_key: HmacKey::new(hash, zero.as_bytes()),
+        }
+    })
+}
+
+fn empty_hash(hash: HashAlgorithm) -> &'static Digest {
+    &constants(hash).empty_hash
 }
 
 /// The Early Secret: HKDF-Extract(0, PSK or 0).
 pub struct EarlySecret {
     hash: HashAlgorithm,
     secret: Secret,
+    /// Whether a PSK went in (else the next stage starts from constants).
+    psk: bool,
 }
 
 impl EarlySecret {
     /// The early secret for a handshake without a PSK.
     pub fn without_psk(hash: HashAlgorithm) -> Self {
-        let zero = Secret::zeroes(hash.output_len());
+        let c = constants(hash);
         Self {
             hash,
-            secret: hkdf_extract(hash, zero.as_bytes(), zero.as_bytes()),
+            secret: c.early.clone(),
+            psk: false,
         }
     }
 
     /// The early secret for a resumption PSK: HKDF-Extract(0, PSK) (RFC 8446 §7.1).
     pub fn with_psk(hash: HashAlgorithm, psk: &Secret) -> Self {
-        let zero = Secret::zeroes(hash.output_len());
         Self {
             hash,
-            secret: hkdf_extract(hash, zero.as_bytes(), psk.as_bytes()),
+            secret: constants(hash).zero_key.sign(&[psk.as_bytes()]),
+            psk: true,
         }
     }
 
@@ -81,17 +119,23 @@ impl EarlySecret {
             self.hash,
             &self.secret,
             b"res binder",
-            &empty_hash(self.hash),
+            empty_hash(self.hash),
         );
         finished_verify_data(self.hash, &binder_key, truncated_hello_hash)
     }
 
     /// Mixes in the (EC)DHE shared secret: the Handshake Secret.
     pub fn into_handshake(self, shared: &Secret) -> HandshakeSecret {
-        let derived = derive_secret(self.hash, &self.secret, b"derived", &empty_hash(self.hash));
+        let secret = if self.psk {
+            let derived = derive_secret(self.hash, &self.secret, b"derived", empty_hash(self.hash));
+            hkdf_extract(self.hash, derived.as_bytes(), shared.as_bytes())
+        } else {
+            // HKDF-Extract(salt, IKM) is HMAC(salt, IKM) (RFC 5869 §2.2).
+            constants(self.hash).derived_key.sign(&[shared.as_bytes()])
+        };
         HandshakeSecret {
             hash: self.hash,
-            secret: hkdf_extract(self.hash, derived.as_bytes(), shared.as_bytes()),
+            secret,
         }
     }
 }
@@ -121,7 +165,7 @@ impl HandshakeSecret {
 
     /// The Master Secret.
     pub fn into_master(self) -> MasterSecret {
-        let derived = derive_secret(self.hash, &self.secret, b"derived", &empty_hash(self.hash));
+        let derived = derive_secret(self.hash, &self.secret, b"derived", empty_hash(self.hash));
         let zero = Secret::zeroes(self.hash.output_len());
         MasterSecret {
             hash: self.hash,
@@ -192,6 +236,33 @@ mod tests {
     use super::*;
     use crate::provider::TLS13_AES_128_GCM_SHA256;
     use crate::test_util::hex;
+
+    #[test]
+    fn constants_match_a_fresh_computation() {
+        for hash in [HashAlgorithm::Sha256, HashAlgorithm::Sha384] {
+            let zero = Secret::zeroes(hash.output_len());
+            let early = hkdf_extract(hash, zero.as_bytes(), zero.as_bytes());
+            let empty = HashContext::new(hash).current();
+            let derived = derive_secret(hash, &early, b"derived", &empty);
+            let c = constants(hash);
+            assert_eq!(c.empty_hash.as_bytes(), empty.as_bytes());
+            assert_eq!(c.early.as_bytes(), early.as_bytes());
+            let x = [9u8; 32];
+            assert_eq!(
+                c.derived_key.sign(&[&x]).as_bytes(),
+                hkdf_extract(hash, derived.as_bytes(), &x).as_bytes()
+            );
+            assert_eq!(
+                c.zero_key.sign(&[&x]).as_bytes(),
+                hkdf_extract(hash, zero.as_bytes(), &x).as_bytes()
+            );
+            // Without a PSK, with_psk over a zero PSK is the same schedule.
+            let shared = Secret::from_slice(&[5; 32]);
+            let a = EarlySecret::without_psk(hash).into_handshake(&shared);
+            let b = EarlySecret::with_psk(hash, &zero).into_handshake(&shared);
+            assert_eq!(a.secret.as_bytes(), b.secret.as_bytes());
+        }
+    }
 
     // RFC 8448 §3 (Simple 1-RTT Handshake), client side values.
     #[test]

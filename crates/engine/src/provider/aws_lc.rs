@@ -75,12 +75,26 @@ pub fn hkdf_expand(alg: HashAlgorithm, prk: &[u8], info: &[&[u8]], out: &mut [u8
 
 /// HMAC(key, data) with `data` given in pieces.
 pub fn hmac(alg: HashAlgorithm, key: &[u8], data: &[&[u8]]) -> Secret {
-    let key = awshmac::Key::new(hmac_alg(alg), key);
-    let mut ctx = awshmac::Context::with_key(&key);
-    for d in data {
-        ctx.update(d);
+    HmacKey::new(alg, key).sign(data)
+}
+
+/// An HMAC key set up once (its padded key blocks hashed) for several MACs.
+pub struct HmacKey(awshmac::Key);
+
+impl HmacKey {
+    /// A key for `alg`.
+    pub fn new(alg: HashAlgorithm, key: &[u8]) -> Self {
+        Self(awshmac::Key::new(hmac_alg(alg), key))
     }
-    Secret::from_slice(ctx.sign().as_ref())
+
+    /// HMAC(key, data) with `data` given in pieces.
+    pub fn sign(&self, data: &[&[u8]]) -> Secret {
+        let mut ctx = awshmac::Context::with_key(&self.0);
+        for d in data {
+            ctx.update(d);
+        }
+        Secret::from_slice(ctx.sign().as_ref())
+    }
 }
 
 /// The TLS 1.2 PRF (RFC 5246 §5) with the suite's hash: fills `out` from

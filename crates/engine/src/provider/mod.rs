@@ -6,7 +6,7 @@ mod aws_lc;
 
 pub use aws_lc::{
     agree, generate_key_share, hkdf_expand, hkdf_extract, hmac, tls12_prf, verify_tag_eq, AeadKey,
-    HashContext, KeyShare, SystemRandom,
+    HashContext, HmacKey, KeyShare, SystemRandom,
 };
 
 use crate::error::Error;

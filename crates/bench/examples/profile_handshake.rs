@@ -1,0 +1,47 @@
+//! N in-memory handshakes by the oxissl engine, or N runs of the aws-lc-rs floor recipe, for
+//! instruction-count profiling:
+//! `valgrind --tool=callgrind target/release/examples/profile_handshake first ecdsa 300`.
+//! Modes: `first`, `repeat`, `resumed` (TLS 1.3) and `floor` (the primitives a full handshake
+//! with the chain cannot avoid, as the report's floor rows run them).
+
+use oxissl_bench::certs::ChainKind;
+use oxissl_bench::floor::{handshake_recipe, Floor};
+use oxissl_bench::params::{Params, Version};
+use oxissl_bench::peers::Peer;
+use oxissl_bench::run::{Bench, Contact, HandshakeCase, Options};
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mode = args.first().map_or("first", String::as_str);
+    let chain = match args.get(1).map(String::as_str) {
+        Some("rsa") => ChainKind::Rsa,
+        _ => ChainKind::Ecdsa,
+    };
+    let n: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(50);
+    if mode == "floor" {
+        let mut floor = Floor::new().expect("floor");
+        let recipe = handshake_recipe(chain);
+        let t = std::time::Instant::now();
+        for _ in 0..n {
+            for p in recipe {
+                floor.run(p).expect("floor op");
+            }
+        }
+        let us = t.elapsed().as_secs_f64() * 1e6 / n.max(1) as f64;
+        println!("{n} floor recipes, {us:.1} µs each");
+        return;
+    }
+    let contact = match mode {
+        "repeat" => Contact::Repeat,
+        "resumed" => Contact::Resumed,
+        _ => Contact::First,
+    };
+    let mut params = Params::full(Version::Tls13, chain);
+    params.resumption = contact == Contact::Resumed;
+    let mut bench = Bench::new(Options::smoke()).expect("bench");
+    let case = HandshakeCase { params, contact };
+    let us = bench
+        .memory_handshakes(Peer::Oxissl, &case, n)
+        .expect("handshakes");
+    println!("{n} {mode} handshakes, {us:.1} µs each");
+}
