@@ -88,14 +88,15 @@ pub(crate) fn start(
             .as_ref()
             .map_or_else(Vec::new, |s| s.ticket12().to_vec())
     });
-    // Draw order: random, session id, key share (the order of RFC 8448's recorded pools).
+    // Draw order: random, session id, key share (the order of RFC 8448's recorded pools); the
+    // first two in one draw.
+    let mut drawn = [0u8; 64];
+    let drawn = &mut drawn[..if config.middlebox_compat { 64 } else { 32 }];
+    config.rng.fill(drawn)?;
+    let (random_part, id_part) = drawn.split_at(32);
     let mut random = [0u8; 32];
-    config.rng.fill(&mut random)?;
-    let mut session_id = Vec::new();
-    if config.middlebox_compat {
-        session_id = vec![0u8; 32];
-        config.rng.fill(&mut session_id)?;
-    }
+    random.copy_from_slice(random_part);
+    let mut session_id = id_part.to_vec();
     if let Some(id) = resuming.as_ref().map(StoredSession::session_id) {
         if !id.is_empty() {
             // RFC 5246 §7.4.1.2 (and RFC 8446 §4.1.2 for a TLS 1.3-capable client): the
@@ -118,7 +119,15 @@ pub(crate) fn start(
         identity,
         ticket12,
     };
-    send_hello(cx, params, share, Transcript::new(), None, None, resuming)
+    send_hello(
+        cx,
+        params,
+        share,
+        Transcript::new(),
+        None,
+        None,
+        resuming.map(Box::new),
+    )
 }
 
 /// Builds, queues and records a ClientHello, returning the state that waits for the answer.
@@ -129,7 +138,7 @@ fn send_hello(
     mut transcript: Transcript,
     cookie: Option<Vec<u8>>,
     retry_suite: Option<Tls13Suite>,
-    resuming: Option<StoredSession>,
+    resuming: Option<Box<StoredSession>>,
 ) -> Result<State, Error> {
     let config = cx.config.clone();
     // RFC 8446 §4.1.4: after a HelloRetryRequest the PSK is offered again only if its hash
@@ -178,12 +187,15 @@ fn send_hello(
     };
     let mut encoded = Vec::with_capacity(512);
     hello.encode(&mut encoded);
+    let mut psk_early = None;
     if let Some(Resumption::Tls13 { psk, suite, .. }) = resuming.as_ref().map(|r| &r.resumption) {
         // RFC 8446 §4.2.11.2: the binder covers the transcript up to the binders list.
         let binder_len = suite.hash.output_len();
         let truncated = encoded.len() - binders_wire_len(binder_len);
         let th = transcript.hash_with(suite.hash, &encoded[..truncated]);
-        let binder = EarlySecret::with_psk(suite.hash, psk).resumption_binder(&th);
+        let early = EarlySecret::with_psk(suite.hash, psk);
+        let binder = early.resumption_binder(&th);
+        psk_early = Some(Box::new(early));
         let at = encoded.len() - binder_len;
         encoded[at..].copy_from_slice(binder.as_bytes());
     }
@@ -207,6 +219,7 @@ fn send_hello(
         retry_suite,
         offers_tls12: tls12,
         resuming,
+        psk_early,
     }))
 }
 
@@ -222,8 +235,10 @@ pub(crate) struct ExpectServerHello {
     pub retry_suite: Option<Tls13Suite>,
     /// Whether TLS 1.2 was offered.
     pub offers_tls12: bool,
-    /// The session offered for resumption, if any.
-    pub resuming: Option<StoredSession>,
+    /// The session offered for resumption, if any (boxed: most handshakes offer none).
+    pub resuming: Option<Box<StoredSession>>,
+    /// The Early Secret of the PSK offered (computed for its binder), if any.
+    pub psk_early: Option<Box<EarlySecret>>,
 }
 
 impl ExpectServerHello {
@@ -288,7 +303,7 @@ impl ExpectServerHello {
         // §3.4 for a ticket); one we offered no session for was never ours.
         let resumed = match self.resuming {
             _ if sh.session_id.is_empty() || sh.session_id != self.params.session_id => None,
-            Some(session) if session.version() == ProtocolVersion::TLS12 => Some(session),
+            Some(session) if session.version() == ProtocolVersion::TLS12 => Some(*session),
             _ => {
                 return Err(
                     PeerMisbehaved::IllegalParameter("resumption of an unknown session").into(),
@@ -417,7 +432,10 @@ impl ExpectServerHello {
         self.transcript.start_hash(suite.hash);
         self.transcript.add(msg.encoded);
         let early = match &psk {
-            Some((_, key)) => EarlySecret::with_psk(suite.hash, key),
+            Some((_, key)) => self
+                .psk_early
+                .take()
+                .map_or_else(|| EarlySecret::with_psk(suite.hash, key), |e| *e),
             None => EarlySecret::without_psk(suite.hash),
         };
         let hs = early.into_handshake(&shared);

@@ -212,7 +212,7 @@ fn resume(
         session_id: session_id.clone(),
         ems: hello.ems,
         ticket: None,
-        resumed: Some(session),
+        resumed: Some(Box::new(session)),
     };
     Ok(match hello.expect_ticket {
         true => State::NewTicket12(ExpectNewTicket { f: finishing }),
@@ -412,8 +412,8 @@ pub(crate) struct Finishing {
     ems: bool,
     /// The server's NewSessionTicket (RFC 5077 §3.3), if one came.
     ticket: Option<NewSessionTicket12>,
-    /// The session being resumed, if any.
-    resumed: Option<StoredSession>,
+    /// The session being resumed, if any (boxed: most handshakes resume none).
+    resumed: Option<Box<StoredSession>>,
 }
 
 impl Finishing {
@@ -445,8 +445,8 @@ impl Finishing {
             0 => TLS12_SESSION_LIFETIME,
             h => h.min(MAX_TLS12_SESSION_LIFETIME),
         };
-        let replaced = self.resumed.clone();
-        let session = match self.resumed {
+        let replaced = self.resumed.as_deref().cloned();
+        let session = match self.resumed.map(|b| *b) {
             // A resumed session lives on, with the renewed ticket if one came.
             Some(mut old) => {
                 if let (Some(t), Resumption::Tls12 { ticket, .. }) = (issued, &mut old.resumption) {

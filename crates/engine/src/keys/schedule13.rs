@@ -85,6 +85,7 @@ fn empty_hash(hash: HashAlgorithm) -> &'static Digest {
 }
 
 /// The Early Secret: HKDF-Extract(0, PSK or 0).
+#[derive(Clone)]
 pub struct EarlySecret {
     hash: HashAlgorithm,
     secret: Secret,
