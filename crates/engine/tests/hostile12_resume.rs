@@ -209,6 +209,7 @@ fn hand_made(session_id: &[u8], ticket: &[u8], ems: bool) -> StoredSession {
         received: UnixTime::since_unix_epoch(Duration::from_secs(T0)),
         peer_certificates: Vec::new(),
         verify_result: None,
+        server_name: Some("localhost".into()),
     }
 }
 
@@ -349,6 +350,33 @@ fn a_hand_made_session_without_ems_is_not_offered() {
             }
         }
     }
+}
+
+#[test]
+fn a_session_is_offered_only_for_the_name_it_was_made_for() {
+    // RFC 8446 §4.6.1 / RFC 6066 §3: a session made for "localhost" is not offered to another
+    // server name, nor to a connection without one.
+    let other = ServerIdentity {
+        sni: Some("example.test".into()),
+        verify_name: Some(ServerName::try_from("example.test").unwrap()),
+    };
+    let nameless = ServerIdentity::default();
+    for identity in [other, nameless] {
+        let session = hand_made(&[7; 32], &[9; 20], true);
+        let mut client =
+            ClientConnection::resume(Arc::new(config()), identity.clone(), Some(session)).unwrap();
+        let server = Server12::accept(&mut client);
+        let (id, ext) = offered(&server);
+        assert_ne!(id, [7; 32], "{identity:?}");
+        assert_eq!(ext, Some(vec![]), "{identity:?}");
+    }
+    // The same session for its own name is offered.
+    let mut client = open(
+        &Arc::new(config()),
+        Some(hand_made(&[7; 32], &[9; 20], true)),
+    );
+    let server = Server12::accept(&mut client);
+    assert_eq!(offered(&server), (vec![7; 32], Some(vec![9; 20])));
 }
 
 #[test]

@@ -68,6 +68,11 @@ pub struct StoredSession {
     pub peer_certificates: Vec<CertificateDer<'static>>,
     /// The verification outcome of the original handshake.
     pub verify_result: Option<Result<(), CertificateError>>,
+    /// The name the original handshake was made for (its SNI, else the name verified). RFC 8446
+    /// §4.6.1: a client "SHOULD only resume if the SNI value matches the one used in the
+    /// original session" (and MUST only where the original certificate is valid for it); the
+    /// session is offered only to a connection for this same name.
+    pub server_name: Option<String>,
 }
 
 impl StoredSession {
@@ -258,6 +263,7 @@ mod tests {
             received: UnixTime::since_unix_epoch(Duration::from_secs(at)),
             peer_certificates: Vec::new(),
             verify_result: None,
+            server_name: Some("a".into()),
         }
     }
 
@@ -290,6 +296,7 @@ mod tests {
             received: UnixTime::since_unix_epoch(Duration::from_secs(100)),
             peer_certificates: Vec::new(),
             verify_result: None,
+            server_name: Some("a".into()),
         }
     }
 

@@ -471,6 +471,7 @@ impl Finishing {
                     received: now,
                     peer_certificates: cx.negotiated.peer_certificates.clone(),
                     verify_result: cx.negotiated.verify_result.clone(),
+                    server_name: cx.session_key.clone(),
                 }
             }
         };

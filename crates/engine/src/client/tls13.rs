@@ -257,6 +257,7 @@ impl Established {
                     received: cx.config.time.now(),
                     peer_certificates: cx.negotiated.peer_certificates.clone(),
                     verify_result: cx.negotiated.verify_result.clone(),
+                    server_name: cx.session_key.clone(),
                 };
                 // RFC 8446 §4.6.1: a lifetime of zero means "do not cache".
                 if ticket.lifetime > 0 {
