@@ -610,6 +610,11 @@ impl SslCtx {
         self.settings.verify_depth
     }
 
+    /// The trusted roots, with the verdict cache their connections share.
+    pub fn root_store(&self) -> &RootStore {
+        &self.settings.roots
+    }
+
     /// `SSL_CTX_load_verify_locations`: trusted certificates from a PEM file and/or every PEM
     /// file of a directory (hashed names or not).
     pub fn load_verify_locations(

@@ -155,8 +155,18 @@ impl ServerCertVerifier for LateAnchorsVerifier {
         name: Option<&ServerName<'_>>,
         now: UnixTime,
     ) -> Result<(), CertificateError> {
+        let extra = (self.source)();
+        if extra.is_empty() {
+            // Nothing added at run time: the configured roots, with their verdict cache shared
+            // by every connection of the context.
+            let mut webpki = WebPkiVerifier::from_shared(self.roots.clone());
+            if let Some(depth) = self.max_depth {
+                webpki = webpki.with_max_depth(depth);
+            }
+            return webpki.verify_server_cert(end_entity, intermediates, name, now);
+        }
         let mut roots = (*self.roots).clone();
-        for der in (self.source)() {
+        for der in extra {
             // A certificate the store holds but webpki cannot use as an anchor is skipped,
             // as OpenSSL skips unusable store entries.
             let _ = roots.add_der(&der);

@@ -672,3 +672,22 @@ fn a_cleared_server_name_is_not_sent() {
     assert_eq!(cleared.servername(), None);
     assert!(!has_name(&first_client_hello(cleared)));
 }
+
+#[test]
+fn connections_with_an_empty_late_anchor_source_share_the_verdict_cache() {
+    // The C ABI always asks its X509_STORE for anchors added at run time; when there are none,
+    // repeat contact still skips path building.
+    let server = www_server();
+    let ctx = trusting_ctx();
+    for _ in 0..2 {
+        let mut ssl = Ssl::new(&ctx);
+        ssl.set_trust_anchor_source(Arc::new(Vec::new));
+        ssl.set_tlsext_host_name("localhost");
+        ssl.set1_host("localhost");
+        ssl.set_fd(tcp(server.port));
+        assert_eq!(ssl.connect(), 1, "{:?}", err::peek_error());
+        assert_eq!(ssl.get_verify_result(), 0);
+        ssl.shutdown();
+    }
+    assert!(ctx.root_store().verification_cache().hits() >= 1);
+}
