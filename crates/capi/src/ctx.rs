@@ -5,7 +5,8 @@
 
 #![allow(non_camel_case_types)]
 
-use std::ffi::{c_char, c_int, c_long, c_uint, c_void};
+use std::ffi::{c_char, c_int, c_long, c_uint, c_void, CString};
+use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
@@ -51,6 +52,12 @@ pub struct CtxState {
     keylog_cb: AnyCb,
     /// `SSL_CTX_sess_set_new_cb`'s callback.
     pub new_session_cb: Option<crate::session::NewSessionCb>,
+    /// Trust locations loaded so far (file, directory; both `None` for the default paths),
+    /// replayed into `verify_store`.
+    trust_locations: Vec<(Option<CString>, Option<CString>)>,
+    /// libcrypto's copy of those trusted certificates, for a C verify callback (see
+    /// `x509::verify_with_callback`); built on first use, one reference owned here.
+    verify_store: *mut X509_STORE,
     security_level: c_int,
     timeout: c_long,
 }
@@ -66,6 +73,56 @@ impl CtxState {
     /// `SSL_CTX_get_read_ahead`'s value (copied into each new `SSL`).
     pub fn read_ahead(&self) -> c_long {
         self.read_ahead
+    }
+
+    /// Records a trust location (`None, None`: the default paths) for `verify_store`.
+    fn add_trust_location(&mut self, file: Option<&Path>, dir: Option<&Path>) {
+        let c = |p: Option<&Path>| p.and_then(|p| CString::new(p.as_os_str().as_bytes()).ok());
+        self.trust_locations.push((c(file), c(dir)));
+        // SAFETY: the context owns one reference to the store it replaces (null accepted).
+        unsafe {
+            ffi::X509_STORE_free(std::mem::replace(
+                &mut self.verify_store,
+                std::ptr::null_mut(),
+            ))
+        };
+    }
+
+    /// libcrypto's store of the trusted certificates loaded into this context, with a new
+    /// reference for the caller (null if it cannot be made), as OpenSSL's `SSL_CTX` keeps
+    /// them: every location loaded, the default paths, and what the program added to
+    /// `SSL_CTX_get_cert_store` itself.
+    pub fn verify_store(&mut self) -> *mut X509_STORE {
+        if self.verify_store.is_null() {
+            // SAFETY: X509_STORE_new has no preconditions; null means out of memory.
+            let store = unsafe { ffi::X509_STORE_new() };
+            if store.is_null() {
+                return store;
+            }
+            // Loading failures were reported when the locations were first loaded.
+            // SAFETY: a mark on this thread's error queue, popped below.
+            unsafe { ffi::ERR_set_mark() };
+            for (file, dir) in &self.trust_locations {
+                let ptr = |p: &Option<CString>| p.as_ref().map_or(std::ptr::null(), |c| c.as_ptr());
+                // SAFETY: a live store; the paths are C strings owned by this context (or null).
+                unsafe {
+                    if file.is_none() && dir.is_none() {
+                        ffi::X509_STORE_set_default_paths(store);
+                    } else {
+                        ffi::X509_STORE_load_locations(store, ptr(file), ptr(dir));
+                    }
+                }
+            }
+            // SAFETY: drops what the replay queued, back to the mark set above.
+            unsafe { ffi::ERR_pop_to_mark() };
+            self.verify_store = store;
+        }
+        for der in crate::x509::store_certificates(self.store) {
+            crate::x509::add_der_to_store(self.verify_store, &der);
+        }
+        // SAFETY: a live store owned by this context; the caller gets its own reference.
+        unsafe { ffi::X509_STORE_up_ref(self.verify_store) };
+        self.verify_store
     }
 }
 
@@ -99,6 +156,7 @@ impl SSL_CTX {
         // SAFETY: the store and the extra certificates each hold one reference owned here.
         unsafe {
             ffi::X509_STORE_free(st.store);
+            ffi::X509_STORE_free(st.verify_store);
             for x in st.extra_certs {
                 ffi::X509_free(x);
             }
@@ -339,6 +397,7 @@ entry! {
         nonnull: [c], fail: 0;
         with_ctx(c, "SSL_CTX_set_default_verify_paths", |st| {
             st.ctx.set_default_verify_paths();
+            st.add_trust_location(None, None);
             1
         })
     }
@@ -348,6 +407,7 @@ entry! {
         nonnull: [c], fail: 0;
         with_ctx(c, "SSL_CTX_set_default_verify_file", |st| {
             st.ctx.set_default_verify_paths();
+            st.add_trust_location(None, None);
             1
         })
     }
@@ -357,6 +417,7 @@ entry! {
         nonnull: [c], fail: 0;
         with_ctx(c, "SSL_CTX_set_default_verify_dir", |st| {
             st.ctx.set_default_verify_paths();
+            st.add_trust_location(None, None);
             1
         })
     }
@@ -369,7 +430,11 @@ entry! {
     ) -> c_int {
         nonnull: [c], fail: 0;
         with_ctx(c, "SSL_CTX_load_verify_locations", |st| {
-            c_int::from(st.ctx.load_verify_locations(path_arg(file), path_arg(dir)).is_ok())
+            let ok = st.ctx.load_verify_locations(path_arg(file), path_arg(dir)).is_ok();
+            if ok {
+                st.add_trust_location(path_arg(file), path_arg(dir));
+            }
+            c_int::from(ok)
         })
     }
 
@@ -377,7 +442,11 @@ entry! {
     fn SSL_CTX_load_verify_file(c: *mut SSL_CTX, file: *const c_char) -> c_int {
         nonnull: [c, file], fail: 0;
         with_ctx(c, "SSL_CTX_load_verify_file", |st| {
-            c_int::from(st.ctx.load_verify_locations(path_arg(file), None).is_ok())
+            let ok = st.ctx.load_verify_locations(path_arg(file), None).is_ok();
+            if ok {
+                st.add_trust_location(path_arg(file), None);
+            }
+            c_int::from(ok)
         })
     }
 
@@ -385,7 +454,11 @@ entry! {
     fn SSL_CTX_load_verify_dir(c: *mut SSL_CTX, dir: *const c_char) -> c_int {
         nonnull: [c, dir], fail: 0;
         with_ctx(c, "SSL_CTX_load_verify_dir", |st| {
-            c_int::from(st.ctx.load_verify_locations(None, path_arg(dir)).is_ok())
+            let ok = st.ctx.load_verify_locations(None, path_arg(dir)).is_ok();
+            if ok {
+                st.add_trust_location(None, path_arg(dir));
+            }
+            c_int::from(ok)
         })
     }
 
@@ -561,6 +634,8 @@ fn new_ctx() -> *mut SSL_CTX {
             extra_certs: Vec::new(),
             keylog_cb: std::ptr::null(),
             new_session_cb: None,
+            trust_locations: Vec::new(),
+            verify_store: std::ptr::null_mut(),
             security_level: 1,
             timeout: 7200,
         }),

@@ -25,6 +25,7 @@ opaque!(
     X509,
     X509_STORE,
     X509_STORE_CTX,
+    X509_VERIFY_PARAM,
     X509_OBJECT,
     OPENSSL_STACK,
     OPENSSL_INIT_SETTINGS,
@@ -157,6 +158,8 @@ extern "C" {
     pub fn ERR_set_error(lib: c_int, reason: c_int, fmt: *const c_char, ...);
     pub fn ERR_peek_error() -> c_ulong;
     pub fn ERR_clear_error();
+    pub fn ERR_set_mark() -> c_int;
+    pub fn ERR_pop_to_mark() -> c_int;
     pub fn ERR_load_strings_const(str: *const ERR_STRING_DATA) -> c_int;
 
     // ---- BIOs ----
@@ -215,9 +218,28 @@ extern "C" {
         leaf: *mut X509,
         chain: *mut OPENSSL_STACK,
     ) -> c_int;
-    pub fn X509_STORE_CTX_set_error(c: *mut X509_STORE_CTX, err: c_int);
-    pub fn X509_STORE_CTX_set_error_depth(c: *mut X509_STORE_CTX, depth: c_int);
-    pub fn X509_STORE_CTX_set_current_cert(c: *mut X509_STORE_CTX, x: *mut X509);
+    pub fn X509_STORE_add_cert(s: *mut X509_STORE, x: *mut X509) -> c_int;
+    pub fn X509_STORE_load_locations(
+        s: *mut X509_STORE,
+        file: *const c_char,
+        dir: *const c_char,
+    ) -> c_int;
+    pub fn X509_STORE_set_default_paths(s: *mut X509_STORE) -> c_int;
+    pub fn X509_verify_cert(c: *mut X509_STORE_CTX) -> c_int;
+    pub fn X509_STORE_CTX_get_error(c: *const X509_STORE_CTX) -> c_int;
+    pub fn X509_STORE_CTX_set_default(c: *mut X509_STORE_CTX, name: *const c_char) -> c_int;
+    pub fn X509_STORE_CTX_set_verify_cb(
+        c: *mut X509_STORE_CTX,
+        cb: Option<unsafe extern "C" fn(c_int, *mut X509_STORE_CTX) -> c_int>,
+    );
+    pub fn X509_STORE_CTX_get0_param(c: *const X509_STORE_CTX) -> *mut X509_VERIFY_PARAM;
+    pub fn X509_VERIFY_PARAM_set1_host(
+        p: *mut X509_VERIFY_PARAM,
+        name: *const c_char,
+        len: usize,
+    ) -> c_int;
+    pub fn X509_VERIFY_PARAM_set1_ip_asc(p: *mut X509_VERIFY_PARAM, ip: *const c_char) -> c_int;
+    pub fn X509_VERIFY_PARAM_set_depth(p: *mut X509_VERIFY_PARAM, depth: c_int);
     pub fn X509_STORE_CTX_set_ex_data(
         c: *mut X509_STORE_CTX,
         idx: c_int,

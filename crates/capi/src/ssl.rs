@@ -238,9 +238,8 @@ impl StoreAnchors {
     }
 }
 
-/// The verify callback seen from oxissl: calls the C callback with an `X509_STORE_CTX` that
-/// carries the verdict, the peer's certificates and the `SSL` (ex_data at
-/// `SSL_get_ex_data_X509_STORE_CTX_idx`).
+/// A C verify callback, run by libcrypto's `X509_verify_cert` over the peer's chain as libssl
+/// runs it (see `x509::verify_with_callback`).
 struct CVerify {
     ssl: *const SSL,
     cb: VerifyCb,
@@ -253,10 +252,26 @@ unsafe impl Send for CVerify {}
 unsafe impl Sync for CVerify {}
 
 impl CVerify {
-    fn call(&self, ok: bool, code: i32, chain: &[&[u8]]) -> bool {
-        // SAFETY: `ssl` is live while its handshake runs; it holds a context reference.
-        let store = unsafe { ctx_ref(ssl_ref(self.ssl).ctx) }.lock().store;
-        x509::call_verify_callback(self.cb, self.ssl.cast_mut().cast(), store, ok, code, chain)
+    fn verify(&self, chain: &[&[u8]], name: Option<&str>, depth: c_int) -> (bool, i64) {
+        // SAFETY: `ssl` is live while its handshake runs; it holds a context reference. The
+        // context lock is not held while libcrypto calls the program's callback.
+        let store = unsafe { ctx_ref(ssl_ref(self.ssl).ctx) }
+            .lock()
+            .verify_store();
+        if store.is_null() {
+            return (false, 1);
+        }
+        let r = x509::verify_with_callback(
+            self.cb,
+            self.ssl.cast_mut().cast(),
+            store,
+            chain,
+            name,
+            depth,
+        );
+        // SAFETY: the reference `verify_store` gave us.
+        unsafe { ffi::X509_STORE_free(store) };
+        r
     }
 }
 
@@ -267,9 +282,9 @@ fn install_verify(s: *const SSL, st: &mut SslState, mode: c_int, cb: Option<Veri
     match cb {
         Some(cb) => {
             let v = CVerify { ssl: s, cb };
-            st.ssl.set_verify_with_chain(
+            st.ssl.set_verify_external(
                 mode,
-                Arc::new(move |ok, code, chain| v.call(ok, code, chain)),
+                Arc::new(move |chain, name, depth| v.verify(chain, name, depth)),
             );
         }
         None => st.ssl.set_verify(mode, None),

@@ -1,8 +1,9 @@
 //! Certificates between oxissl (DER bytes) and libcrypto (`X509` objects): the peer's chain
 //! handed to C (`SSL_get_peer_cert_chain`), the trusted certificates read out of an
-//! `X509_STORE`, and the `X509_STORE_CTX` a C verify callback receives.
+//! `X509_STORE`, and libcrypto's verification of the peer's chain when a C verify callback is
+//! set.
 
-use std::ffi::{c_int, c_long, c_void};
+use std::ffi::{c_int, c_long, c_void, CString};
 use std::sync::OnceLock;
 
 use crate::ctx::VerifyCb;
@@ -115,45 +116,73 @@ pub fn store_ctx_ssl_index() -> c_int {
     })
 }
 
-/// Calls a C verify callback once for the chain: `preverify_ok` and an `X509_STORE_CTX` whose
-/// error is the `X509_V_ERR_*` code, whose current certificate is the leaf (depth 0) and
-/// whose ex_data holds the `SSL`. Returns the callback's verdict.
-pub fn call_verify_callback(
+/// Adds a DER certificate to `store` (a duplicate or an unparsable one is skipped).
+pub fn add_der_to_store(store: *mut X509_STORE, der: &[u8]) {
+    let x = x509_from_der(der);
+    if !x.is_null() {
+        // SAFETY: a live store and certificate; the store takes its own reference.
+        unsafe {
+            ffi::X509_STORE_add_cert(store, x);
+            ffi::X509_free(x);
+        }
+    }
+}
+
+/// Verifies the peer's chain with libcrypto's `X509_verify_cert` and the program's verify
+/// callback, as libssl does (`ssl_verify_cert_chain`): the trusted store, purpose
+/// "ssl_server", the host or IP address set with `SSL_set1_host`, the depth limit, and the
+/// `SSL` in the context's ex_data. The callback is called for each certificate and each error,
+/// deepest first. Returns whether the chain was accepted and the `X509_V_ERR_*` result.
+pub fn verify_with_callback(
     cb: VerifyCb,
     ssl: *mut c_void,
     store: *mut X509_STORE,
-    ok: bool,
-    code: i32,
     chain: &[&[u8]],
-) -> bool {
+    name: Option<&str>,
+    depth: c_int,
+) -> (bool, i64) {
     let (leaf, sk) = chain_from_der(chain);
     // SAFETY: X509_STORE_CTX_new has no preconditions.
     let sctx = unsafe { ffi::X509_STORE_CTX_new() };
-    if sctx.is_null() {
+    let name = name.and_then(|n| CString::new(n).ok());
+    if sctx.is_null() || leaf.is_null() {
         // SAFETY: we own the leaf reference and the stack (null accepted).
         unsafe {
+            ffi::X509_STORE_CTX_free(sctx);
             ffi::X509_free(leaf);
             ffi::OPENSSL_sk_pop_free(sk, Some(ffi::x509_free_void));
         }
-        return ok;
+        return (false, X509_V_ERR_UNSPECIFIED);
     }
-    // SAFETY: `sctx` is fresh; the store, leaf and stack are live for the whole call and are
+    // SAFETY: `sctx` is fresh; the store, leaf and stack stay live for the whole call and are
     // only borrowed by it; `ssl` is the live object whose handshake is running. The callback
-    // is the application's, called as OpenSSL calls it.
-    let verdict = unsafe {
+    // is the program's, called by libcrypto as OpenSSL calls it.
+    unsafe {
         ffi::X509_STORE_CTX_init(sctx, store, leaf, sk);
-        ffi::X509_STORE_CTX_set_error(sctx, code);
-        ffi::X509_STORE_CTX_set_error_depth(sctx, 0);
-        ffi::X509_STORE_CTX_set_current_cert(sctx, leaf);
+        ffi::X509_STORE_CTX_set_default(sctx, c"ssl_server".as_ptr());
+        let param = ffi::X509_STORE_CTX_get0_param(sctx);
+        if let Some(n) = &name {
+            // SSL_set1_host: an IP address literal is checked as an address.
+            if ffi::X509_VERIFY_PARAM_set1_ip_asc(param, n.as_ptr()) != 1 {
+                ffi::X509_VERIFY_PARAM_set1_host(param, n.as_ptr(), 0);
+            }
+        }
+        if depth >= 0 {
+            ffi::X509_VERIFY_PARAM_set_depth(param, depth);
+        }
         ffi::X509_STORE_CTX_set_ex_data(sctx, store_ctx_ssl_index(), ssl);
-        let v = cb(c_int::from(ok), sctx);
+        ffi::X509_STORE_CTX_set_verify_cb(sctx, Some(cb));
+        let ok = ffi::X509_verify_cert(sctx) > 0;
+        let code = i64::from(ffi::X509_STORE_CTX_get_error(sctx));
         ffi::X509_STORE_CTX_free(sctx);
         ffi::X509_free(leaf);
         ffi::OPENSSL_sk_pop_free(sk, Some(ffi::x509_free_void));
-        v
-    };
-    verdict != 0
+        (ok, code)
+    }
 }
+
+/// `X509_V_ERR_UNSPECIFIED`.
+const X509_V_ERR_UNSPECIFIED: i64 = 1;
 
 entry! {
     /// `SSL_get_ex_data_X509_STORE_CTX_idx`.

@@ -699,3 +699,87 @@ fn new_session_callback_needs_the_client_cache_mode() {
         &facts,
     );
 }
+
+/// `verifycb HOST PORT root.pem HOSTNAME MODE [DEPTH]` against `server`.
+fn verifycb(port: u16, hostname: &str, mode: &str, depth: Option<&str>) -> Vec<String> {
+    let mut cmd = vec![
+        program("verifycb").to_string_lossy().into_owned(),
+        HOST.into(),
+        port.to_string(),
+        cert("root.pem"),
+        hostname.into(),
+        mode.into(),
+    ];
+    cmd.extend(depth.map(str::to_owned));
+    args(cmd)
+}
+
+#[test]
+fn verify_callback_sees_each_certificate_of_a_good_chain() {
+    // SSL_CTX_set_verify(3): called for every certificate, deepest (the root) first.
+    let server = s_server("ecdsa", "inter.pem", &[]);
+    let facts = [
+        "verify_cb: ok=1 depth=2 err=0 (ok) subject=/CN=oxissl test root ssl=set",
+        "verify_cb: ok=1 depth=1 err=0 (ok) subject=/CN=oxissl test intermediate ssl=set",
+        "verify_cb: ok=1 depth=0 err=0 (ok) subject=/CN=localhost (ecdsa) ssl=set",
+        "verify: 0",
+    ];
+    differential(
+        &verifycb(server.port, "localhost", "strict", None),
+        End::Exit(0),
+        &facts,
+    );
+    // An IP address given to SSL_set1_host is checked against the IP SAN.
+    differential(
+        &verifycb(server.port, "127.0.0.1", "strict", None),
+        End::Exit(0),
+        &["verify: 0"],
+    );
+}
+
+#[test]
+fn verify_callback_sees_a_hostname_mismatch_and_may_accept_it() {
+    let server = s_server("ecdsa", "inter.pem", &[]);
+    let facts = ["verify: 62", "exit: 1"];
+    differential(
+        &verifycb(server.port, "wrong.example", "strict", None),
+        End::Exit(1),
+        &facts,
+    );
+    differential(
+        &verifycb(server.port, "wrong.example", "accept", None),
+        End::Exit(0),
+        &["verify: 62", "exit: 0"],
+    );
+}
+
+#[test]
+fn verify_callback_sees_an_untrusted_chain_where_it_breaks() {
+    let server = s_server("untrusted", "untrusted-inter.pem", &[]);
+    differential(
+        &verifycb(server.port, "localhost", "strict", None),
+        End::Exit(1),
+        &["exit: 1"],
+    );
+    differential(
+        &verifycb(server.port, "localhost", "accept", None),
+        End::Exit(0),
+        &["exit: 0"],
+    );
+}
+
+#[test]
+fn verify_callback_sees_an_expired_leaf_and_a_depth_limit() {
+    let server = s_server("expired", "inter.pem", &[]);
+    differential(
+        &verifycb(server.port, "localhost", "accept", None),
+        End::Exit(0),
+        &["verify: 10"],
+    );
+    let server = s_server("ecdsa", "inter.pem", &[]);
+    differential(
+        &verifycb(server.port, "localhost", "accept", Some("0")),
+        End::Exit(0),
+        &["exit: 0"],
+    );
+}

@@ -172,6 +172,26 @@ pub enum CertificateError {
 }
 
 impl CertificateError {
+    /// The failure an OpenSSL `X509_V_ERR_*` number names (an external verifier's result);
+    /// numbers without a variant of their own become `Other`.
+    pub fn from_x509_v_err(code: i64) -> Self {
+        match code {
+            10 => Self::Expired,
+            9 => Self::NotYetValid,
+            2 | 20 | 21 => Self::UnknownIssuer,
+            18 => Self::SelfSigned,
+            19 => Self::SelfSignedInChain,
+            62 => Self::NotValidForName,
+            64 => Self::NotValidForIp,
+            26 => Self::InvalidPurpose,
+            24 | 79 => Self::InvalidCa,
+            47 => Self::NameConstraintViolation,
+            7 => Self::BadSignature,
+            22 => Self::ChainTooLong,
+            c => Self::Other(format!("X509_V_ERR {c}")),
+        }
+    }
+
     /// The OpenSSL `X509_V_ERR_*` number for this failure.
     pub fn x509_v_err(&self) -> i64 {
         match self {

@@ -74,6 +74,13 @@ pub type VerifyCallback = Arc<dyn Fn(bool, i32) -> bool + Send + Sync>;
 /// verdict rules as [`VerifyCallback`].
 pub type ChainVerifyCallback = Arc<dyn Fn(bool, i32, &[&[u8]]) -> bool + Send + Sync>;
 
+/// Decides on the server's chain in place of the built-in verification: given the chain as
+/// sent (DER, end-entity first), the name to check (from `set1_host`) and the depth limit
+/// (`SSL_set_verify_depth`, negative for none), returns whether it is accepted and the
+/// `X509_V_ERR_*` result (0 for none), which `get_verify_result` reports.
+pub type ExternalChainVerifier =
+    Arc<dyn Fn(&[&[u8]], Option<&str>, i32) -> (bool, i64) + Send + Sync>;
+
 /// Supplies extra trust anchors (DER certificates) when the server's certificate is verified,
 /// for a store the application may still be filling after the handshake started (the C ABI's
 /// `X509_STORE`, which OpenSSL consults only at verification time).

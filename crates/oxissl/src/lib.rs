@@ -30,7 +30,7 @@ pub mod stream;
 
 pub use bio::{new_bio_pair, Bio, BioIo, MemBio, PairBio, RetryFlags, SocketBio};
 pub use ctx::{
-    ChainVerifyCallback, SslCtx, TrustAnchorSource, VerifyCallback,
+    ChainVerifyCallback, ExternalChainVerifier, SslCtx, TrustAnchorSource, VerifyCallback,
     SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER, SSL_MODE_AUTO_RETRY, SSL_MODE_ENABLE_PARTIAL_WRITE,
     SSL_MODE_RELEASE_BUFFERS, SSL_OP_ENABLE_MIDDLEBOX_COMPAT, SSL_OP_IGNORE_UNEXPECTED_EOF,
     SSL_OP_NO_COMPRESSION, SSL_OP_NO_TICKET, SSL_OP_NO_TLSV1_2, SSL_OP_NO_TLSV1_3,

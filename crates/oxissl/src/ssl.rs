@@ -20,10 +20,10 @@ use oxissl_engine::{
 
 use crate::bio::{Bio, BioIo, RetryFlags, SocketBio};
 use crate::ctx::{
-    ChainVerifyCallback, Settings, SslCtx, TrustAnchorSource, VerifyCallback,
-    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER, SSL_MODE_AUTO_RETRY, SSL_MODE_ENABLE_PARTIAL_WRITE,
-    SSL_MODE_RELEASE_BUFFERS, SSL_OP_ENABLE_MIDDLEBOX_COMPAT, SSL_OP_IGNORE_UNEXPECTED_EOF,
-    SSL_OP_NO_TICKET, SSL_VERIFY_PEER,
+    ChainVerifyCallback, ExternalChainVerifier, Settings, SslCtx, TrustAnchorSource,
+    VerifyCallback, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER, SSL_MODE_AUTO_RETRY,
+    SSL_MODE_ENABLE_PARTIAL_WRITE, SSL_MODE_RELEASE_BUFFERS, SSL_OP_ENABLE_MIDDLEBOX_COMPAT,
+    SSL_OP_IGNORE_UNEXPECTED_EOF, SSL_OP_NO_TICKET, SSL_VERIFY_PEER,
 };
 use crate::error::{self, reason};
 
@@ -184,7 +184,7 @@ impl ServerCertVerifier for LateAnchorsVerifier {
 struct CallbackVerifier {
     inner: Arc<dyn ServerCertVerifier>,
     callback: ChainVerifyCallback,
-    outcome: Arc<Mutex<Option<CertificateError>>>,
+    outcome: Arc<Mutex<Option<i64>>>,
 }
 
 impl ServerCertVerifier for CallbackVerifier {
@@ -211,13 +211,48 @@ impl ServerCertVerifier for CallbackVerifier {
                 *self
                     .outcome
                     .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(e.clone());
+                    .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(e.x509_v_err());
                 if (self.callback)(false, code, &chain) {
                     Ok(())
                 } else {
                     Err(e)
                 }
             }
+        }
+    }
+}
+
+/// The verifier used with an [`ExternalChainVerifier`]: its verdict and `X509_V_ERR_*` result
+/// replace the built-in chain verification; the server's signatures are still checked here
+/// (the trait's own signature checks).
+struct ExternalVerifier {
+    external: ExternalChainVerifier,
+    depth: i32,
+    outcome: Arc<Mutex<Option<i64>>>,
+}
+
+impl ServerCertVerifier for ExternalVerifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        name: Option<&ServerName<'_>>,
+        _now: UnixTime,
+    ) -> Result<(), CertificateError> {
+        let chain: Vec<&[u8]> = std::iter::once(end_entity.as_ref())
+            .chain(intermediates.iter().map(|c| c.as_ref()))
+            .collect();
+        let name = name.map(|n| n.to_str());
+        let (accepted, code) = (self.external)(&chain, name.as_deref(), self.depth);
+        *self
+            .outcome
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) =
+            (code != X509_V_OK).then_some(code);
+        if accepted {
+            Ok(())
+        } else {
+            Err(CertificateError::from_x509_v_err(code))
         }
     }
 }
@@ -234,11 +269,15 @@ pub struct Ssl {
     rwstate: Want,
     sni: Option<String>,
     host: Option<ServerName<'static>>,
-    callback_outcome: Arc<Mutex<Option<CertificateError>>>,
+    /// The `X509_V_ERR_*` result a callback or an external verifier saw (kept whether or not
+    /// it was overridden), for `get_verify_result`.
+    callback_outcome: Arc<Mutex<Option<i64>>>,
     /// The session to offer (`SSL_set_session`).
     session: Option<StoredSession>,
     /// A callback set with `set_verify_with_chain` (takes precedence over the settings' one).
     chain_callback: Option<ChainVerifyCallback>,
+    /// A verifier set with `set_verify_external` (takes precedence over both).
+    external_verifier: Option<ExternalChainVerifier>,
     /// Extra trust anchors asked for at verification time.
     anchor_source: Option<TrustAnchorSource>,
     pending_write: Option<PendingWrite>,
@@ -281,6 +320,7 @@ impl Ssl {
             host: None,
             callback_outcome: Arc::new(Mutex::new(None)),
             chain_callback: None,
+            external_verifier: None,
             session: None,
             anchor_source: None,
             pending_write: None,
@@ -393,6 +433,7 @@ impl Ssl {
         self.settings.verify_mode = mode;
         self.settings.verify_callback = callback;
         self.chain_callback = None;
+        self.external_verifier = None;
     }
 
     /// `SSL_set_verify` with a callback that also receives the peer's certificate chain (DER,
@@ -401,6 +442,17 @@ impl Ssl {
         self.settings.verify_mode = mode;
         self.settings.verify_callback = None;
         self.chain_callback = Some(callback);
+        self.external_verifier = None;
+    }
+
+    /// `SSL_set_verify` where `verifier` decides on the chain instead of the built-in
+    /// verification (the C ABI hands a C verify callback to libcrypto's `X509_verify_cert`
+    /// this way, as libssl does). The server's handshake signature is still checked here.
+    pub fn set_verify_external(&mut self, mode: i32, verifier: ExternalChainVerifier) {
+        self.settings.verify_mode = mode;
+        self.settings.verify_callback = None;
+        self.chain_callback = None;
+        self.external_verifier = Some(verifier);
     }
 
     /// Asks `source` for extra trust anchors each time the server's certificate is verified,
@@ -601,13 +653,18 @@ impl Ssl {
             }
             (None, None) => None,
         };
-        let verifier: Arc<dyn ServerCertVerifier> = match callback {
-            Some(cb) => Arc::new(CallbackVerifier {
+        let verifier: Arc<dyn ServerCertVerifier> = match (&self.external_verifier, callback) {
+            (Some(external), _) => Arc::new(ExternalVerifier {
+                external: external.clone(),
+                depth: s.verify_depth,
+                outcome: self.callback_outcome.clone(),
+            }),
+            (None, Some(cb)) => Arc::new(CallbackVerifier {
                 inner: webpki,
                 callback: cb,
                 outcome: self.callback_outcome.clone(),
             }),
-            None => webpki,
+            (None, None) => webpki,
         };
         let mut config = ClientConfig::with_verifier(verifier);
         config.enable_tls13 = tls13;
@@ -1229,7 +1286,7 @@ impl Ssl {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .as_ref()
         {
-            return e.x509_v_err();
+            return *e;
         }
         let Some(conn) = self.conn.as_ref() else {
             return X509_V_OK;
