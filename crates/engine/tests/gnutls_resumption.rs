@@ -78,14 +78,7 @@ fn round_trip(
     let mut conn = ClientConnection::resume(config.clone(), identity(), session).unwrap();
     common::handshake(&mut conn, &mut sock).unwrap();
     assert_eq!(conn.negotiated().version, Some(ProtocolVersion::TLS12));
-    conn.write(b"ping\n").unwrap();
-    common::flush(&mut conn, &mut sock).unwrap();
-    assert_eq!(
-        common::read_exact(&mut conn, &mut sock, 5).unwrap(),
-        b"ping\n"
-    );
-    conn.send_close_notify();
-    let _ = common::flush(&mut conn, &mut sock);
+    common::ping_and_close(&mut conn, &mut sock, b"ping\n");
     conn
 }
 

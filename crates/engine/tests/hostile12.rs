@@ -26,7 +26,7 @@ use oxissl_engine::provider::{
     TLS12_ECDHE_RSA_CHACHA20,
 };
 use oxissl_engine::record::protect::RecordKind;
-use oxissl_engine::wire::enums::{ContentType, HandshakeType};
+use oxissl_engine::wire::enums::ContentType;
 use oxissl_engine::{
     AlertDescription as A, CipherSuite, ClientConfig, ClientConnection, Error, InvalidMessage,
     NamedGroup, PeerIncompatible, PeerMisbehaved, ProtocolVersion, ReadStatus, SignatureScheme,
@@ -39,22 +39,6 @@ fn start12(config: ClientConfig) -> (ClientConnection, Server12) {
     let server = Server12::accept(&mut client);
     (client, server)
 }
-
-fn invalid(m: InvalidMessage) -> Error {
-    Error::InvalidMessage(m)
-}
-
-fn misbehaved(p: PeerMisbehaved) -> Error {
-    Error::PeerMisbehaved(p)
-}
-
-fn unexpected(got: u8) -> Error {
-    invalid(InvalidMessage::UnexpectedMessage {
-        got: HandshakeType(got),
-    })
-}
-
-const BAD_CCS: Error = Error::InvalidMessage(InvalidMessage::BadChangeCipherSpec);
 
 const NOT_ALLOWED: PeerMisbehaved =
     PeerMisbehaved::IllegalExtensionValue("extension not allowed in this message");
@@ -80,30 +64,8 @@ fn reject_first_flight(
 }
 
 /// Replaces the ServerHello with what `edit` makes of the valid one.
-fn edit_hello(edit: impl Fn(&Server12, &mut Hello)) -> impl FnMut(Step12, &mut Vec<u8>, &Server12) {
-    move |step, msg, s| {
-        if step == Step12::ServerHello {
-            let mut h = s.server_hello();
-            edit(s, &mut h);
-            *msg = h.encode();
-        }
-    }
-}
-
 fn reject_hello(config: ClientConfig, edit: impl Fn(&Server12, &mut Hello), want: Error, alert: A) {
     reject_first_flight(config, |_| {}, edit_hello(edit), want, alert);
-}
-
-/// Replaces the message of `step` with `make(server)`.
-fn replace(
-    step: Step12,
-    make: impl Fn(&Server12) -> Vec<u8>,
-) -> impl FnMut(Step12, &mut Vec<u8>, &Server12) {
-    move |s, msg, server| {
-        if s == step {
-            *msg = make(server);
-        }
-    }
 }
 
 /// A ServerKeyExchange over `params`, validly signed with `scheme`.

@@ -15,14 +15,13 @@ use std::time::Duration;
 use hostile12_server::*;
 use hostile_server::Sent::{Plain, Sealed};
 use hostile_server::{
-    deliver, drive, handshake, identity, mutate, plain_record, Hello, Rng, SeededRandom,
+    deliver, drive, handshake, identity, mutate, plain_record, Rng, SeededRandom,
     CHANGE_CIPHER_SPEC, FINISHED, HANDSHAKE, NEW_SESSION_TICKET,
 };
 use oxissl_engine::provider::{
     Secret, Tls12Suite, TLS12_ECDHE_ECDSA_AES_128_GCM, TLS12_ECDHE_ECDSA_AES_256_GCM,
     TLS12_ECDHE_ECDSA_CHACHA20,
 };
-use oxissl_engine::wire::enums::HandshakeType;
 use oxissl_engine::{
     AlertDescription as A, CipherSuite, ClientConfig, ClientConnection, Error, FixedClock,
     InvalidMessage, PeerMisbehaved, ProtocolVersion, Resumption, RootStore, ServerIdentity,
@@ -59,22 +58,6 @@ fn ticket(n: u8, lifetime_hint: u32) -> NewTicket {
         ticket: vec![n; 40 + usize::from(n)],
     }
 }
-
-fn misbehaved(p: PeerMisbehaved) -> Error {
-    Error::PeerMisbehaved(p)
-}
-
-fn invalid(m: InvalidMessage) -> Error {
-    Error::InvalidMessage(m)
-}
-
-fn unexpected(got: u8) -> Error {
-    invalid(InvalidMessage::UnexpectedMessage {
-        got: HandshakeType(got),
-    })
-}
-
-const BAD_CCS: Error = Error::InvalidMessage(InvalidMessage::BadChangeCipherSpec);
 
 /// A client connection to "localhost" (its sessions are stored under that name).
 fn open(config: &Arc<ClientConfig>, session: Option<StoredSession>) -> ClientConnection {
@@ -160,28 +143,6 @@ fn reject_full_last_flight(
 }
 
 /// Replaces the ServerHello with what `edit` makes of the valid one.
-fn edit_hello(edit: impl Fn(&Server12, &mut Hello)) -> impl FnMut(Step12, &mut Vec<u8>, &Server12) {
-    move |step, msg, s| {
-        if step == Step12::ServerHello {
-            let mut h = s.server_hello();
-            edit(s, &mut h);
-            *msg = h.encode();
-        }
-    }
-}
-
-/// Replaces the message of `step` with `make(server)`.
-fn replace(
-    step: Step12,
-    make: impl Fn(&Server12) -> Vec<u8>,
-) -> impl FnMut(Step12, &mut Vec<u8>, &Server12) {
-    move |s, msg, server| {
-        if s == step {
-            *msg = make(server);
-        }
-    }
-}
-
 fn tls12_session(session: &StoredSession) -> (&[u8], &Secret, Tls12Suite, bool) {
     match &session.resumption {
         Resumption::Tls12 {

@@ -43,14 +43,7 @@ fn openssl(extra: &[&str]) -> common::Server {
 /// Connects, exchanges one line and closes.
 fn round_trip(config: &Arc<ClientConfig>, port: u16) -> ClientConnection {
     let (mut conn, mut sock) = common::connect(config.clone(), "localhost", port).unwrap();
-    conn.write(b"ping\n").unwrap();
-    common::flush(&mut conn, &mut sock).unwrap();
-    assert_eq!(
-        common::read_exact(&mut conn, &mut sock, 5).unwrap(),
-        b"gnip\n"
-    );
-    conn.send_close_notify();
-    let _ = common::flush(&mut conn, &mut sock);
+    common::ping_and_close(&mut conn, &mut sock, b"gnip\n");
     conn
 }
 

@@ -10,25 +10,6 @@
  */
 #include "common.h"
 
-static int read_line(SSL *ssl, char *buf, int size)
-{
-    int len = 0;
-
-    while (len < size - 1) {
-        int n = SSL_read(ssl, buf + len, size - 1 - len);
-
-        if (n <= 0) {
-            report("SSL_read", ssl, n, errno);
-            return -1;
-        }
-        len += n;
-        if (buf[len - 1] == '\n')
-            break;
-    }
-    buf[len] = '\0';
-    return len;
-}
-
 static int echo(SSL *ssl)
 {
     static const char hello[] = "hello from a blocking client\n";

@@ -96,6 +96,26 @@ static inline void report(const char *what, SSL *ssl, int ret, int saved_errno)
     report_error(what, ret, SSL_get_error(ssl, ret), saved_errno);
 }
 
+/* Reads one line (up to and including '\n') into buf; its length, or -1 after a report. */
+static inline int read_line(SSL *ssl, char *buf, int size)
+{
+    int len = 0;
+
+    while (len < size - 1) {
+        int n = SSL_read(ssl, buf + len, size - 1 - len);
+
+        if (n <= 0) {
+            report("SSL_read", ssl, n, errno);
+            return -1;
+        }
+        len += n;
+        if (buf[len - 1] == '\n')
+            break;
+    }
+    buf[len] = '\0';
+    return len;
+}
+
 /* A blocking TCP connection to host:port (a numeric IPv4 address), or -1. */
 static inline int tcp_connect(const char *host, const char *port)
 {

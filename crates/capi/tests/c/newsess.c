@@ -43,7 +43,7 @@ static int connection(SSL_CTX *ctx, const char *host, const char *port, struct r
 {
     static const char hello[] = "keep me\n";
     char line[256];
-    int fd, ret, len = 0, status = EXIT_OK;
+    int fd, ret, status = EXIT_OK;
     SSL *ssl;
 
     printf("-- %s\n", name);
@@ -72,16 +72,10 @@ static int connection(SSL_CTX *ctx, const char *host, const char *port, struct r
         status = EXIT_IO_FAILED;
         goto done;
     }
-    while (len == 0 || line[len - 1] != '\n') {
-        ret = SSL_read(ssl, line + len, (int)sizeof line - 1 - len);
-        if (ret <= 0) {
-            report("SSL_read", ssl, ret, errno);
-            status = EXIT_IO_FAILED;
-            goto done;
-        }
-        len += ret;
+    if (read_line(ssl, line, sizeof line) < 0) {
+        status = EXIT_IO_FAILED;
+        goto done;
     }
-    line[len] = '\0';
     printf("read: %s", line);
     r->phase = "the close";
     SSL_write(ssl, "CLOSE\n", 6);

@@ -16,25 +16,6 @@
  */
 #include "common.h"
 
-static int read_line(SSL *ssl, char *buf, int size)
-{
-    int len = 0;
-
-    while (len < size - 1) {
-        int n = SSL_read(ssl, buf + len, size - 1 - len);
-
-        if (n <= 0) {
-            report("SSL_read", ssl, n, errno);
-            return -1;
-        }
-        len += n;
-        if (buf[len - 1] == '\n')
-            break;
-    }
-    buf[len] = '\0';
-    return len;
-}
-
 static void print_sess(const char *what, SSL_SESSION *sess)
 {
     if (sess == NULL) {

@@ -369,3 +369,13 @@ pub fn rustls_line_server(server: rustls::ServerConfig, n: usize) -> u16 {
     });
     port
 }
+
+/// On an established connection: sends "ping\n", checks the server's 5-byte answer against
+/// `expect` (so tickets sent before it have arrived), then sends close_notify.
+pub fn ping_and_close(conn: &mut ClientConnection, sock: &mut TcpStream, expect: &[u8]) {
+    conn.write(b"ping\n").unwrap();
+    flush(conn, sock).unwrap();
+    assert_eq!(read_exact(conn, sock, 5).unwrap(), expect);
+    conn.send_close_notify();
+    let _ = flush(conn, sock);
+}

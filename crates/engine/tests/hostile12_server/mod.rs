@@ -24,8 +24,8 @@ use oxissl_engine::wire::codec::Reader;
 use oxissl_engine::wire::enums::ContentType;
 use oxissl_engine::wire::handshake::ServerHello;
 use oxissl_engine::{
-    ClientConfig, ClientConnection, Error, NamedGroup, NoServerVerification, ReadStatus,
-    SignatureScheme,
+    ClientConfig, ClientConnection, Error, InvalidMessage, NamedGroup, NoServerVerification,
+    PeerMisbehaved, ReadStatus, SignatureScheme,
 };
 
 use crate::hostile_server::{
@@ -1105,4 +1105,51 @@ pub fn check_failed(client: &mut ClientConnection, e: Error, sent_before: usize)
 /// Whether the ClientHello offered TLS 1.3 (supported_versions and key_share).
 pub fn offers_tls13(ch: &ClientHello12) -> bool {
     ch.offers(EXT_SUPPORTED_VERSIONS) && ch.offers(EXT_KEY_SHARE)
+}
+
+// ---- shared by the TLS 1.2 test files ----
+
+/// An `InvalidMessage` error.
+pub fn invalid(m: InvalidMessage) -> Error {
+    Error::InvalidMessage(m)
+}
+
+/// A `PeerMisbehaved` error.
+pub fn misbehaved(p: PeerMisbehaved) -> Error {
+    Error::PeerMisbehaved(p)
+}
+
+/// The error for an unexpected handshake message of type `got`.
+pub fn unexpected(got: u8) -> Error {
+    invalid(InvalidMessage::UnexpectedMessage {
+        got: oxissl_engine::wire::enums::HandshakeType(got),
+    })
+}
+
+/// A change_cipher_spec where none may come.
+pub const BAD_CCS: Error = Error::InvalidMessage(InvalidMessage::BadChangeCipherSpec);
+
+/// A hook that edits the ServerHello with `edit`.
+pub fn edit_hello(
+    edit: impl Fn(&Server12, &mut Hello),
+) -> impl FnMut(Step12, &mut Vec<u8>, &Server12) {
+    move |step, msg, s| {
+        if step == Step12::ServerHello {
+            let mut h = s.server_hello();
+            edit(s, &mut h);
+            *msg = h.encode();
+        }
+    }
+}
+
+/// A hook that replaces the message of `step` with `make(server)`.
+pub fn replace(
+    step: Step12,
+    make: impl Fn(&Server12) -> Vec<u8>,
+) -> impl FnMut(Step12, &mut Vec<u8>, &Server12) {
+    move |s, msg, server| {
+        if s == step {
+            *msg = make(server);
+        }
+    }
 }
