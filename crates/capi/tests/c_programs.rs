@@ -783,3 +783,15 @@ fn verify_callback_sees_an_expired_leaf_and_a_depth_limit() {
         &["exit: 0"],
     );
 }
+
+#[test]
+fn a_resumed_session_reports_the_verify_result_the_callback_accepted() {
+    // The session keeps the result (here a hostname mismatch the callback let through), and a
+    // resumption reports it without calling the callback again.
+    let server = s_server("ecdsa", "inter.pem", &["-tls1_2"]);
+    differential(
+        &verifycb(server.port, "wrong.example", "accept", Some("resume")),
+        End::Exit(0),
+        &["SSL_session_reused: 1", "verify: 62", "exit: 0"],
+    );
+}

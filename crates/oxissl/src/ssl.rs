@@ -1314,17 +1314,36 @@ impl Ssl {
         self.conn
             .as_ref()
             .and_then(ClientConnection::session)
+            .map(|s| self.with_verify_outcome(s))
             .or_else(|| self.session.clone())
+    }
+
+    /// A session as OpenSSL keeps it: with the verify result a callback accepted, so that a
+    /// resumption reports it again (the engine only saw the callback's acceptance).
+    fn with_verify_outcome(&self, mut session: StoredSession) -> StoredSession {
+        let outcome = *self
+            .callback_outcome
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let (Some(code), Some(Ok(()))) = (outcome, &session.verify_result) {
+            session.verify_result = Some(Err(CertificateError::from_x509_v_err(code)));
+        }
+        session
     }
 
     /// The sessions established since the last call, newest last: each TLS 1.3 ticket and the
     /// session of a full TLS 1.2 handshake; what OpenSSL passes to the new-session callback
     /// (`SSL_CTX_sess_set_new_cb`).
     pub fn take_new_sessions(&mut self) -> Vec<StoredSession> {
-        self.conn
+        let fresh = self
+            .conn
             .as_mut()
             .map(ClientConnection::take_new_sessions)
-            .unwrap_or_default()
+            .unwrap_or_default();
+        fresh
+            .into_iter()
+            .map(|s| self.with_verify_outcome(s))
+            .collect()
     }
 
     /// The engine connection, for callers that need more than OpenSSL's API exposes.

@@ -4,9 +4,11 @@
  * ("accept", which carries on past every error). OpenSSL calls it for each certificate of the
  * chain it built, deepest first, and for each error where it is found.
  *
- * usage: verifycb HOST PORT CAFILE HOSTNAME strict|accept [DEPTH]
+ * usage: verifycb HOST PORT CAFILE HOSTNAME strict|accept [DEPTH|resume]
  *   HOSTNAME  given to SSL_set1_host ("-" for none)
  *   DEPTH     SSL_CTX_set_verify_depth
+ *   resume    a second connection offers the first one's session (SSL_set_session): no
+ *             callback runs, and SSL_get_verify_result reports the session's result
  */
 #include "common.h"
 
@@ -27,14 +29,53 @@ static int verify_cb(int ok, X509_STORE_CTX *sctx)
     return accept_all ? 1 : ok;
 }
 
-int main(int argc, char **argv)
+/* One connection, offering `offer` when not null; returns its session (or null). */
+static SSL_SESSION *connection(SSL_CTX *ctx, const char *host, const char *port,
+                               const char *hostname, SSL_SESSION *offer, int *ret)
 {
-    int fd, ret, saved;
-    SSL_CTX *ctx;
+    SSL_SESSION *sess = NULL;
+    int fd, saved;
     SSL *ssl;
 
+    fd = tcp_connect(host, port);
+    if (fd < 0) {
+        *ret = -1;
+        return NULL;
+    }
+    ssl = SSL_new(ctx);
+    SSL_set_fd(ssl, fd);
+    SSL_set_tlsext_host_name(ssl, "localhost");
+    if (strcmp(hostname, "-") != 0)
+        SSL_set1_host(ssl, hostname);
+    if (offer != NULL)
+        SSL_set_session(ssl, offer);
+
+    ERR_clear_error();
+    errno = 0;
+    *ret = SSL_connect(ssl);
+    saved = errno;
+    report("SSL_connect", ssl, *ret, saved);
+    if (offer != NULL)
+        printf("SSL_session_reused: %d\n", SSL_session_reused(ssl));
+    printf("verify: %ld\n", SSL_get_verify_result(ssl));
+    if (*ret == 1) {
+        sess = SSL_get1_session(ssl);
+        SSL_shutdown(ssl);
+    }
+    SSL_free(ssl);
+    close(fd);
+    return sess;
+}
+
+int main(int argc, char **argv)
+{
+    SSL_SESSION *first, *second = NULL;
+    int ret, resume = 0;
+    SSL_CTX *ctx;
+
     if (argc != 6 && argc != 7) {
-        fprintf(stderr, "usage: %s HOST PORT CAFILE HOSTNAME strict|accept [DEPTH]\n", argv[0]);
+        fprintf(stderr, "usage: %s HOST PORT CAFILE HOSTNAME strict|accept [DEPTH|resume]\n",
+                argv[0]);
         return EXIT_USAGE;
     }
     signal(SIGPIPE, SIG_IGN);
@@ -43,27 +84,18 @@ int main(int argc, char **argv)
     if (ctx == NULL)
         return EXIT_SETUP_FAILED;
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, verify_cb);
-    if (argc == 7)
+    if (argc == 7 && strcmp(argv[6], "resume") == 0)
+        resume = 1;
+    else if (argc == 7)
         SSL_CTX_set_verify_depth(ctx, atoi(argv[6]));
-    fd = tcp_connect(argv[1], argv[2]);
-    if (fd < 0)
-        return EXIT_SETUP_FAILED;
-    ssl = SSL_new(ctx);
-    SSL_set_fd(ssl, fd);
-    SSL_set_tlsext_host_name(ssl, "localhost");
-    if (strcmp(argv[4], "-") != 0)
-        SSL_set1_host(ssl, argv[4]);
 
-    ERR_clear_error();
-    errno = 0;
-    ret = SSL_connect(ssl);
-    saved = errno;
-    report("SSL_connect", ssl, ret, saved);
-    printf("verify: %ld\n", SSL_get_verify_result(ssl));
-    if (ret == 1)
-        SSL_shutdown(ssl);
-    SSL_free(ssl);
-    close(fd);
+    first = connection(ctx, argv[1], argv[2], argv[4], NULL, &ret);
+    if (resume && first != NULL) {
+        printf("-- resuming\n");
+        second = connection(ctx, argv[1], argv[2], argv[4], first, &ret);
+    }
+    SSL_SESSION_free(second);
+    SSL_SESSION_free(first);
     SSL_CTX_free(ctx);
     printf("exit: %d\n", ret == 1 ? EXIT_OK : EXIT_HANDSHAKE_FAILED);
     return ret == 1 ? EXIT_OK : EXIT_HANDSHAKE_FAILED;
