@@ -638,6 +638,9 @@ fn valgrind_reports_no_errors_in_our_library() {
             "localhost",
             "pair",
         ),
+        // The new-session callback and a verify callback run by libcrypto.
+        newsess(server.port, "1.3", &[]),
+        verifycb(server.port, "localhost", "strict", None),
     ] {
         let system = run(Lib::System, &cmd, &[]);
         system.assert_loaded();
