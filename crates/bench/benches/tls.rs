@@ -1,5 +1,6 @@
 //! Criterion timings of the in-memory rows: TLS 1.3 and 1.2 full handshakes (first and repeat
-//! contact) for each chain, bulk receive for each AEAD, and the aws-lc-rs floor. Only the
+//! contact) for each chain and resumed handshakes, bulk receive for each AEAD, and the aws-lc-rs
+//! floor. Only the
 //! client's calls are timed (`iter_custom` adds up the client's durations).
 //!
 //! ```text
@@ -10,12 +11,11 @@
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use oxissl_bench::certs::ChainKind;
 use oxissl_bench::floor::Primitive;
 use oxissl_bench::memory::RECORD;
-use oxissl_bench::params::{Aead, Params, Version};
+use oxissl_bench::params::Aead;
 use oxissl_bench::peers::Peer;
-use oxissl_bench::run::{Bench, Contact, HandshakeCase};
+use oxissl_bench::run::{handshake_cases, Bench};
 use oxissl_bench::Options;
 
 fn bench() -> Bench {
@@ -32,22 +32,16 @@ fn expect<T>(r: Result<T, String>) -> T {
 fn handshakes(c: &mut Criterion) {
     let mut b = bench();
     let mut g = c.benchmark_group("handshake");
-    for version in [Version::Tls13, Version::Tls12] {
-        for chain in ChainKind::ALL {
-            for contact in [Contact::First, Contact::Repeat] {
-                let case = HandshakeCase {
-                    params: Params::full(version, chain),
-                    contact,
-                };
-                for peer in Peer::ALL {
-                    g.bench_function(BenchmarkId::new(case.label(), peer.label()), |bn| {
-                        bn.iter_custom(|iters| {
-                            let per = expect(b.memory_handshakes(peer, &case, iters as usize));
-                            Duration::from_secs_f64(per * 1e-6 * iters as f64)
-                        })
-                    });
-                }
-            }
+    // Every handshake row of the report: first and repeat contact for each version and chain,
+    // and the TLS 1.3 and TLS 1.2 resumptions.
+    for case in handshake_cases() {
+        for peer in Peer::ALL {
+            g.bench_function(BenchmarkId::new(case.label(), peer.label()), |bn| {
+                bn.iter_custom(|iters| {
+                    let per = expect(b.memory_handshakes(peer, &case, iters as usize));
+                    Duration::from_secs_f64(per * 1e-6 * iters as f64)
+                })
+            });
         }
     }
     g.finish();
