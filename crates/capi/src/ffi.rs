@@ -226,6 +226,7 @@ extern "C" {
     ) -> c_int;
     pub fn X509_STORE_set_default_paths(s: *mut X509_STORE) -> c_int;
     pub fn X509_verify_cert(c: *mut X509_STORE_CTX) -> c_int;
+    pub fn SHA256(d: *const u8, n: usize, md: *mut u8) -> *mut u8;
     pub fn X509_STORE_CTX_get_error(c: *const X509_STORE_CTX) -> c_int;
     pub fn X509_STORE_CTX_set_default(c: *mut X509_STORE_CTX, name: *const c_char) -> c_int;
     pub fn X509_STORE_CTX_set_verify_cb(

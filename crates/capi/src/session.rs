@@ -10,14 +10,15 @@
 
 #![allow(non_camel_case_types)]
 
-use std::ffi::{c_int, c_void};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::ffi::{c_char, c_int, c_long, c_uint, c_ulong, c_void};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicPtr, AtomicUsize, Ordering};
 
 use oxissl::TLS1_3_VERSION;
-use oxissl_engine::StoredSession;
+use oxissl_engine::{Resumption, StoredSession};
 
 use crate::ctx::SSL_SESS_CACHE_CLIENT;
 use crate::entry::entry;
+use crate::ffi::{self, X509};
 use crate::ssl::{with_ssl, SslState, SSL};
 
 /// `SSL_CTX_sess_set_new_cb`'s callback: 1 when it keeps the reference it was given.
@@ -30,6 +31,16 @@ pub struct SSL_SESSION {
     stored: Option<StoredSession>,
     /// OpenSSL's `not_resumable`: set when a client cache retires a used TLS 1.3 session.
     not_resumable: AtomicBool,
+    /// `SSL_SESSION_get_id`: the TLS 1.2 session id, or, for a session with a ticket, the
+    /// SHA-256 of the ticket, which OpenSSL uses as the id (its `tls_process_new_session_ticket`).
+    id: Vec<u8>,
+    /// `SSL_SESSION_get_time` / `set_time` (seconds since the epoch).
+    time: AtomicI64,
+    /// `SSL_SESSION_get_timeout` / `set_timeout` (seconds).
+    timeout: AtomicI64,
+    /// `SSL_SESSION_get0_peer`: the leaf as a libcrypto object, made on first request (one
+    /// reference, freed with the session).
+    peer: AtomicPtr<X509>,
 }
 
 impl SSL_SESSION {
@@ -41,12 +52,54 @@ impl SSL_SESSION {
 
 /// A new session (one reference) for a connection that negotiated `version`.
 pub fn new_session(version: c_int, stored: Option<StoredSession>) -> *mut SSL_SESSION {
+    let id = match &stored {
+        Some(s) if !s.ticket().is_empty() => sha256(s.ticket()),
+        Some(s) => s.session_id().to_vec(),
+        None => Vec::new(),
+    };
+    let time = stored.as_ref().map_or(0, |s| {
+        i64::try_from(s.received.as_secs()).unwrap_or(i64::MAX)
+    });
+    let timeout = stored.as_ref().map_or(0, |s| i64::from(s.lifetime));
     Box::into_raw(Box::new(SSL_SESSION {
         refs: AtomicUsize::new(1),
         version,
         stored,
         not_resumable: AtomicBool::new(false),
+        id,
+        time: AtomicI64::new(time),
+        timeout: AtomicI64::new(timeout),
+        peer: AtomicPtr::new(std::ptr::null_mut()),
     }))
+}
+
+/// SHA-256 through libcrypto.
+fn sha256(data: &[u8]) -> Vec<u8> {
+    let mut md = vec![0u8; 32];
+    // SAFETY: `data` is readable for its length and `md` has room for a SHA-256 digest.
+    unsafe { ffi::SHA256(data.as_ptr(), data.len(), md.as_mut_ptr()) };
+    md
+}
+
+/// A C `long` as `i64` (the same type on LP64 targets, wider elsewhere).
+#[allow(clippy::useless_conversion)]
+fn long(v: c_long) -> i64 {
+    i64::from(v)
+}
+
+/// Borrows a session from a C pointer the entry macro checked.
+fn sess_ref<'a>(p: *const SSL_SESSION) -> &'a SSL_SESSION {
+    // SAFETY: callers pass a non-null pointer to a live session.
+    unsafe { &*p }
+}
+
+/// The session as it is offered again: with the time and timeout the program may have set.
+pub fn offered(sess: &SSL_SESSION) -> Option<StoredSession> {
+    let mut s = sess.stored.clone()?;
+    let time = u64::try_from(sess.time.load(Ordering::Acquire)).unwrap_or(0);
+    s.received = oxissl_engine::UnixTime::since_unix_epoch(std::time::Duration::from_secs(time));
+    s.lifetime = u32::try_from(sess.timeout.load(Ordering::Acquire)).unwrap_or(0);
+    Some(s)
 }
 
 /// Drops one reference (null is a no-op).
@@ -60,7 +113,9 @@ pub unsafe fn release(p: *mut SSL_SESSION) {
     // SAFETY: live until the last reference is dropped.
     if unsafe { &*p }.refs.fetch_sub(1, Ordering::AcqRel) == 1 {
         // SAFETY: that was the last reference; the box came from Box::into_raw.
-        drop(unsafe { Box::from_raw(p) });
+        let b = unsafe { Box::from_raw(p) };
+        // SAFETY: the peer slot owns one reference (null accepted).
+        unsafe { ffi::X509_free(b.peer.load(Ordering::Acquire)) };
     }
 }
 
@@ -170,7 +225,7 @@ entry! {
             up_ref(sess);
             // SAFETY: a live session from the caller.
             let sess = unsafe { &*sess };
-            sess.is_resumable().then(|| sess.stored.clone()).flatten()
+            sess.is_resumable().then(|| offered(sess)).flatten()
         };
         let old = with_ssl(s, "SSL_set_session", sess, |_, st| {
             st.ssl.set_session(stored);
@@ -215,6 +270,118 @@ entry! {
         nonnull: [sess], fail: 0;
         // SAFETY: checked non-null; a live session.
         c_int::from(unsafe { &*sess }.stored.as_ref().is_some_and(|s| !s.ticket().is_empty()))
+    }
+
+    /// `SSL_SESSION_get_id`: the session id (see [`SSL_SESSION`]'s `id`); its length in `*len`.
+    fn SSL_SESSION_get_id(sess: *const SSL_SESSION, len: *mut c_uint) -> *const u8 {
+        nonnull: [sess], fail: std::ptr::null();
+        let id = &sess_ref(sess).id;
+        if !len.is_null() {
+            // SAFETY: the caller passes a writable unsigned int or null.
+            unsafe { *len = c_uint::try_from(id.len()).unwrap_or(0) };
+        }
+        id.as_ptr()
+    }
+
+    /// `SSL_SESSION_get_time`: when the session was established (or its ticket arrived).
+    fn SSL_SESSION_get_time(sess: *const SSL_SESSION) -> c_long {
+        nonnull: [sess], fail: 0;
+        c_long::try_from(sess_ref(sess).time.load(Ordering::Acquire)).unwrap_or(c_long::MAX)
+    }
+
+    /// `SSL_SESSION_set_time`: returns `t`.
+    fn SSL_SESSION_set_time(sess: *mut SSL_SESSION, t: c_long) -> c_long {
+        nonnull: [sess], fail: 0;
+        sess_ref(sess).time.store(long(t), Ordering::Release);
+        t
+    }
+
+    /// `SSL_SESSION_get_timeout`: the lifetime in seconds (the ticket's, else 7200).
+    fn SSL_SESSION_get_timeout(sess: *const SSL_SESSION) -> c_long {
+        nonnull: [sess], fail: 0;
+        c_long::try_from(sess_ref(sess).timeout.load(Ordering::Acquire)).unwrap_or(c_long::MAX)
+    }
+
+    /// `SSL_SESSION_set_timeout`: 1; a session past its timeout is not offered.
+    fn SSL_SESSION_set_timeout(sess: *mut SSL_SESSION, t: c_long) -> c_long {
+        nonnull: [sess], fail: 0;
+        sess_ref(sess).timeout.store(long(t.max(0)), Ordering::Release);
+        1
+    }
+
+    /// `SSL_SESSION_get_ticket_lifetime_hint`: the server's hint (0 without a ticket).
+    fn SSL_SESSION_get_ticket_lifetime_hint(sess: *const SSL_SESSION) -> c_ulong {
+        nonnull: [sess], fail: 0;
+        match &sess_ref(sess).stored {
+            Some(s) if !s.ticket().is_empty() => c_ulong::from(s.lifetime),
+            _ => 0,
+        }
+    }
+
+    /// `SSL_SESSION_get0_cipher`.
+    fn SSL_SESSION_get0_cipher(sess: *const SSL_SESSION) -> *const crate::cipher::SSL_CIPHER {
+        nonnull: [sess], fail: std::ptr::null();
+        sess_ref(sess)
+            .stored
+            .as_ref()
+            .and_then(|s| crate::cipher::cipher_by_id(s.cipher_suite().0))
+            .map_or(std::ptr::null(), |c| c as *const _)
+    }
+
+    /// `SSL_SESSION_get0_hostname`: null, as OpenSSL 3.0 gives for a client's sessions (the
+    /// name is kept server-side); the engine still offers a session only for its own name.
+    fn SSL_SESSION_get0_hostname(sess: *const SSL_SESSION) -> *const c_char {
+        nonnull: [sess], fail: std::ptr::null();
+        let _ = sess_ref(sess);
+        std::ptr::null()
+    }
+
+    /// `SSL_SESSION_get_master_key`: the TLS 1.2 master secret or the TLS 1.3 resumption PSK;
+    /// with `outlen` 0, its length.
+    fn SSL_SESSION_get_master_key(sess: *const SSL_SESSION, out: *mut u8, outlen: usize) -> usize {
+        nonnull: [sess], fail: 0;
+        let Some(stored) = &sess_ref(sess).stored else {
+            return 0;
+        };
+        let key = match &stored.resumption {
+            Resumption::Tls12 { master_secret, .. } => master_secret.as_bytes(),
+            Resumption::Tls13 { psk, .. } => psk.as_bytes(),
+        };
+        if outlen == 0 || out.is_null() {
+            return key.len();
+        }
+        let n = outlen.min(key.len());
+        // SAFETY: the caller passes `outlen` writable bytes.
+        unsafe { std::ptr::copy_nonoverlapping(key.as_ptr(), out, n) };
+        n
+    }
+
+    /// `SSL_SESSION_get0_peer`: the server's certificate (borrowed; null if none).
+    fn SSL_SESSION_get0_peer(sess: *mut SSL_SESSION) -> *mut X509 {
+        nonnull: [sess], fail: std::ptr::null_mut();
+        let s = sess_ref(sess);
+        let cached = s.peer.load(Ordering::Acquire);
+        if !cached.is_null() {
+            return cached;
+        }
+        let Some(leaf) = s.stored.as_ref().and_then(|st| st.peer_certificates.first()) else {
+            return std::ptr::null_mut();
+        };
+        let x = crate::x509::x509_from_der(leaf);
+        match s.peer.compare_exchange(std::ptr::null_mut(), x, Ordering::AcqRel, Ordering::Acquire) {
+            Ok(_) => x,
+            Err(other) => {
+                // SAFETY: another caller stored its copy first; ours is unused.
+                unsafe { ffi::X509_free(x) };
+                other
+            }
+        }
+    }
+
+    /// `SSL_SESSION_get_max_early_data`: 0 (early data is not supported).
+    fn SSL_SESSION_get_max_early_data(sess: *const SSL_SESSION) -> u32 {
+        nonnull: [sess], fail: 0;
+        0
     }
 
     /// `SSL_SESSION_get_protocol_version`.
