@@ -494,7 +494,9 @@ fn collect_tickets(ssl: &mut Ssl, sock: &oxissl::SocketBio) {
     let _ = stream.set_read_timeout(Some(TICKET_WAIT));
     let mut buf = [0u8; 1024];
     let deadline = std::time::Instant::now() + TICKET_WAIT;
-    while std::time::Instant::now() < deadline && ssl.get1_session().is_none() {
+    // The connection's own session, not one offered to it: a ticket is used once.
+    let has_new = |ssl: &Ssl| ssl.connection().is_some_and(|c| c.session().is_some());
+    while std::time::Instant::now() < deadline && !has_new(ssl) {
         let n = ssl.read(&mut buf);
         if n <= 0 && ssl.get_error(n) != ErrorCode::WANT_READ {
             break;

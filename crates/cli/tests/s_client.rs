@@ -1290,3 +1290,17 @@ fn reconnect_without_resumption_says_new() {
     let out = reconnect(&server);
     assert!(!out.stdout.contains("Reused,"), "{out:#?}");
 }
+
+#[test]
+fn reconnect_uses_each_ticket_once() {
+    // The built-in demo server (rustls) takes a TLS 1.3 ticket once: every reconnection must
+    // offer a ticket of the connection before, not the one it was itself offered.
+    let out = oxissl(&["-reconnect"], b"");
+    out.assert_success();
+    let reused = out
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("Reused, TLSv1.3, Cipher is "))
+        .count();
+    assert_eq!(reused, 5, "{out:#?}");
+}
