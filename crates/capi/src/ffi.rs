@@ -227,6 +227,22 @@ extern "C" {
     pub fn X509_STORE_set_default_paths(s: *mut X509_STORE) -> c_int;
     pub fn X509_verify_cert(c: *mut X509_STORE_CTX) -> c_int;
     pub fn SHA256(d: *const u8, n: usize, md: *mut u8) -> *mut u8;
+    pub fn CRYPTO_malloc(num: usize, file: *const c_char, line: c_int) -> *mut c_void;
+    pub fn CRYPTO_free(p: *mut c_void, file: *const c_char, line: c_int);
+    pub fn PEM_write_bio(
+        bp: *mut BIO,
+        name: *const c_char,
+        header: *const c_char,
+        data: *const u8,
+        len: c_long,
+    ) -> c_int;
+    pub fn PEM_read_bio(
+        bp: *mut BIO,
+        name: *mut *mut c_char,
+        header: *mut *mut c_char,
+        data: *mut *mut u8,
+        len: *mut c_long,
+    ) -> c_int;
     pub fn X509_STORE_CTX_get_error(c: *const X509_STORE_CTX) -> c_int;
     pub fn X509_STORE_CTX_set_default(c: *mut X509_STORE_CTX, name: *const c_char) -> c_int;
     pub fn X509_STORE_CTX_set_verify_cb(

@@ -38,6 +38,7 @@ mod ffi;
 mod info;
 mod io;
 mod session;
+mod session_der;
 mod ssl;
 mod stubs;
 mod x509;

@@ -87,6 +87,19 @@ fn long(v: c_long) -> i64 {
     i64::from(v)
 }
 
+/// What `i2d_SSL_SESSION` encodes: version, id, time, timeout and the session (with the time
+/// and timeout the program may have set); None when the object holds no session.
+pub fn session_parts(p: *const SSL_SESSION) -> Option<crate::session_der::Parts> {
+    let s = sess_ref(p);
+    Some((
+        s.version,
+        s.id.clone(),
+        s.time.load(Ordering::Acquire),
+        s.timeout.load(Ordering::Acquire),
+        offered(s)?,
+    ))
+}
+
 /// Borrows a session from a C pointer the entry macro checked.
 fn sess_ref<'a>(p: *const SSL_SESSION) -> &'a SSL_SESSION {
     // SAFETY: callers pass a non-null pointer to a live session.

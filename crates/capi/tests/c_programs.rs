@@ -837,3 +837,67 @@ fn session_getters_match_openssl_for_tls13_tickets() {
     ];
     differential(&sessinfo(server.port, "1.3"), End::Exit(0), &facts);
 }
+
+/// `sesspem HOST PORT root.pem VERSION MODE [FILE]`.
+fn sesspem(port: u16, version: &str, mode: &[&str]) -> Vec<String> {
+    let mut cmd = vec![
+        program("sesspem").to_string_lossy().into_owned(),
+        HOST.into(),
+        port.to_string(),
+        cert("root.pem"),
+        version.into(),
+    ];
+    cmd.extend(mode.iter().map(|s| (*s).to_owned()));
+    args(cmd)
+}
+
+#[test]
+fn sessions_survive_i2d_d2i_and_pem_in_one_process() {
+    for (version, extra) in [("1.2", &["-tls1_2"][..]), ("1.3", &[][..])] {
+        let server = rev_server(extra);
+        let reused = format!("SSL_session_reused: 1, version TLSv{version}, verify 0");
+        let facts = [
+            "i2d_SSL_SESSION: ok",
+            "d2i_SSL_SESSION: ok, all bytes used: 1",
+            &reused,
+            "PEM_write_bio_SSL_SESSION: 1",
+        ];
+        differential(
+            &sesspem(server.port, version, &["roundtrip"]),
+            End::Exit(0),
+            &facts,
+        );
+    }
+}
+
+#[test]
+fn a_session_saved_by_one_library_resumes_on_the_other() {
+    // OpenSSL 3.0's encoding of a session both ways: a program saves its session in PEM while
+    // running on one libssl and resumes it after switching to the other.
+    for (version, extra) in [("1.2", &["-tls1_2"][..]), ("1.3", &[][..])] {
+        let server = rev_server(extra);
+        for (saver, loader) in [(Lib::System, Lib::Ours), (Lib::Ours, Lib::System)] {
+            let file = std::env::temp_dir().join(format!(
+                "oxissl-sess-{}-{version}-{saver:?}.pem",
+                std::process::id()
+            ));
+            let path = file.to_string_lossy().into_owned();
+            let saved = run(saver, &sesspem(server.port, version, &["save", &path]), &[]);
+            saved.assert_loaded();
+            assert_eq!(saved.end, End::Exit(0), "{saved}");
+            let loaded = run(
+                loader,
+                &sesspem(server.port, version, &["load", &path]),
+                &[],
+            );
+            loaded.assert_loaded();
+            let _ = std::fs::remove_file(&file);
+            assert_eq!(loaded.end, End::Exit(0), "{loaded}");
+            let want = format!("SSL_session_reused: 1, version TLSv{version}, verify 0");
+            assert!(
+                loaded.stdout.lines().any(|l| l == want),
+                "{saver:?} saved, {loader:?} loaded: {want:?}\n{saved}\n{loaded}"
+            );
+        }
+    }
+}

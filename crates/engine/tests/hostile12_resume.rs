@@ -331,6 +331,12 @@ fn a_session_is_offered_only_for_the_name_it_was_made_for() {
         assert_ne!(id, [7; 32], "{identity:?}");
         assert_eq!(ext, Some(vec![]), "{identity:?}");
     }
+    // A session that names no server (one loaded from OpenSSL's encoding) is offered.
+    let mut unnamed = hand_made(&[7; 32], &[9; 20], true);
+    unnamed.server_name = None;
+    let mut client = open(&Arc::new(config()), Some(unnamed));
+    let server = Server12::accept(&mut client);
+    assert_eq!(offered(&server), (vec![7; 32], Some(vec![9; 20])));
     // The same session for its own name is offered.
     let mut client = open(
         &Arc::new(config()),

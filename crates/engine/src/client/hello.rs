@@ -58,8 +58,9 @@ pub(crate) fn start(
     let now = config.time.now();
     let usable = |s: &StoredSession| {
         s.is_valid_at(now)
-            // RFC 8446 §4.6.1 (and RFC 6066 §3): only for the name the session was made for.
-            && s.server_name == cx.session_key
+            // RFC 8446 §4.6.1 (and RFC 6066 §3): only for the name the session was made for
+            // (a session that names none, as one saved by OpenSSL, is the caller's choice).
+            && (s.server_name.is_none() || s.server_name == cx.session_key)
             && match &s.resumption {
                 Resumption::Tls13 { suite, .. } => tls13 && config.tls13_suites.contains(suite),
                 // RFC 7627 §5.3: a session without the extended master secret is not offered.

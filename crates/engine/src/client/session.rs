@@ -71,7 +71,7 @@ pub struct StoredSession {
     /// The name the original handshake was made for (its SNI, else the name verified). RFC 8446
     /// §4.6.1: a client "SHOULD only resume if the SNI value matches the one used in the
     /// original session" (and MUST only where the original certificate is valid for it); the
-    /// session is offered only to a connection for this same name.
+    /// session is offered only to a connection for this same name (`None`: to any).
     pub server_name: Option<String>,
 }
 
