@@ -815,7 +815,7 @@ fn session_getters_match_openssl_for_tls12_tickets_and_session_ids() {
     for extra in [&["-tls1_2"][..], &["-tls1_2", "-no_ticket"]] {
         let server = rev_server(extra);
         let facts = [
-            "SSL_session_reused: 1",
+            "SSL_session_reused: 1, version TLSv1.2, verify 0",
             "  cipher ECDHE-ECDSA-AES256-GCM-SHA384, hostname (null), peer /CN=localhost (ecdsa)",
             "  master key length 48, max early data 0",
             "exit: 0",
@@ -828,11 +828,11 @@ fn session_getters_match_openssl_for_tls12_tickets_and_session_ids() {
 fn session_getters_match_openssl_for_tls13_tickets() {
     let server = rev_server(&[]);
     let facts = [
-        "SSL_session_reused: 1",
+        "SSL_session_reused: 1, version TLSv1.3, verify 0",
         "  cipher TLS_AES_256_GCM_SHA384, hostname (null), peer /CN=localhost (ecdsa)",
         "  version 0x304, resumable 1, ticket 1, id length 32",
         // Moved past its timeout, the session is not offered.
-        "SSL_session_reused: 0",
+        "SSL_session_reused: 0, version TLSv1.3, verify 0",
         "exit: 0",
     ];
     differential(&sessinfo(server.port, "1.3"), End::Exit(0), &facts);

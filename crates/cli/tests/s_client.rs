@@ -1236,6 +1236,11 @@ fn differential_msg_trace_names_the_same_messages_as_openssl() {
     }
 }
 
+/// How many lines of `out`'s stdout satisfy `pred`.
+fn count_lines(out: &Outcome, pred: impl Fn(&str) -> bool) -> usize {
+    out.stdout.lines().filter(|l| pred(l)).count()
+}
+
 /// `-reconnect` against `server`: 5 reconnections, each printing whether the session was
 /// reused, as openssl s_client does; the data still flows over the last connection.
 fn reconnect(server: &Server) -> Outcome {
@@ -1247,11 +1252,7 @@ fn reconnect(server: &Server) -> Outcome {
     out.assert_success()
         .assert_line("Peer certificate: CN = localhost (ecdsa)")
         .assert_line("Verify return code: 0 (ok)");
-    let drops = out
-        .stdout
-        .lines()
-        .filter(|l| *l == "drop connection and then reconnect")
-        .count();
+    let drops = count_lines(&out, |l| l == "drop connection and then reconnect");
     assert_eq!(drops, 5, "{out:#?}");
     out.assert_line("olleh");
     out
@@ -1262,11 +1263,7 @@ fn reconnect_resumes_tls12_sessions() {
     for extra in [&["-tls1_2"][..], &["-tls1_2", "-no_ticket"]] {
         let server = Server::start(extra);
         let out = reconnect(&server);
-        let reused = out
-            .stdout
-            .lines()
-            .filter(|l| l.starts_with("Reused, TLSv1.2, Cipher is "))
-            .count();
+        let reused = count_lines(&out, |l| l.starts_with("Reused, TLSv1.2, Cipher is "));
         assert_eq!(reused, 5, "{extra:?}: {out:#?}");
         assert!(out.value("New, TLSv1.2, Cipher is ").is_some(), "{out:#?}");
     }
@@ -1276,11 +1273,7 @@ fn reconnect_resumes_tls12_sessions() {
 fn reconnect_resumes_tls13_tickets() {
     let server = Server::start(&[]);
     let out = reconnect(&server);
-    let reused = out
-        .stdout
-        .lines()
-        .filter(|l| l.starts_with("Reused, TLSv1.3, Cipher is "))
-        .count();
+    let reused = count_lines(&out, |l| l.starts_with("Reused, TLSv1.3, Cipher is "));
     assert_eq!(reused, 5, "{out:#?}");
 }
 
@@ -1297,10 +1290,6 @@ fn reconnect_uses_each_ticket_once() {
     // offer a ticket of the connection before, not the one it was itself offered.
     let out = oxissl(&["-reconnect"], b"");
     out.assert_success();
-    let reused = out
-        .stdout
-        .lines()
-        .filter(|l| l.starts_with("Reused, TLSv1.3, Cipher is "))
-        .count();
+    let reused = count_lines(&out, |l| l.starts_with("Reused, TLSv1.3, Cipher is "));
     assert_eq!(reused, 5, "{out:#?}");
 }

@@ -143,6 +143,83 @@ static inline int tcp_connect(const char *host, const char *port)
 }
 
 /*
+ * A client for host:port: a blocking TCP connection (its descriptor in *fd) and an SSL on it
+ * with SNI "localhost", `hostname` for SSL_set1_host (NULL: none) and `offer` for
+ * SSL_set_session (NULL: none). NULL if the connection failed.
+ */
+static inline SSL *new_client(SSL_CTX *ctx, const char *host, const char *port,
+                              const char *hostname, SSL_SESSION *offer, int *fd)
+{
+    SSL *ssl;
+
+    *fd = tcp_connect(host, port);
+    if (*fd < 0)
+        return NULL;
+    ssl = SSL_new(ctx);
+    SSL_set_fd(ssl, *fd);
+    SSL_set_tlsext_host_name(ssl, "localhost");
+    if (hostname != NULL)
+        SSL_set1_host(ssl, hostname);
+    if (offer != NULL)
+        printf("SSL_set_session: %d\n", SSL_set_session(ssl, offer));
+    return ssl;
+}
+
+/* Sends "CLOSE" to an `s_server -rev`, reads until its close_notify; the last SSL_read. */
+static inline int close_rev(SSL *ssl)
+{
+    char line[256];
+    int ret;
+
+    SSL_write(ssl, "CLOSE\n", 6);
+    do {
+        ret = SSL_read(ssl, line, sizeof line - 1);
+    } while (ret > 0);
+    return ret;
+}
+
+/*
+ * One connection to an `s_server -rev` (see new_client; SSL_set1_host "localhost"): the
+ * handshake, one line there and back (TLS 1.3 tickets arrive before the answer), then "CLOSE".
+ * Prints whether the session was reused. Returns SSL_get1_session, or NULL with *status set.
+ */
+static inline SSL_SESSION *rev_round_trip(SSL_CTX *ctx, const char *host, const char *port,
+                                          SSL_SESSION *offer, int *status)
+{
+    static const char hello[] = "round trip\n";
+    SSL_SESSION *sess = NULL;
+    char line[256];
+    int fd, ret;
+    SSL *ssl;
+
+    ssl = new_client(ctx, host, port, "localhost", offer, &fd);
+    if (ssl == NULL) {
+        *status = EXIT_SETUP_FAILED;
+        return NULL;
+    }
+    ret = SSL_connect(ssl);
+    report("SSL_connect", ssl, ret, errno);
+    if (ret != 1) {
+        *status = EXIT_HANDSHAKE_FAILED;
+        goto done;
+    }
+    printf("SSL_session_reused: %d, version %s, verify %ld\n", SSL_session_reused(ssl),
+           SSL_get_version(ssl), SSL_get_verify_result(ssl));
+    if (SSL_write(ssl, hello, (int)strlen(hello)) <= 0 || read_line(ssl, line, sizeof line) < 0) {
+        *status = EXIT_IO_FAILED;
+        goto done;
+    }
+    sess = SSL_get1_session(ssl);
+    close_rev(ssl);
+    SSL_shutdown(ssl);
+
+done:
+    SSL_free(ssl);
+    close(fd);
+    return sess;
+}
+
+/*
  * A client context trusting only `cafile`; `verify` is "peer" (SSL_VERIFY_PEER) or "none"
  * (SSL_VERIFY_NONE, the default, left as it is).
  */

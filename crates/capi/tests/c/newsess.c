@@ -47,16 +47,10 @@ static int connection(SSL_CTX *ctx, const char *host, const char *port, struct r
     SSL *ssl;
 
     printf("-- %s\n", name);
-    fd = tcp_connect(host, port);
-    if (fd < 0)
+    ssl = new_client(ctx, host, port, "localhost", r->kept, &fd);
+    if (ssl == NULL)
         return EXIT_SETUP_FAILED;
-    ssl = SSL_new(ctx);
-    SSL_set_fd(ssl, fd);
     SSL_set_ex_data(ssl, record_index, r);
-    SSL_set_tlsext_host_name(ssl, "localhost");
-    SSL_set1_host(ssl, "localhost");
-    if (r->kept != NULL)
-        printf("SSL_set_session: %d\n", SSL_set_session(ssl, r->kept));
     r->calls = 0;
     r->phase = "SSL_connect";
     ret = SSL_connect(ssl);
@@ -78,10 +72,7 @@ static int connection(SSL_CTX *ctx, const char *host, const char *port, struct r
     }
     printf("read: %s", line);
     r->phase = "the close";
-    SSL_write(ssl, "CLOSE\n", 6);
-    do {
-        ret = SSL_read(ssl, line, sizeof line - 1);
-    } while (ret > 0);
+    close_rev(ssl);
     SSL_shutdown(ssl);
     printf("callbacks: %d\n", r->calls);
 

@@ -91,10 +91,7 @@ static SSL_SESSION *connection(SSL_CTX *ctx, const char *host, const char *port,
     if (offer != NULL)
         printf("SSL_get1_session is the offered one: %d\n", sess == offer);
 
-    SSL_write(ssl, "CLOSE\n", 6);
-    do {
-        ret = SSL_read(ssl, line, sizeof line - 1);
-    } while (ret > 0);
+    ret = close_rev(ssl);
     report("SSL_read at the end", ssl, ret, errno);
     printf("SSL_shutdown: %d\n", SSL_shutdown(ssl));
     print_sess("after SSL_shutdown", sess);

@@ -46,51 +46,6 @@ static void print_info(const char *what, SSL_SESSION *sess)
            host != NULL ? host : "(null)", subject);
 }
 
-/* One connection offering `offer` (when not null); returns its SSL_get1_session. */
-static SSL_SESSION *connection(SSL_CTX *ctx, const char *host, const char *port,
-                               SSL_SESSION *offer, int *status)
-{
-    static const char hello[] = "tell me\n";
-    SSL_SESSION *sess = NULL;
-    char line[256];
-    int fd, ret;
-    SSL *ssl;
-
-    fd = tcp_connect(host, port);
-    if (fd < 0) {
-        *status = EXIT_SETUP_FAILED;
-        return NULL;
-    }
-    ssl = SSL_new(ctx);
-    SSL_set_fd(ssl, fd);
-    SSL_set_tlsext_host_name(ssl, "localhost");
-    SSL_set1_host(ssl, "localhost");
-    if (offer != NULL)
-        SSL_set_session(ssl, offer);
-    ret = SSL_connect(ssl);
-    report("SSL_connect", ssl, ret, errno);
-    if (ret != 1) {
-        *status = EXIT_HANDSHAKE_FAILED;
-        goto done;
-    }
-    printf("SSL_session_reused: %d\n", SSL_session_reused(ssl));
-    if (SSL_write(ssl, hello, (int)strlen(hello)) <= 0 || read_line(ssl, line, sizeof line) < 0) {
-        *status = EXIT_IO_FAILED;
-        goto done;
-    }
-    sess = SSL_get1_session(ssl);
-    SSL_write(ssl, "CLOSE\n", 6);
-    do {
-        ret = SSL_read(ssl, line, sizeof line - 1);
-    } while (ret > 0);
-    SSL_shutdown(ssl);
-
-done:
-    SSL_free(ssl);
-    close(fd);
-    return sess;
-}
-
 int main(int argc, char **argv)
 {
     SSL_SESSION *first, *second = NULL, *third = NULL;
@@ -108,10 +63,10 @@ int main(int argc, char **argv)
     SSL_CTX_set_max_proto_version(ctx,
                                   strcmp(argv[4], "1.2") == 0 ? TLS1_2_VERSION : TLS1_3_VERSION);
 
-    first = connection(ctx, argv[1], argv[2], NULL, &status);
+    first = rev_round_trip(ctx, argv[1], argv[2], NULL, &status);
     print_info("full handshake", first);
     if (first != NULL) {
-        second = connection(ctx, argv[1], argv[2], first, &status);
+        second = rev_round_trip(ctx, argv[1], argv[2], first, &status);
         print_info("resumed", second);
         /*
          * Past its timeout a TLS 1.3 session is not offered. (OpenSSL 3.0 still offers an
@@ -121,7 +76,7 @@ int main(int argc, char **argv)
         if (strcmp(argv[4], "1.3") == 0) {
             SSL_SESSION_set_time(first, SSL_SESSION_get_time(first) - 100000);
             printf("SSL_SESSION_set_timeout: %ld\n", SSL_SESSION_set_timeout(first, 3600));
-            third = connection(ctx, argv[1], argv[2], first, &status);
+            third = rev_round_trip(ctx, argv[1], argv[2], first, &status);
         }
     }
     SSL_SESSION_free(third);

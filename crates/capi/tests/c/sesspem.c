@@ -11,51 +11,6 @@
  */
 #include "common.h"
 
-static SSL_SESSION *connection(SSL_CTX *ctx, const char *host, const char *port,
-                               SSL_SESSION *offer, int *status)
-{
-    static const char hello[] = "keep me\n";
-    SSL_SESSION *sess = NULL;
-    char line[256];
-    int fd, ret;
-    SSL *ssl;
-
-    fd = tcp_connect(host, port);
-    if (fd < 0) {
-        *status = EXIT_SETUP_FAILED;
-        return NULL;
-    }
-    ssl = SSL_new(ctx);
-    SSL_set_fd(ssl, fd);
-    SSL_set_tlsext_host_name(ssl, "localhost");
-    SSL_set1_host(ssl, "localhost");
-    if (offer != NULL)
-        printf("SSL_set_session: %d\n", SSL_set_session(ssl, offer));
-    ret = SSL_connect(ssl);
-    report("SSL_connect", ssl, ret, errno);
-    if (ret != 1) {
-        *status = EXIT_HANDSHAKE_FAILED;
-        goto done;
-    }
-    printf("SSL_session_reused: %d, version %s, verify %ld\n", SSL_session_reused(ssl),
-           SSL_get_version(ssl), SSL_get_verify_result(ssl));
-    if (SSL_write(ssl, hello, (int)strlen(hello)) <= 0 || read_line(ssl, line, sizeof line) < 0) {
-        *status = EXIT_IO_FAILED;
-        goto done;
-    }
-    sess = SSL_get1_session(ssl);
-    SSL_write(ssl, "CLOSE\n", 6);
-    do {
-        ret = SSL_read(ssl, line, sizeof line - 1);
-    } while (ret > 0);
-    SSL_shutdown(ssl);
-
-done:
-    SSL_free(ssl);
-    close(fd);
-    return sess;
-}
-
 static void describe(const char *what, SSL_SESSION *sess)
 {
     unsigned int id_len = 0;
@@ -92,7 +47,7 @@ int main(int argc, char **argv)
                                   strcmp(argv[4], "1.2") == 0 ? TLS1_2_VERSION : TLS1_3_VERSION);
 
     if (strcmp(argv[5], "save") == 0 && argc == 7) {
-        sess = connection(ctx, argv[1], argv[2], NULL, &status);
+        sess = rev_round_trip(ctx, argv[1], argv[2], NULL, &status);
         bio = BIO_new_file(argv[6], "w");
         printf("PEM_write_bio_SSL_SESSION: %d\n",
                sess != NULL && bio != NULL ? PEM_write_bio_SSL_SESSION(bio, sess) : -1);
@@ -103,13 +58,13 @@ int main(int argc, char **argv)
         BIO_free(bio);
         describe("loaded", sess);
         if (sess != NULL)
-            again = connection(ctx, argv[1], argv[2], sess, &status);
+            again = rev_round_trip(ctx, argv[1], argv[2], sess, &status);
     } else if (strcmp(argv[5], "roundtrip") == 0) {
         unsigned char *der = NULL;
         const unsigned char *p;
         int len;
 
-        sess = connection(ctx, argv[1], argv[2], NULL, &status);
+        sess = rev_round_trip(ctx, argv[1], argv[2], NULL, &status);
         describe("made", sess);
         len = sess != NULL ? i2d_SSL_SESSION(sess, &der) : 0;
         printf("i2d_SSL_SESSION: %s\n", len > 0 ? "ok" : "failed");
@@ -120,7 +75,7 @@ int main(int argc, char **argv)
         OPENSSL_free(der);
         describe("decoded", again);
         if (again != NULL) {
-            SSL_SESSION *third = connection(ctx, argv[1], argv[2], again, &status);
+            SSL_SESSION *third = rev_round_trip(ctx, argv[1], argv[2], again, &status);
 
             SSL_SESSION_free(third);
         }

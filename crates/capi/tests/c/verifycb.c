@@ -37,18 +37,11 @@ static SSL_SESSION *connection(SSL_CTX *ctx, const char *host, const char *port,
     int fd, saved;
     SSL *ssl;
 
-    fd = tcp_connect(host, port);
-    if (fd < 0) {
+    ssl = new_client(ctx, host, port, strcmp(hostname, "-") != 0 ? hostname : NULL, offer, &fd);
+    if (ssl == NULL) {
         *ret = -1;
         return NULL;
     }
-    ssl = SSL_new(ctx);
-    SSL_set_fd(ssl, fd);
-    SSL_set_tlsext_host_name(ssl, "localhost");
-    if (strcmp(hostname, "-") != 0)
-        SSL_set1_host(ssl, hostname);
-    if (offer != NULL)
-        SSL_set_session(ssl, offer);
 
     ERR_clear_error();
     errno = 0;
