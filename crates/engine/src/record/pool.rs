@@ -33,11 +33,20 @@ impl BufferPool {
         }
     }
 
-    /// Returns a receive buffer.
+    /// Returns a receive buffer. When the pool is full it keeps the larger buffers: one grown
+    /// for application data is worth more than the small ones handshakes start with.
     pub fn give_recv(&self, buf: Vec<u8>) {
         let mut free = lock(&self.recv);
         if free.len() < MAX_POOLED_BUFFERS {
             free.push(buf);
+            return;
+        }
+        if let Some(smallest) = free
+            .iter_mut()
+            .min_by_key(|b| b.len())
+            .filter(|b| b.len() < buf.len())
+        {
+            *smallest = buf;
         }
     }
 
@@ -83,5 +92,20 @@ mod tests {
         assert_eq!(pool.take_recv(4).len(), 8);
         pool.give_send(Vec::new());
         assert_eq!(pool.take_send().capacity(), 8);
+    }
+
+    #[test]
+    fn a_full_pool_keeps_the_larger_buffers() {
+        let pool = BufferPool::default();
+        for _ in 0..MAX_POOLED_BUFFERS {
+            pool.give_recv(vec![0; 8]);
+        }
+        pool.give_recv(vec![0; 64]);
+        pool.give_recv(vec![0; 4]);
+        let lens: Vec<usize> = (0..MAX_POOLED_BUFFERS)
+            .map(|_| pool.take_recv(1).len())
+            .collect();
+        assert_eq!(lens.iter().filter(|&&l| l == 64).count(), 1, "{lens:?}");
+        assert!(!lens.contains(&4), "{lens:?}");
     }
 }
