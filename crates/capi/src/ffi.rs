@@ -226,7 +226,6 @@ extern "C" {
     ) -> c_int;
     pub fn X509_STORE_set_default_paths(s: *mut X509_STORE) -> c_int;
     pub fn X509_verify_cert(c: *mut X509_STORE_CTX) -> c_int;
-    pub fn SHA256(d: *const u8, n: usize, md: *mut u8) -> *mut u8;
     pub fn CRYPTO_malloc(num: usize, file: *const c_char, line: c_int) -> *mut c_void;
     pub fn CRYPTO_free(p: *mut c_void, file: *const c_char, line: c_int);
     pub fn PEM_write_bio(

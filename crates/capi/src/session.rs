@@ -52,11 +52,9 @@ impl SSL_SESSION {
 
 /// A new session (one reference) for a connection that negotiated `version`.
 pub fn new_session(version: c_int, stored: Option<StoredSession>) -> *mut SSL_SESSION {
-    let id = match &stored {
-        Some(s) if !s.ticket().is_empty() => sha256(s.ticket()),
-        Some(s) => s.session_id().to_vec(),
-        None => Vec::new(),
-    };
+    let id = stored
+        .as_ref()
+        .map_or_else(Vec::new, oxissl::session_codec::session_id);
     let time = stored.as_ref().map_or(0, |s| {
         i64::try_from(s.received.as_secs()).unwrap_or(i64::MAX)
     });
@@ -73,31 +71,16 @@ pub fn new_session(version: c_int, stored: Option<StoredSession>) -> *mut SSL_SE
     }))
 }
 
-/// SHA-256 through libcrypto.
-fn sha256(data: &[u8]) -> Vec<u8> {
-    let mut md = vec![0u8; 32];
-    // SAFETY: `data` is readable for its length and `md` has room for a SHA-256 digest.
-    unsafe { ffi::SHA256(data.as_ptr(), data.len(), md.as_mut_ptr()) };
-    md
-}
-
 /// A C `long` as `i64` (the same type on LP64 targets, wider elsewhere).
 #[allow(clippy::useless_conversion)]
 fn long(v: c_long) -> i64 {
     i64::from(v)
 }
 
-/// What `i2d_SSL_SESSION` encodes: version, id, time, timeout and the session (with the time
-/// and timeout the program may have set); None when the object holds no session.
-pub fn session_parts(p: *const SSL_SESSION) -> Option<crate::session_der::Parts> {
-    let s = sess_ref(p);
-    Some((
-        s.version,
-        s.id.clone(),
-        s.time.load(Ordering::Acquire),
-        s.timeout.load(Ordering::Acquire),
-        offered(s)?,
-    ))
+/// What `i2d_SSL_SESSION` encodes: the session with the time and timeout the program may have
+/// set; None when the object holds no session.
+pub fn session_to_encode(p: *const SSL_SESSION) -> Option<StoredSession> {
+    offered(sess_ref(p))
 }
 
 /// Borrows a session from a C pointer the entry macro checked.

@@ -81,6 +81,13 @@ pub struct Args {
     /// resumes sessions).
     #[arg(long)]
     reconnect: bool,
+    /// Offer the session in this PEM file (as `-sess_out` or `openssl s_client -sess_out`
+    /// wrote it).
+    #[arg(long = "sess_in", value_name = "file")]
+    sess_in: Option<std::path::PathBuf>,
+    /// Write each new session to this file in PEM (OpenSSL's encoding).
+    #[arg(long = "sess_out", value_name = "file")]
+    sess_out: Option<std::path::PathBuf>,
     /// Print the handshake states.
     #[arg(long)]
     state: bool,
@@ -371,7 +378,17 @@ fn connect_and_run(args: &Args) -> Result<(), String> {
 
     // As in openssl s_client, -brief implies the quiet output (but not -quiet's ign_eof).
     let quiet_output = args.quiet || args.brief;
-    let (mut ssl, mut sock) = handshake(args, &ctx, &host, port, &tracer, None, false)?;
+    let offered = match &args.sess_in {
+        Some(path) => Some(
+            std::fs::read_to_string(path)
+                .ok()
+                .and_then(|text| oxissl::session_codec::from_pem(&text))
+                .ok_or_else(|| format!("Can't open session file {}", path.display()))?,
+        ),
+        None => None,
+    };
+    let (mut ssl, mut sock) = handshake(args, &ctx, &host, port, &tracer, offered, false)?;
+    save_session(&mut ssl, args);
     for _ in 0..if args.reconnect { RECONNECTS } else { 0 } {
         // TLS 1.3 tickets follow the handshake: give them a moment to arrive.
         if ssl.version() == "TLSv1.3" {
@@ -388,6 +405,20 @@ fn connect_and_run(args: &Args) -> Result<(), String> {
         println!("---");
     }
     copy_loop(&mut ssl, args, &sock)
+}
+
+/// `-sess_out`: writes the newest session the connection has established since the last call
+/// (a TLS 1.2 session after the handshake, each TLS 1.3 ticket as it arrives), as openssl
+/// s_client does from its new-session callback.
+fn save_session(ssl: &mut Ssl, args: &Args) {
+    let Some(path) = &args.sess_out else {
+        return;
+    };
+    if let Some(session) = ssl.take_new_sessions().pop() {
+        if std::fs::write(path, oxissl::session_codec::to_pem(&session)).is_err() {
+            eprintln!("Error writing session file {}", path.display());
+        }
+    }
 }
 
 /// `-reconnect`: how many times s_client reconnects with the session of the connection before.
@@ -747,6 +778,7 @@ fn copy_loop(ssl: &mut Ssl, args: &Args, sock: &oxissl::SocketBio) -> Result<(),
             Event::Readable => {
                 loop {
                     let n = ssl.read(&mut buf);
+                    save_session(ssl, args);
                     if n > 0 {
                         let _ = out.write_all(&buf[..n as usize]);
                         let _ = out.flush();

@@ -1293,3 +1293,54 @@ fn reconnect_uses_each_ticket_once() {
     let reused = count_lines(&out, |l| l.starts_with("Reused, TLSv1.3, Cipher is "));
     assert_eq!(reused, 5, "{out:#?}");
 }
+
+#[test]
+fn sess_out_and_sess_in_resume_across_runs_and_with_openssl() {
+    // The session file is OpenSSL's encoding: oxissl and openssl s_client read each other's.
+    for (version, extra) in [("TLSv1.2", &["-tls1_2"][..]), ("TLSv1.3", &[][..])] {
+        let server = Server::start(extra);
+        let dir = scratch_dir(&format!("sess-{version}"));
+        let ours = dir.join("ours.pem");
+        let theirs = dir.join("theirs.pem");
+        let (ours, theirs) = (ours.to_str().unwrap(), theirs.to_str().unwrap());
+        let root = cert("root.pem");
+        let base = ["-connect", &server.addr(), "-CAfile", &root];
+        let reused = format!("Reused, {version}, Cipher is ");
+        let new = format!("New, {version}, Cipher is ");
+
+        let first = oxissl(&[&base[..], &["-sess_out", ours]].concat(), b"hello\n");
+        first.assert_success();
+        assert!(first.value(&new).is_some(), "{first:#?}");
+        let again = oxissl(&[&base[..], &["-sess_in", ours]].concat(), b"hello\n");
+        assert!(again.value(&reused).is_some(), "{again:#?}");
+        let by_openssl = openssl(&[&base[..], &["-sess_in", ours]].concat(), b"hello\n");
+        assert!(by_openssl.value(&reused).is_some(), "{by_openssl:#?}");
+
+        // -ign_eof: openssl s_client stays until the server closes, so TLS 1.3 tickets arrive.
+        openssl(
+            &[&base[..], &["-sess_out", theirs, "-ign_eof"]].concat(),
+            b"hello\nCLOSE\n",
+        );
+        let from_openssl = oxissl(&[&base[..], &["-sess_in", theirs]].concat(), b"hello\n");
+        assert!(from_openssl.value(&reused).is_some(), "{from_openssl:#?}");
+    }
+}
+
+#[test]
+fn sess_in_with_a_file_that_holds_no_session_fails_clearly() {
+    let server = Server::start(&[]);
+    let root = cert("root.pem");
+    let out = oxissl(
+        &[
+            "-connect",
+            &server.addr(),
+            "-CAfile",
+            &root,
+            "-sess_in",
+            &root,
+        ],
+        b"",
+    );
+    assert!(!out.success(), "{out:#?}");
+    assert!(out.stderr.contains("Can't open session file"), "{out:#?}");
+}

@@ -25,6 +25,8 @@
 pub mod bio;
 pub mod ctx;
 pub mod error;
+pub mod pem;
+pub mod session_codec;
 pub mod ssl;
 pub mod stream;
 
