@@ -510,6 +510,12 @@ entry! {
         with_ctx(c, "SSL_CTX_sess_set_new_cb", |st| st.new_session_cb = cb)
     }
 
+    /// `SSL_CTX_sess_get_new_cb`: the callback set with `SSL_CTX_sess_set_new_cb` (or null).
+    fn SSL_CTX_sess_get_new_cb(c: *mut SSL_CTX) -> Option<crate::session::NewSessionCb> {
+        nonnull: [c], fail: None;
+        with_ctx(c, "SSL_CTX_sess_get_new_cb", |st| st.new_session_cb)
+    }
+
     /// `SSL_CTX_sess_set_remove_cb`: accepted; never called.
     fn SSL_CTX_sess_set_remove_cb(c: *mut SSL_CTX, cb: AnyCb) -> () {
         nonnull: [c], fail: ();

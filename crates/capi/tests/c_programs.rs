@@ -673,6 +673,7 @@ fn new_session_callback_keeps_tls12_sessions_as_curl_does() {
     // a resumed one; the kept session resumes the next connections.
     let server = rev_server(&["-tls1_2"]);
     let facts = [
+        "SSL_CTX_sess_get_new_cb: the one set",
         "callback during SSL_connect: resumable 1, version 0x303, current session 1",
         "SSL_session_reused: 1",
         "exit: 0",

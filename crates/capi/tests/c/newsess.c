@@ -103,6 +103,8 @@ int main(int argc, char **argv)
         SSL_CTX_set_session_cache_mode(ctx,
                                        SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
     SSL_CTX_sess_set_new_cb(ctx, new_session);
+    printf("SSL_CTX_sess_get_new_cb: %s\n",
+           SSL_CTX_sess_get_new_cb(ctx) == new_session ? "the one set" : "another");
 
     status = connection(ctx, argv[1], argv[2], &r, "full handshake");
     if (status == EXIT_OK)
