@@ -83,6 +83,13 @@ static CIPHERS: [SSL_CIPHER; 9] = [
     },
 ];
 
+impl SSL_CIPHER {
+    /// OpenSSL's name for the suite (`SSL_CIPHER_get_name`).
+    pub fn name(&self) -> &'static CStr {
+        self.name
+    }
+}
+
 /// The description of the suite with IANA number `id`.
 pub fn cipher_by_id(id: u16) -> Option<&'static SSL_CIPHER> {
     CIPHERS.iter().find(|c| c.id == id)

@@ -177,6 +177,9 @@ extern "C" {
     pub fn BIO_set_retry_reason(b: *mut BIO, reason: c_int);
     pub fn BIO_up_ref(b: *mut BIO) -> c_int;
     pub fn BIO_free(b: *mut BIO) -> c_int;
+    pub fn BIO_new_fp(stream: *mut c_void, close_flag: c_int) -> *mut BIO;
+    pub fn BIO_dump_indent(b: *mut BIO, s: *const c_void, len: c_int, indent: c_int) -> c_int;
+    pub fn X509_verify_cert_error_string(n: c_long) -> *const c_char;
     pub fn BIO_free_all(b: *mut BIO);
     pub fn BIO_push(b: *mut BIO, append: *mut BIO) -> *mut BIO;
     pub fn BIO_next(b: *mut BIO) -> *mut BIO;

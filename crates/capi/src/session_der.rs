@@ -37,7 +37,107 @@ fn session_from_der(der: &[u8]) -> Option<(*mut SSL_SESSION, usize)> {
     Some((new_session(version, Some(stored)), used))
 }
 
+/// `SSL_SESSION_print`'s text, as OpenSSL 3.0 lays it out (`openssl sess_id -text`); the
+/// ticket is dumped by libcrypto's `BIO_dump_indent`, so it is written straight to `bp`.
+fn print_session(bp: *mut BIO, p: *const SSL_SESSION) -> bool {
+    let Some(s) = session_to_encode(p) else {
+        return false;
+    };
+    let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02X}")).collect::<String>();
+    let tls13 = s.version() == oxissl_engine::ProtocolVersion::TLS13;
+    let (version, secret_label, secret, ems) = match &s.resumption {
+        oxissl_engine::Resumption::Tls13 { psk, .. } => {
+            ("TLSv1.3", "Resumption PSK", psk.as_bytes(), false)
+        }
+        oxissl_engine::Resumption::Tls12 {
+            master_secret,
+            extended_master_secret,
+            ..
+        } => (
+            "TLSv1.2",
+            "Master-Key",
+            master_secret.as_bytes(),
+            *extended_master_secret,
+        ),
+    };
+    let cipher = crate::cipher::cipher_by_id(s.cipher_suite().0).map_or_else(
+        || format!("{:04X}", s.cipher_suite().0),
+        |c| c.name().to_string_lossy().into_owned(),
+    );
+    let mut head = format!(
+        "SSL-Session:\n    Protocol  : {version}\n    Cipher    : {cipher}\n    Session-ID: {}\n    \
+         Session-ID-ctx: \n    {secret_label}: {}\n    PSK identity: None\n    \
+         PSK identity hint: None\n    SRP username: None",
+        hex(&session_codec::session_id(&s)),
+        hex(secret),
+    );
+    if !s.ticket().is_empty() {
+        head.push_str(&format!(
+            "\n    TLS session ticket lifetime hint: {} (seconds)\n    TLS session ticket:\n",
+            s.lifetime
+        ));
+    }
+    let code = match &s.verify_result {
+        Some(Err(e)) => e.x509_v_err(),
+        _ => 0,
+    };
+    // SAFETY: libcrypto's static string for any code.
+    let reason =
+        unsafe { std::ffi::CStr::from_ptr(ffi::X509_verify_cert_error_string(code as c_long)) };
+    let mut tail = format!(
+        "\n    Start Time: {}\n    Timeout   : {} (sec)\n    Verify return code: {code} ({})\n    \
+         Extended master secret: {}\n",
+        s.received.as_secs(),
+        s.lifetime,
+        reason.to_string_lossy(),
+        if ems { "yes" } else { "no" },
+    );
+    if tls13 {
+        tail.push_str("    Max Early Data: 0\n");
+    }
+    let write = |text: &str| {
+        let Ok(len) = c_int::try_from(text.len()) else {
+            return false;
+        };
+        // SAFETY: a live BIO; `text` is readable for its length.
+        unsafe { ffi::BIO_write(bp, text.as_ptr().cast(), len) == len }
+    };
+    if !write(&head) {
+        return false;
+    }
+    if !s.ticket().is_empty() {
+        let Ok(len) = c_int::try_from(s.ticket().len()) else {
+            return false;
+        };
+        // SAFETY: a live BIO; the ticket is readable for its length.
+        if unsafe { ffi::BIO_dump_indent(bp, s.ticket().as_ptr().cast(), len, 4) } < 0 {
+            return false;
+        }
+    }
+    write(&tail)
+}
+
 entry! {
+    /// `SSL_SESSION_print`: the session as text (OpenSSL 3.0's layout); 1 on success.
+    fn SSL_SESSION_print(bp: *mut BIO, sess: *const SSL_SESSION) -> c_int {
+        nonnull: [bp, sess], fail: 0;
+        c_int::from(print_session(bp, sess))
+    }
+
+    /// `SSL_SESSION_print_fp`: as `SSL_SESSION_print`, to a C `FILE`.
+    fn SSL_SESSION_print_fp(fp: *mut c_void, sess: *const SSL_SESSION) -> c_int {
+        nonnull: [fp, sess], fail: 0;
+        // SAFETY: a live FILE from the caller; BIO_NOCLOSE (0) leaves it open.
+        let bp = unsafe { ffi::BIO_new_fp(fp, 0) };
+        if bp.is_null() {
+            return 0;
+        }
+        let ok = print_session(bp, sess);
+        // SAFETY: the BIO made above.
+        unsafe { ffi::BIO_free(bp) };
+        c_int::from(ok)
+    }
+
     /// `i2d_SSL_SESSION`: the length of the encoding; with `pp`, also the bytes (written at
     /// `*pp`, which advances, or into a new `OPENSSL_malloc` buffer when `*pp` is null).
     fn i2d_SSL_SESSION(sess: *const SSL_SESSION, pp: *mut *mut u8) -> c_int {

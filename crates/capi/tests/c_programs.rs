@@ -819,6 +819,10 @@ fn session_getters_match_openssl_for_tls12_tickets_and_session_ids() {
             "SSL_session_reused: 1, version TLSv1.2, verify 0",
             "  cipher ECDHE-ECDSA-AES256-GCM-SHA384, hostname (null), peer /CN=localhost (ecdsa)",
             "  master key length 48, max early data 0",
+            "SSL_SESSION_print: 1",
+            "|     Protocol  : TLSv1.2",
+            "|     Master-Key: <96 hex digits>",
+            "|     Extended master secret: yes",
             "exit: 0",
         ];
         differential(&sessinfo(server.port, "1.2"), End::Exit(0), &facts);
@@ -832,6 +836,8 @@ fn session_getters_match_openssl_for_tls13_tickets() {
         "SSL_session_reused: 1, version TLSv1.3, verify 0",
         "  cipher TLS_AES_256_GCM_SHA384, hostname (null), peer /CN=localhost (ecdsa)",
         "  version 0x304, resumable 1, ticket 1, id length 32",
+        "|     Resumption PSK: <96 hex digits>",
+        "|     Max Early Data: 0",
         // Moved past its timeout, the session is not offered.
         "SSL_session_reused: 0, version TLSv1.3, verify 0",
         "exit: 0",
