@@ -93,6 +93,13 @@ impl CtxState {
     /// them: every location loaded, the default paths, and what the program added to
     /// `SSL_CTX_get_cert_store` itself.
     pub fn verify_store(&mut self) -> *mut X509_STORE {
+        if self.trust_locations.is_empty() {
+            // Nothing loaded through this context: its store is the whole truth, lookup
+            // directories included (`SSL_CTX_set_cert_store`).
+            // SAFETY: the context's live store; the caller gets its own reference.
+            unsafe { ffi::X509_STORE_up_ref(self.store) };
+            return self.store;
+        }
         if self.verify_store.is_null() {
             // SAFETY: X509_STORE_new has no preconditions; null means out of memory.
             let store = unsafe { ffi::X509_STORE_new() };

@@ -733,6 +733,10 @@ fn verify_callback_sees_each_certificate_of_a_good_chain() {
         End::Exit(0),
         &facts,
     );
+    // Trust loaded straight into SSL_CTX_get_cert_store is what libcrypto verifies with.
+    let mut via_store = verifycb(server.port, "localhost", "strict", None);
+    via_store[3] = format!("store:{}", cert("root.pem"));
+    differential(&via_store, End::Exit(0), &facts);
     // An IP address given to SSL_set1_host is checked against the IP SAN.
     differential(
         &verifycb(server.port, "127.0.0.1", "strict", None),

@@ -5,6 +5,8 @@
  * chain it built, deepest first, and for each error where it is found.
  *
  * usage: verifycb HOST PORT CAFILE HOSTNAME strict|accept [DEPTH|resume]
+ *   CAFILE    trusted certificates; "store:FILE" loads FILE into SSL_CTX_get_cert_store
+ *             with X509_STORE_load_locations instead of SSL_CTX_load_verify_locations
  *   HOSTNAME  given to SSL_set1_host ("-" for none)
  *   DEPTH     SSL_CTX_set_verify_depth
  *   resume    a second connection offers the first one's session (SSL_set_session): no
@@ -73,7 +75,15 @@ int main(int argc, char **argv)
     }
     signal(SIGPIPE, SIG_IGN);
     accept_all = strcmp(argv[5], "accept") == 0;
-    ctx = client_ctx(argv[3], "none");
+    if (strncmp(argv[3], "store:", 6) == 0) {
+        /* Trust loaded into the context's X509_STORE directly, not through SSL_CTX. */
+        ctx = SSL_CTX_new(TLS_client_method());
+        if (ctx == NULL ||
+            X509_STORE_load_locations(SSL_CTX_get_cert_store(ctx), argv[3] + 6, NULL) != 1)
+            return EXIT_SETUP_FAILED;
+    } else {
+        ctx = client_ctx(argv[3], "none");
+    }
     if (ctx == NULL)
         return EXIT_SETUP_FAILED;
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, verify_cb);
