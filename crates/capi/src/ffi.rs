@@ -238,6 +238,20 @@ extern "C" {
         data: *const u8,
         len: c_long,
     ) -> c_int;
+    pub fn PEM_write(
+        fp: *mut c_void,
+        name: *const c_char,
+        header: *const c_char,
+        data: *const u8,
+        len: c_long,
+    ) -> c_int;
+    pub fn PEM_read(
+        fp: *mut c_void,
+        name: *mut *mut c_char,
+        header: *mut *mut c_char,
+        data: *mut *mut u8,
+        len: *mut c_long,
+    ) -> c_int;
     pub fn PEM_read_bio(
         bp: *mut BIO,
         name: *mut *mut c_char,

@@ -37,6 +37,46 @@ fn session_from_der(der: &[u8]) -> Option<(*mut SSL_SESSION, usize)> {
     Some((new_session(version, Some(stored)), used))
 }
 
+/// Reads a PEM block with `read` (libcrypto's `PEM_read_bio` or `PEM_read`) and decodes it
+/// when it is a session; stores the result in `x` when given (releasing what it held).
+fn read_pem(
+    x: *mut *mut SSL_SESSION,
+    read: impl FnOnce(*mut *mut c_char, *mut *mut c_char, *mut *mut u8, *mut c_long) -> c_int,
+) -> *mut SSL_SESSION {
+    let mut name: *mut c_char = std::ptr::null_mut();
+    let mut header: *mut c_char = std::ptr::null_mut();
+    let mut data: *mut u8 = std::ptr::null_mut();
+    let mut len: c_long = 0;
+    let ok = read(&mut name, &mut header, &mut data, &mut len) > 0;
+    let result = if ok
+        // SAFETY: a successful read returned a C string for the name.
+        && unsafe { std::ffi::CStr::from_ptr(name) } == PEM_NAME
+    {
+        // SAFETY: `data` holds `len` bytes.
+        let der = unsafe { crate::entry::bytes_arg(data, usize::try_from(len).unwrap_or(0)) };
+        session_from_der(der).map(|(p, _)| p)
+    } else {
+        None
+    };
+    // SAFETY: the three buffers came from libcrypto's allocator (null accepted).
+    unsafe {
+        ffi::CRYPTO_free(name.cast(), c"session_der.rs".as_ptr(), 0);
+        ffi::CRYPTO_free(header.cast(), c"session_der.rs".as_ptr(), 0);
+        ffi::CRYPTO_free(data.cast(), c"session_der.rs".as_ptr(), 0);
+    }
+    let Some(p) = result else {
+        return std::ptr::null_mut();
+    };
+    if !x.is_null() {
+        // SAFETY: the caller's slot owns the reference it held (null accepted).
+        unsafe {
+            release(*x);
+            *x = p;
+        }
+    }
+    p
+}
+
 /// `SSL_SESSION_print`'s text, as OpenSSL 3.0 lays it out (`openssl sess_id -text`); the
 /// ticket is dumped by libcrypto's `BIO_dump_indent`, so it is written straight to `bp`.
 fn print_session(bp: *mut BIO, p: *const SSL_SESSION) -> bool {
@@ -211,38 +251,34 @@ entry! {
     ) -> *mut SSL_SESSION {
         nonnull: [bp], fail: std::ptr::null_mut();
         let _ = (cb, u);
-        let mut name: *mut c_char = std::ptr::null_mut();
-        let mut header: *mut c_char = std::ptr::null_mut();
-        let mut data: *mut u8 = std::ptr::null_mut();
-        let mut len: c_long = 0;
         // SAFETY: a live BIO; the out-pointers are valid and receive libcrypto allocations.
-        let ok = unsafe { ffi::PEM_read_bio(bp, &mut name, &mut header, &mut data, &mut len) } > 0;
-        let result = if ok
-            // SAFETY: PEM_read_bio returned a C string for the name.
-            && unsafe { std::ffi::CStr::from_ptr(name) } == PEM_NAME
-        {
-            // SAFETY: `data` holds `len` bytes.
-            let der = unsafe { crate::entry::bytes_arg(data, usize::try_from(len).unwrap_or(0)) };
-            session_from_der(der).map(|(p, _)| p)
-        } else {
-            None
+        read_pem(x, |n, h, d, l| unsafe { ffi::PEM_read_bio(bp, n, h, d, l) })
+    }
+
+    /// `PEM_write_SSL_SESSION`: as `PEM_write_bio_SSL_SESSION`, to a C `FILE`.
+    fn PEM_write_SSL_SESSION(fp: *mut c_void, sess: *const SSL_SESSION) -> c_int {
+        nonnull: [fp, sess], fail: 0;
+        let Some(der) = encode_session(sess) else {
+            return 0;
         };
-        // SAFETY: the three buffers came from libcrypto's allocator (null accepted).
-        unsafe {
-            ffi::CRYPTO_free(name.cast(), c"session_der.rs".as_ptr(), 0);
-            ffi::CRYPTO_free(header.cast(), c"session_der.rs".as_ptr(), 0);
-            ffi::CRYPTO_free(data.cast(), c"session_der.rs".as_ptr(), 0);
-        }
-        let Some(p) = result else {
-            return std::ptr::null_mut();
+        let Ok(len) = c_long::try_from(der.len()) else {
+            return 0;
         };
-        if !x.is_null() {
-            // SAFETY: the caller's slot owns the reference it held (null accepted).
-            unsafe {
-                release(*x);
-                *x = p;
-            }
-        }
-        p
+        // SAFETY: a live FILE; the name and header are C strings; `der` is readable.
+        let n = unsafe { ffi::PEM_write(fp, PEM_NAME.as_ptr(), c"".as_ptr(), der.as_ptr(), len) };
+        c_int::from(n > 0)
+    }
+
+    /// `PEM_read_SSL_SESSION`: as `PEM_read_bio_SSL_SESSION`, from a C `FILE`.
+    fn PEM_read_SSL_SESSION(
+        fp: *mut c_void,
+        x: *mut *mut SSL_SESSION,
+        cb: *mut c_void,
+        u: *mut c_void,
+    ) -> *mut SSL_SESSION {
+        nonnull: [fp], fail: std::ptr::null_mut();
+        let _ = (cb, u);
+        // SAFETY: a live FILE; the out-pointers are valid and receive libcrypto allocations.
+        read_pem(x, |n, h, d, l| unsafe { ffi::PEM_read(fp, n, h, d, l) })
     }
 }

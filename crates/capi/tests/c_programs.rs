@@ -872,6 +872,7 @@ fn sessions_survive_i2d_d2i_and_pem_in_one_process() {
             "d2i_SSL_SESSION: ok, all bytes used: 1",
             &reused,
             "PEM_write_bio_SSL_SESSION: 1",
+            "PEM_write_SSL_SESSION: 1",
         ];
         differential(
             &sesspem(server.port, version, &["roundtrip"]),

@@ -86,6 +86,20 @@ int main(int argc, char **argv)
         again = PEM_read_bio_SSL_SESSION(bio, NULL, NULL, NULL);
         BIO_free(bio);
         describe("from PEM", again);
+        /* PEM through a C FILE. */
+        {
+            FILE *f = tmpfile();
+            SSL_SESSION *from_file = NULL;
+
+            if (f != NULL) {
+                printf("PEM_write_SSL_SESSION: %d\n", PEM_write_SSL_SESSION(f, sess));
+                rewind(f);
+                from_file = PEM_read_SSL_SESSION(f, NULL, NULL, NULL);
+                fclose(f);
+            }
+            describe("from FILE", from_file);
+            SSL_SESSION_free(from_file);
+        }
     } else {
         fprintf(stderr, "unknown mode\n");
         status = EXIT_USAGE;
