@@ -29,10 +29,11 @@ use oxissl_engine::{
 };
 
 use crate::hostile_server::{
-    check_fatal, handshake, identity, plain_record, split_records, u16_bytes, vec16, Hello, Record,
-    SeededRandom, Sent, ALERT, APPLICATION_DATA, CHANGE_CIPHER_SPEC, CLIENT_HELLO, CLIENT_SEED,
-    EXT_ALPN, EXT_KEY_SHARE, EXT_SIGNATURE_ALGORITHMS, EXT_SUPPORTED_GROUPS,
-    EXT_SUPPORTED_VERSIONS, FINISHED, HANDSHAKE, NEW_SESSION_TICKET,
+    check_fatal, der, handshake, identity, plain_record, self_signed_localhost, seq, split_records,
+    u16_bytes, vec16, Hello, Record, SeededRandom, Sent, ALERT, APPLICATION_DATA,
+    CHANGE_CIPHER_SPEC, CLIENT_HELLO, CLIENT_SEED, EXT_ALPN, EXT_KEY_SHARE,
+    EXT_SIGNATURE_ALGORITHMS, EXT_SUPPORTED_GROUPS, EXT_SUPPORTED_VERSIONS, FINISHED, HANDSHAKE,
+    NEW_SESSION_TICKET,
 };
 
 // Handshake types (RFC 5246 §7.4).
@@ -81,66 +82,25 @@ pub fn rsa_identity() -> &'static RsaIdentity {
     })
 }
 
-/// One DER TLV (X.690 §8.1), definite length.
-fn der(tag: u8, body: &[u8]) -> Vec<u8> {
-    let mut out = vec![tag];
-    let n = body.len();
-    match n {
-        0..=0x7f => out.push(n as u8),
-        0x80..=0xff => out.extend([0x81, n as u8]),
-        _ => out.extend([0x82, (n >> 8) as u8, n as u8]),
-    }
-    out.extend_from_slice(body);
-    out
-}
-
-fn seq(parts: Vec<Vec<u8>>) -> Vec<u8> {
-    der(0x30, &parts.concat())
-}
-
 /// RFC 5280 §4.1 with sha256WithRSAEncryption (RFC 4055 §5) and an rsaEncryption key.
 fn rsa_self_signed_certificate(key: &RsaKeyPair) -> Vec<u8> {
     let sha256_with_rsa = der(
         0x06,
         &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b],
     );
-    let common_name = der(0x06, &[0x55, 0x04, 0x03]);
-    let subject_alt_name = der(0x06, &[0x55, 0x1d, 0x11]);
     let alg = seq(vec![sha256_with_rsa, vec![0x05, 0x00]]);
-    let name = seq(vec![der(
-        0x31,
-        &seq(vec![common_name, der(0x0c, b"localhost")]),
-    )]);
-    let validity = seq(vec![
-        der(0x17, b"200101000000Z"),
-        der(0x17, b"491231235959Z"),
-    ]);
     let spki = key.public_key().as_der().unwrap().as_ref().to_vec();
-    let san = seq(vec![
-        subject_alt_name,
-        der(0x04, &seq(vec![der(0x82, b"localhost")])),
-    ]);
-    let tbs = seq(vec![
-        der(0xa0, &der(0x02, &[2])),
-        der(0x02, &[0x12, 0x34]),
-        alg.clone(),
-        name.clone(),
-        validity,
-        name,
-        spki,
-        der(0xa3, &seq(vec![san])),
-    ]);
-    let mut signature = vec![0; key.public_modulus_len()];
-    key.sign(
-        &sig::RSA_PKCS1_SHA256,
-        &AwsRandom::new(),
-        &tbs,
-        &mut signature,
-    )
-    .unwrap();
-    let mut bits = vec![0];
-    bits.extend(signature);
-    seq(vec![tbs, alg, der(0x03, &bits)])
+    self_signed_localhost(alg, &[0x12, 0x34], spki, |tbs| {
+        let mut signature = vec![0; key.public_modulus_len()];
+        key.sign(
+            &sig::RSA_PKCS1_SHA256,
+            &AwsRandom::new(),
+            tbs,
+            &mut signature,
+        )
+        .unwrap();
+        signature
+    })
 }
 
 // ---- the client side ----

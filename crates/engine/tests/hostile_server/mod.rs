@@ -129,7 +129,7 @@ pub fn identity() -> &'static Identity {
 }
 
 /// One DER TLV (X.690 §8.1), definite length.
-fn der(tag: u8, body: &[u8]) -> Vec<u8> {
+pub fn der(tag: u8, body: &[u8]) -> Vec<u8> {
     let mut out = vec![tag];
     let n = body.len();
     match n {
@@ -141,19 +141,21 @@ fn der(tag: u8, body: &[u8]) -> Vec<u8> {
     out
 }
 
-fn seq(parts: Vec<Vec<u8>>) -> Vec<u8> {
+pub fn seq(parts: Vec<Vec<u8>>) -> Vec<u8> {
     der(0x30, &parts.concat())
 }
 
-/// RFC 5280 §4.1 with the RFC 5758 / RFC 5480 identifiers for ECDSA P-256 with SHA-256.
-fn self_signed_certificate(key: &EcdsaKeyPair) -> Vec<u8> {
-    let ecdsa_with_sha256 = der(0x06, &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02]);
-    let ec_public_key = der(0x06, &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01]);
-    let prime256v1 = der(0x06, &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07]);
+/// A self-signed RFC 5280 §4.1 certificate for "localhost" (CN and DNS SAN, valid 2020-2049):
+/// `alg` is the signature AlgorithmIdentifier, `spki` the SubjectPublicKeyInfo, and `sign`
+/// signs the TBSCertificate.
+pub fn self_signed_localhost(
+    alg: Vec<u8>,
+    serial: &[u8],
+    spki: Vec<u8>,
+    sign: impl FnOnce(&[u8]) -> Vec<u8>,
+) -> Vec<u8> {
     let common_name = der(0x06, &[0x55, 0x04, 0x03]);
     let subject_alt_name = der(0x06, &[0x55, 0x1d, 0x11]);
-
-    let alg = seq(vec![ecdsa_with_sha256]);
     let name = seq(vec![der(
         0x31,
         &seq(vec![common_name, der(0x0c, b"localhost")]),
@@ -162,19 +164,13 @@ fn self_signed_certificate(key: &EcdsaKeyPair) -> Vec<u8> {
         der(0x17, b"200101000000Z"),
         der(0x17, b"491231235959Z"),
     ]);
-    let mut point = vec![0];
-    point.extend_from_slice(key.public_key().as_ref());
-    let spki = seq(vec![
-        seq(vec![ec_public_key, prime256v1]),
-        der(0x03, &point),
-    ]);
     let san = seq(vec![
         subject_alt_name,
         der(0x04, &seq(vec![der(0x82, b"localhost")])),
     ]);
     let tbs = seq(vec![
         der(0xa0, &der(0x02, &[2])),
-        der(0x02, &[0x1d, 0x2c]),
+        der(0x02, serial),
         alg.clone(),
         name.clone(),
         validity,
@@ -182,10 +178,25 @@ fn self_signed_certificate(key: &EcdsaKeyPair) -> Vec<u8> {
         spki,
         der(0xa3, &seq(vec![san])),
     ]);
-    let sig = key.sign(&AwsRandom::new(), &tbs).unwrap();
     let mut bits = vec![0];
-    bits.extend_from_slice(sig.as_ref());
+    bits.extend(sign(&tbs));
     seq(vec![tbs, alg, der(0x03, &bits)])
+}
+
+/// RFC 5280 §4.1 with the RFC 5758 / RFC 5480 identifiers for ECDSA P-256 with SHA-256.
+fn self_signed_certificate(key: &EcdsaKeyPair) -> Vec<u8> {
+    let ecdsa_with_sha256 = der(0x06, &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02]);
+    let ec_public_key = der(0x06, &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01]);
+    let prime256v1 = der(0x06, &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07]);
+    let mut point = vec![0];
+    point.extend_from_slice(key.public_key().as_ref());
+    let spki = seq(vec![
+        seq(vec![ec_public_key, prime256v1]),
+        der(0x03, &point),
+    ]);
+    self_signed_localhost(seq(vec![ecdsa_with_sha256]), &[0x1d, 0x2c], spki, |tbs| {
+        key.sign(&AwsRandom::new(), tbs).unwrap().as_ref().to_vec()
+    })
 }
 
 // ---- encoding ----
