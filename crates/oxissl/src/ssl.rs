@@ -179,6 +179,16 @@ impl ServerCertVerifier for LateAnchorsVerifier {
     }
 }
 
+/// The server's chain as sent, end-entity first, as the callbacks see it.
+fn chain_as_sent<'a>(
+    end_entity: &'a CertificateDer<'_>,
+    intermediates: &'a [CertificateDer<'_>],
+) -> Vec<&'a [u8]> {
+    std::iter::once(end_entity.as_ref())
+        .chain(intermediates.iter().map(|c| c.as_ref()))
+        .collect()
+}
+
 /// The verifier used when a verify callback is set: the callback sees webpki's verdict and may
 /// override it; the real verdict is kept for `get_verify_result`, as OpenSSL keeps it.
 struct CallbackVerifier {
@@ -198,9 +208,7 @@ impl ServerCertVerifier for CallbackVerifier {
         let r = self
             .inner
             .verify_server_cert(end_entity, intermediates, name, now);
-        let chain: Vec<&[u8]> = std::iter::once(end_entity.as_ref())
-            .chain(intermediates.iter().map(|c| c.as_ref()))
-            .collect();
+        let chain = chain_as_sent(end_entity, intermediates);
         match r {
             Ok(()) if (self.callback)(true, 0, &chain) => Ok(()),
             Ok(()) => Err(CertificateError::Other(
@@ -239,9 +247,7 @@ impl ServerCertVerifier for ExternalVerifier {
         name: Option<&ServerName<'_>>,
         _now: UnixTime,
     ) -> Result<(), CertificateError> {
-        let chain: Vec<&[u8]> = std::iter::once(end_entity.as_ref())
-            .chain(intermediates.iter().map(|c| c.as_ref()))
-            .collect();
+        let chain = chain_as_sent(end_entity, intermediates);
         let name = name.map(|n| n.to_str());
         let (accepted, code) = (self.external)(&chain, name.as_deref(), self.depth);
         *self
