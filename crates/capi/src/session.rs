@@ -14,7 +14,7 @@ use std::ffi::{c_char, c_int, c_long, c_uint, c_ulong, c_void};
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicPtr, AtomicUsize, Ordering};
 
 use oxissl::TLS1_3_VERSION;
-use oxissl_engine::{Resumption, StoredSession};
+use oxissl_engine::StoredSession;
 
 use crate::ctx::SSL_SESS_CACHE_CLIENT;
 use crate::entry::entry;
@@ -339,10 +339,7 @@ entry! {
         let Some(stored) = &sess_ref(sess).stored else {
             return 0;
         };
-        let key = match &stored.resumption {
-            Resumption::Tls12 { master_secret, .. } => master_secret.as_bytes(),
-            Resumption::Tls13 { psk, .. } => psk.as_bytes(),
-        };
+        let key = stored.master_key();
         if outlen == 0 || out.is_null() {
             return key.len();
         }

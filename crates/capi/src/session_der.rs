@@ -85,20 +85,9 @@ fn print_session(bp: *mut BIO, p: *const SSL_SESSION) -> bool {
     };
     let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02X}")).collect::<String>();
     let tls13 = s.version() == oxissl_engine::ProtocolVersion::TLS13;
-    let (version, secret_label, secret, ems) = match &s.resumption {
-        oxissl_engine::Resumption::Tls13 { psk, .. } => {
-            ("TLSv1.3", "Resumption PSK", psk.as_bytes(), false)
-        }
-        oxissl_engine::Resumption::Tls12 {
-            master_secret,
-            extended_master_secret,
-            ..
-        } => (
-            "TLSv1.2",
-            "Master-Key",
-            master_secret.as_bytes(),
-            *extended_master_secret,
-        ),
+    let (version, secret_label) = match tls13 {
+        true => ("TLSv1.3", "Resumption PSK"),
+        false => ("TLSv1.2", "Master-Key"),
     };
     let cipher = crate::cipher::cipher_by_id(s.cipher_suite().0).map_or_else(
         || format!("{:04X}", s.cipher_suite().0),
@@ -109,7 +98,7 @@ fn print_session(bp: *mut BIO, p: *const SSL_SESSION) -> bool {
          Session-ID-ctx: \n    {secret_label}: {}\n    PSK identity: None\n    \
          PSK identity hint: None\n    SRP username: None",
         hex(&session_codec::session_id(&s)),
-        hex(secret),
+        hex(s.master_key()),
     );
     if !s.ticket().is_empty() {
         head.push_str(&format!(
@@ -130,7 +119,11 @@ fn print_session(bp: *mut BIO, p: *const SSL_SESSION) -> bool {
         s.received.as_secs(),
         s.lifetime,
         reason.to_string_lossy(),
-        if ems { "yes" } else { "no" },
+        if s.extended_master_secret() {
+            "yes"
+        } else {
+            "no"
+        },
     );
     if tls13 {
         tail.push_str("    Max Early Data: 0\n");

@@ -95,17 +95,11 @@ pub fn encode(s: &StoredSession) -> Vec<u8> {
     let version = s.version().0;
     let id = session_id(s);
     let time = s.received.as_secs();
-    let (master, flags, age_add) = match &s.resumption {
-        Resumption::Tls12 {
-            master_secret,
-            extended_master_secret,
-            ..
-        } => (
-            master_secret.as_bytes(),
-            u64::from(*extended_master_secret) * FLAG_EXTMS,
-            None,
-        ),
-        Resumption::Tls13 { psk, age_add, .. } => (psk.as_bytes(), 0, Some(*age_add)),
+    let master = s.master_key();
+    let flags = u64::from(s.extended_master_secret()) * FLAG_EXTMS;
+    let age_add = match &s.resumption {
+        Resumption::Tls13 { age_add, .. } => Some(*age_add),
+        Resumption::Tls12 { .. } => None,
     };
     let mut body = Vec::with_capacity(1024);
     body.extend(integer(ASN1_VERSION));

@@ -118,6 +118,25 @@ impl StoredSession {
         }
     }
 
+    /// The secret that resumes the session: the TLS 1.2 master secret or the TLS 1.3 PSK.
+    pub fn master_key(&self) -> &[u8] {
+        match &self.resumption {
+            Resumption::Tls13 { psk, .. } => psk.as_bytes(),
+            Resumption::Tls12 { master_secret, .. } => master_secret.as_bytes(),
+        }
+    }
+
+    /// Whether a TLS 1.2 session used the extended master secret (RFC 7627); false for TLS 1.3.
+    pub fn extended_master_secret(&self) -> bool {
+        matches!(
+            self.resumption,
+            Resumption::Tls12 {
+                extended_master_secret: true,
+                ..
+            }
+        )
+    }
+
     /// The TLS 1.2 RFC 5077 ticket; empty for TLS 1.3 and when none was issued.
     pub fn ticket12(&self) -> &[u8] {
         match &self.resumption {

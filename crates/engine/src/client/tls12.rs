@@ -477,13 +477,8 @@ impl Finishing {
         };
         // RFC 7627 §5.3: a session without the extended master secret is not resumed; one
         // with neither id nor ticket cannot be.
-        let resumable = matches!(
-            &session.resumption,
-            Resumption::Tls12 {
-                extended_master_secret: true,
-                ..
-            }
-        ) && !(session.session_id().is_empty() && session.ticket().is_empty());
+        let resumable = session.extended_master_secret()
+            && !(session.session_id().is_empty() && session.ticket().is_empty());
         if !resumable {
             return;
         }
