@@ -9,7 +9,7 @@ use std::ffi::{c_int, c_void};
 use crate::entry::entry;
 use crate::errors;
 use crate::session::announce_new_sessions;
-use crate::ssl::{with_ssl, SSL, SSL_R_BAD_LENGTH};
+use crate::ssl::{with_ssl, SslState, SSL, SSL_R_BAD_LENGTH};
 
 /// `SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN`.
 const BOTH_SHUTDOWN: c_int = 3;
@@ -43,25 +43,30 @@ fn put_count(out: *mut usize, n: usize) {
     }
 }
 
-/// `SSL_read`/`SSL_peek` on the object.
-fn read_call(s: *mut SSL, func: &str, b: &mut [u8], peek: bool) -> c_int {
-    let r = with_ssl(s, func, -1, |obj, st| {
-        st.io_call(obj, |ssl| if peek { ssl.peek(b) } else { ssl.read(b) })
-    });
+/// A handshake or data call on the object (`with_ssl`), then the new-session callback for the
+/// sessions it established, called with the object unlocked.
+fn io_entry<R>(s: *mut SSL, func: &str, fail: R, f: impl FnOnce(&SSL, &mut SslState) -> R) -> R {
+    let r = with_ssl(s, func, fail, f);
     announce_new_sessions(s);
     r
+}
+
+/// `SSL_read`/`SSL_peek` on the object.
+fn read_call(s: *mut SSL, func: &str, b: &mut [u8], peek: bool) -> c_int {
+    io_entry(s, func, -1, |obj, st| {
+        st.io_call(obj, |ssl| if peek { ssl.peek(b) } else { ssl.read(b) })
+    })
 }
 
 /// `SSL_read_ex`/`SSL_peek_ex` on the object: 1 with the count stored, or 0.
 fn read_ex_call(s: *mut SSL, func: &str, b: &mut [u8], peek: bool, out: *mut usize) -> c_int {
     let mut count = None;
-    with_ssl(s, func, 0, |obj, st| {
+    io_entry(s, func, 0, |obj, st| {
         st.io_call(obj, |ssl| {
             count = if peek { ssl.peek_ex(b) } else { ssl.read_ex(b) };
             c_int::from(count.is_some())
         })
     });
-    announce_new_sessions(s);
     put_count(out, count.unwrap_or(0));
     c_int::from(count.is_some())
 }
@@ -70,22 +75,18 @@ entry! {
     /// `SSL_connect`: 1 when the handshake is complete; -1 for WANT_* and every failure.
     fn SSL_connect(s: *mut SSL) -> c_int {
         nonnull: [s], fail: -1;
-        let r = with_ssl(s, "SSL_connect", -1, |obj, st| {
+        io_entry(s, "SSL_connect", -1, |obj, st| {
             st.ssl.set_connect_state();
             st.io_call(obj, |ssl| ssl.connect())
-        });
-        announce_new_sessions(s);
-        r
+        })
     }
 
     /// `SSL_do_handshake`: -1 with "connection type not set" before `SSL_set_connect_state`.
     fn SSL_do_handshake(s: *mut SSL) -> c_int {
         nonnull: [s], fail: -1;
-        let r = with_ssl(s, "SSL_do_handshake", -1, |obj, st| {
+        io_entry(s, "SSL_do_handshake", -1, |obj, st| {
             st.io_call(obj, |ssl| ssl.do_handshake())
-        });
-        announce_new_sessions(s);
-        r
+        })
     }
 
     /// `SSL_read`: bytes read (at most one record), 0 on close_notify or EOF, -1 otherwise.
@@ -154,9 +155,7 @@ entry! {
         }
         // SAFETY: `b` has `num` readable bytes per the API.
         let data = unsafe { buf(b, len) };
-        let r = with_ssl(s, "SSL_write", -1, |obj, st| st.io_call(obj, |ssl| ssl.write(data)));
-        announce_new_sessions(s);
-        r
+        io_entry(s, "SSL_write", -1, |obj, st| st.io_call(obj, |ssl| ssl.write(data)))
     }
 
     /// `SSL_write_ex`: 1 with the count, or 0.
@@ -169,13 +168,12 @@ entry! {
         // SAFETY: `b` has `num` readable bytes per the API.
         let data = unsafe { buf(b, num) };
         let mut count = None;
-        with_ssl(s, "SSL_write_ex", 0, |obj, st| {
+        io_entry(s, "SSL_write_ex", 0, |obj, st| {
             st.io_call(obj, |ssl| {
                 count = ssl.write_ex(data);
                 c_int::from(count.is_some())
             })
         });
-        announce_new_sessions(s);
         put_count(written, count.unwrap_or(0));
         c_int::from(count.is_some())
     }
@@ -199,7 +197,7 @@ entry! {
     /// `SSL_set_shutdown`, completes at once without sending.
     fn SSL_shutdown(s: *mut SSL) -> c_int {
         nonnull: [s], fail: -1;
-        let r = with_ssl(s, "SSL_shutdown", -1, |obj, st| {
+        io_entry(s, "SSL_shutdown", -1, |obj, st| {
             let finished = st.ssl.is_connect_state() && st.ssl.is_init_finished();
             if finished && st.quiet_shutdown {
                 st.shutdown_flags = BOTH_SHUTDOWN;
@@ -209,9 +207,7 @@ entry! {
                 return 1;
             }
             st.io_call(obj, |ssl| ssl.shutdown())
-        });
-        announce_new_sessions(s);
-        r
+        })
     }
 
     /// `SSL_get_error`: OpenSSL's order — success; the earliest queued error (system ->
