@@ -46,8 +46,16 @@ fn put_count(out: *mut usize, n: usize) {
 /// A handshake or data call on the object (`with_ssl`), then the new-session callback for the
 /// sessions it established, called with the object unlocked.
 fn io_entry<R>(s: *mut SSL, func: &str, fail: R, f: impl FnOnce(&SSL, &mut SslState) -> R) -> R {
-    let r = with_ssl(s, func, fail, f);
-    announce_new_sessions(s);
+    let mut pending = false;
+    let r = with_ssl(s, func, fail, |obj, st| {
+        let r = f(obj, st);
+        pending = !st.new_sessions.is_empty();
+        r
+    });
+    // Only then a second lock of the object: reads and writes stay one lock each.
+    if pending {
+        announce_new_sessions(s);
+    }
     r
 }
 
