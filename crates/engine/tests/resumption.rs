@@ -7,14 +7,10 @@ mod common;
 use std::net::TcpStream;
 use std::sync::Arc;
 
-use oxissl_engine::{ClientConfig, ClientConnection, NamedGroup, RootStore};
+use oxissl_engine::{ClientConfig, ClientConnection, NamedGroup};
 
 fn config() -> ClientConfig {
-    let mut roots = RootStore::new();
-    roots
-        .add_pem_file(common::certs_dir().join("root.pem"))
-        .unwrap();
-    let mut config = ClientConfig::new(roots);
+    let mut config = common::verifying_config();
     config.enable_tls12 = false;
     config
 }

@@ -9,16 +9,11 @@ use std::net::TcpStream;
 use std::sync::Arc;
 
 use oxissl_engine::{
-    ClientConfig, ClientConnection, ProtocolVersion, Resumption, RootStore, ServerIdentity,
-    ServerName,
+    ClientConfig, ClientConnection, ProtocolVersion, Resumption, ServerIdentity, ServerName,
 };
 
 fn config() -> ClientConfig {
-    let mut roots = RootStore::new();
-    roots
-        .add_pem_file(common::certs_dir().join("root.pem"))
-        .unwrap();
-    let mut config = ClientConfig::new(roots);
+    let mut config = common::verifying_config();
     config.enable_tls13 = false;
     config
 }
