@@ -1,12 +1,14 @@
 //! N in-memory handshakes by the oxissl engine, or N runs of the aws-lc-rs floor recipe, for
 //! instruction-count profiling:
 //! `valgrind --tool=callgrind target/release/examples/profile_handshake first ecdsa 300`.
-//! Modes: `first`, `repeat`, `resumed` (TLS 1.3) and `floor` (the primitives a full handshake
-//! with the chain cannot avoid, as the report's floor rows run them).
+//! Modes: `first`, `repeat`, `resumed` (TLS 1.3), `floor` (the primitives a full handshake
+//! with the chain cannot avoid, as the report's floor rows run them), and `bulk-aes128`,
+//! `bulk-aes256`, `bulk-chacha` (N 16 KiB records received; profile with
+//! `--toggle-collect='oxissl_bench::peers::Client::exchange'`).
 
 use oxissl_bench::certs::ChainKind;
 use oxissl_bench::floor::{handshake_recipe, Floor};
-use oxissl_bench::params::{Params, Version};
+use oxissl_bench::params::{Aead, Params, Version};
 use oxissl_bench::peers::Peer;
 use oxissl_bench::run::{Bench, Contact, HandshakeCase, Options};
 
@@ -29,6 +31,18 @@ fn main() {
         }
         let us = t.elapsed().as_secs_f64() * 1e6 / n.max(1) as f64;
         println!("{n} floor recipes, {us:.1} µs each");
+        return;
+    }
+    let aead = match mode {
+        "bulk-aes128" => Some(Aead::Aes128Gcm),
+        "bulk-aes256" => Some(Aead::Aes256Gcm),
+        "bulk-chacha" => Some(Aead::Chacha20Poly1305),
+        _ => None,
+    };
+    if let Some(aead) = aead {
+        let mut bench = Bench::new(Options::smoke()).expect("bench");
+        let mbs = bench.bulk(Peer::Oxissl, aead, n).expect("bulk");
+        println!("{n} records, {mbs:.0} MB/s");
         return;
     }
     let contact = match mode {

@@ -436,13 +436,10 @@ fn engine_exchange(
     let mut got = 0;
     loop {
         if off < input.len() {
-            let buf = c.recv_buffer();
-            let n = buf.len().min(input.len() - off);
+            let n = c.feed_tls(&input[off..]);
             if n == 0 {
                 return Err("oxissl: receive buffer full".into());
             }
-            buf[..n].copy_from_slice(&input[off..off + n]);
-            c.commit_received(n);
             off += n;
         }
         c.process().map_err(fail)?;

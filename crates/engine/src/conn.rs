@@ -1,5 +1,6 @@
 //! `ClientConnection`: the sans-I/O driver. Received TLS bytes go into a receive buffer where
-//! records are decrypted in place; handshake records feed the state machine; application data
+//! records are decrypted in place (or, handed whole to `feed_tls` once established, decrypted
+//! from the caller's bytes into it); handshake records feed the state machine; application data
 //! is read straight out of the buffer. Outgoing records accumulate in one send buffer that the
 //! caller drains.
 
@@ -14,7 +15,7 @@ use crate::config::ClientConfig;
 use crate::error::{ApiMisuse, CertificateError, Error, InvalidMessage};
 use crate::record::deframer::parse_header;
 use crate::record::joiner::Joiner;
-use crate::record::protect::{open, write_records, RecordKey, RecordKind};
+use crate::record::protect::{open, open_into, write_records, RecordKey, RecordKind};
 use crate::record::{HEADER_LEN, MAX_PLAINTEXT, MAX_WIRE_RECORD};
 use crate::wire::enums::{AlertDescription, ContentType, NamedGroup, ProtocolVersion};
 use crate::wire::handshake::Message;
@@ -215,13 +216,66 @@ impl ClientConnection {
         self.rx_end = (self.rx_end + n).min(self.rx.len());
     }
 
-    /// Copies TLS bytes in (as much as fits) and returns how many were taken.
+    /// Takes TLS bytes in (as much as fits) and returns how many were taken. Once the handshake
+    /// is done, a protected record that arrives whole while nothing is buffered is decrypted
+    /// straight from `data` into the receive buffer, with no copy before decryption; then only
+    /// that record is taken, and its content is read (or processed) before more is fed.
     pub fn feed_tls(&mut self, data: &[u8]) -> usize {
+        if let Some(n) = self.open_from(data) {
+            return n;
+        }
         let buf = self.recv_buffer();
         let n = buf.len().min(data.len());
         buf[..n].copy_from_slice(&data[..n]);
         self.commit_received(n);
         n
+    }
+
+    /// `feed_tls`'s direct path: decrypts the whole record at the start of `data` out of place,
+    /// when the connection is established, nothing is buffered, and the record is protected
+    /// application_data. Returns the bytes taken, or None to take `data` the usual way. An
+    /// error is recorded for `process` to return, as if the record had been buffered.
+    fn open_from(&mut self, data: &[u8]) -> Option<usize> {
+        if self.error.is_some()
+            || self.peer_closed
+            || self.rx_start != self.rx_end
+            || self.plain_start != self.plain_end
+            || !self.is_established()
+        {
+            return None;
+        }
+        let header = parse_header(data).ok()??;
+        let wire_len = header.wire_len();
+        if header.typ != ContentType::APPLICATION_DATA || wire_len > data.len() {
+            return None;
+        }
+        let key = self.read_key.as_mut()?;
+        let need = wire_len - HEADER_LEN;
+        if self.rx.len() < need {
+            if self.rx.is_empty() {
+                self.rx = self.cx.config.buffer_pool.take_recv(RECV_BUFFER_LEN);
+            }
+            self.rx.resize(self.rx.len().max(need), 0);
+        }
+        self.rx_start = 0;
+        self.rx_end = 0;
+        let result = open_into(key, &data[..wire_len], &mut self.rx).and_then(|(typ, len)| {
+            self.records_processed += 1;
+            // The plaintext lies at the front; the wire position follows it, so bytes fed
+            // later land after it.
+            self.rx_start = len;
+            self.rx_end = len;
+            self.handle_content(typ, 0..len, true, true)
+        });
+        if let Err(e) = result {
+            self.fail(e);
+        } else if self.plain_start == self.plain_end {
+            // Nothing left to read (a post-handshake message or an alert was handled).
+            self.rx_start = 0;
+            self.rx_end = 0;
+            self.recycle_rx();
+        }
+        Some(wire_len)
     }
 
     /// Processes buffered records: advances the handshake, decrypts the next application data
@@ -289,6 +343,17 @@ impl ClientConnection {
             }
             None => (outer, body..end),
         };
+        self.handle_content(typ, payload, protected, established)
+    }
+
+    /// Acts on a record's content, now in `self.rx[payload]`.
+    fn handle_content(
+        &mut self,
+        typ: ContentType,
+        payload: Range<usize>,
+        protected: bool,
+        established: bool,
+    ) -> Result<(), Error> {
         let len = payload.len();
         // RFC 8446 §5.1: "Implementations MUST NOT send zero-length fragments of Handshake
         // types"; §5.4 likewise for alerts (RFC 5246 §6.2.1 agrees).
@@ -763,6 +828,88 @@ mod tests {
             client.process().unwrap();
         }
         plain
+    }
+
+    /// The server's records from now on, as sent.
+    fn server_records(server: &mut rustls::ServerConnection) -> Vec<u8> {
+        let mut out = Vec::new();
+        while server.wants_write() {
+            server.write_tls(&mut out).unwrap();
+        }
+        out
+    }
+
+    /// Splits `bytes` into whole records.
+    fn records(mut bytes: &[u8]) -> Vec<&[u8]> {
+        let mut all = Vec::new();
+        while !bytes.is_empty() {
+            let len = parse_header(bytes).unwrap().unwrap().wire_len();
+            all.push(&bytes[..len]);
+            bytes = &bytes[len..];
+        }
+        all
+    }
+
+    #[test]
+    fn whole_records_are_decrypted_straight_from_the_fed_bytes() {
+        use std::io::Write;
+        let mut client = started();
+        let mut server = rustls_server();
+        while client.is_handshaking() {
+            pump(&mut client, &mut server);
+        }
+        pump(&mut client, &mut server);
+        // Full and short records, a KeyUpdate between them (RFC 8446 §4.6.3), close_notify.
+        let big: Vec<u8> = (0..MAX_PLAINTEXT + 100).map(|i| i as u8).collect();
+        server.writer().write_all(&big).unwrap();
+        server.refresh_traffic_keys().unwrap();
+        server.writer().write_all(b"after the update").unwrap();
+        server.send_close_notify();
+        let wire = server_records(&mut server);
+        let mut got = Vec::new();
+        let mut buf = vec![0u8; 2 * MAX_PLAINTEXT];
+        let mut at = 0;
+        for record in records(&wire) {
+            // Everything left is offered; exactly the next record is taken.
+            assert_eq!(client.feed_tls(&wire[at..]), record.len());
+            at += record.len();
+            assert_eq!(client.rx_end, client.rx_start, "nothing was copied in");
+            client.process().unwrap();
+            while let ReadStatus::Data(n) = client.read(&mut buf).unwrap() {
+                got.extend_from_slice(&buf[..n]);
+            }
+        }
+        assert_eq!(got, [&big[..], b"after the update"].concat());
+        assert!(client.peer_closed());
+        assert_eq!(client.read(&mut buf).unwrap(), ReadStatus::Closed);
+    }
+
+    #[test]
+    fn a_forged_record_fed_whole_fails_with_bad_record_mac() {
+        use std::io::Write;
+        let mut client = started();
+        let mut server = rustls_server();
+        while client.is_handshaking() {
+            pump(&mut client, &mut server);
+        }
+        pump(&mut client, &mut server);
+        server.writer().write_all(b"one").unwrap();
+        server.writer().write_all(b"two").unwrap();
+        let mut wire = server_records(&mut server);
+        let first = records(&wire)[0].len();
+        wire[first - 1] ^= 1;
+        assert_eq!(client.feed_tls(&wire), first);
+        assert_eq!(client.process(), Err(Error::DecryptFailed));
+        // RFC 8446 §5.2: bad_record_mac, sent as a fatal alert.
+        assert!(client.wants_write());
+        assert_eq!(
+            client.read(&mut [0u8; 8]),
+            Err(Error::DecryptFailed),
+            "the error stays"
+        );
+        // Later bytes are not decrypted.
+        assert_eq!(client.feed_tls(&wire[first..]), wire.len() - first);
+        assert_eq!(client.process(), Err(Error::DecryptFailed));
     }
 
     #[test]

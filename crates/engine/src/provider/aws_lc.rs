@@ -174,6 +174,26 @@ impl AeadKey {
             .map(|p| p.len())
             .map_err(|_| Error::DecryptFailed)
     }
+
+    /// Decrypts `ciphertext` with its `tag` into `out` (of the ciphertext's length).
+    pub fn open_into(
+        &self,
+        nonce: [u8; AEAD_NONCE_LEN],
+        aad: &[u8],
+        ciphertext: &[u8],
+        tag: &[u8],
+        out: &mut [u8],
+    ) -> Result<(), Error> {
+        self.0
+            .open_separate_gather(
+                aead::Nonce::assume_unique_for_key(nonce),
+                aead::Aad::from(aad),
+                ciphertext,
+                tag,
+                out,
+            )
+            .map_err(|_| Error::DecryptFailed)
+    }
 }
 
 /// The operating system's random generator.

@@ -209,59 +209,104 @@ pub fn write_records(
     Ok(())
 }
 
+/// What opening one record needs: its nonce, additional data, where its body starts, and the
+/// outer content type. The sequence number is taken when this is made.
+struct Opening {
+    nonce: [u8; AEAD_NONCE_LEN],
+    aad: [u8; 13],
+    aad_len: usize,
+    body_start: usize,
+    outer: ContentType,
+}
+
+impl Opening {
+    fn new(key: &mut RecordKey, record: &[u8]) -> Result<Self, Error> {
+        let outer = ContentType(record[0]);
+        let mut aad = [0u8; 13];
+        if key.kind == RecordKind::Tls13 {
+            // RFC 8446 §5.2: protected records travel as application_data.
+            if outer != ContentType::APPLICATION_DATA {
+                return Err(InvalidMessage::UnexpectedContentType(outer).into());
+            }
+            if record.len() < HEADER_LEN + 1 + AEAD_TAG_LEN {
+                return Err(Error::DecryptFailed);
+            }
+            let seq = key.next_seq()?;
+            // RFC 8446 §5.2: the additional data is the record header.
+            aad[..HEADER_LEN].copy_from_slice(&record[..HEADER_LEN]);
+            return Ok(Self {
+                nonce: key.nonce(seq, None),
+                aad,
+                aad_len: HEADER_LEN,
+                body_start: HEADER_LEN,
+                outer,
+            });
+        }
+        let explicit = key.kind == RecordKind::Tls12ExplicitNonce;
+        let body_start = HEADER_LEN + if explicit { EXPLICIT_NONCE_LEN } else { 0 };
+        if record.len() < body_start + AEAD_TAG_LEN {
+            return Err(Error::DecryptFailed);
+        }
+        let seq = key.next_seq()?;
+        let plain_len = record.len() - body_start - AEAD_TAG_LEN;
+        Ok(Self {
+            nonce: key.nonce(seq, explicit.then(|| &record[HEADER_LEN..body_start])),
+            aad: aad12(seq, outer, plain_len),
+            aad_len: 13,
+            body_start,
+            outer,
+        })
+    }
+
+    /// The content type and length of the record's content, given its decrypted body.
+    fn finish(&self, kind: RecordKind, plain: &[u8]) -> Result<(ContentType, usize), Error> {
+        if kind != RecordKind::Tls13 {
+            // RFC 5246 §6.2.3: the plaintext MUST NOT exceed 2^14 bytes.
+            if plain.len() > MAX_PLAINTEXT {
+                return Err(InvalidMessage::RecordTooLarge.into());
+            }
+            return Ok((self.outer, plain.len()));
+        }
+        // RFC 8446 §5.2: the inner plaintext MUST NOT exceed 2^14 + 1 bytes.
+        if plain.len() > MAX_PLAINTEXT + 1 {
+            return Err(InvalidMessage::RecordTooLarge.into());
+        }
+        // RFC 8446 §5.4: strip zero padding; the last non-zero byte is the content type.
+        let end = plain
+            .iter()
+            .rposition(|&b| b != 0)
+            .ok_or(InvalidMessage::NoInnerContentType)?;
+        Ok((ContentType(plain[end]), end))
+    }
+}
+
 /// Decrypts a record in place. `record` is the whole record, header included. On success
 /// returns the content type and where the plaintext lies within `record`.
 pub fn open(key: &mut RecordKey, record: &mut [u8]) -> Result<(ContentType, Range<usize>), Error> {
-    match key.kind {
-        RecordKind::Tls13 => open13(key, record),
-        _ => open12(key, record),
-    }
+    let o = Opening::new(key, record)?;
+    let body = &mut record[o.body_start..];
+    let n = key.key.open_in_place(o.nonce, &o.aad[..o.aad_len], body)?;
+    let (typ, len) = o.finish(key.kind, &body[..n])?;
+    Ok((typ, o.body_start..o.body_start + len))
 }
 
-fn open13(key: &mut RecordKey, record: &mut [u8]) -> Result<(ContentType, Range<usize>), Error> {
-    // RFC 8446 §5.2: protected records travel as application_data.
-    if record[0] != ContentType::APPLICATION_DATA.0 {
-        return Err(InvalidMessage::UnexpectedContentType(ContentType(record[0])).into());
-    }
-    if record.len() < HEADER_LEN + 1 + AEAD_TAG_LEN {
-        return Err(Error::DecryptFailed);
-    }
-    let seq = key.next_seq()?;
-    let nonce = key.nonce(seq, None);
-    let (header, body) = record.split_at_mut(HEADER_LEN);
-    let n = key.key.open_in_place(nonce, header, body)?;
-    // RFC 8446 §5.2: the inner plaintext MUST NOT exceed 2^14 + 1 bytes.
-    if n > MAX_PLAINTEXT + 1 {
-        return Err(InvalidMessage::RecordTooLarge.into());
-    }
-    // RFC 8446 §5.4: strip zero padding; the last non-zero byte is the content type.
-    let end = body[..n]
-        .iter()
-        .rposition(|&b| b != 0)
-        .ok_or(InvalidMessage::NoInnerContentType)?;
-    Ok((ContentType(body[end]), HEADER_LEN..HEADER_LEN + end))
-}
-
-fn open12(key: &mut RecordKey, record: &mut [u8]) -> Result<(ContentType, Range<usize>), Error> {
-    let typ = ContentType(record[0]);
-    let explicit = key.kind == RecordKind::Tls12ExplicitNonce;
-    let extra = if explicit { EXPLICIT_NONCE_LEN } else { 0 };
-    if record.len() < HEADER_LEN + extra + AEAD_TAG_LEN {
-        return Err(Error::DecryptFailed);
-    }
-    let seq = key.next_seq()?;
-    let body_start = HEADER_LEN + extra;
-    let plain_len = record.len() - body_start - AEAD_TAG_LEN;
-    let nonce = key.nonce(seq, explicit.then(|| &record[HEADER_LEN..body_start]));
-    let aad = aad12(seq, typ, plain_len);
-    let n = key
-        .key
-        .open_in_place(nonce, &aad, &mut record[body_start..])?;
-    // RFC 5246 §6.2.3: the plaintext MUST NOT exceed 2^14 bytes.
-    if n > MAX_PLAINTEXT {
-        return Err(InvalidMessage::RecordTooLarge.into());
-    }
-    Ok((typ, body_start..body_start + n))
+/// Decrypts `record` (a whole record, header included) into `out`, which must hold at least
+/// the record's ciphertext, so received bytes need not be copied before decryption. On success
+/// returns the content type and the plaintext's length at the start of `out`.
+pub fn open_into(
+    key: &mut RecordKey,
+    record: &[u8],
+    out: &mut [u8],
+) -> Result<(ContentType, usize), Error> {
+    let o = Opening::new(key, record)?;
+    let (ciphertext, tag) =
+        record[o.body_start..].split_at(record.len() - o.body_start - AEAD_TAG_LEN);
+    let out = out
+        .get_mut(..ciphertext.len())
+        .ok_or(Error::Internal("decryption buffer too small"))?;
+    key.key
+        .open_into(o.nonce, &o.aad[..o.aad_len], ciphertext, tag, out)?;
+    o.finish(key.kind, out)
 }
 
 #[cfg(test)]
@@ -337,6 +382,44 @@ mod tests {
             seal(&mut k(), &mut again, ContentType::HANDSHAKE, b"x").unwrap();
             again[0] = ContentType::ALERT.0;
             assert_eq!(open(&mut k(), &mut again), Err(Error::DecryptFailed));
+        }
+    }
+
+    #[test]
+    fn opening_into_another_buffer_matches_opening_in_place() {
+        let kinds = [
+            (RecordKind::Tls13, AeadAlgorithm::Aes128Gcm, 16),
+            (RecordKind::Tls12ExplicitNonce, AeadAlgorithm::Aes256Gcm, 32),
+            (
+                RecordKind::Tls12XorNonce,
+                AeadAlgorithm::Chacha20Poly1305,
+                32,
+            ),
+        ];
+        for (kind, alg, klen) in kinds {
+            let k =
+                || RecordKey::with_kind(AeadKey::new(alg, &vec![3; klen]).unwrap(), [4; 12], kind);
+            let (mut w, mut r_in_place, mut r_into) = (k(), k(), k());
+            let mut wire = Vec::new();
+            seal(&mut w, &mut wire, ContentType::APPLICATION_DATA, &[9; 300]).unwrap();
+            seal(&mut w, &mut wire, ContentType::HANDSHAKE, b"second").unwrap();
+            let first = HEADER_LEN + usize::from(u16::from_be_bytes([wire[3], wire[4]]));
+            for record in [&wire[..first], &wire[first..]] {
+                let mut copy = record.to_vec();
+                let (t1, range) = open(&mut r_in_place, &mut copy).unwrap();
+                let mut out = vec![0u8; record.len()];
+                let (t2, n) = open_into(&mut r_into, record, &mut out).unwrap();
+                assert_eq!((t1, &copy[range]), (t2, &out[..n]), "{kind:?}");
+            }
+            // Tampered, or into a buffer shorter than the ciphertext: refused, nothing read.
+            let mut bad = wire[..first].to_vec();
+            bad[first - 1] ^= 1;
+            let mut out = vec![0u8; first];
+            assert_eq!(
+                open_into(&mut k(), &bad, &mut out),
+                Err(Error::DecryptFailed)
+            );
+            assert!(open_into(&mut k(), &wire[..first], &mut out[..10]).is_err());
         }
     }
 
