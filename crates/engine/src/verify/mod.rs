@@ -10,7 +10,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 pub use cache::{
-    VerificationCache, MAX_ENTRIES as CACHE_MAX_ENTRIES, MAX_ENTRY_AGE as CACHE_MAX_AGE,
+    VerificationCache, MAX_BYTES as CACHE_MAX_BYTES, MAX_ENTRIES as CACHE_MAX_ENTRIES,
+    MAX_ENTRY_AGE as CACHE_MAX_AGE,
 };
 use der::is_self_issued;
 #[cfg(test)]
@@ -354,8 +355,11 @@ impl ServerCertVerifier for WebPkiVerifier {
         now: UnixTime,
     ) -> Result<(), CertificateError> {
         let cache = self.use_cache.then(|| {
-            let key = cache::key(end_entity, intermediates, name, self.max_depth);
-            (key, &self.roots.cache)
+            let cache = &self.roots.cache;
+            (
+                cache.key(end_entity, intermediates, name, self.max_depth),
+                cache,
+            )
         });
         if let Some((key, cache)) = &cache {
             if cache.hit(key, now) {
