@@ -252,8 +252,14 @@ impl ClientConnection {
         let key = self.read_key.as_mut()?;
         let need = wire_len - HEADER_LEN;
         if self.rx.len() < need {
+            // As small as the record allows, as `recv_buffer` starts: a pooled buffer is only
+            // as large as the records that came.
             if self.rx.is_empty() {
-                self.rx = self.cx.config.buffer_pool.take_recv(RECV_BUFFER_LEN);
+                self.rx = self
+                    .cx
+                    .config
+                    .buffer_pool
+                    .take_recv(need.max(INITIAL_RECV_LEN));
             }
             self.rx.resize(self.rx.len().max(need), 0);
         }
