@@ -836,6 +836,17 @@ mod tests {
         plain
     }
 
+    /// A client with the handshake done against the in-memory rustls server.
+    fn established() -> (ClientConnection, rustls::ServerConnection) {
+        let mut client = started();
+        let mut server = rustls_server();
+        while client.is_handshaking() {
+            pump(&mut client, &mut server);
+        }
+        pump(&mut client, &mut server);
+        (client, server)
+    }
+
     /// The server's records from now on, as sent.
     fn server_records(server: &mut rustls::ServerConnection) -> Vec<u8> {
         let mut out = Vec::new();
@@ -859,12 +870,7 @@ mod tests {
     #[test]
     fn whole_records_are_decrypted_straight_from_the_fed_bytes() {
         use std::io::Write;
-        let mut client = started();
-        let mut server = rustls_server();
-        while client.is_handshaking() {
-            pump(&mut client, &mut server);
-        }
-        pump(&mut client, &mut server);
+        let (mut client, mut server) = established();
         // Full and short records, a KeyUpdate between them (RFC 8446 §4.6.3), close_notify.
         let big: Vec<u8> = (0..MAX_PLAINTEXT + 100).map(|i| i as u8).collect();
         server.writer().write_all(&big).unwrap();
@@ -893,12 +899,7 @@ mod tests {
     #[test]
     fn a_forged_record_fed_whole_fails_with_bad_record_mac() {
         use std::io::Write;
-        let mut client = started();
-        let mut server = rustls_server();
-        while client.is_handshaking() {
-            pump(&mut client, &mut server);
-        }
-        pump(&mut client, &mut server);
+        let (mut client, mut server) = established();
         server.writer().write_all(b"one").unwrap();
         server.writer().write_all(b"two").unwrap();
         let mut wire = server_records(&mut server);
@@ -921,12 +922,7 @@ mod tests {
     #[test]
     fn write_key_is_updated_before_the_record_limit() {
         // RFC 8446 §5.5 and §4.6.3: the server must keep decrypting across our KeyUpdates.
-        let mut client = started();
-        let mut server = rustls_server();
-        while client.is_handshaking() {
-            pump(&mut client, &mut server);
-        }
-        pump(&mut client, &mut server);
+        let (mut client, mut server) = established();
         let mut received = Vec::new();
         for i in 0..3 * KEY_UPDATE_AFTER_RECORDS as u8 {
             client.write(&[i]).unwrap();
