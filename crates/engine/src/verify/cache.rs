@@ -32,7 +32,6 @@ pub(crate) struct Key {
     fingerprint: u64,
 }
 
-#[derive(Clone)]
 struct Entry {
     key: Box<[u8]>,
     /// The latest notBefore in the chain.
