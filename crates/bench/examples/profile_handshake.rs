@@ -4,7 +4,8 @@
 //! Modes: `first`, `repeat`, `resumed` (TLS 1.3), `floor` (the primitives a full handshake
 //! with the chain cannot avoid, as the report's floor rows run them), and `bulk-aes128`,
 //! `bulk-aes256`, `bulk-chacha` (N 16 KiB records received, MB/s printed, for A/B timing of
-//! two builds: `profile_handshake bulk-chacha - 4096`; a toggle on `Client::exchange` does not
+//! two builds: `profile_handshake bulk-chacha - 4096`, or `... 4096 ssl` for `oxissl::Ssl` on
+//! memory BIOs; a toggle on `Client::exchange` does not
 //! catch every record under callgrind, as parts of it are inlined).
 
 use oxissl_bench::certs::ChainKind;
@@ -42,7 +43,12 @@ fn main() {
     };
     if let Some(aead) = aead {
         let mut bench = Bench::new(Options::smoke()).expect("bench");
-        let mbs = bench.bulk(Peer::Oxissl, aead, n).expect("bulk");
+        // The fourth argument `ssl` measures `oxissl::Ssl` on memory BIOs instead.
+        let peer = match args.get(3).map(String::as_str) {
+            Some("ssl") => Peer::OxisslSsl,
+            _ => Peer::Oxissl,
+        };
+        let mbs = bench.bulk(peer, aead, n).expect("bulk");
         println!("{n} records, {mbs:.0} MB/s");
         return;
     }

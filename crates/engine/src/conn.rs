@@ -231,6 +231,15 @@ impl ClientConnection {
         n
     }
 
+    /// Only `feed_tls`'s direct path: takes the one whole protected application_data record at
+    /// the start of `data` and decrypts it out of place, or takes nothing (`None`) when the
+    /// path does not apply (handshake not done, bytes buffered, record incomplete or of another
+    /// type). For a caller that lends bytes it still owns, such as a memory BIO, and must not
+    /// take more than the current record.
+    pub fn feed_record(&mut self, data: &[u8]) -> Option<usize> {
+        self.open_from(data)
+    }
+
     /// `feed_tls`'s direct path: decrypts the whole record at the start of `data` out of place,
     /// when the connection is established, nothing is buffered, and the record is protected
     /// application_data. Returns the bytes taken, or None to take `data` the usual way. An

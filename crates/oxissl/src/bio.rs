@@ -116,6 +116,12 @@ pub trait Bio {
     fn should_io_special(&self) -> bool {
         self.retry_flags().contains(RetryFlags::IO_SPECIAL)
     }
+    /// Lends the bytes waiting at the front of the BIO to `take`, without copying them, and
+    /// consumes as many as it returns. `None` when the BIO has nothing to lend this way (then
+    /// `read` is the way to get them); the retry flags are cleared as by `read`.
+    fn read_in_place(&mut self, _take: &mut dyn FnMut(&[u8]) -> usize) -> Option<usize> {
+        None
+    }
     /// Bytes waiting to be read (`BIO_ctrl_pending`).
     fn ctrl_pending(&self) -> usize {
         0
@@ -383,6 +389,21 @@ impl Bio for MemBio {
         BioIo::Done(n)
     }
 
+    fn read_in_place(&mut self, take: &mut dyn FnMut(&[u8]) -> usize) -> Option<usize> {
+        let mut s = lock(&self.inner);
+        if s.data.is_empty() {
+            return None;
+        }
+        s.flags = RetryFlags::NONE;
+        let front = s.data.as_slices().0;
+        let n = take(front).min(front.len());
+        s.data.drain(..n);
+        if s.data.is_empty() {
+            s.data = VecDeque::new();
+        }
+        Some(n)
+    }
+
     fn write(&mut self, buf: &[u8]) -> BioIo {
         let mut s = lock(&self.inner);
         s.flags = RetryFlags::NONE;
@@ -513,6 +534,20 @@ impl Bio for PairBio {
         BioIo::Done(n)
     }
 
+    fn read_in_place(&mut self, take: &mut dyn FnMut(&[u8]) -> usize) -> Option<usize> {
+        let (me, peer) = (self.end, self.peer());
+        let mut s = lock(&self.inner);
+        if s.bufs[peer].is_empty() {
+            return None;
+        }
+        s.flags[me] = RetryFlags::NONE;
+        s.request[me] = 0;
+        let front = s.bufs[peer].as_slices().0;
+        let n = take(front).min(front.len());
+        s.bufs[peer].drain(..n);
+        Some(n)
+    }
+
     fn write(&mut self, buf: &[u8]) -> BioIo {
         let me = self.end;
         let mut s = lock(&self.inner);
@@ -573,6 +608,44 @@ mod tests {
         assert_eq!(b.read(&mut buf), BioIo::Eof);
         assert_eq!(BioIo::Eof.ret(), 0);
         assert!(!b.should_retry());
+    }
+
+    #[test]
+    fn mem_bio_lends_its_front_and_consumes_what_was_taken() {
+        let mut b = MemBio::with_data(b"abcdef");
+        b.set_retry_flags(RetryFlags::retry_read());
+        let mut seen = Vec::new();
+        let taken = b.read_in_place(&mut |bytes| {
+            seen.extend_from_slice(bytes);
+            2
+        });
+        assert_eq!(taken, Some(2));
+        assert_eq!(seen, b"abcdef");
+        assert!(!b.should_retry(), "flags cleared as by read");
+        // Taking more than was lent takes what there is.
+        assert_eq!(b.read_in_place(&mut |_| 99), Some(4));
+        assert_eq!(b.ctrl_pending(), 0);
+        // Nothing to lend: the caller reads the usual way.
+        assert_eq!(b.read_in_place(&mut |_| unreachable!()), None);
+        let mut buf = [0u8; 4];
+        assert_eq!(b.read(&mut buf), BioIo::Retry);
+    }
+
+    #[test]
+    fn pair_bio_lends_what_the_other_end_wrote() {
+        let (mut a, mut b) = new_bio_pair(8, 8);
+        assert_eq!(b.read_in_place(&mut |_| unreachable!()), None);
+        assert_eq!(a.write(b"hello"), BioIo::Done(5));
+        let mut seen = Vec::new();
+        let taken = b.read_in_place(&mut |bytes| {
+            seen.extend_from_slice(bytes);
+            3
+        });
+        assert_eq!((taken, seen.as_slice()), (Some(3), &b"hello"[..]));
+        assert_eq!(a.get_write_guarantee(), 6, "space freed for the writer");
+        let mut buf = [0u8; 8];
+        assert_eq!(b.read(&mut buf), BioIo::Done(2));
+        assert_eq!(&buf[..2], b"lo");
     }
 
     #[test]

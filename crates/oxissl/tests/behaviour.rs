@@ -691,3 +691,157 @@ fn connections_with_an_empty_late_anchor_source_share_the_verdict_cache() {
     }
     assert!(ctx.root_store().verification_cache().hits() >= 1);
 }
+
+/// A memory BIO that counts the reads that copy bytes out (`read`), to tell them from the
+/// bytes it lends in place.
+struct CountingBio {
+    mem: MemBio,
+    copying_reads: Arc<AtomicUsize>,
+}
+
+impl Bio for CountingBio {
+    fn read(&mut self, buf: &mut [u8]) -> BioIo {
+        let r = self.mem.read(buf);
+        if matches!(r, BioIo::Done(_)) {
+            self.copying_reads.fetch_add(1, Ordering::Relaxed);
+        }
+        r
+    }
+    fn read_in_place(&mut self, take: &mut dyn FnMut(&[u8]) -> usize) -> Option<usize> {
+        self.mem.read_in_place(take)
+    }
+    fn write(&mut self, buf: &[u8]) -> BioIo {
+        self.mem.write(buf)
+    }
+    fn retry_flags(&self) -> oxissl::RetryFlags {
+        self.mem.retry_flags()
+    }
+    fn set_retry_flags(&mut self, flags: oxissl::RetryFlags) {
+        self.mem.set_retry_flags(flags)
+    }
+    fn ctrl_pending(&self) -> usize {
+        self.mem.ctrl_pending()
+    }
+    fn method_name(&self) -> &'static str {
+        "counting memory buffer"
+    }
+}
+
+/// The end offsets of the TLS records in `wire`.
+fn record_ends(wire: &[u8]) -> Vec<usize> {
+    let mut ends = Vec::new();
+    let mut at = 0;
+    while at + 5 <= wire.len() {
+        at += 5 + usize::from(u16::from_be_bytes([wire[at + 3], wire[at + 4]]));
+        ends.push(at);
+    }
+    assert_eq!(
+        at,
+        wire.len(),
+        "the server's bytes end on a record boundary"
+    );
+    ends
+}
+
+/// Handshakes over memory BIOs relayed to `s_server -www` with small records, sends GET, and
+/// collects the server's whole answer (through its close_notify) from the socket. Returns the
+/// client, its read BIO (still empty), the copying-read counter and the answer's bytes.
+fn www_answer_over_memory_bios() -> (Ssl, MemBio, Arc<AtomicUsize>, Vec<u8>, Server) {
+    let server = s_server(&["-www", "-max_send_frag", "512", "-num_tickets", "0"]);
+    let mut sock = tcp(server.port);
+    let (rbio, wbio) = (MemBio::new(), MemBio::new());
+    let copying_reads = Arc::new(AtomicUsize::new(0));
+    let mut ssl = Ssl::new(&trusting_ctx());
+    ssl.set_tlsext_host_name("localhost");
+    ssl.set1_host("localhost");
+    ssl.set_bio(
+        Box::new(CountingBio {
+            mem: rbio.clone(),
+            copying_reads: copying_reads.clone(),
+        }),
+        Box::new(wbio.clone()),
+    );
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let r = ssl.connect();
+        sock.write_all(&wbio.take_all()).unwrap();
+        if r == 1 {
+            break;
+        }
+        assert_eq!(ssl.get_error(r), ErrorCode::WANT_READ);
+        let n = sock.read(&mut buf).unwrap();
+        assert!(n > 0, "server closed during the handshake");
+        rbio.push(&buf[..n]);
+    }
+    assert_eq!(ssl.write(GET), GET.len() as i32);
+    sock.write_all(&wbio.take_all()).unwrap();
+    // s_server -www sends the page and its close_notify at once, then waits for ours: the
+    // answer is complete when the socket has been quiet for a while.
+    let mut answer = Vec::new();
+    let n = sock.read(&mut buf).unwrap();
+    answer.extend_from_slice(&buf[..n]);
+    sock.set_read_timeout(Some(Duration::from_secs(1))).unwrap();
+    while let Ok(n) = sock.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        answer.extend_from_slice(&buf[..n]);
+    }
+    (ssl, rbio, copying_reads, answer, server)
+}
+
+#[test]
+fn records_sitting_whole_in_a_memory_bio_are_read_one_at_a_time_without_copying_them_out() {
+    let (mut ssl, rbio, copying_reads, answer, _server) = www_answer_over_memory_bios();
+    let ends = record_ends(&answer);
+    assert!(ends.len() > 4, "small records: {}", ends.len());
+    rbio.push(&answer);
+    let before = copying_reads.load(Ordering::Relaxed);
+    let mut page = Vec::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let r = ssl.read(&mut buf);
+        // Without read-ahead a read takes whole records from the BIO, never part of the next.
+        let taken = answer.len() - rbio.ctrl_pending();
+        assert!(
+            ends.contains(&taken),
+            "read stopped inside a record at {taken}"
+        );
+        if r <= 0 {
+            assert_eq!(r, 0, "{:?}", err::peek_error());
+            assert_eq!(ssl.get_error(r), ErrorCode::ZERO_RETURN);
+            break;
+        }
+        assert!(r <= 512, "one record per read: {r}");
+        page.extend_from_slice(&buf[..r as usize]);
+    }
+    assert!(page.starts_with(b"HTTP/1.0 200"), "{page:?}");
+    assert_eq!(rbio.ctrl_pending(), 0);
+    assert_eq!(
+        copying_reads.load(Ordering::Relaxed),
+        before,
+        "whole records were decrypted from the BIO's bytes, not read out of it"
+    );
+}
+
+#[test]
+fn a_forged_record_lent_by_a_memory_bio_fails_the_read_with_bad_record_mac() {
+    let (mut ssl, rbio, _, mut answer, _server) = www_answer_over_memory_bios();
+    let ends = record_ends(&answer);
+    // Flip a ciphertext byte in the middle of the third record.
+    let third = (ends[1] + ends[2]) / 2;
+    answer[third] ^= 0x40;
+    rbio.push(&answer);
+    let mut buf = vec![0u8; 64 * 1024];
+    assert!(ssl.read(&mut buf) > 0);
+    assert!(ssl.read(&mut buf) > 0);
+    let r = ssl.read(&mut buf);
+    assert_eq!(r, -1);
+    assert_eq!(ssl.get_error(r), ErrorCode::SSL);
+    let e = err::peek_error().expect("an error queued");
+    assert_eq!(e.reason(), reason::DECRYPTION_FAILED_OR_BAD_RECORD_MAC);
+    err::clear_error();
+    // The failure stays: no later read returns data.
+    assert_eq!(ssl.read(&mut buf), -1);
+    err::clear_error();
+}
