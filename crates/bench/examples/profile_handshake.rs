@@ -2,11 +2,13 @@
 //! instruction-count profiling:
 //! `valgrind --tool=callgrind target/release/examples/profile_handshake first ecdsa 300`.
 //! Modes: `first`, `repeat`, `resumed` (TLS 1.3), `floor` (the primitives a full handshake
-//! with the chain cannot avoid, as the report's floor rows run them), and `bulk-aes128`,
-//! `bulk-aes256`, `bulk-chacha` (N 16 KiB records received, MB/s printed, for A/B timing of
-//! two builds: `profile_handshake bulk-chacha - 4096`, or `... 4096 ssl` for `oxissl::Ssl` on
-//! memory BIOs; a toggle on `Client::exchange` does not
-//! catch every record under callgrind, as parts of it are inlined).
+//! with the chain cannot avoid, as the report's floor rows run them), `schedule` (the rest of
+//! a TLS 1.3 handshake's cryptography, as the report's key schedule rows run it; toggle on
+//! `oxissl_bench::schedule::Schedule::tls13*`), and `bulk-aes128`, `bulk-aes256`,
+//! `bulk-chacha` (N 16 KiB records received, MB/s printed, for A/B timing of two builds:
+//! `profile_handshake bulk-chacha - 4096`, or `... 4096 ssl` for `oxissl::Ssl` on memory
+//! BIOs; a toggle on `Client::exchange` does not catch every record under callgrind, as parts
+//! of it are inlined).
 
 use oxissl_bench::certs::ChainKind;
 use oxissl_bench::floor::{handshake_recipe, Floor};
@@ -33,6 +35,16 @@ fn main() {
         }
         let us = t.elapsed().as_secs_f64() * 1e6 / n.max(1) as f64;
         println!("{n} floor recipes, {us:.1} µs each");
+        return;
+    }
+    if mode == "schedule" {
+        // The key schedule floor alone, on the byte counts of a TLS 1.3 handshake.
+        let mut bench = Bench::new(Options::smoke()).expect("bench");
+        let shape = bench
+            .shape(&Params::full(Version::Tls13, chain))
+            .expect("shape");
+        let us = bench.schedule_op(Version::Tls13, &shape, n);
+        println!("{n} TLS 1.3 key schedules, {us:.1} µs each");
         return;
     }
     let aead = match mode {

@@ -6,7 +6,8 @@
 //! `params` (what a row negotiates, the rustls server) set up; `peers` wraps each client
 //! behind one `exchange` call; `memory` pumps bytes between client and server in one thread
 //! and times only the client; `tcp` runs `openssl s_server` and reads the client thread's CPU
-//! time; `floor` times the bare aws-lc-rs primitives; `heap` counts the client's allocations;
+//! time; `floor` times the bare aws-lc-rs primitives and `schedule` the rest of a
+//! handshake's cryptography (key schedule, transcript, handshake records); `heap` counts the client's allocations;
 //! `table` renders medians and ratios; `run` decides the rows and writes the report.
 
 #![deny(unsafe_code)]
@@ -19,6 +20,7 @@ pub mod memory;
 pub mod params;
 pub mod peers;
 pub mod run;
+pub mod schedule;
 pub mod table;
 pub mod tcp;
 

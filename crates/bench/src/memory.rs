@@ -70,6 +70,18 @@ pub fn handshake(
     wire: &mut Wire,
     timed: &mut Duration,
 ) -> Result<Pair, String> {
+    handshake_observed(ctx, server_config, wire, timed, &mut |_, _| {})
+}
+
+/// `handshake`, showing `observe` each flight (whole records) as it leaves the client (true)
+/// or the server (false), outside the timing.
+pub fn handshake_observed(
+    ctx: &Context,
+    server_config: &Arc<rustls::ServerConfig>,
+    wire: &mut Wire,
+    timed: &mut Duration,
+    observe: &mut dyn FnMut(bool, &[u8]),
+) -> Result<Pair, String> {
     wire.c2s.clear();
     wire.s2c.clear();
     let mut client = heap::tracked(|| {
@@ -84,9 +96,11 @@ pub fn handshake(
     let mut server =
         ServerConnection::new(server_config.clone()).map_err(|e| format!("server: {e}"))?;
     for _ in 0..MAX_ROUNDS {
+        observe(true, &wire.c2s);
         to_server(&mut server, &wire.c2s)?;
         wire.c2s.clear();
         from_server(&mut server, &mut wire.s2c)?;
+        observe(false, &wire.s2c);
         if wire.s2c.is_empty() && !client.is_handshaking() && !server.is_handshaking() {
             heap::tracked(|| ctx.keep_session(&client));
             return Ok(Pair { client, server });

@@ -12,6 +12,7 @@ use crate::heap;
 use crate::memory::{self, Pair, Wire, RECORD};
 use crate::params::{server_config, Aead, Params, Version};
 use crate::peers::{Client, Context, Peer};
+use crate::schedule::{Schedule, Shape};
 use crate::table::{median, Cell, Row, Table, Unit};
 use crate::tcp::{self, SServer};
 
@@ -160,6 +161,15 @@ pub fn handshake_cases() -> Vec<HandshakeCase> {
     v
 }
 
+/// The floor medians (µs) the handshake and bulk tables compare with.
+pub struct Floors {
+    /// Each primitive.
+    pub primitives: HashMap<Primitive, f64>,
+    /// The key schedule, transcript and handshake records of a full handshake, per version and
+    /// chain.
+    pub schedules: HashMap<(Version, ChainKind), f64>,
+}
+
 /// A cell a peer cannot fill.
 const NOT_AVAILABLE: Cell = Cell::NotAvailable("n/a");
 
@@ -170,6 +180,7 @@ pub struct Bench {
     /// How much to measure.
     pub options: Options,
     floor: Option<Floor>,
+    schedule: Schedule,
     wire: Wire,
     servers: HashMap<Params, Arc<rustls::ServerConfig>>,
 }
@@ -185,6 +196,7 @@ impl Bench {
             fixture: Fixture::generate()?,
             options,
             floor: None,
+            schedule: Schedule::new(),
             wire: Wire::default(),
             servers: HashMap::new(),
         })
@@ -303,6 +315,27 @@ impl Bench {
         Ok(us(floor.time(p, n)?, n))
     }
 
+    /// The byte counts of one oxissl handshake with `params` (messages, protected records).
+    pub fn shape(&mut self, params: &Params) -> Result<Shape, String> {
+        let server = self.server(params)?;
+        let ctx = Context::new(Peer::Oxissl, &self.fixture, params)?;
+        let mut shape = Shape::default();
+        let version = params.version;
+        memory::handshake_observed(
+            &ctx,
+            &server,
+            &mut self.wire,
+            &mut Duration::default(),
+            &mut |from_client, wire| shape.observe(version, from_client, wire),
+        )?;
+        Ok(shape)
+    }
+
+    /// The key schedule floor (µs per handshake) of `version` for `shape`.
+    pub fn schedule_op(&mut self, version: Version, shape: &Shape, n: usize) -> f64 {
+        us(self.schedule.time(version, shape, n), n)
+    }
+
     fn run_rows<F>(
         &mut self,
         labels: &[String],
@@ -336,8 +369,8 @@ impl Bench {
         Ok(rows)
     }
 
-    /// The floor table, and each primitive's median (µs).
-    pub fn floor_table(&mut self) -> Result<(Table, HashMap<Primitive, f64>), String> {
+    /// The floor table, and each primitive's and each key schedule's median (µs).
+    pub fn floor_table(&mut self) -> Result<(Table, Floors), String> {
         let mut medians = HashMap::new();
         let mut rows = Vec::new();
         for p in Primitive::ALL {
@@ -360,6 +393,30 @@ impl Bench {
             row.floor = Some(sum);
             rows.push(row);
         }
+        let mut schedules = HashMap::new();
+        for version in [Version::Tls13, Version::Tls12] {
+            for chain in ChainKind::ALL {
+                let shape = self.shape(&Params::full(version, chain))?;
+                let mut v: Vec<f64> = (0..self.options.runs)
+                    .map(|_| self.schedule_op(version, &shape, self.options.floor_ops))
+                    .collect();
+                let m = median(&mut v);
+                schedules.insert((version, chain), m);
+                let mut row = Row::new(format!(
+                    "{} key schedule, transcript and handshake records, {} chain ({} bytes \
+                     hashed)",
+                    version.label(),
+                    chain.label(),
+                    shape.transcript
+                ));
+                row.floor = Some(m);
+                rows.push(row);
+            }
+        }
+        let floors = Floors {
+            primitives: medians,
+            schedules,
+        };
         let table = Table {
             title: "Raw aws-lc-rs cost of the same primitives".into(),
             unit: Unit::Micros,
@@ -368,18 +425,20 @@ impl Bench {
             floor_column: true,
             notes: vec![
                 "The AEAD rows open out of place (ciphertext and plaintext in separate \
-                 buffers), so no copy is counted."
+                 buffers), so no copy is counted. The key schedule rows run, straight through \
+                 aws-lc-rs, the rest of a full handshake's cryptography on the byte counts of \
+                 an oxissl handshake with the rustls server: transcript hashing, TLS 1.3 \
+                 HKDF (16 expands, 2 extracts) and both Finished MACs, or the TLS 1.2 PRF \
+                 (extended master secret, key block, both verify_data); the AEAD keys; and \
+                 opening and sealing the protected handshake records."
                     .into(),
             ],
         };
-        Ok((table, medians))
+        Ok((table, floors))
     }
 
     /// In-memory handshake table.
-    pub fn memory_handshake_table(
-        &mut self,
-        floors: &HashMap<Primitive, f64>,
-    ) -> Result<Table, String> {
+    pub fn memory_handshake_table(&mut self, floors: &Floors) -> Result<Table, String> {
         let cases = handshake_cases();
         let mut labels: Vec<String> = cases.iter().map(HandshakeCase::label).collect();
         for chain in ChainKind::ALL {
@@ -400,17 +459,22 @@ impl Bench {
             b.memory_handshakes(peer, case, n).map(Some)
         })?;
         for (row, case) in rows.iter_mut().zip(&cases) {
+            let p = &floors.primitives;
             row.floor = match (case.contact, case.params.version) {
                 // psk_dhe_ke: the key exchange is all the public-key work left.
-                (Contact::Resumed, Version::Tls13) => Some(floors[&Primitive::X25519]),
+                (Contact::Resumed, Version::Tls13) => Some(p[&Primitive::X25519]),
                 (Contact::Resumed, Version::Tls12) => None,
                 _ => Some(
                     handshake_recipe(case.params.chain)
                         .iter()
-                        .map(|p| floors[p])
+                        .map(|x| p[x])
                         .sum(),
                 ),
             };
+            if case.contact != Contact::Resumed {
+                let key = (case.params.version, case.params.chain);
+                row.full_floor = row.floor.map(|f| f + floors.schedules[&key]);
+            }
         }
         Ok(Table {
             title: "In memory: client time per handshake".into(),
@@ -429,14 +493,16 @@ impl Bench {
                  The floor is the sum of the primitives below: X25519 + 3 signature \
                  verifications for a full handshake (in TLS 1.2 the third is the \
                  ServerKeyExchange signature, counted like CertificateVerify), X25519 alone \
-                 for a TLS 1.3 resumption. Median of {} runs of {} handshakes.",
+                 for a TLS 1.3 resumption. The floor with key schedule adds the rest of a \
+                 full handshake's cryptography (the key schedule rows below). Median of {} \
+                 runs of {} handshakes.",
                 self.options.runs, n
             )],
         })
     }
 
     /// Bulk receive table.
-    pub fn bulk_table(&mut self, floors: &HashMap<Primitive, f64>) -> Result<Table, String> {
+    pub fn bulk_table(&mut self, floors: &Floors) -> Result<Table, String> {
         let labels: Vec<String> = Aead::ALL
             .iter()
             .map(|a| format!("TLS 1.3 receive 16 KiB records, {}", a.label()))
@@ -446,7 +512,7 @@ impl Bench {
             b.bulk(peer, Aead::ALL[i], records).map(Some)
         })?;
         for (row, a) in rows.iter_mut().zip(Aead::ALL) {
-            let open_us = floors[&Primitive::Open(a)];
+            let open_us = floors.primitives[&Primitive::Open(a)];
             row.floor = Some(RECORD as f64 / open_us);
         }
         Ok(Table {

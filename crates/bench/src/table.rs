@@ -56,6 +56,9 @@ pub struct Row {
     pub cells: HashMap<Peer, Cell>,
     /// The aws-lc-rs floor for the same work, if there is one.
     pub floor: Option<f64>,
+    /// The complete cryptographic floor (primitives, key schedule, transcript hashing and
+    /// record protection); the table shows its column when a row has one.
+    pub full_floor: Option<f64>,
     /// Whether ratios mean anything for this row (not for a floor row).
     pub ratios: bool,
 }
@@ -67,6 +70,7 @@ impl Row {
             label: label.into(),
             cells: HashMap::new(),
             floor: None,
+            full_floor: None,
             ratios: true,
         }
     }
@@ -126,14 +130,23 @@ impl Table {
             let _ = write!(head, " {} |", p.label());
             rule.push_str("---:|");
         }
+        let full = self.floor_column && self.rows.iter().any(|r| r.full_floor.is_some());
         if self.floor_column {
             head.push_str(" aws-lc-rs floor |");
+            rule.push_str("---:|");
+        }
+        if full {
+            head.push_str(" with key schedule |");
             rule.push_str("---:|");
         }
         head.push_str(" oxissl/rustls | oxissl/OpenSSL |");
         rule.push_str("---:|---:|");
         if self.floor_column {
             head.push_str(" oxissl/floor |");
+            rule.push_str("---:|");
+        }
+        if full {
+            head.push_str(" oxissl/with schedule |");
             rule.push_str("---:|");
         }
         let _ = writeln!(s, "{head}\n{rule}");
@@ -148,9 +161,12 @@ impl Table {
                 };
                 let _ = write!(s, " {text} |");
             }
+            let cell = |v: Option<f64>| v.map_or("—".to_owned(), |v| self.unit.format(v));
             if self.floor_column {
-                let f = row.floor.map_or("—".to_owned(), |v| self.unit.format(v));
-                let _ = write!(s, " {f} |");
+                let _ = write!(s, " {} |", cell(row.floor));
+            }
+            if full {
+                let _ = write!(s, " {} |", cell(row.full_floor));
             }
             let get = |p: Peer| {
                 row.cells
@@ -167,6 +183,9 @@ impl Table {
             );
             if self.floor_column {
                 let _ = write!(s, " {} |", ratio(ox, row.floor));
+            }
+            if full {
+                let _ = write!(s, " {} |", ratio(ox, row.full_floor));
             }
             s.push('\n');
         }
