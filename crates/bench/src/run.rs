@@ -161,14 +161,11 @@ pub fn handshake_cases() -> Vec<HandshakeCase> {
     v
 }
 
-/// The floor medians (µs) the handshake and bulk tables compare with.
-pub struct Floors {
-    /// Each primitive.
-    pub primitives: HashMap<Primitive, f64>,
-    /// The key schedule, transcript and handshake records of a full handshake, per version and
-    /// chain.
-    pub schedules: HashMap<(Version, ChainKind), f64>,
-}
+/// One run's floors for a row: the primitives floor and the complete one, where it has them.
+type FloorSample = [Option<f64>; 2];
+
+/// What measures a row's floors (by row index) once per run.
+type RowFloors<'a> = dyn FnMut(&mut Bench, usize) -> Result<FloorSample, String> + 'a;
 
 /// A cell a peer cannot fill.
 const NOT_AVAILABLE: Cell = Cell::NotAvailable("n/a");
@@ -181,6 +178,7 @@ pub struct Bench {
     pub options: Options,
     floor: Option<Floor>,
     schedule: Schedule,
+    shapes: HashMap<(Version, ChainKind), Shape>,
     wire: Wire,
     servers: HashMap<Params, Arc<rustls::ServerConfig>>,
 }
@@ -197,6 +195,7 @@ impl Bench {
             options,
             floor: None,
             schedule: Schedule::new(),
+            shapes: HashMap::new(),
             wire: Wire::default(),
             servers: HashMap::new(),
         })
@@ -336,11 +335,45 @@ impl Bench {
         us(self.schedule.time(version, shape, n), n)
     }
 
+    /// The time (µs) of one run of `recipe`, averaged over `n`.
+    pub fn recipe_op(&mut self, recipe: &[Primitive], n: usize) -> Result<f64, String> {
+        if self.floor.is_none() {
+            self.floor = Some(Floor::new()?);
+        }
+        let floor = self.floor.as_mut().ok_or("floor")?;
+        let t = Instant::now();
+        for _ in 0..n {
+            for &p in recipe {
+                floor.run(p)?;
+            }
+        }
+        Ok(us(t.elapsed(), n))
+    }
+
+    /// The key schedule floor (µs) for a full handshake with `params`, averaged over `n`; the
+    /// handshake's shape is taken once per version and chain.
+    pub fn schedule_for(&mut self, params: &Params, n: usize) -> Result<f64, String> {
+        let key = (params.version, params.chain);
+        let shape = match self.shapes.get(&key) {
+            Some(s) => s.clone(),
+            None => {
+                let s = self.shape(&Params::full(params.version, params.chain))?;
+                self.shapes.insert(key, s.clone());
+                s
+            }
+        };
+        Ok(self.schedule_op(params.version, &shape, n))
+    }
+
+    /// Measures every row `runs` times, each run taking every peer in turn and then the row's
+    /// floors (`floor`: the primitives floor and the complete one, where the row has them),
+    /// so the floors see the same machine load as the peers they are compared with.
     fn run_rows<F>(
         &mut self,
         labels: &[String],
         peers: &[Peer],
         mut measure: F,
+        floor: &mut RowFloors<'_>,
     ) -> Result<Vec<Row>, String>
     where
         F: FnMut(&mut Self, usize, Peer) -> Result<Option<f64>, String>,
@@ -349,6 +382,7 @@ impl Bench {
         for (i, label) in labels.iter().enumerate() {
             let mut samples: HashMap<Peer, Vec<f64>> = HashMap::new();
             let mut unavailable = HashMap::new();
+            let mut floors: [Vec<f64>; 2] = Default::default();
             for _ in 0..self.options.runs {
                 for &peer in peers {
                     match measure(self, i, peer)? {
@@ -358,19 +392,26 @@ impl Bench {
                         }
                     }
                 }
+                for (v, f) in floors.iter_mut().zip(floor(self, i)?) {
+                    v.extend(f);
+                }
             }
             let mut row = Row::new(label.clone());
             for (peer, mut v) in samples {
                 row.cells.insert(peer, Cell::Value(median(&mut v)));
             }
             row.cells.extend(unavailable);
+            let [narrow, full] = &mut floors;
+            row.floor = (!narrow.is_empty()).then(|| median(narrow));
+            row.full_floor = (!full.is_empty()).then(|| median(full));
             rows.push(row);
         }
         Ok(rows)
     }
 
-    /// The floor table, and each primitive's and each key schedule's median (µs).
-    pub fn floor_table(&mut self) -> Result<(Table, Floors), String> {
+    /// The floor table: each primitive's and each key schedule's median (µs), measured on
+    /// their own.
+    pub fn floor_table(&mut self) -> Result<Table, String> {
         let mut medians = HashMap::new();
         let mut rows = Vec::new();
         for p in Primitive::ALL {
@@ -393,30 +434,26 @@ impl Bench {
             row.floor = Some(sum);
             rows.push(row);
         }
-        let mut schedules = HashMap::new();
         for version in [Version::Tls13, Version::Tls12] {
             for chain in ChainKind::ALL {
-                let shape = self.shape(&Params::full(version, chain))?;
-                let mut v: Vec<f64> = (0..self.options.runs)
-                    .map(|_| self.schedule_op(version, &shape, self.options.floor_ops))
-                    .collect();
+                let params = Params::full(version, chain);
+                let mut v = Vec::new();
+                for _ in 0..self.options.runs {
+                    v.push(self.schedule_for(&params, self.options.floor_ops)?);
+                }
                 let m = median(&mut v);
-                schedules.insert((version, chain), m);
+                let transcript = self.shapes[&(version, chain)].transcript;
                 let mut row = Row::new(format!(
                     "{} key schedule, transcript and handshake records, {} chain ({} bytes \
                      hashed)",
                     version.label(),
                     chain.label(),
-                    shape.transcript
+                    transcript
                 ));
                 row.floor = Some(m);
                 rows.push(row);
             }
         }
-        let floors = Floors {
-            primitives: medians,
-            schedules,
-        };
         let table = Table {
             title: "Raw aws-lc-rs cost of the same primitives".into(),
             unit: Unit::Micros,
@@ -434,11 +471,11 @@ impl Bench {
                     .into(),
             ],
         };
-        Ok((table, floors))
+        Ok(table)
     }
 
     /// In-memory handshake table.
-    pub fn memory_handshake_table(&mut self, floors: &Floors) -> Result<Table, String> {
+    pub fn memory_handshake_table(&mut self) -> Result<Table, String> {
         let cases = handshake_cases();
         let mut labels: Vec<String> = cases.iter().map(HandshakeCase::label).collect();
         for chain in ChainKind::ALL {
@@ -449,7 +486,7 @@ impl Bench {
         }
         let n = self.options.handshakes;
         let ncases = cases.len();
-        let mut rows = self.run_rows(&labels, &Peer::ALL, |b, i, peer| {
+        let measure = |b: &mut Self, i: usize, peer: Peer| {
             if i >= ncases {
                 let chain = ChainKind::ALL[i - ncases];
                 let params = Params::full(Version::Tls13, chain);
@@ -457,25 +494,26 @@ impl Bench {
             }
             let case = &cases[i];
             b.memory_handshakes(peer, case, n).map(Some)
-        })?;
-        for (row, case) in rows.iter_mut().zip(&cases) {
-            let p = &floors.primitives;
-            row.floor = match (case.contact, case.params.version) {
-                // psk_dhe_ke: the key exchange is all the public-key work left.
-                (Contact::Resumed, Version::Tls13) => Some(p[&Primitive::X25519]),
-                (Contact::Resumed, Version::Tls12) => None,
-                _ => Some(
-                    handshake_recipe(case.params.chain)
-                        .iter()
-                        .map(|x| p[x])
-                        .sum(),
-                ),
+        };
+        let mut floor = |b: &mut Self, i: usize| -> Result<FloorSample, String> {
+            let Some(case) = cases.get(i) else {
+                return Ok([None, None]);
             };
-            if case.contact != Contact::Resumed {
-                let key = (case.params.version, case.params.chain);
-                row.full_floor = row.floor.map(|f| f + floors.schedules[&key]);
-            }
-        }
+            let recipe = handshake_recipe(case.params.chain);
+            let narrow = match (case.contact, case.params.version) {
+                // psk_dhe_ke: the key exchange is all the public-key work left.
+                (Contact::Resumed, Version::Tls13) => &[Primitive::X25519][..],
+                (Contact::Resumed, Version::Tls12) => return Ok([None, None]),
+                _ => &recipe[..],
+            };
+            let narrow = b.recipe_op(narrow, n)?;
+            let full = match case.contact {
+                Contact::Resumed => None,
+                _ => Some(narrow + b.schedule_for(&case.params, n)?),
+            };
+            Ok([Some(narrow), full])
+        };
+        let rows = self.run_rows(&labels, &Peer::ALL, measure, &mut floor)?;
         Ok(Table {
             title: "In memory: client time per handshake".into(),
             unit: Unit::Micros,
@@ -490,31 +528,34 @@ impl Bench {
                  Resumed: TLS 1.3 ticket / TLS 1.2 session id from the connection before, \
                  ticket processing included. Group X25519 only; one suite per row on both \
                  sides (TLS 1.2 clients also list P-256, as the curve they accept for ECDSA). \
-                 The floor is the sum of the primitives below: X25519 + 3 signature \
-                 verifications for a full handshake (in TLS 1.2 the third is the \
+                 The floor is the primitives of the table below run back to back: X25519 + \
+                 3 signature verifications for a full handshake (in TLS 1.2 the third is the \
                  ServerKeyExchange signature, counted like CertificateVerify), X25519 alone \
                  for a TLS 1.3 resumption. The floor with key schedule adds the rest of a \
-                 full handshake's cryptography (the key schedule rows below). Median of {} \
-                 runs of {} handshakes.",
+                 full handshake's cryptography (the key schedule rows below). Both floors \
+                 are measured in every run right after the clients, so they share the \
+                 machine's load of the moment. Median of {} runs of {} handshakes.",
                 self.options.runs, n
             )],
         })
     }
 
     /// Bulk receive table.
-    pub fn bulk_table(&mut self, floors: &Floors) -> Result<Table, String> {
+    pub fn bulk_table(&mut self) -> Result<Table, String> {
         let labels: Vec<String> = Aead::ALL
             .iter()
             .map(|a| format!("TLS 1.3 receive 16 KiB records, {}", a.label()))
             .collect();
         let records = self.options.bulk_records;
-        let mut rows = self.run_rows(&labels, &Peer::ALL, |b, i, peer| {
-            b.bulk(peer, Aead::ALL[i], records).map(Some)
-        })?;
-        for (row, a) in rows.iter_mut().zip(Aead::ALL) {
-            let open_us = floors.primitives[&Primitive::Open(a)];
-            row.floor = Some(RECORD as f64 / open_us);
-        }
+        let rows = self.run_rows(
+            &labels,
+            &Peer::ALL,
+            |b, i, peer| b.bulk(peer, Aead::ALL[i], records).map(Some),
+            &mut |b, i| {
+                let open_us = b.recipe_op(&[Primitive::Open(Aead::ALL[i])], records)?;
+                Ok([Some(RECORD as f64 / open_us), None])
+            },
+        )?;
         Ok(Table {
             title: "In memory: bulk receive".into(),
             unit: Unit::MegabytesPerSecond,
@@ -525,7 +566,8 @@ impl Bench {
                 "The server sends full 16 KiB records; the client's time to take the bytes \
                  in and read the plaintext out into a 16 KiB buffer is timed. Ratios here are \
                  throughput ratios (higher is better for oxissl); oxissl/floor is the fraction \
-                 of the raw AEAD open rate. Median of {} runs of {records} records.",
+                 of the raw AEAD open rate, measured in every run right after the clients. \
+                 Median of {} runs of {records} records.",
                 self.options.runs
             )],
         })
@@ -549,10 +591,15 @@ impl Bench {
             }
             let group = &cases[i..j];
             let group_labels = &labels[i..j];
-            let new_rows = self.run_rows(group_labels, &Peer::ALL, |b, k, peer| {
-                let case = &group[k];
-                tcp_handshakes(&b.fixture, peer, case, &server, n).map(Some)
-            });
+            let new_rows = self.run_rows(
+                group_labels,
+                &Peer::ALL,
+                |b, k, peer| {
+                    let case = &group[k];
+                    tcp_handshakes(&b.fixture, peer, case, &server, n).map(Some)
+                },
+                &mut |_, _| Ok([None, None]),
+            );
             rows.extend(new_rows?);
             i = j;
         }
@@ -819,11 +866,11 @@ pub fn report(options: Options, progress: &mut dyn FnMut(&str)) -> Result<String
     progress("memory per connection");
     let memory = bench.memory_table()?;
     progress("aws-lc-rs floor");
-    let (floor_table, floors) = bench.floor_table()?;
+    let floor_table = bench.floor_table()?;
     progress("in-memory handshakes");
-    let hs = bench.memory_handshake_table(&floors)?;
+    let hs = bench.memory_handshake_table()?;
     progress("in-memory bulk receive");
-    let bulk = bench.bulk_table(&floors)?;
+    let bulk = bench.bulk_table()?;
     let tcp = if bench.options.tcp {
         progress("loopback TCP against openssl s_server");
         Some(bench.tcp_table()?)
