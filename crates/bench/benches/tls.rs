@@ -35,7 +35,7 @@ fn handshakes(c: &mut Criterion) {
     // Every handshake row of the report: first and repeat contact for each version and chain,
     // and the TLS 1.3 and TLS 1.2 resumptions.
     for case in handshake_cases() {
-        for peer in Peer::ALL {
+        for &peer in Peer::ALL {
             g.bench_function(BenchmarkId::new(case.label(), peer.label()), |bn| {
                 bn.iter_custom(|iters| {
                     let per = expect(b.memory_handshakes(peer, &case, iters as usize));
@@ -53,7 +53,7 @@ fn bulk(c: &mut Criterion) {
     const RECORDS: usize = 64;
     g.throughput(Throughput::Bytes((RECORDS * RECORD) as u64));
     for aead in Aead::ALL {
-        for peer in Peer::ALL {
+        for &peer in Peer::ALL {
             g.bench_function(BenchmarkId::new(aead.label(), peer.label()), |bn| {
                 bn.iter_custom(|iters| {
                     let mut t = Duration::ZERO;

@@ -26,7 +26,12 @@ pub enum Peer {
 
 impl Peer {
     /// Every peer, in table column order.
-    pub const ALL: [Peer; 4] = [Peer::Oxissl, Peer::OxisslSsl, Peer::Rustls, Peer::OpenSsl];
+    #[cfg(feature = "openssl")]
+    pub const ALL: &'static [Peer] = &[Peer::Oxissl, Peer::OxisslSsl, Peer::Rustls, Peer::OpenSsl];
+    /// Every peer this build has, in table column order (the OpenSSL client needs the
+    /// `openssl` feature).
+    #[cfg(not(feature = "openssl"))]
+    pub const ALL: &'static [Peer] = &[Peer::Oxissl, Peer::OxisslSsl, Peer::Rustls];
 
     /// The column heading.
     pub fn label(self) -> &'static str {
@@ -40,6 +45,8 @@ impl Peer {
 }
 
 /// The reusable client side.
+// One per row or per handshake; boxing the larger variants would buy nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Context {
     /// oxissl engine configuration.
     Oxissl(Arc<oxissl_engine::ClientConfig>),
@@ -56,6 +63,7 @@ pub enum Context {
     /// rustls configuration.
     Rustls(Arc<rustls::ClientConfig>),
     /// OpenSSL `SSL_CTX`, and the session kept for the next connection when resuming.
+    #[cfg(feature = "openssl")]
     OpenSsl {
         /// The context.
         ctx: openssl::ssl::SslContext,
@@ -149,6 +157,13 @@ impl Context {
                 }
                 Ok(Context::Rustls(Arc::new(config)))
             }
+            #[cfg(not(feature = "openssl"))]
+            Peer::OpenSsl => Err(
+                "this build has no OpenSSL client (the `openssl` feature of \
+                                  oxissl-bench, `--features bench` of oxissl-cli)"
+                    .into(),
+            ),
+            #[cfg(feature = "openssl")]
             Peer::OpenSsl => {
                 use openssl::ssl::{SslContext, SslMethod, SslVerifyMode, SslVersion};
                 let e = err("OpenSSL context");
@@ -210,6 +225,7 @@ impl Context {
                     .map(Client::Rustls)
                     .map_err(|e| err("rustls")(&e))
             }
+            #[cfg(feature = "openssl")]
             Context::OpenSsl { ctx, session, .. } => {
                 let e = err("OpenSSL");
                 let mut ssl = openssl::ssl::Ssl::new(ctx).map_err(|x| e(&x))?;
@@ -247,6 +263,7 @@ impl Context {
                 }
             }
         }
+        #[cfg(feature = "openssl")]
         if let (
             Context::OpenSsl {
                 session, resume, ..
@@ -281,12 +298,14 @@ pub struct SslClient {
 }
 
 /// OpenSSL on an in-memory stream.
+#[cfg(feature = "openssl")]
 pub struct OpenSslClient {
     /// The connection.
     pub stream: openssl::ssl::SslStream<Pipe>,
     done: bool,
 }
 
+#[cfg(feature = "openssl")]
 impl Drop for OpenSslClient {
     fn drop(&mut self) {
         // SSL_free without a sent close_notify marks the session not resumable; a client that
@@ -306,6 +325,7 @@ pub enum Client {
     /// rustls.
     Rustls(rustls::ClientConnection),
     /// OpenSSL.
+    #[cfg(feature = "openssl")]
     OpenSsl(Box<OpenSslClient>),
 }
 
@@ -360,6 +380,7 @@ impl Client {
             Client::Oxissl(c) => engine_exchange(c, input, out, sink),
             Client::OxisslSsl(c) => c.exchange(input, out, sink),
             Client::Rustls(c) => rustls_exchange(c, input, out, sink),
+            #[cfg(feature = "openssl")]
             Client::OpenSsl(c) => c.exchange(input, out, sink),
         }
     }
@@ -370,6 +391,7 @@ impl Client {
             Client::Oxissl(c) => c.is_handshaking(),
             Client::OxisslSsl(c) => !c.done,
             Client::Rustls(c) => c.is_handshaking(),
+            #[cfg(feature = "openssl")]
             Client::OpenSsl(c) => !c.done,
         }
     }
@@ -396,6 +418,7 @@ impl Client {
                     c.write_tls(out).map_err(|e| err("rustls write_tls")(&e))?;
                 }
             }
+            #[cfg(feature = "openssl")]
             Client::OpenSsl(c) => {
                 c.stream
                     .ssl_write(data)
@@ -410,6 +433,7 @@ impl Client {
     pub fn resumed(&self) -> Option<bool> {
         match self {
             Client::Rustls(c) => Some(c.handshake_kind() == Some(rustls::HandshakeKind::Resumed)),
+            #[cfg(feature = "openssl")]
             Client::OpenSsl(c) => Some(c.stream.ssl().session_reused()),
             Client::Oxissl(c) => Some(c.negotiated().resumed),
             Client::OxisslSsl(c) => Some(c.ssl.session_reused()),
@@ -531,6 +555,7 @@ impl SslClient {
     }
 }
 
+#[cfg(feature = "openssl")]
 impl OpenSslClient {
     fn exchange(
         &mut self,

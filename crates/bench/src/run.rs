@@ -513,7 +513,7 @@ impl Bench {
             };
             Ok([Some(narrow), full])
         };
-        let rows = self.run_rows(&labels, &Peer::ALL, measure, &mut floor)?;
+        let rows = self.run_rows(&labels, Peer::ALL, measure, &mut floor)?;
         Ok(Table {
             title: "In memory: client time per handshake".into(),
             unit: Unit::Micros,
@@ -549,7 +549,7 @@ impl Bench {
         let records = self.options.bulk_records;
         let rows = self.run_rows(
             &labels,
-            &Peer::ALL,
+            Peer::ALL,
             |b, i, peer| b.bulk(peer, Aead::ALL[i], records).map(Some),
             &mut |b, i| {
                 let open_us = b.recipe_op(&[Primitive::Open(Aead::ALL[i])], records)?;
@@ -593,7 +593,7 @@ impl Bench {
             let group_labels = &labels[i..j];
             let new_rows = self.run_rows(
                 group_labels,
-                &Peer::ALL,
+                Peer::ALL,
                 |b, k, peer| {
                     let case = &group[k];
                     tcp_handshakes(&b.fixture, peer, case, &server, n).map(Some)
@@ -619,7 +619,7 @@ impl Bench {
         let floor = median(&mut v);
         let mut row = Row::new(labels[cases.len()].clone());
         row.ratios = false;
-        for p in Peer::ALL {
+        for &p in Peer::ALL {
             row.cells.insert(p, Cell::Value(floor));
         }
         rows.push(row);
@@ -637,11 +637,7 @@ impl Bench {
                  up to date); it includes the socket calls, which the floor row shows alone. \
                  Every client is driven through its in-memory API on a blocking socket. Median \
                  of {} runs of {n} handshakes.",
-                openssl::version::version()
-                    .trim_start_matches("OpenSSL ")
-                    .split(' ')
-                    .next()
-                    .unwrap_or("?"),
+                s_server_version(),
                 self.options.runs
             )],
         })
@@ -662,7 +658,7 @@ impl Bench {
             Row::new("peak heap during one handshake"),
         ];
         let mut openssl_rust_side = Vec::new();
-        for peer in Peer::ALL {
+        for &peer in Peer::ALL {
             let mut heap_default = Vec::new();
             let mut heap_released = Vec::new();
             let mut rss = Vec::new();
@@ -842,11 +838,30 @@ pub fn environment() -> String {
         })
         .unwrap_or_else(|| "unknown CPU".into());
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    #[cfg(feature = "openssl")]
+    let openssl = openssl::version::version().to_owned();
+    #[cfg(not(feature = "openssl"))]
+    let openssl = "no OpenSSL client in this build (`oxissl bench` from a build with \
+                   `--features bench` adds it)"
+        .to_owned();
     format!(
-        "{cpu}, {cores} cores; {}; rustls 0.23 (aws-lc-rs provider); oxissl {}",
-        openssl::version::version(),
+        "{cpu}, {cores} cores; {openssl}; rustls 0.23 (aws-lc-rs provider); oxissl {}",
         env!("CARGO_PKG_VERSION")
     )
+}
+
+/// The version of the `openssl` command that serves the TCP rows ("3.0.13"), from
+/// `openssl version`.
+fn s_server_version() -> String {
+    std::process::Command::new("openssl")
+        .arg("version")
+        .output()
+        .ok()
+        .and_then(|o| {
+            let text = String::from_utf8_lossy(&o.stdout).into_owned();
+            text.split_whitespace().nth(1).map(str::to_owned)
+        })
+        .unwrap_or_else(|| "?".into())
 }
 
 /// Runs everything and returns the Markdown report. `progress` gets a line per section.
@@ -855,9 +870,14 @@ pub fn report(options: Options, progress: &mut dyn FnMut(&str)) -> Result<String
     let mut bench = Bench::new(options)?;
     let mut out = String::new();
     out.push_str(&format!(
-        "## oxissl beside rustls and OpenSSL ({} run)\n\n{}; {} UTC. Medians of {} runs; \
+        "## oxissl beside {} ({} run)\n\n{}; {} UTC. Medians of {} runs; \
          oxissl = the engine's ClientConnection driven directly, `oxissl Ssl` = the OpenSSL-style \
          API over it on memory BIOs (ratios use the engine column).\n\n",
+        if Peer::ALL.contains(&Peer::OpenSsl) {
+            "rustls and OpenSSL"
+        } else {
+            "rustls"
+        },
         bench.options.name,
         environment(),
         utc_now(),

@@ -139,13 +139,23 @@ impl Table {
             head.push_str(" with key schedule |");
             rule.push_str("---:|");
         }
-        head.push_str(" oxissl/rustls | oxissl/OpenSSL |");
-        rule.push_str("---:|---:|");
-        if self.floor_column {
+        // Ratios to the peers and floors the table has, when it has oxissl.
+        let has = |p: Peer| self.peers.contains(&Peer::Oxissl) && self.peers.contains(&p);
+        let others: Vec<Peer> = [Peer::Rustls, Peer::OpenSsl]
+            .into_iter()
+            .filter(|&p| has(p))
+            .collect();
+        let floor_ratio = self.floor_column && self.peers.contains(&Peer::Oxissl);
+        let full_ratio = full && floor_ratio;
+        for p in &others {
+            let _ = write!(head, " oxissl/{} |", p.label());
+            rule.push_str("---:|");
+        }
+        if floor_ratio {
             head.push_str(" oxissl/floor |");
             rule.push_str("---:|");
         }
-        if full {
+        if full_ratio {
             head.push_str(" oxissl/with schedule |");
             rule.push_str("---:|");
         }
@@ -175,16 +185,13 @@ impl Table {
                     .filter(|_| row.ratios)
             };
             let ox = get(Peer::Oxissl);
-            let _ = write!(
-                s,
-                " {} | {} |",
-                ratio(ox, get(Peer::Rustls)),
-                ratio(ox, get(Peer::OpenSsl))
-            );
-            if self.floor_column {
+            for &p in &others {
+                let _ = write!(s, " {} |", ratio(ox, get(p)));
+            }
+            if floor_ratio {
                 let _ = write!(s, " {} |", ratio(ox, row.floor));
             }
-            if full {
+            if full_ratio {
                 let _ = write!(s, " {} |", ratio(ox, row.full_floor));
             }
             s.push('\n');

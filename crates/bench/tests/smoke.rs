@@ -22,7 +22,7 @@ fn bench() -> Bench {
 fn every_handshake_row_completes_and_round_trips() {
     let mut b = bench();
     for case in handshake_cases() {
-        for peer in Peer::ALL {
+        for &peer in Peer::ALL {
             let ctx = Context::new(peer, &b.fixture, &case.params).expect("context");
             let what = format!("{} / {}", case.label(), peer.label());
             let mut t = Duration::ZERO;
@@ -44,7 +44,7 @@ fn every_handshake_row_completes_and_round_trips() {
 fn bulk_receive_with_each_aead() {
     let mut b = bench();
     for aead in Aead::ALL {
-        for peer in Peer::ALL {
+        for &peer in Peer::ALL {
             let mbps = b
                 .bulk(peer, aead, 3)
                 .unwrap_or_else(|e| panic!("{} / {}: {e}", aead.label(), peer.label()));

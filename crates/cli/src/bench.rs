@@ -1,7 +1,7 @@
-//! `oxissl bench`: oxissl beside rustls and the system OpenSSL in one run (the `oxissl-bench`
-//! harness): handshakes and bulk receive in memory, the aws-lc-rs floor, handshakes over
-//! loopback TCP against `openssl s_server`, and memory per connection. Prints Markdown tables;
-//! `OXISSL_BENCH_OUT=path` writes them to a file too.
+//! `oxissl bench`: oxissl beside rustls, and the system OpenSSL in builds with the `bench`
+//! feature, in one run (the `oxissl-bench` harness): handshakes and bulk receive in memory,
+//! the aws-lc-rs floor, handshakes over loopback TCP against `openssl s_server`, and memory per
+//! connection. Prints Markdown tables; `OXISSL_BENCH_OUT=path` writes them to a file too.
 
 use std::process::ExitCode;
 

@@ -2,7 +2,6 @@
 //! drives `oxissl::Ssl` through the same `SSL_connect` / `SSL_get_error` loop a C program would
 //! write. Run without `-connect`, it starts a built-in loopback server first.
 
-#[cfg(feature = "bench")]
 mod bench;
 mod demo;
 mod s_client;
@@ -12,8 +11,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-/// Counts allocations for the benchmark's memory rows (only in builds with `bench`).
-#[cfg(feature = "bench")]
+/// Counts allocations for the benchmark's memory rows (a thread-local check per allocation
+/// otherwise).
 #[global_allocator]
 static ALLOCATOR: oxissl_bench::heap::Counting = oxissl_bench::heap::Counting;
 
@@ -30,13 +29,12 @@ struct Cli {
 
 #[derive(Subcommand)]
 // Parsed once per run; boxing the s_client arguments would buy nothing.
-#[cfg_attr(feature = "bench", allow(clippy::large_enum_variant))]
+#[allow(clippy::large_enum_variant)]
 enum Command {
     /// Connect to a TLS server like `openssl s_client` (with no -connect: to a built-in demo server).
     #[command(name = "s_client")]
     SClient(s_client::Args),
-    /// Benchmark oxissl beside rustls and the system OpenSSL (built with `--features bench`).
-    #[cfg(feature = "bench")]
+    /// Benchmark oxissl beside rustls, and the system OpenSSL in builds with `--features bench`.
     Bench(bench::Args),
 }
 
@@ -57,14 +55,12 @@ fn openssl_style_args() -> Vec<String> {
 
 fn main() -> ExitCode {
     // The benchmark measures resident memory in fresh runs of this same program.
-    #[cfg(feature = "bench")]
     if let Some(code) = oxissl_bench::rss_child() {
         return code;
     }
     let cli = Cli::parse_from(openssl_style_args());
     match cli.command {
         Command::SClient(args) => s_client::run(args),
-        #[cfg(feature = "bench")]
         Command::Bench(args) => bench::run(args),
     }
 }
