@@ -9,7 +9,7 @@
 //! (EOF without close_notify reads as a clean close). Every other option is accepted and stored.
 
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use oxissl_engine::provider::{
     Tls12Suite, TLS12_ECDHE_ECDSA_AES_128_GCM, TLS12_ECDHE_ECDSA_AES_256_GCM,
@@ -178,6 +178,57 @@ pub(crate) struct Settings {
     pub session_cache_mode: i64,
     /// Record buffers shared by the context's connections (idle ones hold none).
     pub buffer_pool: Arc<BufferPool>,
+    /// The roots merged with a trust-anchor source's certificates, shared by the context's
+    /// connections.
+    pub late_roots: Arc<LateRoots>,
+}
+
+/// The configured roots plus the certificates a [`TrustAnchorSource`] supplied (from C: what
+/// the program put in the context's `X509_STORE`), merged once per distinct set and shared by
+/// the context's connections, so that their verdict cache carries over from one connection to
+/// the next as it does for the configured roots alone.
+#[derive(Default)]
+pub(crate) struct LateRoots {
+    last: Mutex<Option<Merge>>,
+}
+
+/// One merge: the configured roots it was made from, the source's certificates, the result.
+struct Merge {
+    base: Arc<RootStore>,
+    extra: Vec<Vec<u8>>,
+    merged: Arc<RootStore>,
+}
+
+impl LateRoots {
+    /// `base` with `extra` added: the last merge when both are the same as then, else a new
+    /// one (with a new, empty verdict cache), kept for the next connection.
+    pub fn merged(&self, base: &Arc<RootStore>, extra: Vec<Vec<u8>>) -> Arc<RootStore> {
+        let mut last = self.last.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(m) = last.as_ref() {
+            if Arc::ptr_eq(&m.base, base) && m.extra == extra {
+                return m.merged.clone();
+            }
+        }
+        let mut roots = RootStore::clone(base);
+        for der in &extra {
+            // A certificate the store holds but webpki cannot use as an anchor is skipped,
+            // as OpenSSL skips unusable store entries.
+            let _ = roots.add_der(der);
+        }
+        let merged = Arc::new(roots);
+        *last = Some(Merge {
+            base: base.clone(),
+            extra,
+            merged: merged.clone(),
+        });
+        merged
+    }
+
+    /// The last merge, if any.
+    pub fn last(&self) -> Option<Arc<RootStore>> {
+        let last = self.last.lock().unwrap_or_else(PoisonError::into_inner);
+        last.as_ref().map(|m| m.merged.clone())
+    }
 }
 
 impl Default for Settings {
@@ -210,6 +261,7 @@ impl Default for Settings {
             read_ahead: false,
             session_cache_mode: SSL_SESS_CACHE_SERVER,
             buffer_pool: Arc::new(BufferPool::default()),
+            late_roots: Arc::default(),
         }
     }
 }
@@ -620,6 +672,12 @@ impl SslCtx {
     /// The trusted roots, with the verdict cache their connections share.
     pub fn root_store(&self) -> &RootStore {
         &self.settings.roots
+    }
+
+    /// The roots last merged with a trust-anchor source's certificates (see
+    /// `Ssl::set_trust_anchor_source`), with the verdict cache the context's connections share.
+    pub fn merged_root_store(&self) -> Option<Arc<RootStore>> {
+        self.settings.late_roots.last()
     }
 
     /// `SSL_CTX_load_verify_locations`: trusted certificates from a PEM file and/or every PEM

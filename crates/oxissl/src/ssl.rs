@@ -20,7 +20,7 @@ use oxissl_engine::{
 
 use crate::bio::{Bio, BioIo, RetryFlags, SocketBio};
 use crate::ctx::{
-    ChainVerifyCallback, ExternalChainVerifier, Settings, SslCtx, TrustAnchorSource,
+    ChainVerifyCallback, ExternalChainVerifier, LateRoots, Settings, SslCtx, TrustAnchorSource,
     VerifyCallback, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER, SSL_MODE_AUTO_RETRY,
     SSL_MODE_ENABLE_PARTIAL_WRITE, SSL_MODE_RELEASE_BUFFERS, SSL_OP_ENABLE_MIDDLEBOX_COMPAT,
     SSL_OP_IGNORE_UNEXPECTED_EOF, SSL_OP_NO_TICKET, SSL_VERIFY_PEER,
@@ -143,6 +143,7 @@ struct PendingWrite {
 /// supplies at verification time.
 struct LateAnchorsVerifier {
     roots: Arc<RootStore>,
+    late_roots: Arc<LateRoots>,
     source: TrustAnchorSource,
     max_depth: Option<usize>,
 }
@@ -165,13 +166,8 @@ impl ServerCertVerifier for LateAnchorsVerifier {
             }
             return webpki.verify_server_cert(end_entity, intermediates, name, now);
         }
-        let mut roots = (*self.roots).clone();
-        for der in extra {
-            // A certificate the store holds but webpki cannot use as an anchor is skipped,
-            // as OpenSSL skips unusable store entries.
-            let _ = roots.add_der(&der);
-        }
-        let mut webpki = WebPkiVerifier::new(roots);
+        let roots = self.late_roots.merged(&self.roots, extra);
+        let mut webpki = WebPkiVerifier::from_shared(roots);
         if let Some(depth) = self.max_depth {
             webpki = webpki.with_max_depth(depth);
         }
@@ -637,6 +633,7 @@ impl Ssl {
         let webpki: Arc<dyn ServerCertVerifier> = match &self.anchor_source {
             Some(source) => Arc::new(LateAnchorsVerifier {
                 roots: s.roots.clone(),
+                late_roots: s.late_roots.clone(),
                 source: source.clone(),
                 max_depth,
             }),

@@ -692,6 +692,49 @@ fn connections_with_an_empty_late_anchor_source_share_the_verdict_cache() {
     assert!(ctx.root_store().verification_cache().hits() >= 1);
 }
 
+#[test]
+fn connections_with_the_same_late_anchors_share_one_merged_store_and_its_verdict_cache() {
+    // From C: the CA a program put in SSL_CTX_get_cert_store(), which the context's roots do
+    // not hold. Each connection asks for it again; the merge is made once for the same set.
+    let server = www_server();
+    let ca_pem = std::fs::read_to_string(&certs().ca).unwrap();
+    let ca = oxissl::pem::decode("CERTIFICATE", &ca_pem).expect("the CA in PEM");
+    let mut ctx = SslCtx::new();
+    ctx.set_verify(SSL_VERIFY_PEER, None);
+    let connect = |ctx: &SslCtx, anchors: Vec<Vec<u8>>| {
+        let mut ssl = Ssl::new(ctx);
+        ssl.set_trust_anchor_source(Arc::new(move || anchors.clone()));
+        ssl.set_tlsext_host_name("localhost");
+        ssl.set1_host("localhost");
+        ssl.set_fd(tcp(server.port));
+        let r = ssl.connect();
+        let verify = ssl.get_verify_result();
+        ssl.shutdown();
+        (r, verify)
+    };
+    assert_eq!(connect(&ctx, vec![ca.clone()]), (1, 0));
+    let merged = ctx.merged_root_store().expect("a merged store");
+    assert_eq!(merged.len(), 1);
+    assert_eq!(connect(&ctx, vec![ca.clone()]), (1, 0));
+    let again = ctx.merged_root_store().unwrap();
+    assert!(
+        Arc::ptr_eq(&merged, &again),
+        "the same set reuses the merge"
+    );
+    assert!(
+        again.verification_cache().hits() >= 1,
+        "the second chain came from the cache"
+    );
+    // A different set (the CA taken away) is merged anew and verified anew: it fails.
+    let (r, verify) = connect(&ctx, vec![b"not a certificate".to_vec()]);
+    assert_eq!(r, -1);
+    assert_eq!(verify, 20, "unable to get local issuer certificate");
+    err::clear_error();
+    let other = ctx.merged_root_store().unwrap();
+    assert!(!Arc::ptr_eq(&merged, &other));
+    assert_eq!(other.len(), 0);
+}
+
 /// A memory BIO that counts the reads that copy bytes out (`read`), to tell them from the
 /// bytes it lends in place.
 struct CountingBio {
