@@ -91,6 +91,20 @@ fn our_library_exports_every_libssl_symbol_the_programs_import() {
     assert_we_export("the C test programs", &all);
 }
 
+#[test]
+fn our_library_seeds_its_random_generator_without_cpu_jitter_entropy() {
+    // `.cargo/config.toml` builds aws-lc without CPU-jitter entropy, whose one-time set-up
+    // costs tens of milliseconds in every process (for a one-shot program, many times its
+    // handshake); the DRBG is seeded from getrandom and RDRAND, as OpenSSL seeds its own.
+    let lib = std::fs::read(our_lib_dir().expect("our library").join("libssl.so.3")).unwrap();
+    let has = |name: &[u8]| lib.windows(name.len()).any(|w| w == name);
+    assert!(
+        has(b"CTR_DRBG_init"),
+        "aws-lc's internal symbols are listed (the check below can see them)"
+    );
+    assert!(!has(b"jent_entropy_collector_alloc"));
+}
+
 const HANDSHAKE_OK: &str = "SSL_connect: ret=1 error=0(NONE)";
 const VERIFY_FAILED: &str = "SSL_connect: ret=-1 error=1(SSL) lib=20 reason=134";
 const TLS13: &str = "version: TLSv1.3";
