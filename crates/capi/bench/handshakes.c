@@ -1,0 +1,82 @@
+/* Handshakes by an ordinary OpenSSL 3 client, for scripts/c-bench.sh: the same binary runs on
+ * the system libssl and on oxissl's (LD_LIBRARY_PATH), against the same openssl s_server.
+ *
+ *   handshakes PORT CA_FILE MODE N
+ *
+ * MODE first:  a new SSL_CTX (CA file loaded, SSL_VERIFY_PEER) for each handshake.
+ *      repeat: one SSL_CTX for all N.
+ * Each handshake: TCP connect, SSL_connect to "localhost" (SNI and host name check),
+ * SSL_shutdown, close. Prints two numbers: the process's CPU time in microseconds from the
+ * first handshake to the last, divided by N, and its whole CPU time since exec (library
+ * loading and set-up included), both from getrusage(RUSAGE_SELF). */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static double cpu_us(void) {
+  struct rusage r;
+  getrusage(RUSAGE_SELF, &r);
+  return (r.ru_utime.tv_sec + r.ru_stime.tv_sec) * 1e6 + r.ru_utime.tv_usec + r.ru_stime.tv_usec;
+}
+
+static SSL_CTX *new_ctx(const char *ca) {
+  SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+  if (ctx == NULL || SSL_CTX_load_verify_locations(ctx, ca, NULL) != 1) return NULL;
+  SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+  return ctx;
+}
+
+static int handshake(SSL_CTX *ctx, int port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a;
+  memset(&a, 0, sizeof a);
+  a.sin_family = AF_INET;
+  a.sin_port = htons((unsigned short)port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+    perror("connect");
+    return 0;
+  }
+  int one = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  SSL *ssl = SSL_new(ctx);
+  SSL_set_fd(ssl, fd);
+  SSL_set_tlsext_host_name(ssl, "localhost");
+  SSL_set1_host(ssl, "localhost");
+  int ok = SSL_connect(ssl) == 1;
+  if (!ok) ERR_print_errors_fp(stderr);
+  else SSL_shutdown(ssl);
+  SSL_free(ssl);
+  close(fd);
+  return ok;
+}
+
+int main(int argc, char **argv) {
+  if (argc != 5) {
+    fprintf(stderr, "usage: %s PORT CA_FILE first|repeat N\n", argv[0]);
+    return 2;
+  }
+  int port = atoi(argv[1]);
+  const char *ca = argv[2];
+  int first = strcmp(argv[3], "first") == 0;
+  int n = atoi(argv[4]);
+  SSL_CTX *shared = first ? NULL : new_ctx(ca);
+  double start = cpu_us();
+  for (int i = 0; i < n; i++) {
+    SSL_CTX *ctx = first ? new_ctx(ca) : shared;
+    if (ctx == NULL || !handshake(ctx, port)) return 1;
+    if (first) SSL_CTX_free(ctx);
+  }
+  double end = cpu_us();
+  SSL_CTX_free(shared);
+  printf("%.1f %.1f\n", (end - start) / n, end);
+  return 0;
+}
