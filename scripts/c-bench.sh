@@ -29,12 +29,19 @@ mkdir -p "$work/lib"
 cp "$target/release/liboxissl_capi.so" "$work/lib/libssl.so.3"
 gcc -O2 -Wall -o "$work/handshakes" crates/capi/bench/handshakes.c -lssl -lcrypto
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+free_port() { # a port nothing listens on now
+  local p
+  while :; do
+    p=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+      echo "$p"
+      return
+    fi
+  done
 }
 
-start_server() { # leaf name
-  local port
+port=""
+start_server() { # leaf name; sets $server and $port (not in a subshell, so the trap sees them)
   port="$(free_port)"
   openssl s_server -accept "127.0.0.1:$port" -cert "testdata/certs/$1.pem" \
     -key "testdata/certs/$1.key" -cert_chain testdata/certs/inter.pem -tls1_3 \
@@ -43,7 +50,6 @@ start_server() { # leaf name
   server=$!
   for _ in $(seq 100); do
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      echo "$port"
       return
     fi
     sleep 0.05
@@ -77,7 +83,7 @@ fi
 echo "| client CPU (µs), TLS 1.3 | OpenSSL $(openssl version | awk '{print $2}') | oxissl | oxissl/OpenSSL |"
 echo "|---|---:|---:|---:|"
 for leaf in ecdsa rsa; do
-  port="$(start_server "$leaf")"
+  start_server "$leaf"
   label="ECDSA P-256 leaf"
   [ "$leaf" = rsa ] && label="RSA-2048 leaf"
   for row in oneshot first repeat; do

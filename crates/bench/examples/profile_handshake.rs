@@ -7,7 +7,7 @@
 //! `oxissl_bench::schedule::Schedule::tls13*`), and `bulk-aes128`, `bulk-aes256`,
 //! `bulk-chacha` (N 16 KiB records received, MB/s printed, for A/B timing of two builds:
 //! `profile_handshake bulk-chacha - 4096`, or `... 4096 ssl` for `oxissl::Ssl` on memory
-//! BIOs; a toggle on `Client::exchange` does not catch every record under callgrind, as parts
+//! BIOs, `rustls` or `openssl` for those clients; a toggle on `Client::exchange` does not catch every record under callgrind, as parts
 //! of it are inlined).
 
 use oxissl_bench::certs::ChainKind;
@@ -55,9 +55,12 @@ fn main() {
     };
     if let Some(aead) = aead {
         let mut bench = Bench::new(Options::smoke()).expect("bench");
-        // The fourth argument `ssl` measures `oxissl::Ssl` on memory BIOs instead.
+        // The fourth argument picks another client: `ssl` (`oxissl::Ssl` on memory BIOs),
+        // `rustls` or `openssl`.
         let peer = match args.get(3).map(String::as_str) {
             Some("ssl") => Peer::OxisslSsl,
+            Some("rustls") => Peer::Rustls,
+            Some("openssl") => Peer::OpenSsl,
             _ => Peer::Oxissl,
         };
         let mbs = bench.bulk(peer, aead, n).expect("bulk");
