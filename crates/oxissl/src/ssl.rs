@@ -741,8 +741,6 @@ impl Ssl {
             self.fatal = true;
             return Io::Failed;
         };
-        // Without read-ahead (OpenSSL's default) only the current record is taken from the
-        // BIO, so later records stay in the socket where poll()/select() can see them.
         // A memory BIO holding a whole record lends it, and the engine decrypts it from there
         // (one record, as without read-ahead), so it is not copied before decryption.
         if let Some(n) = rbio.read_in_place(&mut |bytes| conn.feed_record(bytes).unwrap_or(0)) {
@@ -751,6 +749,8 @@ impl Ssl {
                 return Io::Done;
             }
         }
+        // Without read-ahead (OpenSSL's default) only the current record is taken from the
+        // BIO, so later records stay in the socket where poll()/select() can see them.
         let wanted = conn.tls_bytes_wanted();
         let read_ahead = self.settings.read_ahead;
         let buf = conn.recv_buffer();
