@@ -5,12 +5,14 @@
 #   - one-shot process: a whole process that makes one handshake (exec, library loading and
 #     set-up included), as `curl https://...` does;
 #   - first contact: a new SSL_CTX (CA file loaded) per handshake, 1 process, N handshakes;
-#   - repeat contact: one SSL_CTX for N handshakes.
+#   - repeat contact: one SSL_CTX for N handshakes;
+#   - download: a 64 MiB file from s_server -WWW, read with SSL_read into a 16 KiB buffer.
 # CPU time of the client process (getrusage), so the server's work is not counted.
 # Usage: scripts/c-bench.sh [RUNS [N]]. Needs gcc, libssl-dev and the openssl command.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+root="$PWD"
 RUNS="${1:-7}"
 N="${2:-200}"
 ONESHOTS=20
@@ -41,11 +43,14 @@ free_port() { # a port nothing listens on now
 }
 
 port=""
-start_server() { # leaf name; sets $server and $port (not in a subshell, so the trap sees them)
+start_server() { # leaf name, then s_server flags; sets $server and $port (not in a subshell,
+  # so the trap sees them)
+  local leaf="$1"
+  shift
   port="$(free_port)"
-  openssl s_server -accept "127.0.0.1:$port" -cert "testdata/certs/$1.pem" \
-    -key "testdata/certs/$1.key" -cert_chain testdata/certs/inter.pem -tls1_3 \
-    -ciphersuites TLS_AES_128_GCM_SHA256 -groups X25519 -num_tickets 0 -no_cache -quiet \
+  openssl s_server -accept "127.0.0.1:$port" -cert "$root/testdata/certs/$leaf.pem" \
+    -key "$root/testdata/certs/$leaf.key" -cert_chain "$root/testdata/certs/inter.pem" -tls1_3 \
+    -ciphersuites TLS_AES_128_GCM_SHA256 -groups X25519 -num_tickets 0 -no_cache -quiet "$@" \
     </dev/null >/dev/null 2>&1 &
   server=$!
   for _ in $(seq 100); do
@@ -114,6 +119,24 @@ for leaf in ecdsa rsa; do
   done
   stop_server
 done
+
+# Bulk: a 64 MiB file from s_server -WWW (run in the work directory, which it serves).
+mkdir -p "$work/www"
+head -c $((64 * 1024 * 1024)) /dev/zero >"$work/www/big.bin"
+(cd "$work/www" && start_server ecdsa -WWW && echo "$server $port" >"$work/www.server")
+read -r server port <"$work/www.server"
+for lib in system oxissl; do : >"$work/$lib"; done
+for _ in $(seq "$RUNS"); do
+  for lib in system oxissl; do
+    run "$lib" "$port" download big.bin | awk '{print $1}' >>"$work/$lib"
+  done
+done
+sys="$(median <"$work/system")"
+ox="$(median <"$work/oxissl")"
+echo "| download 64 MiB, 16 KiB SSL_read (MB/s of client CPU, higher is better) | $sys | $ox |" \
+  "$(awk -v a="$ox" -v b="$sys" 'BEGIN {printf "%.2f", a / b}') |"
+stop_server
 echo
-echo "Medians of $RUNS runs ($ONESHOTS one-shot processes, or $N handshakes in one process, per" \
-  "run), the two libraries alternating; the same binary, on oxissl through LD_LIBRARY_PATH."
+echo "Medians of $RUNS runs ($ONESHOTS one-shot processes, or $N handshakes in one process, or" \
+  "one download, per run), the two libraries alternating; the same binary, on oxissl through" \
+  "LD_LIBRARY_PATH."

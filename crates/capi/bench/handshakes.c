@@ -1,14 +1,18 @@
-/* Handshakes by an ordinary OpenSSL 3 client, for scripts/c-bench.sh: the same binary runs on
- * the system libssl and on oxissl's (LD_LIBRARY_PATH), against the same openssl s_server.
+/* Handshakes and a download by an ordinary OpenSSL 3 client, for scripts/c-bench.sh: the same
+ * binary runs on the system libssl and on oxissl's (LD_LIBRARY_PATH), against the same
+ * openssl s_server.
  *
  *   handshakes PORT CA_FILE MODE N
  *
- * MODE first:  a new SSL_CTX (CA file loaded, SSL_VERIFY_PEER) for each handshake.
- *      repeat: one SSL_CTX for all N.
+ * MODE first:    a new SSL_CTX (CA file loaded, SSL_VERIFY_PEER) for each handshake.
+ *      repeat:   one SSL_CTX for all N.
+ *      download: one handshake, then GET /PATH (N is the path, served by s_server -WWW) read
+ *                with SSL_read into a 16 KiB buffer until the server closes.
  * Each handshake: TCP connect, SSL_connect to "localhost" (SNI and host name check),
- * SSL_shutdown, close. Prints two numbers: the process's CPU time in microseconds from the
- * first handshake to the last, divided by N, and its whole CPU time since exec (library
- * loading and set-up included), both from getrusage(RUSAGE_SELF). */
+ * SSL_shutdown, close. Prints two numbers, from getrusage(RUSAGE_SELF): the process's CPU
+ * time in microseconds from the first handshake to the last, divided by N, and its whole CPU
+ * time since exec (library loading and set-up included); for a download, the bytes read per
+ * microsecond of CPU while reading (MB/s) and the bytes read. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -32,6 +36,40 @@ static SSL_CTX *new_ctx(const char *ca) {
   if (ctx == NULL || SSL_CTX_load_verify_locations(ctx, ca, NULL) != 1) return NULL;
   SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
   return ctx;
+}
+
+static int download(SSL_CTX *ctx, int port, const char *path) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a;
+  memset(&a, 0, sizeof a);
+  a.sin_family = AF_INET;
+  a.sin_port = htons((unsigned short)port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+    perror("connect");
+    return 1;
+  }
+  SSL *ssl = SSL_new(ctx);
+  SSL_set_fd(ssl, fd);
+  SSL_set_tlsext_host_name(ssl, "localhost");
+  SSL_set1_host(ssl, "localhost");
+  if (SSL_connect(ssl) != 1) {
+    ERR_print_errors_fp(stderr);
+    return 1;
+  }
+  char req[512];
+  int len = snprintf(req, sizeof req, "GET /%s HTTP/1.0\r\n\r\n", path);
+  if (SSL_write(ssl, req, len) != len) return 1;
+  static char buf[16384];
+  long total = 0;
+  int n;
+  double start = cpu_us();
+  while ((n = SSL_read(ssl, buf, sizeof buf)) > 0) total += n;
+  double end = cpu_us();
+  printf("%.1f %ld\n", total / (end - start), total);
+  SSL_free(ssl);
+  close(fd);
+  return 0;
 }
 
 static int handshake(SSL_CTX *ctx, int port) {
@@ -61,11 +99,15 @@ static int handshake(SSL_CTX *ctx, int port) {
 
 int main(int argc, char **argv) {
   if (argc != 5) {
-    fprintf(stderr, "usage: %s PORT CA_FILE first|repeat N\n", argv[0]);
+    fprintf(stderr, "usage: %s PORT CA_FILE first|repeat|download N|PATH\n", argv[0]);
     return 2;
   }
   int port = atoi(argv[1]);
   const char *ca = argv[2];
+  if (strcmp(argv[3], "download") == 0) {
+    SSL_CTX *ctx = new_ctx(ca);
+    return ctx == NULL ? 1 : download(ctx, port, argv[4]);
+  }
   int first = strcmp(argv[3], "first") == 0;
   int n = atoi(argv[4]);
   SSL_CTX *shared = first ? NULL : new_ctx(ca);
