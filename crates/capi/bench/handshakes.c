@@ -38,7 +38,9 @@ static SSL_CTX *new_ctx(const char *ca) {
   return ctx;
 }
 
-static int download(SSL_CTX *ctx, int port, const char *path) {
+/* A TCP connection to 127.0.0.1:port (TCP_NODELAY) and a finished handshake with "localhost"
+ * (SNI and host name check) on it; NULL after printing why not. */
+static SSL *connected(SSL_CTX *ctx, int port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   struct sockaddr_in a;
   memset(&a, 0, sizeof a);
@@ -47,16 +49,33 @@ static int download(SSL_CTX *ctx, int port, const char *path) {
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
     perror("connect");
-    return 1;
+    if (fd >= 0) close(fd);
+    return NULL;
   }
+  int one = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   SSL *ssl = SSL_new(ctx);
   SSL_set_fd(ssl, fd);
   SSL_set_tlsext_host_name(ssl, "localhost");
   SSL_set1_host(ssl, "localhost");
   if (SSL_connect(ssl) != 1) {
     ERR_print_errors_fp(stderr);
-    return 1;
+    SSL_free(ssl);
+    close(fd);
+    return NULL;
   }
+  return ssl;
+}
+
+static void disconnect(SSL *ssl) {
+  int fd = SSL_get_fd(ssl);
+  SSL_free(ssl);
+  close(fd);
+}
+
+static int download(SSL_CTX *ctx, int port, const char *path) {
+  SSL *ssl = connected(ctx, port);
+  if (ssl == NULL) return 1;
   char req[512];
   int len = snprintf(req, sizeof req, "GET /%s HTTP/1.0\r\n\r\n", path);
   if (SSL_write(ssl, req, len) != len) return 1;
@@ -67,34 +86,16 @@ static int download(SSL_CTX *ctx, int port, const char *path) {
   while ((n = SSL_read(ssl, buf, sizeof buf)) > 0) total += n;
   double end = cpu_us();
   printf("%.1f %ld\n", total / (end - start), total);
-  SSL_free(ssl);
-  close(fd);
+  disconnect(ssl);
   return 0;
 }
 
 static int handshake(SSL_CTX *ctx, int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  struct sockaddr_in a;
-  memset(&a, 0, sizeof a);
-  a.sin_family = AF_INET;
-  a.sin_port = htons((unsigned short)port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
-    perror("connect");
-    return 0;
-  }
-  int one = 1;
-  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  SSL *ssl = SSL_new(ctx);
-  SSL_set_fd(ssl, fd);
-  SSL_set_tlsext_host_name(ssl, "localhost");
-  SSL_set1_host(ssl, "localhost");
-  int ok = SSL_connect(ssl) == 1;
-  if (!ok) ERR_print_errors_fp(stderr);
-  else SSL_shutdown(ssl);
-  SSL_free(ssl);
-  close(fd);
-  return ok;
+  SSL *ssl = connected(ctx, port);
+  if (ssl == NULL) return 0;
+  SSL_shutdown(ssl);
+  disconnect(ssl);
+  return 1;
 }
 
 int main(int argc, char **argv) {
