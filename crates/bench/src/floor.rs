@@ -2,8 +2,6 @@
 //! key generation and agreement, the signature verifications (two certificate signatures and
 //! CertificateVerify), and opening a 16 KiB AEAD record (out of place, no copy).
 
-use std::time::{Duration, Instant};
-
 use aws_lc_rs::{aead, agreement, rand, rsa, signature};
 use signature::KeyPair as _;
 
@@ -221,14 +219,5 @@ impl Floor {
                 .map_err(|_| e("open"))
             }
         }
-    }
-
-    /// The time of `iters` runs of `p`.
-    pub fn time(&mut self, p: Primitive, iters: usize) -> Result<Duration, String> {
-        let t = Instant::now();
-        for _ in 0..iters {
-            self.run(p)?;
-        }
-        Ok(t.elapsed())
     }
 }

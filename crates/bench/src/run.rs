@@ -313,11 +313,7 @@ impl Bench {
 
     /// The floor for `p`, µs per operation.
     pub fn floor_op(&mut self, p: Primitive, n: usize) -> Result<f64, String> {
-        if self.floor.is_none() {
-            self.floor = Some(Floor::new()?);
-        }
-        let floor = self.floor.as_mut().ok_or("floor")?;
-        Ok(us(floor.time(p, n)?, n))
+        self.recipe_op(&[p], n)
     }
 
     /// The byte counts of one oxissl handshake with `params` (messages, protected records).
