@@ -64,7 +64,7 @@ impl Shape {
                     };
                     // The nonce is not encrypted; the ciphertext runs from after it.
                     let explicit = if version == Version::Tls12 { 8 } else { 0 };
-                    v.push(body.len() - explicit);
+                    v.push(body.len().saturating_sub(explicit));
                 }
                 None => self.transcript += body.len(),
             }
