@@ -646,7 +646,7 @@ impl Bench {
                  up to date); it includes the socket calls, which the floor row shows alone. \
                  Every client is driven through its in-memory API on a blocking socket. Median \
                  of {} runs of {n} handshakes.",
-                s_server_version(),
+                s_server_version().unwrap_or_else(|| "?".into()),
                 self.options.runs
             )],
         })
@@ -715,7 +715,15 @@ impl Bench {
                 },
             );
         }
-        let rust_side = median(&mut openssl_rust_side);
+        let openssl_note = if openssl_rust_side.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " OpenSSL's figure includes {:.0} bytes on the Rust heap (the openssl crate's \
+                 stream wrapper and the harness's in-memory pipe).",
+                median(&mut openssl_rust_side)
+            )
+        };
         Ok(Table {
             title: "Memory per client connection".into(),
             unit: Unit::Bytes,
@@ -731,10 +739,8 @@ impl Bench {
                  the resident-set delta over the N connections (/proc/self/statm, marked \
                  (RSS)); the RSS row gives the same measure for every peer, each in a fresh \
                  process after one warm-up connection (coarse: 4 KiB pages, and it includes \
-                 the C library allocator's overhead). OpenSSL's figure includes {rust_side:.0} \
-                 bytes on the Rust heap (the openssl crate's stream wrapper and the harness's \
-                 in-memory pipe). Peak: the highest client heap during one handshake above \
-                 the level before it. Median of {} runs.",
+                 the C library allocator's overhead).{openssl_note} Peak: the highest client \
+                 heap during one handshake above the level before it. Median of {} runs.",
                 self.options.runs
             )],
         })
@@ -860,17 +866,14 @@ pub fn environment() -> String {
 }
 
 /// The version of the `openssl` command that serves the TCP rows ("3.0.13"), from
-/// `openssl version`.
-fn s_server_version() -> String {
-    std::process::Command::new("openssl")
+/// `openssl version`; None when there is no such command.
+fn s_server_version() -> Option<String> {
+    let out = std::process::Command::new("openssl")
         .arg("version")
         .output()
-        .ok()
-        .and_then(|o| {
-            let text = String::from_utf8_lossy(&o.stdout).into_owned();
-            text.split_whitespace().nth(1).map(str::to_owned)
-        })
-        .unwrap_or_else(|| "?".into())
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    text.split_whitespace().nth(1).map(str::to_owned)
 }
 
 /// Runs everything and returns the Markdown report. `progress` gets a line per section.
@@ -900,7 +903,8 @@ pub fn report(options: Options, progress: &mut dyn FnMut(&str)) -> Result<String
     let hs = bench.memory_handshake_table()?;
     progress("in-memory bulk receive");
     let bulk = bench.bulk_table()?;
-    let tcp = if bench.options.tcp {
+    let have_s_server = s_server_version().is_some();
+    let tcp = if bench.options.tcp && have_s_server {
         progress("loopback TCP against openssl s_server");
         Some(bench.tcp_table()?)
     } else {
@@ -912,6 +916,12 @@ pub fn report(options: Options, progress: &mut dyn FnMut(&str)) -> Result<String
     {
         out.push_str(&t.markdown());
         out.push('\n');
+    }
+    if bench.options.tcp && !have_s_server {
+        out.push_str(
+            "_The loopback TCP rows were left out: they need the `openssl` command (for \
+             `s_server`), which is not on PATH._\n\n",
+        );
     }
     out.push_str(&format!(
         "_Whole run: {:.0} s._\n",
