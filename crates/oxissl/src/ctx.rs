@@ -556,7 +556,7 @@ pub(crate) fn parse_alpn(mut wire: &[u8]) -> Option<Vec<Vec<u8>>> {
 /// A client context (`SSL_CTX_new(TLS_client_method())`).
 #[derive(Clone, Default)]
 pub struct SslCtx {
-    pub(crate) settings: Settings,
+    pub(crate) settings: Arc<Settings>,
 }
 
 impl core::fmt::Debug for SslCtx {
@@ -572,6 +572,12 @@ impl core::fmt::Debug for SslCtx {
 }
 
 impl SslCtx {
+    /// The settings to change: shared with the connections made so far, so copied first if
+    /// they are (those connections keep what they were made with, as in OpenSSL).
+    fn settings_mut(&mut self) -> &mut Settings {
+        Arc::make_mut(&mut self.settings)
+    }
+
     /// `SSL_CTX_new(TLS_client_method())`: OpenSSL 3.0's defaults (verify none, mode
     /// AUTO_RETRY, options NO_COMPRESSION | ENABLE_MIDDLEBOX_COMPAT, no version bounds, no CAs).
     pub fn new() -> Self {
@@ -580,13 +586,13 @@ impl SslCtx {
 
     /// `SSL_CTX_set_min_proto_version`: 0 for no bound. Returns false for an unknown version.
     pub fn set_min_proto_version(&mut self, v: u16) -> bool {
-        self.settings.set_min_proto_version(v)
+        self.settings_mut().set_min_proto_version(v)
     }
 
     /// `SSL_CTX_set_max_proto_version`: 0 for no bound. A range that excludes TLS 1.3 is
     /// accepted here and fails at connect with "no protocols available" until TLS 1.2 lands.
     pub fn set_max_proto_version(&mut self, v: u16) -> bool {
-        self.settings.set_max_proto_version(v)
+        self.settings_mut().set_max_proto_version(v)
     }
 
     /// `SSL_CTX_get_min_proto_version`.
@@ -601,14 +607,14 @@ impl SslCtx {
 
     /// `SSL_CTX_set_ciphersuites`: TLS 1.3 suites by IANA name, colon-separated.
     pub fn set_ciphersuites(&mut self, s: &str) -> Result<(), ErrorEntry> {
-        self.settings.set_ciphersuites(s)
+        self.settings_mut().set_ciphersuites(s)
     }
 
     /// `SSL_CTX_set_cipher_list`: the TLS 1.2 list in OpenSSL's syntax. Names and keywords
     /// that select ECDHE-AEAD suites are accepted; RC4, 3DES, CBC, NULL, anonymous and other
     /// suites are refused with an error naming them.
     pub fn set_cipher_list(&mut self, s: &str) -> Result<(), ErrorEntry> {
-        self.settings.set_cipher_list(s)
+        self.settings_mut().set_cipher_list(s)
     }
 
     /// The TLS 1.2 ciphers selected (stored for when TLS 1.2 is enabled).
@@ -619,14 +625,14 @@ impl SslCtx {
     /// `SSL_CTX_set1_groups_list`: `X25519:P-256:P-384` (also `prime256v1`, `secp256r1`,
     /// `secp384r1`).
     pub fn set_groups_list(&mut self, s: &str) -> Result<(), ErrorEntry> {
-        self.settings.set_groups_list(s)
+        self.settings_mut().set_groups_list(s)
     }
 
     /// `SSL_CTX_set_session_cache_mode`: stores the mode and returns the previous one. As in
     /// OpenSSL, no mode makes a client resume by itself: "no automatic reuse of client sessions
     /// is done" (SSL_CTX_set_session_cache_mode(3)); only `Ssl::set_session` offers a session.
     pub fn set_session_cache_mode(&mut self, mode: i64) -> i64 {
-        std::mem::replace(&mut self.settings.session_cache_mode, mode)
+        std::mem::replace(&mut self.settings_mut().session_cache_mode, mode)
     }
 
     /// `SSL_CTX_get_session_cache_mode`: the mode last set (`SSL_SESS_CACHE_SERVER` by
@@ -639,18 +645,18 @@ impl SslCtx {
     /// (faster for bulk transfers; off by default as in OpenSSL, because event loops that poll
     /// the socket rely on unread records staying there).
     pub fn set_read_ahead(&mut self, on: bool) {
-        self.settings.read_ahead = on;
+        self.settings_mut().read_ahead = on;
     }
 
     /// `SSL_CTX_set_msg_callback`: sees every protocol message sent and received.
     pub fn set_message_observer(&mut self, observer: Option<Arc<dyn MessageObserver>>) {
-        self.settings.message_observer = observer;
+        self.settings_mut().message_observer = observer;
     }
 
     /// `SSL_CTX_set_verify`: `SSL_VERIFY_NONE` or `SSL_VERIFY_PEER`, and an optional callback.
     pub fn set_verify(&mut self, mode: i32, callback: Option<VerifyCallback>) {
-        self.settings.verify_mode = mode;
-        self.settings.verify_callback = callback;
+        self.settings_mut().verify_mode = mode;
+        self.settings_mut().verify_callback = callback;
     }
 
     /// `SSL_CTX_get_verify_mode`.
@@ -661,7 +667,7 @@ impl SslCtx {
     /// `SSL_CTX_set_verify_depth`: the most intermediate certificates allowed (negative: no
     /// limit of oxissl's own).
     pub fn set_verify_depth(&mut self, depth: i32) {
-        self.settings.verify_depth = depth;
+        self.settings_mut().verify_depth = depth;
     }
 
     /// `SSL_CTX_get_verify_depth`.
@@ -687,13 +693,13 @@ impl SslCtx {
         file: Option<&Path>,
         dir: Option<&Path>,
     ) -> Result<(), ErrorEntry> {
-        self.settings.load_verify_locations(file, dir)
+        self.settings_mut().load_verify_locations(file, dir)
     }
 
     /// `SSL_CTX_set_default_verify_paths`: `SSL_CERT_FILE` / `SSL_CERT_DIR` when set, else the
     /// system's defaults.
     pub fn set_default_verify_paths(&mut self) {
-        self.settings.set_default_verify_paths();
+        self.settings_mut().set_default_verify_paths();
     }
 
     /// How many trust anchors are loaded.
@@ -704,7 +710,7 @@ impl SslCtx {
     /// `SSL_CTX_set_alpn_protos`: protocols in wire format. Returns **0 on success**, 1 on a
     /// malformed list (OpenSSL's inverted convention). An empty list turns ALPN off.
     pub fn set_alpn_protos(&mut self, wire: &[u8]) -> i32 {
-        self.settings.set_alpn_protos(wire)
+        self.settings_mut().set_alpn_protos(wire)
     }
 
     /// ALPN protocols as a list (a convenience over the wire format).
@@ -712,18 +718,18 @@ impl SslCtx {
         if protos.iter().any(|p| p.is_empty() || p.len() > 255) {
             return false;
         }
-        self.settings.alpn = protos.iter().map(|p| p.to_vec()).collect();
+        self.settings_mut().alpn = protos.iter().map(|p| p.to_vec()).collect();
         true
     }
 
     /// `SSL_CTX_set_mode`: adds mode bits; returns the new mask.
     pub fn set_mode(&mut self, mode: u32) -> u32 {
-        self.settings.set_mode(mode)
+        self.settings_mut().set_mode(mode)
     }
 
     /// `SSL_CTX_clear_mode`: removes mode bits; returns the new mask.
     pub fn clear_mode(&mut self, mode: u32) -> u32 {
-        self.settings.clear_mode(mode)
+        self.settings_mut().clear_mode(mode)
     }
 
     /// `SSL_CTX_get_mode`.
@@ -733,12 +739,12 @@ impl SslCtx {
 
     /// `SSL_CTX_set_options`: adds option bits; returns the new mask.
     pub fn set_options(&mut self, options: u64) -> u64 {
-        self.settings.set_options(options)
+        self.settings_mut().set_options(options)
     }
 
     /// `SSL_CTX_clear_options`: removes option bits; returns the new mask.
     pub fn clear_options(&mut self, options: u64) -> u64 {
-        self.settings.clear_options(options)
+        self.settings_mut().clear_options(options)
     }
 
     /// `SSL_CTX_get_options`.

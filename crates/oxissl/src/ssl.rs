@@ -261,7 +261,9 @@ impl ServerCertVerifier for ExternalVerifier {
 
 /// A client TLS connection with OpenSSL's API and semantics.
 pub struct Ssl {
-    settings: Settings,
+    /// The context's settings as they were at `SSL_new`, shared with it until either side
+    /// changes them (then copied: `settings_mut`).
+    settings: Arc<Settings>,
     rbio: Option<Box<dyn Bio + Send>>,
     wbio: Option<Box<dyn Bio + Send>>,
     connect_state: bool,
@@ -307,6 +309,10 @@ const MAX_RECORD_PLAINTEXT: usize = 16384;
 const MAX_RET: usize = i32::MAX as usize;
 
 impl Ssl {
+    fn settings_mut(&mut self) -> &mut Settings {
+        Arc::make_mut(&mut self.settings)
+    }
+
     /// `SSL_new`: a connection using `ctx`'s settings as they are now.
     pub fn new(ctx: &SslCtx) -> Self {
         Self {
@@ -372,7 +378,7 @@ impl Ssl {
 
     /// `SSL_set_read_ahead`: read as much as the BIO has instead of one record at a time.
     pub fn set_read_ahead(&mut self, on: bool) {
-        self.settings.read_ahead = on;
+        self.settings_mut().read_ahead = on;
     }
 
     /// `SSL_get_rbio`.
@@ -432,8 +438,8 @@ impl Ssl {
 
     /// `SSL_set_verify`.
     pub fn set_verify(&mut self, mode: i32, callback: Option<VerifyCallback>) {
-        self.settings.verify_mode = mode;
-        self.settings.verify_callback = callback;
+        self.settings_mut().verify_mode = mode;
+        self.settings_mut().verify_callback = callback;
         self.chain_callback = None;
         self.external_verifier = None;
     }
@@ -441,8 +447,8 @@ impl Ssl {
     /// `SSL_set_verify` with a callback that also receives the peer's certificate chain (DER,
     /// end-entity first). Replaces any callback set with [`Ssl::set_verify`].
     pub fn set_verify_with_chain(&mut self, mode: i32, callback: ChainVerifyCallback) {
-        self.settings.verify_mode = mode;
-        self.settings.verify_callback = None;
+        self.settings_mut().verify_mode = mode;
+        self.settings_mut().verify_callback = None;
         self.chain_callback = Some(callback);
         self.external_verifier = None;
     }
@@ -451,8 +457,8 @@ impl Ssl {
     /// verification (the C ABI hands a C verify callback to libcrypto's `X509_verify_cert`
     /// this way, as libssl does). The server's handshake signature is still checked here.
     pub fn set_verify_external(&mut self, mode: i32, verifier: ExternalChainVerifier) {
-        self.settings.verify_mode = mode;
-        self.settings.verify_callback = None;
+        self.settings_mut().verify_mode = mode;
+        self.settings_mut().verify_callback = None;
         self.chain_callback = None;
         self.external_verifier = Some(verifier);
     }
@@ -465,47 +471,47 @@ impl Ssl {
 
     /// `SSL_set_verify_depth`.
     pub fn set_verify_depth(&mut self, depth: i32) {
-        self.settings.verify_depth = depth;
+        self.settings_mut().verify_depth = depth;
     }
 
     /// `SSL_set_alpn_protos`: 0 on success, 1 on a malformed list.
     pub fn set_alpn_protos(&mut self, wire: &[u8]) -> i32 {
-        self.settings.set_alpn_protos(wire)
+        self.settings_mut().set_alpn_protos(wire)
     }
 
     /// `SSL_set_min_proto_version`.
     pub fn set_min_proto_version(&mut self, v: u16) -> bool {
-        self.settings.set_min_proto_version(v)
+        self.settings_mut().set_min_proto_version(v)
     }
 
     /// `SSL_set_max_proto_version`.
     pub fn set_max_proto_version(&mut self, v: u16) -> bool {
-        self.settings.set_max_proto_version(v)
+        self.settings_mut().set_max_proto_version(v)
     }
 
     /// `SSL_set_ciphersuites`.
     pub fn set_ciphersuites(&mut self, s: &str) -> Result<(), error::ErrorEntry> {
-        self.settings.set_ciphersuites(s)
+        self.settings_mut().set_ciphersuites(s)
     }
 
     /// `SSL_set_cipher_list`.
     pub fn set_cipher_list(&mut self, s: &str) -> Result<(), error::ErrorEntry> {
-        self.settings.set_cipher_list(s)
+        self.settings_mut().set_cipher_list(s)
     }
 
     /// `SSL_set1_groups_list`.
     pub fn set_groups_list(&mut self, s: &str) -> Result<(), error::ErrorEntry> {
-        self.settings.set_groups_list(s)
+        self.settings_mut().set_groups_list(s)
     }
 
     /// `SSL_set_mode`: adds mode bits, returns the new mask.
     pub fn set_mode(&mut self, mode: u32) -> u32 {
-        self.settings.set_mode(mode)
+        self.settings_mut().set_mode(mode)
     }
 
     /// `SSL_clear_mode`: removes mode bits, returns the new mask.
     pub fn clear_mode(&mut self, mode: u32) -> u32 {
-        self.settings.clear_mode(mode)
+        self.settings_mut().clear_mode(mode)
     }
 
     /// `SSL_get_mode`.
@@ -515,12 +521,12 @@ impl Ssl {
 
     /// `SSL_set_options`: adds option bits, returns the new mask.
     pub fn set_options(&mut self, options: u64) -> u64 {
-        self.settings.set_options(options)
+        self.settings_mut().set_options(options)
     }
 
     /// `SSL_clear_options`.
     pub fn clear_options(&mut self, options: u64) -> u64 {
-        self.settings.clear_options(options)
+        self.settings_mut().clear_options(options)
     }
 
     /// `SSL_get_options`.

@@ -888,3 +888,26 @@ fn a_forged_record_lent_by_a_memory_bio_fails_the_read_with_bad_record_mac() {
     assert_eq!(ssl.read(&mut buf), -1);
     err::clear_error();
 }
+
+#[test]
+fn a_connection_keeps_the_context_settings_it_was_made_with() {
+    // SSL_new copies the context's settings: later changes to either side stay on that side.
+    let mut ctx = SslCtx::new();
+    ctx.set_options(SSL_OP_NO_TICKET);
+    let mut first = Ssl::new(&ctx);
+    let second = Ssl::new(&ctx);
+    ctx.clear_options(SSL_OP_NO_TICKET);
+    ctx.set_mode(SSL_MODE_RELEASE_BUFFERS);
+    assert_ne!(first.options() & SSL_OP_NO_TICKET, 0);
+    assert_eq!(first.mode() & SSL_MODE_RELEASE_BUFFERS, 0);
+    first.clear_options(SSL_OP_NO_TICKET);
+    assert_eq!(first.options() & SSL_OP_NO_TICKET, 0);
+    assert_ne!(
+        second.options() & SSL_OP_NO_TICKET,
+        0,
+        "a sibling is not touched"
+    );
+    let third = Ssl::new(&ctx);
+    assert_eq!(third.options() & SSL_OP_NO_TICKET, 0);
+    assert_ne!(third.mode() & SSL_MODE_RELEASE_BUFFERS, 0);
+}
