@@ -6,7 +6,6 @@
 #     set-up included), as `curl https://...` does;
 #   - first contact: a new SSL_CTX (CA file loaded) per handshake, 1 process, N handshakes;
 #   - repeat contact: one SSL_CTX for N handshakes;
-#   - held: resident-set growth per connection with N connections open;
 #   - download: a 64 MiB file from s_server -WWW, read with SSL_read into a 16 KiB buffer.
 # CPU time of the client process (getrusage), so the server's work is not counted.
 # Usage: scripts/c-bench.sh [RUNS [N]]. Needs gcc, libssl-dev and the openssl command.
@@ -92,7 +91,7 @@ for leaf in ecdsa rsa; do
   start_server "$leaf"
   label="ECDSA P-256 leaf"
   [ "$leaf" = rsa ] && label="RSA-2048 leaf"
-  for row in oneshot first repeat held; do
+  for row in oneshot first repeat; do
     for lib in system oxissl; do : >"$work/$lib"; done
     for _ in $(seq "$RUNS"); do
       for lib in system oxissl; do
@@ -105,7 +104,6 @@ for leaf in ecdsa rsa; do
             done
             awk -v t="$total" -v n="$ONESHOTS" 'BEGIN {printf "%.1f\n", t / n}' >>"$work/$lib"
             ;;
-          held) run "$lib" "$port" held "$N" | awk '{print $1}' >>"$work/$lib" ;;
           *) run "$lib" "$port" "$row" "$N" | awk '{print $1}' >>"$work/$lib" ;;
         esac
       done
@@ -116,7 +114,6 @@ for leaf in ecdsa rsa; do
       oneshot) what="one-shot process, one handshake (whole process)" ;;
       first) what="first contact (new SSL_CTX each), per handshake" ;;
       repeat) what="repeat contact (one SSL_CTX), per handshake" ;;
-      held) what="resident memory per open connection, $N held (bytes, not µs)" ;;
     esac
     echo "| $label: $what | $sys | $ox | $(awk -v a="$ox" -v b="$sys" 'BEGIN {printf "%.2f", a / b}') |"
   done

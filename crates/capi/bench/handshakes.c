@@ -8,8 +8,6 @@
  *      repeat:   one SSL_CTX for all N.
  *      download: one handshake, then GET /PATH (N is the path, served by s_server -WWW) read
  *                with SSL_read into a 16 KiB buffer until the server closes.
- *      held:     N + 1 connections made and kept open; prints the resident-set growth per
- *                connection over the last N (/proc/self/statm), and N.
  * Each handshake: TCP connect, SSL_connect to "localhost" (SNI and host name check),
  * SSL_shutdown, close. Prints two numbers, from getrusage(RUSAGE_SELF): the process's CPU
  * time in microseconds from the first handshake to the last, divided by N, and its whole CPU
@@ -92,31 +90,6 @@ static int download(SSL_CTX *ctx, int port, const char *path) {
   return 0;
 }
 
-static long resident_bytes(void) {
-  long size = 0, resident = 0;
-  FILE *f = fopen("/proc/self/statm", "r");
-  if (f == NULL) return 0;
-  if (fscanf(f, "%ld %ld", &size, &resident) != 2) resident = 0;
-  fclose(f);
-  return resident * sysconf(_SC_PAGESIZE);
-}
-
-static int held(SSL_CTX *ctx, int port, int n) {
-  SSL **open = calloc((size_t)n + 1, sizeof *open);
-  long before = 0;
-  if (open == NULL) return 1;
-  /* The first connection warms up what every connection shares. */
-  for (int i = 0; i <= n; i++) {
-    open[i] = connected(ctx, port);
-    if (open[i] == NULL) return 1;
-    if (i == 0) before = resident_bytes();
-  }
-  printf("%.0f %d\n", (double)(resident_bytes() - before) / n, n);
-  for (int i = 0; i <= n; i++) disconnect(open[i]);
-  free(open);
-  return 0;
-}
-
 static int handshake(SSL_CTX *ctx, int port) {
   SSL *ssl = connected(ctx, port);
   if (ssl == NULL) return 0;
@@ -127,15 +100,14 @@ static int handshake(SSL_CTX *ctx, int port) {
 
 int main(int argc, char **argv) {
   if (argc != 5) {
-    fprintf(stderr, "usage: %s PORT CA_FILE first|repeat|download|held N|PATH\n", argv[0]);
+    fprintf(stderr, "usage: %s PORT CA_FILE first|repeat|download N|PATH\n", argv[0]);
     return 2;
   }
   int port = atoi(argv[1]);
   const char *ca = argv[2];
-  if (strcmp(argv[3], "download") == 0 || strcmp(argv[3], "held") == 0) {
+  if (strcmp(argv[3], "download") == 0) {
     SSL_CTX *ctx = new_ctx(ca);
-    if (ctx == NULL) return 1;
-    return argv[3][0] == 'd' ? download(ctx, port, argv[4]) : held(ctx, port, atoi(argv[4]));
+    return ctx == NULL ? 1 : download(ctx, port, argv[4]);
   }
   int first = strcmp(argv[3], "first") == 0;
   int n = atoi(argv[4]);
