@@ -789,8 +789,10 @@ fn record_ends(wire: &[u8]) -> Vec<usize> {
 /// Handshakes over memory BIOs relayed to `s_server -www` with small records, sends GET, and
 /// collects the server's whole answer (through its close_notify) from the socket. Returns the
 /// client, its read BIO (still empty), the copying-read counter and the answer's bytes.
-fn www_answer_over_memory_bios() -> (Ssl, MemBio, Arc<AtomicUsize>, Vec<u8>, Server) {
-    let server = s_server(&["-www", "-max_send_frag", "512", "-num_tickets", "0"]);
+fn www_answer_over_memory_bios(extra: &[&str]) -> (Ssl, MemBio, Arc<AtomicUsize>, Vec<u8>, Server) {
+    let mut args = vec!["-www", "-max_send_frag", "512", "-num_tickets", "0"];
+    args.extend_from_slice(extra);
+    let server = s_server(&args);
     let mut sock = tcp(server.port);
     let (rbio, wbio) = (MemBio::new(), MemBio::new());
     let copying_reads = Arc::new(AtomicUsize::new(0));
@@ -835,13 +837,23 @@ fn www_answer_over_memory_bios() -> (Ssl, MemBio, Arc<AtomicUsize>, Vec<u8>, Ser
 
 #[test]
 fn records_sitting_whole_in_a_memory_bio_are_read_one_at_a_time_without_copying_them_out() {
-    let (mut ssl, rbio, copying_reads, answer, _server) = www_answer_over_memory_bios();
+    records_in_a_memory_bio_are_decrypted_in_place(&[]);
+}
+
+#[test]
+fn tls12_records_sitting_whole_in_a_memory_bio_are_decrypted_in_place_too() {
+    records_in_a_memory_bio_are_decrypted_in_place(&["-tls1_2"]);
+}
+
+fn records_in_a_memory_bio_are_decrypted_in_place(server_args: &[&str]) {
+    let (mut ssl, rbio, copying_reads, answer, _server) = www_answer_over_memory_bios(server_args);
     let ends = record_ends(&answer);
     assert!(ends.len() > 4, "small records: {}", ends.len());
     rbio.push(&answer);
     let before = copying_reads.load(Ordering::Relaxed);
     let mut page = Vec::new();
     let mut buf = vec![0u8; 64 * 1024];
+    let mut copied_for_data = 0;
     loop {
         let r = ssl.read(&mut buf);
         // Without read-ahead a read takes whole records from the BIO, never part of the next.
@@ -857,19 +869,22 @@ fn records_sitting_whole_in_a_memory_bio_are_read_one_at_a_time_without_copying_
         }
         assert!(r <= 512, "one record per read: {r}");
         page.extend_from_slice(&buf[..r as usize]);
+        copied_for_data = copying_reads.load(Ordering::Relaxed) - before;
     }
     assert!(page.starts_with(b"HTTP/1.0 200"), "{page:?}");
     assert_eq!(rbio.ctrl_pending(), 0);
+    // Application data records are decrypted from the BIO's bytes. (TLS 1.2's close_notify,
+    // an alert record, is read the usual way: a header and a body read after the data.)
     assert_eq!(
-        copying_reads.load(Ordering::Relaxed),
-        before,
+        copied_for_data, 0,
         "whole records were decrypted from the BIO's bytes, not read out of it"
     );
+    assert!(copying_reads.load(Ordering::Relaxed) - before <= 2);
 }
 
 #[test]
 fn a_forged_record_lent_by_a_memory_bio_fails_the_read_with_bad_record_mac() {
-    let (mut ssl, rbio, _, mut answer, _server) = www_answer_over_memory_bios();
+    let (mut ssl, rbio, _, mut answer, _server) = www_answer_over_memory_bios(&[]);
     let ends = record_ends(&answer);
     // Flip a ciphertext byte in the middle of the third record.
     let third = (ends[1] + ends[2]) / 2;
