@@ -290,14 +290,18 @@ pub fn open(key: &mut RecordKey, record: &mut [u8]) -> Result<(ContentType, Rang
     Ok((typ, o.body_start..o.body_start + len))
 }
 
-/// Decrypts `record` (a whole record, header included) into `out`, which must hold at least
-/// the record's ciphertext, so received bytes need not be copied before decryption. On success
-/// returns the content type and the plaintext's length at the start of `out`.
+/// Decrypts `record` (a whole record, header included) into `out`, which must hold the record
+/// less its header and tag, so received bytes need not be copied before decryption. On success
+/// returns the content type and the plaintext's length at the start of `out`. A buffer too
+/// small is refused before the record's sequence number is taken.
 pub fn open_into(
     key: &mut RecordKey,
     record: &[u8],
     out: &mut [u8],
 ) -> Result<(ContentType, usize), Error> {
+    if out.len() < record.len().saturating_sub(HEADER_LEN + AEAD_TAG_LEN) {
+        return Err(Error::Internal("decryption buffer too small"));
+    }
     let o = Opening::new(key, record)?;
     let (ciphertext, tag) =
         record[o.body_start..].split_at(record.len() - o.body_start - AEAD_TAG_LEN);
@@ -419,7 +423,11 @@ mod tests {
                 open_into(&mut k(), &bad, &mut out),
                 Err(Error::DecryptFailed)
             );
-            assert!(open_into(&mut k(), &wire[..first], &mut out[..10]).is_err());
+            // A short buffer costs no sequence number: the record still opens after it.
+            let mut fresh = k();
+            assert!(open_into(&mut fresh, &wire[..first], &mut out[..10]).is_err());
+            assert_eq!(fresh.sequence(), 0);
+            assert!(open_into(&mut fresh, &wire[..first], &mut out).is_ok());
         }
     }
 
