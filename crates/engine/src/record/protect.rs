@@ -217,6 +217,7 @@ struct Opening {
     aad_len: usize,
     body_start: usize,
     outer: ContentType,
+    kind: RecordKind,
 }
 
 impl Opening {
@@ -240,6 +241,7 @@ impl Opening {
                 aad_len: HEADER_LEN,
                 body_start: HEADER_LEN,
                 outer,
+                kind: key.kind,
             });
         }
         let explicit = key.kind == RecordKind::Tls12ExplicitNonce;
@@ -255,12 +257,13 @@ impl Opening {
             aad_len: 13,
             body_start,
             outer,
+            kind: key.kind,
         })
     }
 
     /// The content type and length of the record's content, given its decrypted body.
-    fn finish(&self, kind: RecordKind, plain: &[u8]) -> Result<(ContentType, usize), Error> {
-        if kind != RecordKind::Tls13 {
+    fn finish(&self, plain: &[u8]) -> Result<(ContentType, usize), Error> {
+        if self.kind != RecordKind::Tls13 {
             // RFC 5246 §6.2.3: the plaintext MUST NOT exceed 2^14 bytes.
             if plain.len() > MAX_PLAINTEXT {
                 return Err(InvalidMessage::RecordTooLarge.into());
@@ -286,7 +289,7 @@ pub fn open(key: &mut RecordKey, record: &mut [u8]) -> Result<(ContentType, Rang
     let o = Opening::new(key, record)?;
     let body = &mut record[o.body_start..];
     let n = key.key.open_in_place(o.nonce, &o.aad[..o.aad_len], body)?;
-    let (typ, len) = o.finish(key.kind, &body[..n])?;
+    let (typ, len) = o.finish(&body[..n])?;
     Ok((typ, o.body_start..o.body_start + len))
 }
 
@@ -310,7 +313,7 @@ pub fn open_into(
         .ok_or(Error::Internal("decryption buffer too small"))?;
     key.key
         .open_into(o.nonce, &o.aad[..o.aad_len], ciphertext, tag, out)?;
-    o.finish(key.kind, out)
+    o.finish(out)
 }
 
 #[cfg(test)]
