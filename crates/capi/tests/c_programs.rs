@@ -125,6 +125,7 @@ fn blocking_set_fd_connect_echo_and_close_notify() {
             TLS13,
             ECDSA_PEER,
             "verify: 0",
+            "randoms: 32/32 bytes, both drawn",
             "read: tneilc gnikcolb a morf olleh",
             &format!("SSL_read at the end: {CLOSED_BY_PEER}"),
             "SSL_shutdown: 1",

@@ -1315,6 +1315,16 @@ impl Ssl {
         }
     }
 
+    /// `SSL_get_client_random`: ClientHello.random, once the ClientHello is made.
+    pub fn client_random(&self) -> Option<[u8; 32]> {
+        self.conn.as_ref()?.negotiated().client_random
+    }
+
+    /// `SSL_get_server_random`: ServerHello.random, once the ServerHello arrived.
+    pub fn server_random(&self) -> Option<[u8; 32]> {
+        self.conn.as_ref()?.negotiated().server_random
+    }
+
     /// `SSL_session_reused`: whether the server accepted the session offered.
     pub fn session_reused(&self) -> bool {
         self.conn.as_ref().is_some_and(|c| c.negotiated().resumed)

@@ -242,7 +242,32 @@ static inline SSL_CTX *client_ctx(const char *cafile, const char *verify)
     return ctx;
 }
 
-/* Prints what was negotiated: version, cipher, ALPN, the peer's subject, the verify result. */
+/* Whether `b` has a non-zero byte. */
+static inline int nonzero(const unsigned char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (b[i] != 0)
+            return 1;
+    return 0;
+}
+
+/* SSL_get_client_random / SSL_get_server_random: their lengths, and that both were drawn. */
+static inline void print_randoms(SSL *ssl)
+{
+    unsigned char client[32], server[32];
+    size_t c = SSL_get_client_random(ssl, client, sizeof client);
+    size_t s = SSL_get_server_random(ssl, server, sizeof server);
+
+    printf("randoms: %zu/%zu bytes, %s\n", SSL_get_client_random(ssl, NULL, 0),
+           SSL_get_server_random(ssl, NULL, 0),
+           c == 32 && s == 32 && nonzero(client, c) && nonzero(server, s) &&
+                   memcmp(client, server, 32) != 0
+               ? "both drawn"
+               : "missing");
+}
+
+/* Prints what was negotiated: version, cipher, ALPN, the peer's subject, the verify result,
+ * the hello randoms. */
 static inline void print_session(SSL *ssl)
 {
     const unsigned char *alpn = NULL;
@@ -267,6 +292,7 @@ static inline void print_session(SSL *ssl)
         printf("peer: (none)\n");
     }
     printf("verify: %ld\n", SSL_get_verify_result(ssl));
+    print_randoms(ssl);
 }
 
 /*

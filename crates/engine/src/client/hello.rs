@@ -99,6 +99,7 @@ pub(crate) fn start(
     let (random_part, id_part) = drawn.split_at(32);
     let mut random = [0u8; 32];
     random.copy_from_slice(random_part);
+    cx.negotiated.client_random = Some(random);
     let mut session_id = id_part.to_vec();
     if let Some(id) = resuming.as_ref().map(StoredSession::session_id) {
         if !id.is_empty() {
@@ -247,6 +248,9 @@ pub(crate) struct ExpectServerHello {
 impl ExpectServerHello {
     pub fn handle(self, cx: &mut Common, msg: Message<'_>) -> Result<State, Error> {
         let sh = ServerHello::decode(msg.body)?;
+        if !sh.is_retry_request() {
+            cx.negotiated.server_random = Some(sh.random);
+        }
         let Some(version) = find(&sh.extensions, ExtensionType::SUPPORTED_VERSIONS) else {
             return self.handle_legacy_version(cx, &sh, msg);
         };

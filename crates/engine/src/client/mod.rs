@@ -61,6 +61,10 @@ pub struct Negotiated {
     /// Whether the handshake resumed a session (TLS 1.3 ticket, RFC 8446 §2.2; TLS 1.2 session
     /// id or ticket, RFC 5246 §7.3 / RFC 5077).
     pub resumed: bool,
+    /// ClientHello.random, once the ClientHello is made.
+    pub client_random: Option<[u8; 32]>,
+    /// ServerHello.random, once a ServerHello (not a HelloRetryRequest) arrived.
+    pub server_random: Option<[u8; 32]>,
 }
 
 /// A session ticket with the PSK it unlocks (RFC 8446 §4.6.1), kept for resumption.
