@@ -2,7 +2,7 @@
 //! result, the peer's certificates as libcrypto objects, version, cipher, ALPN, server name,
 //! and the alert description strings.
 
-use std::ffi::{c_char, c_int, c_long, c_uint};
+use std::ffi::{c_char, c_int, c_long, c_uint, c_void};
 
 use crate::cipher::{cipher_by_id, SSL_CIPHER};
 use crate::entry::{entry, static_cstr};
@@ -160,6 +160,19 @@ entry! {
         nonnull: [s], fail: 0;
         let random = with_ssl(s, "SSL_get_server_random", None, |_, st| st.ssl.server_random());
         copy_random(random, out, outlen)
+    }
+
+    /// `SSL_get_current_compression`: null, as TLS compression is never negotiated (RFC 8446
+    /// §4.1.2 allows only the null method; OpenSSL 3.0 offers none either).
+    fn SSL_get_current_compression(s: *const SSL) -> *const c_void {
+        nonnull: [s], fail: std::ptr::null();
+        std::ptr::null()
+    }
+
+    /// `SSL_get_current_expansion`: null, as for `SSL_get_current_compression`.
+    fn SSL_get_current_expansion(s: *const SSL) -> *const c_void {
+        nonnull: [s], fail: std::ptr::null();
+        std::ptr::null()
     }
 
     /// `SSL_get_version`: "TLSv1.3" once negotiated.

@@ -64,6 +64,47 @@ entry! {
         unsupported("SSL_CTX_check_private_key", NO_CLIENT_CERTS)
     }
 
+    /// `SSL_use_certificate`: not supported (0).
+    fn SSL_use_certificate(s: *mut SSL, x: *mut X509) -> c_int {
+        nonnull: [s], fail: 0;
+        let _ = x;
+        unsupported("SSL_use_certificate", NO_CLIENT_CERTS)
+    }
+
+    /// `SSL_use_certificate_file`: not supported (0).
+    fn SSL_use_certificate_file(s: *mut SSL, file: *const c_char, kind: c_int) -> c_int {
+        nonnull: [s], fail: 0;
+        let _ = (file, kind);
+        unsupported("SSL_use_certificate_file", NO_CLIENT_CERTS)
+    }
+
+    /// `SSL_use_certificate_chain_file`: not supported (0).
+    fn SSL_use_certificate_chain_file(s: *mut SSL, file: *const c_char) -> c_int {
+        nonnull: [s], fail: 0;
+        let _ = file;
+        unsupported("SSL_use_certificate_chain_file", NO_CLIENT_CERTS)
+    }
+
+    /// `SSL_use_PrivateKey`: not supported (0).
+    fn SSL_use_PrivateKey(s: *mut SSL, key: *mut EVP_PKEY) -> c_int {
+        nonnull: [s], fail: 0;
+        let _ = key;
+        unsupported("SSL_use_PrivateKey", NO_CLIENT_CERTS)
+    }
+
+    /// `SSL_use_PrivateKey_file`: not supported (0).
+    fn SSL_use_PrivateKey_file(s: *mut SSL, file: *const c_char, kind: c_int) -> c_int {
+        nonnull: [s], fail: 0;
+        let _ = (file, kind);
+        unsupported("SSL_use_PrivateKey_file", NO_CLIENT_CERTS)
+    }
+
+    /// `SSL_check_private_key`: 0 (no key can be set).
+    fn SSL_check_private_key(s: *const SSL) -> c_int {
+        nonnull: [s], fail: 0;
+        unsupported("SSL_check_private_key", NO_CLIENT_CERTS)
+    }
+
     /// `SSL_get_certificate`: null (no own certificate).
     fn SSL_get_certificate(s: *const SSL) -> *mut X509 {
         nonnull: [s], fail: std::ptr::null_mut();

@@ -92,6 +92,28 @@ fn our_library_exports_every_libssl_symbol_the_programs_import() {
 }
 
 #[test]
+fn our_library_exports_every_libssl_symbol_libpq_imports() {
+    // PostgreSQL's client library is linked with BIND_NOW: one missing symbol and no program
+    // using it starts on our library, whether or not it connects with TLS (.ci/run installs
+    // libpq5).
+    let out = std::process::Command::new("ldconfig")
+        .arg("-p")
+        .output()
+        .expect("ldconfig runs");
+    let libpq = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| {
+            let (name, path) = l.trim().split_once(" => ")?;
+            name.starts_with("libpq.so.5 ")
+                .then(|| std::path::PathBuf::from(path.trim()))
+        })
+        .expect("libpq.so.5 is installed (Debian: libpq5)");
+    let imports = libssl_imports(&libpq);
+    assert!(imports.len() > 20, "libpq imports {imports:?} from libssl");
+    assert_we_export("libpq", &imports);
+}
+
+#[test]
 fn our_library_seeds_its_random_generator_without_cpu_jitter_entropy() {
     // `.cargo/config.toml` builds aws-lc without CPU-jitter entropy, whose one-time set-up
     // costs tens of milliseconds in every process (for a one-shot program, many times its
