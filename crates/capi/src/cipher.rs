@@ -150,6 +150,43 @@ entry! {
         unsafe { cipher(c) }.version.as_ptr()
     }
 
+    /// `SSL_CIPHER_get_cipher_nid`: `NID_aes_128_gcm`, `NID_aes_256_gcm` or
+    /// `NID_chacha20_poly1305`.
+    fn SSL_CIPHER_get_cipher_nid(c: *const SSL_CIPHER) -> c_int {
+        nonnull: [c], fail: 0;
+        // SAFETY: checked non-null, from this library.
+        match unsafe { cipher(c) }.id {
+            0x1301 | 0xc02b | 0xc02f => 895,
+            0x1302 | 0xc02c | 0xc030 => 901,
+            _ => 1018,
+        }
+    }
+
+    /// `SSL_CIPHER_get_digest_nid`: `NID_undef`, as for every AEAD suite (no record MAC).
+    fn SSL_CIPHER_get_digest_nid(c: *const SSL_CIPHER) -> c_int {
+        nonnull: [c], fail: 0;
+        0
+    }
+
+    /// `SSL_CIPHER_get_kx_nid`: `NID_kx_any` for TLS 1.3 suites, else `NID_kx_ecdhe`.
+    fn SSL_CIPHER_get_kx_nid(c: *const SSL_CIPHER) -> c_int {
+        nonnull: [c], fail: 0;
+        // SAFETY: checked non-null, from this library.
+        if unsafe { cipher(c) }.id >> 8 == 0x13 { 1063 } else { 1038 }
+    }
+
+    /// `SSL_CIPHER_get_auth_nid`: `NID_auth_any` for TLS 1.3 suites, else `NID_auth_ecdsa` or
+    /// `NID_auth_rsa`.
+    fn SSL_CIPHER_get_auth_nid(c: *const SSL_CIPHER) -> c_int {
+        nonnull: [c], fail: 0;
+        // SAFETY: checked non-null, from this library.
+        match unsafe { cipher(c) }.id {
+            0xc02b | 0xc02c | 0xcca9 => 1047,
+            0xc02f | 0xc030 | 0xcca8 => 1046,
+            _ => 1055,
+        }
+    }
+
     /// `SSL_CIPHER_get_id`: `0x03000000 | IANA number`.
     fn SSL_CIPHER_get_id(c: *const SSL_CIPHER) -> u32 {
         nonnull: [c], fail: 0;

@@ -18,14 +18,70 @@ use crate::errors;
 use crate::exdata::ExData;
 use crate::ffi::{self, X509, X509_STORE};
 
-/// `SSL_METHOD`: opaque to C; only the client side exists.
+/// `SSL_METHOD`: opaque to C. Only the client side exists; the other methods are there so
+/// that programs importing them load, and `SSL_CTX_new` refuses them clearly.
 pub struct SSL_METHOD {
-    _name: &'static str,
+    role: MethodRole,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum MethodRole {
+    /// TLS 1.2 and 1.3 as a client.
+    Client,
+    /// One version only (`TLSv1_2_method`).
+    Pinned(u16),
+    /// A server method: not supported.
+    Server,
+    /// TLS 1.0 / 1.1: refused.
+    Legacy,
 }
 
 static TLS_CLIENT_METHOD: SSL_METHOD = SSL_METHOD {
-    _name: "TLS client",
+    role: MethodRole::Client,
 };
+static TLS_SERVER_METHOD: SSL_METHOD = SSL_METHOD {
+    role: MethodRole::Server,
+};
+static TLS12_METHOD: SSL_METHOD = SSL_METHOD {
+    role: MethodRole::Pinned(0x0303),
+};
+static LEGACY_METHOD: SSL_METHOD = SSL_METHOD {
+    role: MethodRole::Legacy,
+};
+
+/// `ERR_R_UNSUPPORTED`.
+const ERR_R_UNSUPPORTED: u32 = 0x8010C;
+
+/// `SSL_CTX_new` for `method`: a context, or null with the reason queued.
+fn ctx_for(func: &str, method: *const SSL_METHOD) -> *mut SSL_CTX {
+    // SAFETY: a method pointer handed out by this library (checked non-null by the caller).
+    let role = unsafe { &*method }.role;
+    match role {
+        MethodRole::Client => new_ctx(),
+        MethodRole::Server => {
+            errors::raise_ssl(
+                func,
+                ERR_R_UNSUPPORTED,
+                Some("the server side is not supported"),
+            );
+            std::ptr::null_mut()
+        }
+        MethodRole::Legacy => {
+            errors::raise_ssl(func, ERR_R_UNSUPPORTED, Some("TLS 1.0 and 1.1 are refused"));
+            std::ptr::null_mut()
+        }
+        MethodRole::Pinned(v) => {
+            let c = new_ctx();
+            if !c.is_null() {
+                // SAFETY: just made, one reference held here.
+                let mut st = unsafe { ctx_ref(c) }.lock();
+                st.ctx.set_min_proto_version(v);
+                st.ctx.set_max_proto_version(v);
+            }
+            c
+        }
+    }
+}
 
 /// The C verify callback (`SSL_verify_cb`).
 pub type VerifyCb = unsafe extern "C" fn(c_int, *mut ffi::X509_STORE_CTX) -> c_int;
@@ -60,6 +116,11 @@ pub struct CtxState {
     verify_store: *mut X509_STORE,
     security_level: c_int,
     timeout: c_long,
+    /// `SSL_CTX_get0_param`'s verification parameters, made on first request (owned); each
+    /// `SSL` made after that inherits them.
+    pub param: *mut ffi::X509_VERIFY_PARAM,
+    /// `SSL_CTX_set_num_tickets` (a server setting, kept for `SSL_CTX_get_num_tickets`).
+    num_tickets: usize,
 }
 
 /// `SSL_CTX`.
@@ -164,6 +225,7 @@ impl SSL_CTX {
         unsafe {
             ffi::X509_STORE_free(st.store);
             ffi::X509_STORE_free(st.verify_store);
+            ffi::X509_VERIFY_PARAM_free(st.param);
             for x in st.extra_certs {
                 ffi::X509_free(x);
             }
@@ -298,10 +360,34 @@ entry! {
         &TLS_CLIENT_METHOD
     }
 
-    /// `SSL_CTX_new`.
+    /// `TLS_server_method`: there, so programs importing it load; `SSL_CTX_new` refuses it.
+    fn TLS_server_method() -> *const SSL_METHOD {
+        nonnull: [], fail: std::ptr::null();
+        &TLS_SERVER_METHOD
+    }
+
+    /// `TLSv1_2_method`: a context pinned to TLS 1.2.
+    fn TLSv1_2_method() -> *const SSL_METHOD {
+        nonnull: [], fail: std::ptr::null();
+        &TLS12_METHOD
+    }
+
+    /// `TLSv1_1_method`: `SSL_CTX_new` refuses it (legacy protocol).
+    fn TLSv1_1_method() -> *const SSL_METHOD {
+        nonnull: [], fail: std::ptr::null();
+        &LEGACY_METHOD
+    }
+
+    /// `TLSv1_method`: `SSL_CTX_new` refuses it (legacy protocol).
+    fn TLSv1_method() -> *const SSL_METHOD {
+        nonnull: [], fail: std::ptr::null();
+        &LEGACY_METHOD
+    }
+
+    /// `SSL_CTX_new`: null with a clear reason for a server or TLS 1.0/1.1 method.
     fn SSL_CTX_new(method: *const SSL_METHOD) -> *mut SSL_CTX {
         nonnull: [method], fail: std::ptr::null_mut();
-        new_ctx()
+        ctx_for("SSL_CTX_new", method)
     }
 
     /// `SSL_CTX_new_ex`: the library context and property query are not used.
@@ -312,7 +398,7 @@ entry! {
     ) -> *mut SSL_CTX {
         nonnull: [method], fail: std::ptr::null_mut();
         let _ = (libctx, propq);
-        new_ctx()
+        ctx_for("SSL_CTX_new_ex", method)
     }
 
     /// `SSL_CTX_up_ref`.
@@ -541,6 +627,34 @@ entry! {
         let _ = cb;
     }
 
+    /// `SSL_CTX_get0_param`: the context's verification parameters (borrowed); a host set on
+    /// them is inherited by the `SSL` objects made afterwards and checked by their handshake.
+    fn SSL_CTX_get0_param(c: *mut SSL_CTX) -> *mut ffi::X509_VERIFY_PARAM {
+        nonnull: [c], fail: std::ptr::null_mut();
+        with_ctx(c, "SSL_CTX_get0_param", |st| {
+            if st.param.is_null() {
+                // SAFETY: no preconditions; null means out of memory.
+                st.param = unsafe { ffi::X509_VERIFY_PARAM_new() };
+            }
+            st.param
+        })
+    }
+
+    /// `SSL_CTX_set_num_tickets`: a server setting; kept and accepted.
+    fn SSL_CTX_set_num_tickets(c: *mut SSL_CTX, n: usize) -> c_int {
+        nonnull: [c], fail: 0;
+        with_ctx(c, "SSL_CTX_set_num_tickets", |st| {
+            st.num_tickets = n;
+            1
+        })
+    }
+
+    /// `SSL_CTX_get_num_tickets`: what was set (2 by default, as in OpenSSL).
+    fn SSL_CTX_get_num_tickets(c: *const SSL_CTX) -> usize {
+        nonnull: [c], fail: 0;
+        with_ctx(c.cast_mut(), "SSL_CTX_get_num_tickets", |st| st.num_tickets)
+    }
+
     /// `SSL_CTX_get_cert_store`: the context's store (owned by the context).
     fn SSL_CTX_get_cert_store(c: *const SSL_CTX) -> *mut X509_STORE {
         nonnull: [c], fail: std::ptr::null_mut();
@@ -651,6 +765,8 @@ fn new_ctx() -> *mut SSL_CTX {
             verify_store: std::ptr::null_mut(),
             security_level: 1,
             timeout: 7200,
+            param: std::ptr::null_mut(),
+            num_tickets: 2,
         }),
         ex_data: ExData::new(ffi::CRYPTO_EX_INDEX_SSL_CTX),
     }));

@@ -62,6 +62,26 @@ pub struct SslState {
     pending_errno: Option<i32>,
     /// Sessions the current call established, for the new-session callback.
     pub new_sessions: std::collections::VecDeque<oxissl_engine::StoredSession>,
+    /// `SSL_get0_param`'s verification parameters (owned; null until asked for or inherited
+    /// from the context's). The host or IP address set on them is the name the handshake
+    /// checks, as in OpenSSL, where `SSL_set1_host` writes them too.
+    pub param: *mut ffi::X509_VERIFY_PARAM,
+}
+
+/// A copy of the context's verification parameters for a new `SSL` (null when the context has
+/// none, or when the copy cannot be made).
+fn inherited_param(from: *mut ffi::X509_VERIFY_PARAM) -> *mut ffi::X509_VERIFY_PARAM {
+    if from.is_null() {
+        return std::ptr::null_mut();
+    }
+    // SAFETY: no preconditions; `from` is the context's live parameter object.
+    unsafe {
+        let p = ffi::X509_VERIFY_PARAM_new();
+        if !p.is_null() {
+            ffi::X509_VERIFY_PARAM_inherit(p, from);
+        }
+        p
+    }
 }
 
 /// `SSL`.
@@ -118,7 +138,36 @@ impl SslState {
     /// Runs one handshake or data call on the connection with OpenSSL's bookkeeping around it:
     /// a call that will drive the handshake first clears the error queue and `errno` (as
     /// OpenSSL's state machine does on entry); a failed call leaves the BIO's errno.
+    /// Before the handshake: the host or IP address set on the verification parameters
+    /// (`X509_VERIFY_PARAM_set1_host` / `_set1_ip` on `SSL_get0_param`, as Python's ssl module
+    /// sets it) becomes the name the certificate is checked against.
+    fn sync_param_host(&mut self) {
+        if self.param.is_null() || !self.ssl.in_init() {
+            return;
+        }
+        // SAFETY: `param` is owned by this object and live; the host string is borrowed from
+        // it for the duration of the copy.
+        let host = unsafe {
+            let h = ffi::X509_VERIFY_PARAM_get0_host(self.param, 0);
+            (!h.is_null()).then(|| std::ffi::CStr::from_ptr(h).to_string_lossy().into_owned())
+        };
+        // SAFETY: as above; the address string is ours to free (OPENSSL_free).
+        let name = host.or_else(|| unsafe {
+            let ip = ffi::X509_VERIFY_PARAM_get1_ip_asc(self.param);
+            if ip.is_null() {
+                return None;
+            }
+            let text = std::ffi::CStr::from_ptr(ip).to_string_lossy().into_owned();
+            ffi::CRYPTO_free(ip.cast(), c"".as_ptr(), 0);
+            Some(text)
+        });
+        if let Some(name) = name {
+            self.ssl.set1_host(&name);
+        }
+    }
+
     pub fn io_call(&mut self, obj: &SSL, f: impl FnOnce(&mut oxissl::Ssl) -> c_int) -> c_int {
+        self.sync_param_host();
         let ssl = &self.ssl;
         let in_init = ssl.in_init();
         if ssl.is_connect_state() && in_init && !ssl.is_failed() {
@@ -425,7 +474,7 @@ entry! {
         nonnull: [c], fail: std::ptr::null_mut();
         // SAFETY: checked non-null; the caller holds a reference.
         let cref = unsafe { ctx_ref(c) };
-        let (mut ssl, mode, depth, cb, quiet, minv, maxv, read_ahead) = {
+        let (mut ssl, mode, depth, cb, quiet, minv, maxv, read_ahead, param) = {
             let cs = cref.lock();
             (
                 oxissl::Ssl::new(&cs.ctx),
@@ -436,6 +485,7 @@ entry! {
                 c_long::from(cs.ctx.min_proto_version()),
                 c_long::from(cs.ctx.max_proto_version()),
                 cs.read_ahead(),
+                inherited_param(cs.param),
             )
         };
         let anchors = StoreAnchors { ctx: c };
@@ -462,6 +512,7 @@ entry! {
                 read_ahead,
                 pending_errno: None,
                 new_sessions: std::collections::VecDeque::new(),
+                param,
             }),
             ex_data: ExData::new(ffi::CRYPTO_EX_INDEX_SSL),
         }));
@@ -502,8 +553,12 @@ entry! {
         st.free_peer_certs();
         st.set0_wbio(std::ptr::null_mut());
         st.set0_rbio(std::ptr::null_mut());
-        // SAFETY: the session slot owns one reference (null accepted).
-        unsafe { crate::session::release(st.session) };
+        // SAFETY: the session slot owns one reference (null accepted); the parameters are
+        // owned here (null accepted).
+        unsafe {
+            crate::session::release(st.session);
+            ffi::X509_VERIFY_PARAM_free(st.param);
+        }
         drop(st);
         // SAFETY: the object owned one context reference.
         unsafe { SSL_CTX::release(ctx) };
@@ -651,10 +706,39 @@ entry! {
         if host.is_null() {
             return 1;
         }
+        let h_ptr = host;
         // SAFETY: a C string from the caller.
         let host = unsafe { str_arg(host) };
         with_ssl(s, "SSL_set1_host", 0, |_, st| {
-            c_int::from(host.is_some_and(|h| st.ssl.set1_host(h)))
+            let ok = host.is_some_and(|h| st.ssl.set1_host(h));
+            if ok && !st.param.is_null() {
+                // OpenSSL keeps the name in the parameters: the last writer wins.
+                // SAFETY: a live parameter object owned by `st`; `h` is the caller's C string.
+                unsafe { ffi::X509_VERIFY_PARAM_set1_host(st.param, h_ptr, 0) };
+            }
+            c_int::from(ok)
+        })
+    }
+
+    /// `SSL_get0_param`: the object's verification parameters (borrowed), inherited from the
+    /// context's when it has them. A host or IP address set on them is checked by the
+    /// handshake.
+    fn SSL_get0_param(s: *mut SSL) -> *mut ffi::X509_VERIFY_PARAM {
+        nonnull: [s], fail: std::ptr::null_mut();
+        // SAFETY: checked non-null; the caller holds a reference.
+        let ctx = unsafe { ssl_ref(s) }.ctx;
+        // SAFETY: the object holds a reference to its context. (The context's lock is let go
+        // before the object's is taken.)
+        let ctx_param = unsafe { ctx_ref(ctx) }.lock().param;
+        with_ssl(s, "SSL_get0_param", std::ptr::null_mut(), |_, st| {
+            if st.param.is_null() {
+                st.param = inherited_param(ctx_param);
+                if st.param.is_null() {
+                    // SAFETY: no preconditions; null means out of memory.
+                    st.param = unsafe { ffi::X509_VERIFY_PARAM_new() };
+                }
+            }
+            st.param
         })
     }
 

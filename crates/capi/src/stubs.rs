@@ -4,7 +4,7 @@
 //! connecting without them. Settings that only matter to a server or to features not yet
 //! present are accepted and succeed. MATRIX.md lists every export and its status.
 
-use std::ffi::{c_char, c_int, c_void};
+use std::ffi::{c_char, c_int, c_uint, c_void};
 
 use crate::ctx::SSL_CTX;
 use crate::entry::entry;
@@ -103,6 +103,125 @@ entry! {
     fn SSL_check_private_key(s: *const SSL) -> c_int {
         nonnull: [s], fail: 0;
         unsupported("SSL_check_private_key", NO_CLIENT_CERTS)
+    }
+
+    /// `SSL_CTX_get_default_passwd_cb`: null (no key files are read, so none is kept).
+    fn SSL_CTX_get_default_passwd_cb(c: *mut SSL_CTX) -> *const c_void {
+        nonnull: [c], fail: std::ptr::null();
+        std::ptr::null()
+    }
+
+    /// `SSL_CTX_get_default_passwd_cb_userdata`: null, as above.
+    fn SSL_CTX_get_default_passwd_cb_userdata(c: *mut SSL_CTX) -> *mut c_void {
+        nonnull: [c], fail: std::ptr::null_mut();
+        std::ptr::null_mut()
+    }
+
+    /// `SSL_CTX_set_alpn_select_cb`: accepted (a server's choice; never called here).
+    fn SSL_CTX_set_alpn_select_cb(c: *mut SSL_CTX, cb: *const c_void, arg: *mut c_void) -> () {
+        nonnull: [c], fail: ();
+        let _ = (cb, arg);
+    }
+
+    /// `SSL_get0_verified_chain`: null (the verified chain is not kept as libcrypto objects;
+    /// `SSL_get_peer_cert_chain` has the chain as sent).
+    fn SSL_get0_verified_chain(s: *const SSL) -> *mut c_void {
+        nonnull: [s], fail: std::ptr::null_mut();
+        std::ptr::null_mut()
+    }
+
+    /// `SSL_get_ciphers`: null (no cipher stack is built; the suites offered are the
+    /// context's lists).
+    fn SSL_get_ciphers(s: *const SSL) -> *mut c_void {
+        nonnull: [s], fail: std::ptr::null_mut();
+        std::ptr::null_mut()
+    }
+
+    /// `SSL_get_finished`: 0 (the Finished messages are not kept).
+    fn SSL_get_finished(s: *const SSL, buf: *mut c_void, count: usize) -> usize {
+        nonnull: [s], fail: 0;
+        let _ = (buf, count);
+        0
+    }
+
+    /// `SSL_get_peer_finished`: 0, as above.
+    fn SSL_get_peer_finished(s: *const SSL, buf: *mut c_void, count: usize) -> usize {
+        nonnull: [s], fail: 0;
+        let _ = (buf, count);
+        0
+    }
+
+    /// `SSL_set_SSL_CTX`: not supported (null; the object keeps its context).
+    fn SSL_set_SSL_CTX(s: *mut SSL, c: *mut SSL_CTX) -> *mut SSL_CTX {
+        nonnull: [s], fail: std::ptr::null_mut();
+        let _ = c;
+        unsupported("SSL_set_SSL_CTX", "switching an SSL's context is not supported");
+        std::ptr::null_mut()
+    }
+
+    /// `SSL_set_accept_state`: the server side is not supported; the object stays unset, so
+    /// its handshake fails with "connection type not set".
+    fn SSL_set_accept_state(s: *mut SSL) -> () {
+        nonnull: [s], fail: ();
+    }
+
+    /// `SSL_verify_client_post_handshake`: a server call; not supported (0).
+    fn SSL_verify_client_post_handshake(s: *mut SSL) -> c_int {
+        nonnull: [s], fail: 0;
+        unsupported("SSL_verify_client_post_handshake", "the server side is not supported")
+    }
+
+    /// `SSL_select_next_proto` (RFC 7301 / NPN helper): the first of the server's protocols the
+    /// client also lists (`OPENSSL_NPN_NEGOTIATED`, 1), else the client's first
+    /// (`OPENSSL_NPN_NO_OVERLAP`, 2; none if the client's list is empty). Malformed lists
+    /// match nothing.
+    fn SSL_select_next_proto(
+        out: *mut *mut u8,
+        outlen: *mut u8,
+        server: *const u8,
+        server_len: c_uint,
+        client: *const u8,
+        client_len: c_uint,
+    ) -> c_int {
+        nonnull: [out, outlen], fail: 0;
+        // SAFETY: the caller passes the lists with their lengths (null only when empty).
+        let list = |p: *const u8, n: c_uint| unsafe {
+            if p.is_null() || n == 0 { &[][..] } else { std::slice::from_raw_parts(p, n as usize) }
+        };
+        let (server, client) = (list(server, server_len), list(client, client_len));
+        let protocols = |l: &'static [u8]| -> Vec<&'static [u8]> {
+            let mut v = Vec::new();
+            let mut rest = l;
+            while let Some((&n, tail)) = rest.split_first() {
+                if n == 0 || tail.len() < usize::from(n) {
+                    return Vec::new();
+                }
+                let (p, r) = tail.split_at(usize::from(n));
+                v.push(p);
+                rest = r;
+            }
+            v
+        };
+        let (server, client) = (protocols(server), protocols(client));
+        let (chosen, result) = match server.iter().find(|p| client.contains(p)) {
+            Some(p) => (Some(*p), 1),
+            None => (client.first().copied(), 2),
+        };
+        // SAFETY: `out` and `outlen` are the caller's, checked non-null; the result points
+        // into the caller's own list, as OpenSSL's does.
+        unsafe {
+            match chosen {
+                Some(p) => {
+                    *out = p.as_ptr().cast_mut();
+                    *outlen = p.len() as u8;
+                }
+                None => {
+                    *out = std::ptr::null_mut();
+                    *outlen = 0;
+                }
+            }
+        }
+        result
     }
 
     /// `SSL_get_certificate`: null (no own certificate).

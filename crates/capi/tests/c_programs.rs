@@ -950,3 +950,12 @@ fn a_session_saved_by_one_library_resumes_on_the_other() {
         }
     }
 }
+
+#[test]
+fn select_next_proto_answers_as_openssl_does() {
+    differential(
+        &args([program("select_proto").display().to_string()]),
+        End::Exit(0),
+        &["match: 1 h2", "no overlap: 2 foo"],
+    );
+}

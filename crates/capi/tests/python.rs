@@ -1,0 +1,82 @@
+//! Python's `ssl` module on our `libssl.so.3`: its `_ssl` extension is loaded with every
+//! libssl symbol bound at once, then a client verifies the server's certificate and host name
+//! the way Python does it (`X509_VERIFY_PARAM_set1_host` / `_set1_ip` on `SSL_get0_param`).
+//! Each run is compared with the same script on the system libssl.
+
+mod common;
+
+use common::*;
+
+/// The interpreter: Debian's, else the one on PATH.
+fn python() -> String {
+    if std::path::Path::new("/usr/bin/python3").exists() {
+        "/usr/bin/python3".into()
+    } else {
+        "python3".into()
+    }
+}
+
+fn client(port: u16, ca: &str, name: &str) -> Vec<String> {
+    let script = manifest_dir().join("tests/py/tls_client.py");
+    args([
+        python(),
+        script.display().to_string(),
+        port.to_string(),
+        cert(ca),
+        name.to_string(),
+    ])
+}
+
+fn www() -> SServer {
+    s_server("ecdsa", "inter.pem", &["-www"])
+}
+
+#[test]
+fn python_client_connects_verifies_the_name_and_reads() {
+    let server = www();
+    differential(
+        &client(server.port, "root.pem", "localhost"),
+        End::Exit(0),
+        &[
+            "version: TLSv1.3",
+            "peer: localhost (ecdsa)",
+            "answer: HTTP/1.0 200",
+        ],
+    );
+}
+
+#[test]
+fn python_client_refuses_another_host_name() {
+    let server = www();
+    differential(
+        &client(server.port, "root.pem", "wrong.example"),
+        End::Exit(1),
+        &["verify failed: 62 Hostname mismatch, certificate is not valid for 'wrong.example'."],
+    );
+}
+
+#[test]
+fn python_client_checks_an_ip_address_name() {
+    let server = www();
+    // The leaf lists 127.0.0.1 among its names, not 127.0.0.2.
+    differential(
+        &client(server.port, "root.pem", "127.0.0.1"),
+        End::Exit(0),
+        &["peer: localhost (ecdsa)"],
+    );
+    differential(
+        &client(server.port, "root.pem", "127.0.0.2"),
+        End::Exit(1),
+        &["verify failed: 64 IP address mismatch, certificate is not valid for '127.0.0.2'."],
+    );
+}
+
+#[test]
+fn python_client_refuses_an_untrusted_chain() {
+    let server = www();
+    differential(
+        &client(server.port, "untrusted-root.pem", "localhost"),
+        End::Exit(1),
+        &["verify failed: 20 unable to get local issuer certificate"],
+    );
+}
