@@ -224,6 +224,39 @@ entry! {
         result
     }
 
+    /// `SSL_get_client_ciphers`: null (a server's view of the ClientHello).
+    fn SSL_get_client_ciphers(s: *const SSL) -> *mut c_void {
+        nonnull: [s], fail: std::ptr::null_mut();
+        std::ptr::null_mut()
+    }
+
+    /// `SSL_set_session_id_context`: accepted (a server's session cache setting).
+    fn SSL_set_session_id_context(s: *mut SSL, ctx: *const u8, len: c_uint) -> c_int {
+        nonnull: [s], fail: 0;
+        let _ = (ctx, len);
+        1
+    }
+
+    /// `SSL_CTX_set_psk_client_callback`: accepted, never called (external PSKs are not
+    /// supported: the handshake uses certificates).
+    fn SSL_CTX_set_psk_client_callback(c: *mut SSL_CTX, cb: *const c_void) -> () {
+        nonnull: [c], fail: ();
+        let _ = cb;
+    }
+
+    /// `SSL_CTX_set_psk_server_callback`: accepted, never called (a server callback).
+    fn SSL_CTX_set_psk_server_callback(c: *mut SSL_CTX, cb: *const c_void) -> () {
+        nonnull: [c], fail: ();
+        let _ = cb;
+    }
+
+    /// `SSL_CTX_use_psk_identity_hint`: a server setting; not supported (0).
+    fn SSL_CTX_use_psk_identity_hint(c: *mut SSL_CTX, hint: *const c_char) -> c_int {
+        nonnull: [c], fail: 0;
+        let _ = hint;
+        unsupported("SSL_CTX_use_psk_identity_hint", "external PSKs are not supported")
+    }
+
     /// `SSL_get_certificate`: null (no own certificate).
     fn SSL_get_certificate(s: *const SSL) -> *mut X509 {
         nonnull: [s], fail: std::ptr::null_mut();

@@ -137,6 +137,8 @@ const TLS12_KEYWORDS: &[&str] = &[
     "HIGH",
     "COMPLEMENTOFDEFAULT",
     "ECDHE",
+    "ECDH",
+    "kECDH",
     "EECDH",
     "kECDHE",
     "kEECDH",
@@ -365,6 +367,9 @@ impl Settings {
 
     pub fn set_cipher_list(&mut self, s: &str) -> Result<(), ErrorEntry> {
         let mut selected: Vec<String> = Vec::new();
+        // As in OpenSSL, an entry that selects nothing available is passed over; the list
+        // fails only if nothing at all is selected, and then names what it asked for.
+        let mut refused: Vec<&str> = Vec::new();
         for tok in s.split([':', ',', ' ', ';']).filter(|t| !t.is_empty()) {
             // Exclusions, reordering and strength/security-level directives select nothing new.
             if tok.starts_with(['!', '-', '+', '@']) {
@@ -393,21 +398,19 @@ impl Settings {
                 }
                 continue;
             }
-            return Err(fail(
-                ERR_LIB_SSL,
-                reason::NO_CIPHER_MATCH,
-                format!(
-                    "cipher {tok} is refused: only ECDHE key exchange with AES-GCM or \
-                     ChaCha20-Poly1305 is supported (no RC4, 3DES, CBC, NULL or anonymous suites)"
-                ),
-            ));
+            refused.push(tok);
         }
         if selected.is_empty() {
-            return Err(fail(
-                ERR_LIB_SSL,
-                reason::NO_CIPHER_MATCH,
-                "no cipher selected".to_owned(),
-            ));
+            let data = if refused.is_empty() {
+                "no cipher selected".to_owned()
+            } else {
+                format!(
+                    "cipher {} is refused: only ECDHE key exchange with AES-GCM or \
+                     ChaCha20-Poly1305 is supported (no RC4, 3DES, CBC, NULL or anonymous suites)",
+                    refused.join(":")
+                )
+            };
+            return Err(fail(ERR_LIB_SSL, reason::NO_CIPHER_MATCH, data));
         }
         self.cipher_list = selected;
         Ok(())
@@ -611,8 +614,9 @@ impl SslCtx {
     }
 
     /// `SSL_CTX_set_cipher_list`: the TLS 1.2 list in OpenSSL's syntax. Names and keywords
-    /// that select ECDHE-AEAD suites are accepted; RC4, 3DES, CBC, NULL, anonymous and other
-    /// suites are refused with an error naming them.
+    /// that select ECDHE-AEAD suites are taken; entries for RC4, 3DES, CBC, NULL, anonymous and
+    /// other suites select nothing, as unavailable ciphers do in OpenSSL, and a list that
+    /// selects nothing else fails with an error naming them.
     pub fn set_cipher_list(&mut self, s: &str) -> Result<(), ErrorEntry> {
         self.settings_mut().set_cipher_list(s)
     }
@@ -779,6 +783,18 @@ mod tests {
             .unwrap();
         assert_eq!(ctx.cipher_list(), ["ECDHE-RSA-AES128-GCM-SHA256"]);
         ctx.set_cipher_list("HIGH:!aNULL:!MD5").unwrap();
+        // Python 3.10+'s default: the DHE entry and the exclusions select nothing more.
+        ctx.set_cipher_list(
+            "@SECLEVEL=2:ECDH+AESGCM:ECDH+CHACHA20:ECDH+AES:DHE+AES:!aNULL:!eNULL:!aDSS:!SHA1:!AESCCM",
+        )
+        .unwrap();
+        assert_eq!(ctx.cipher_list().len(), TLS12_ACCEPTED_CIPHERS.len());
+        // An unavailable entry beside an available one is passed over.
+        ctx.set_cipher_list("ECDHE-ECDSA-AES128-GCM-SHA256:RC4-SHA")
+            .unwrap();
+        assert_eq!(ctx.cipher_list(), ["ECDHE-ECDSA-AES128-GCM-SHA256"]);
+        let e = ctx.set_cipher_list("RC4-SHA:DES-CBC3-SHA").unwrap_err();
+        assert!(e.data().unwrap().contains("RC4-SHA:DES-CBC3-SHA"));
         for bad in [
             "RC4-SHA",
             "DES-CBC3-SHA",
