@@ -34,6 +34,8 @@ enum MethodRole {
     Server,
     /// TLS 1.0 / 1.1: refused.
     Legacy,
+    /// DTLS: not supported.
+    Dtls,
 }
 
 static TLS_CLIENT_METHOD: SSL_METHOD = SSL_METHOD {
@@ -47,6 +49,9 @@ static TLS12_METHOD: SSL_METHOD = SSL_METHOD {
 };
 static LEGACY_METHOD: SSL_METHOD = SSL_METHOD {
     role: MethodRole::Legacy,
+};
+static DTLS_METHOD: SSL_METHOD = SSL_METHOD {
+    role: MethodRole::Dtls,
 };
 
 /// `ERR_R_UNSUPPORTED`.
@@ -68,6 +73,10 @@ fn ctx_for(func: &str, method: *const SSL_METHOD) -> *mut SSL_CTX {
         }
         MethodRole::Legacy => {
             errors::raise_ssl(func, ERR_R_UNSUPPORTED, Some("TLS 1.0 and 1.1 are refused"));
+            std::ptr::null_mut()
+        }
+        MethodRole::Dtls => {
+            errors::raise_ssl(func, ERR_R_UNSUPPORTED, Some("DTLS is not supported"));
             std::ptr::null_mut()
         }
         MethodRole::Pinned(v) => {
@@ -376,6 +385,78 @@ entry! {
     fn TLSv1_1_method() -> *const SSL_METHOD {
         nonnull: [], fail: std::ptr::null();
         &LEGACY_METHOD
+    }
+
+    /// `TLSv1_2_client_method`: as `TLSv1_2_method`.
+    fn TLSv1_2_client_method() -> *const SSL_METHOD {
+        nonnull: [], fail: std::ptr::null();
+        &TLS12_METHOD
+    }
+
+    /// `TLSv1_2_server_method`: `SSL_CTX_new` refuses it (server side).
+    fn TLSv1_2_server_method() -> *const SSL_METHOD {
+        nonnull: [], fail: std::ptr::null();
+        &TLS_SERVER_METHOD
+    }
+
+    /// `TLSv1_1_client_method`: refused by `SSL_CTX_new` (legacy protocol).
+    fn TLSv1_1_client_method() -> *const SSL_METHOD {
+        nonnull: [], fail: std::ptr::null();
+        &LEGACY_METHOD
+    }
+
+    /// `TLSv1_1_server_method`: refused by `SSL_CTX_new` (legacy protocol).
+    fn TLSv1_1_server_method() -> *const SSL_METHOD {
+        nonnull: [], fail: std::ptr::null();
+        &LEGACY_METHOD
+    }
+
+    /// `TLSv1_client_method`: refused by `SSL_CTX_new` (legacy protocol).
+    fn TLSv1_client_method() -> *const SSL_METHOD {
+        nonnull: [], fail: std::ptr::null();
+        &LEGACY_METHOD
+    }
+
+    /// `TLSv1_server_method`: refused by `SSL_CTX_new` (legacy protocol).
+    fn TLSv1_server_method() -> *const SSL_METHOD {
+        nonnull: [], fail: std::ptr::null();
+        &LEGACY_METHOD
+    }
+
+    /// `DTLS_method`: refused by `SSL_CTX_new` (DTLS is not supported).
+    fn DTLS_method() -> *const SSL_METHOD {
+        nonnull: [], fail: std::ptr::null();
+        &DTLS_METHOD
+    }
+
+    /// `DTLS_client_method`: refused by `SSL_CTX_new`.
+    fn DTLS_client_method() -> *const SSL_METHOD {
+        nonnull: [], fail: std::ptr::null();
+        &DTLS_METHOD
+    }
+
+    /// `DTLS_server_method`: refused by `SSL_CTX_new`.
+    fn DTLS_server_method() -> *const SSL_METHOD {
+        nonnull: [], fail: std::ptr::null();
+        &DTLS_METHOD
+    }
+
+    /// `DTLSv1_method`: refused by `SSL_CTX_new`.
+    fn DTLSv1_method() -> *const SSL_METHOD {
+        nonnull: [], fail: std::ptr::null();
+        &DTLS_METHOD
+    }
+
+    /// `DTLSv1_client_method`: refused by `SSL_CTX_new`.
+    fn DTLSv1_client_method() -> *const SSL_METHOD {
+        nonnull: [], fail: std::ptr::null();
+        &DTLS_METHOD
+    }
+
+    /// `DTLSv1_server_method`: refused by `SSL_CTX_new`.
+    fn DTLSv1_server_method() -> *const SSL_METHOD {
+        nonnull: [], fail: std::ptr::null();
+        &DTLS_METHOD
     }
 
     /// `TLSv1_method`: `SSL_CTX_new` refuses it (legacy protocol).

@@ -293,6 +293,7 @@ extern "C" {
     pub fn OPENSSL_sk_num(st: *const OPENSSL_STACK) -> c_int;
     pub fn OPENSSL_sk_value(st: *const OPENSSL_STACK, i: c_int) -> *mut c_void;
     pub fn OPENSSL_sk_pop_free(st: *mut OPENSSL_STACK, free: Option<SkFreeFn>);
+    pub fn X509_NAME_free(name: *mut c_void);
 
     // ---- ex_data ----
     pub fn CRYPTO_get_ex_new_index(
@@ -316,6 +317,15 @@ extern "C" {
 extern "C" {
     /// glibc's `errno` location (what `errno` expands to).
     pub fn __errno_location() -> *mut c_int;
+}
+
+/// `X509_NAME_free` with the signature `OPENSSL_sk_pop_free` wants.
+///
+/// # Safety
+/// `p` is an `X509_NAME` pointer the stack owns, or null.
+pub unsafe extern "C" fn x509_name_free_void(p: *mut c_void) {
+    // SAFETY: the stack owns its X509_NAME elements; X509_NAME_free accepts null.
+    unsafe { X509_NAME_free(p) }
 }
 
 /// `X509_free` with the signature `OPENSSL_sk_pop_free` wants.

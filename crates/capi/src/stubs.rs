@@ -6,10 +6,11 @@
 
 use std::ffi::{c_char, c_int, c_uint, c_void};
 
+use crate::cipher::{cipher_by_id, SSL_CIPHER};
 use crate::ctx::SSL_CTX;
 use crate::entry::entry;
 use crate::errors;
-use crate::ffi::{EVP_PKEY, X509};
+use crate::ffi::{self, EVP_PKEY, X509};
 use crate::ssl::SSL;
 
 /// `ERR_R_UNSUPPORTED`.
@@ -255,6 +256,264 @@ entry! {
         nonnull: [c], fail: 0;
         let _ = hint;
         unsupported("SSL_CTX_use_psk_identity_hint", "external PSKs are not supported")
+    }
+
+    /// `SSL_CIPHER_find`: the suite with the two-byte IANA number at `ptr`, or null.
+    fn SSL_CIPHER_find(s: *mut SSL, ptr: *const u8) -> *const SSL_CIPHER {
+        nonnull: [s, ptr], fail: std::ptr::null();
+        // SAFETY: the caller passes two readable bytes.
+        let id = unsafe { u16::from_be_bytes([*ptr, *ptr.add(1)]) };
+        cipher_by_id(id).map_or(std::ptr::null(), |c| c as *const SSL_CIPHER)
+    }
+
+    /// `SSL_extension_supported`: whether this library handles the extension type itself.
+    fn SSL_extension_supported(ext_type: c_uint) -> c_int {
+        nonnull: [], fail: 0;
+        // server_name, status_request (never sent), supported_groups, ec_point_formats,
+        // signature_algorithms, ALPN, extended_master_secret, session_ticket, pre_shared_key,
+        // supported_versions, cookie, psk_key_exchange_modes, signature_algorithms_cert,
+        // key_share, renegotiation_info.
+        c_int::from(matches!(
+            ext_type,
+            0 | 10 | 11 | 13 | 16 | 23 | 35 | 41 | 43 | 44 | 45 | 50 | 51 | 0xff01
+        ))
+    }
+
+    /// `SSL_get_cipher_list`: null (no cipher stack is built; see `SSL_get_ciphers`).
+    fn SSL_get_cipher_list(s: *const SSL, n: c_int) -> *const c_char {
+        nonnull: [s], fail: std::ptr::null();
+        let _ = n;
+        std::ptr::null()
+    }
+
+    /// `SSL_export_keying_material`: not supported (0): the exporter secret is not kept.
+    fn SSL_export_keying_material(
+        s: *mut SSL,
+        out: *mut u8,
+        olen: usize,
+        label: *const c_char,
+        llen: usize,
+        context: *const u8,
+        contextlen: usize,
+        use_context: c_int,
+    ) -> c_int {
+        nonnull: [s], fail: 0;
+        let _ = (out, olen, label, llen, context, contextlen, use_context);
+        unsupported("SSL_export_keying_material", "keying material exporters are not supported")
+    }
+
+    /// `SSL_renegotiate`: refused (0), as renegotiation is (RFC 5746 is only used to refuse
+    /// it).
+    fn SSL_renegotiate(s: *mut SSL) -> c_int {
+        nonnull: [s], fail: 0;
+        unsupported("SSL_renegotiate", "renegotiation is not supported")
+    }
+
+    /// `SSL_renegotiate_pending`: 0 (never).
+    fn SSL_renegotiate_pending(s: *const SSL) -> c_int {
+        nonnull: [s], fail: 0;
+        0
+    }
+
+    /// `SSL_read_early_data`: a server call; not supported (`SSL_READ_EARLY_DATA_ERROR`).
+    fn SSL_read_early_data(s: *mut SSL, buf: *mut c_void, num: usize, readbytes: *mut usize) -> c_int {
+        nonnull: [s], fail: 0;
+        let _ = (buf, num, readbytes);
+        unsupported("SSL_read_early_data", "early data is not supported")
+    }
+
+    /// `SSL_write_early_data`: not supported (0): no 0-RTT.
+    fn SSL_write_early_data(s: *mut SSL, buf: *const c_void, num: usize, written: *mut usize) -> c_int {
+        nonnull: [s], fail: 0;
+        let _ = (buf, num, written);
+        unsupported("SSL_write_early_data", "early data is not supported")
+    }
+
+    /// `SSL_CTX_set_max_early_data`: a server setting; accepted.
+    fn SSL_CTX_set_max_early_data(c: *mut SSL_CTX, max: u32) -> c_int {
+        nonnull: [c], fail: 0;
+        let _ = max;
+        1
+    }
+
+    /// `SSL_CTX_add_client_custom_ext`: not supported (0).
+    fn SSL_CTX_add_client_custom_ext(
+        c: *mut SSL_CTX,
+        ext_type: c_uint,
+        add_cb: *const c_void,
+        free_cb: *const c_void,
+        add_arg: *mut c_void,
+        parse_cb: *const c_void,
+        parse_arg: *mut c_void,
+    ) -> c_int {
+        nonnull: [c], fail: 0;
+        let _ = (ext_type, add_cb, free_cb, add_arg, parse_cb, parse_arg);
+        unsupported("SSL_CTX_add_client_custom_ext", "custom extensions are not supported")
+    }
+
+    /// `SSL_CTX_add_server_custom_ext`: not supported (0).
+    fn SSL_CTX_add_server_custom_ext(
+        c: *mut SSL_CTX,
+        ext_type: c_uint,
+        add_cb: *const c_void,
+        free_cb: *const c_void,
+        add_arg: *mut c_void,
+        parse_cb: *const c_void,
+        parse_arg: *mut c_void,
+    ) -> c_int {
+        nonnull: [c], fail: 0;
+        let _ = (ext_type, add_cb, free_cb, add_arg, parse_cb, parse_arg);
+        unsupported("SSL_CTX_add_server_custom_ext", "custom extensions are not supported")
+    }
+
+    /// `SSL_CTX_get_info_callback`: null (the callback is not kept).
+    fn SSL_CTX_get_info_callback(c: *mut SSL_CTX) -> *const c_void {
+        nonnull: [c], fail: std::ptr::null();
+        std::ptr::null()
+    }
+
+    /// `SSL_CTX_set_cert_cb`: accepted, never called (no client certificate is sent).
+    fn SSL_CTX_set_cert_cb(c: *mut SSL_CTX, cb: *const c_void, arg: *mut c_void) -> () {
+        nonnull: [c], fail: ();
+        let _ = (cb, arg);
+    }
+
+    /// `SSL_set_cert_cb`: accepted, never called.
+    fn SSL_set_cert_cb(s: *mut SSL, cb: *const c_void, arg: *mut c_void) -> () {
+        nonnull: [s], fail: ();
+        let _ = (cb, arg);
+    }
+
+    /// `SSL_CTX_set_cert_verify_callback`: accepted, never called: chains are verified by
+    /// this library (the verify callback of `SSL_CTX_set_verify` is called as in OpenSSL).
+    fn SSL_CTX_set_cert_verify_callback(c: *mut SSL_CTX, cb: *const c_void, arg: *mut c_void) -> () {
+        nonnull: [c], fail: ();
+        let _ = (cb, arg);
+    }
+
+    /// `SSL_CTX_set_client_CA_list`: a server's list; taken and freed.
+    fn SSL_CTX_set_client_CA_list(c: *mut SSL_CTX, list: *mut c_void) -> () {
+        nonnull: [c], fail: ();
+        // SAFETY: the call hands over the stack of X509_NAME (null accepted).
+        unsafe { ffi::OPENSSL_sk_pop_free(list.cast(), Some(ffi::x509_name_free_void)) };
+    }
+
+    /// `SSL_get_client_CA_list`: null (the CA names a server asks for are not kept).
+    fn SSL_get_client_CA_list(s: *const SSL) -> *mut c_void {
+        nonnull: [s], fail: std::ptr::null_mut();
+        std::ptr::null_mut()
+    }
+
+    /// `SSL_load_client_CA_file`: not supported (null; a server's list).
+    fn SSL_load_client_CA_file(file: *const c_char) -> *mut c_void {
+        nonnull: [], fail: std::ptr::null_mut();
+        let _ = file;
+        unsupported("SSL_load_client_CA_file", "client CA lists are a server's");
+        std::ptr::null_mut()
+    }
+
+    /// `SSL_CTX_set_client_cert_engine`: not supported (0).
+    fn SSL_CTX_set_client_cert_engine(c: *mut SSL_CTX, e: *mut c_void) -> c_int {
+        nonnull: [c], fail: 0;
+        let _ = e;
+        unsupported("SSL_CTX_set_client_cert_engine", NO_CLIENT_CERTS)
+    }
+
+    /// `SSL_CTX_set_cookie_generate_cb`: a DTLS server callback; accepted, never called.
+    fn SSL_CTX_set_cookie_generate_cb(c: *mut SSL_CTX, cb: *const c_void) -> () {
+        nonnull: [c], fail: ();
+        let _ = cb;
+    }
+
+    /// `SSL_CTX_set_cookie_verify_cb`: a DTLS server callback; accepted, never called.
+    fn SSL_CTX_set_cookie_verify_cb(c: *mut SSL_CTX, cb: *const c_void) -> () {
+        nonnull: [c], fail: ();
+        let _ = cb;
+    }
+
+    /// `SSL_CTX_set_psk_find_session_callback`: a server callback; accepted, never called.
+    fn SSL_CTX_set_psk_find_session_callback(c: *mut SSL_CTX, cb: *const c_void) -> () {
+        nonnull: [c], fail: ();
+        let _ = cb;
+    }
+
+    /// `SSL_CTX_set_psk_use_session_callback`: accepted, never called (external PSKs are not
+    /// supported).
+    fn SSL_CTX_set_psk_use_session_callback(c: *mut SSL_CTX, cb: *const c_void) -> () {
+        nonnull: [c], fail: ();
+        let _ = cb;
+    }
+
+    /// `SSL_CTX_set_tlsext_use_srtp`: not supported (1, which is failure for this call).
+    fn SSL_CTX_set_tlsext_use_srtp(c: *mut SSL_CTX, profiles: *const c_char) -> c_int {
+        nonnull: [c], fail: 1;
+        let _ = profiles;
+        unsupported("SSL_CTX_set_tlsext_use_srtp", "SRTP is not supported");
+        1
+    }
+
+    /// `SSL_set_tlsext_use_srtp`: not supported (1, failure).
+    fn SSL_set_tlsext_use_srtp(s: *mut SSL, profiles: *const c_char) -> c_int {
+        nonnull: [s], fail: 1;
+        let _ = profiles;
+        unsupported("SSL_set_tlsext_use_srtp", "SRTP is not supported");
+        1
+    }
+
+    /// `SSL_get_selected_srtp_profile`: null (none).
+    fn SSL_get_selected_srtp_profile(s: *mut SSL) -> *mut c_void {
+        nonnull: [s], fail: std::ptr::null_mut();
+        std::ptr::null_mut()
+    }
+
+    /// `DTLS_get_data_mtu`: 0 (not DTLS).
+    fn DTLS_get_data_mtu(s: *const SSL) -> usize {
+        nonnull: [s], fail: 0;
+        0
+    }
+
+    /// `DTLSv1_listen`: not supported (-1).
+    fn DTLSv1_listen(s: *mut SSL, client: *mut c_void) -> c_int {
+        nonnull: [s], fail: -1;
+        let _ = client;
+        unsupported("DTLSv1_listen", "DTLS is not supported");
+        -1
+    }
+
+    /// `SSL_SESSION_new`: not supported (null): sessions come from handshakes or
+    /// `d2i_SSL_SESSION`.
+    fn SSL_SESSION_new() -> *mut c_void {
+        nonnull: [], fail: std::ptr::null_mut();
+        unsupported("SSL_SESSION_new", "building sessions by hand is not supported");
+        std::ptr::null_mut()
+    }
+
+    /// `SSL_SESSION_set1_id_context`: accepted (a server's session scope).
+    fn SSL_SESSION_set1_id_context(sess: *mut c_void, ctx: *const u8, len: c_uint) -> c_int {
+        nonnull: [sess], fail: 0;
+        let _ = (ctx, len);
+        1
+    }
+
+    /// `SSL_SESSION_set1_master_key`: not supported (0).
+    fn SSL_SESSION_set1_master_key(sess: *mut c_void, key: *const u8, len: usize) -> c_int {
+        nonnull: [sess], fail: 0;
+        let _ = (key, len);
+        unsupported("SSL_SESSION_set1_master_key", "building sessions by hand is not supported")
+    }
+
+    /// `SSL_SESSION_set_cipher`: not supported (0).
+    fn SSL_SESSION_set_cipher(sess: *mut c_void, cipher: *const SSL_CIPHER) -> c_int {
+        nonnull: [sess], fail: 0;
+        let _ = cipher;
+        unsupported("SSL_SESSION_set_cipher", "building sessions by hand is not supported")
+    }
+
+    /// `SSL_SESSION_set_protocol_version`: not supported (0).
+    fn SSL_SESSION_set_protocol_version(sess: *mut c_void, version: c_int) -> c_int {
+        nonnull: [sess], fail: 0;
+        let _ = version;
+        unsupported("SSL_SESSION_set_protocol_version", "building sessions by hand is not supported")
     }
 
     /// `SSL_get_certificate`: null (no own certificate).

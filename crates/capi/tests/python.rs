@@ -80,3 +80,39 @@ fn python_client_refuses_an_untrusted_chain() {
         &["verify failed: 20 unable to get local issuer certificate"],
     );
 }
+
+#[test]
+fn cryptographys_openssl_bindings_find_every_libssl_symbol_they_import() {
+    // Python loads `cryptography`'s bindings with every symbol bound: one missing libssl
+    // export and `import cryptography...` fails (.ci/run installs python3-cryptography).
+    let bindings = std::path::Path::new(
+        "/usr/lib/python3/dist-packages/cryptography/hazmat/bindings/_openssl.abi3.so",
+    );
+    assert!(bindings.exists(), "python3-cryptography is installed");
+    let imports = libssl_imports(bindings);
+    assert!(
+        imports.len() > 100,
+        "the bindings import {imports:?} from libssl"
+    );
+    assert_we_export("cryptography's OpenSSL bindings", &imports);
+}
+
+#[test]
+fn pyopenssl_client_connects_and_verifies() {
+    let server = www();
+    let script = manifest_dir().join("tests/py/pyopenssl_client.py");
+    differential(
+        &args([
+            python(),
+            script.display().to_string(),
+            server.port.to_string(),
+            cert("root.pem"),
+        ]),
+        End::Exit(0),
+        &[
+            "version: TLSv1.3",
+            "peer: localhost (ecdsa)",
+            "answer: HTTP/1.0 200",
+        ],
+    );
+}
