@@ -138,11 +138,12 @@ impl SslState {
     /// Runs one handshake or data call on the connection with OpenSSL's bookkeeping around it:
     /// a call that will drive the handshake first clears the error queue and `errno` (as
     /// OpenSSL's state machine does on entry); a failed call leaves the BIO's errno.
-    /// Before the handshake: the host or IP address set on the verification parameters
+    /// Before the handshake starts: the host or IP address set on the verification parameters
     /// (`X509_VERIFY_PARAM_set1_host` / `_set1_ip` on `SSL_get0_param`, as Python's ssl module
-    /// sets it) becomes the name the certificate is checked against.
+    /// sets it) becomes the name the certificate is checked against. (Once the handshake has
+    /// started, its name is fixed.)
     fn sync_param_host(&mut self) {
-        if self.param.is_null() || !self.ssl.in_init() {
+        if self.param.is_null() || !self.ssl.in_before() {
             return;
         }
         // SAFETY: `param` is owned by this object and live; the host string is borrowed from
