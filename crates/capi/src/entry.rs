@@ -111,6 +111,19 @@ pub fn static_cstr(s: &'static str) -> *const c_char {
         .as_ptr()
 }
 
+/// OpenSSL's "copy out, or tell the length" convention (`SSL_get_client_random`,
+/// `SSL_SESSION_get_master_key` ...): with `outlen` 0 (or no buffer) the length of `bytes`,
+/// else up to `outlen` of them copied to `out` and the count.
+pub fn copy_out(bytes: &[u8], out: *mut u8, outlen: usize) -> usize {
+    if outlen == 0 || out.is_null() {
+        return bytes.len();
+    }
+    let n = outlen.min(bytes.len());
+    // SAFETY: the caller passes `outlen` writable bytes at `out` (non-null, checked above).
+    unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), out, n) };
+    n
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,21 +5,9 @@
 use std::ffi::{c_char, c_int, c_long, c_uint, c_void};
 
 use crate::cipher::{cipher_by_id, SSL_CIPHER};
-use crate::entry::{entry, static_cstr};
+use crate::entry::{copy_out, entry, static_cstr};
 use crate::ffi::{self, OPENSSL_STACK, X509};
 use crate::ssl::{version_number, with_ssl, SSL, TLSEXT_NAMETYPE_HOST_NAME};
-
-/// `SSL_get_client_random` / `SSL_get_server_random`'s copy: `outlen` 0 asks for the length.
-fn copy_random(random: Option<[u8; 32]>, out: *mut u8, outlen: usize) -> usize {
-    let random = random.unwrap_or([0; 32]);
-    if outlen == 0 || out.is_null() {
-        return random.len();
-    }
-    let n = outlen.min(random.len());
-    // SAFETY: the caller passes `outlen` writable bytes at `out` (non-null, checked above).
-    unsafe { std::ptr::copy_nonoverlapping(random.as_ptr(), out, n) };
-    n
-}
 
 /// OpenSSL 3.0's long alert descriptions (`SSL_alert_desc_string_long`) and two-letter codes.
 fn alert_strings(value: c_int) -> (&'static str, &'static str) {
@@ -152,14 +140,14 @@ entry! {
     fn SSL_get_client_random(s: *const SSL, out: *mut u8, outlen: usize) -> usize {
         nonnull: [s], fail: 0;
         let random = with_ssl(s, "SSL_get_client_random", None, |_, st| st.ssl.client_random());
-        copy_random(random, out, outlen)
+        copy_out(&random.unwrap_or([0; 32]), out, outlen)
     }
 
     /// `SSL_get_server_random`: the same for ServerHello.random.
     fn SSL_get_server_random(s: *const SSL, out: *mut u8, outlen: usize) -> usize {
         nonnull: [s], fail: 0;
         let random = with_ssl(s, "SSL_get_server_random", None, |_, st| st.ssl.server_random());
-        copy_random(random, out, outlen)
+        copy_out(&random.unwrap_or([0; 32]), out, outlen)
     }
 
     /// `SSL_get_current_compression`: null, as TLS compression is never negotiated (RFC 8446

@@ -17,7 +17,7 @@ use oxissl::TLS1_3_VERSION;
 use oxissl_engine::StoredSession;
 
 use crate::ctx::SSL_SESS_CACHE_CLIENT;
-use crate::entry::entry;
+use crate::entry::{copy_out, entry};
 use crate::ffi::{self, X509};
 use crate::ssl::{with_ssl, SslState, SSL};
 
@@ -339,14 +339,7 @@ entry! {
         let Some(stored) = &sess_ref(sess).stored else {
             return 0;
         };
-        let key = stored.master_key();
-        if outlen == 0 || out.is_null() {
-            return key.len();
-        }
-        let n = outlen.min(key.len());
-        // SAFETY: the caller passes `outlen` writable bytes.
-        unsafe { std::ptr::copy_nonoverlapping(key.as_ptr(), out, n) };
-        n
+        copy_out(stored.master_key(), out, outlen)
     }
 
     /// `SSL_SESSION_get0_peer`: the server's certificate (borrowed; null if none).
