@@ -930,12 +930,10 @@ fn a_connection_keeps_the_context_settings_it_was_made_with() {
 #[test]
 fn hello_randoms_are_there_once_the_hellos_are() {
     let server = www_server();
-    let mut ssl = Ssl::new(&trusting_ctx());
-    assert_eq!((ssl.client_random(), ssl.server_random()), (None, None));
-    ssl.set_tlsext_host_name("localhost");
-    ssl.set1_host("localhost");
-    ssl.set_fd(tcp(server.port));
-    assert_eq!(ssl.connect(), 1, "{:?}", err::peek_error());
+    let ctx = trusting_ctx();
+    let fresh = Ssl::new(&ctx);
+    assert_eq!((fresh.client_random(), fresh.server_random()), (None, None));
+    let ssl = connected(&ctx, server.port);
     let (client, server_random) = (ssl.client_random().unwrap(), ssl.server_random().unwrap());
     assert_ne!(client, [0; 32]);
     assert_ne!(server_random, [0; 32]);
