@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Regenerates every test certificate in this directory with the openssl CLI (3.0 or later).
 #
-# Usage: testdata/certs/gen.sh   (from anywhere; writes next to this script)
+# Usage: testdata/certs/gen.sh [all|client]   (from anywhere; writes next to this script)
 #
 # Safe to rerun: each run builds everything afresh in a scratch directory, then replaces the
-# files listed below. Keys are new on every run, so all files change together.
+# files listed below. Keys are new on every run, so all files change together. `client`
+# regenerates only the client hierarchy (client-*), leaving the server files as they are.
 #
 # Trusted hierarchy (ECDSA P-256 CAs):
 #   root.pem / root.key          root CA, CA:TRUE
@@ -23,6 +24,14 @@
 #   clientauth   EKU clientAuth only
 #   selfsigned   self-signed leaf, in no trust store (selfsigned.chain.pem = the leaf)
 #   untrusted    under untrusted-inter.pem under untrusted-root.pem, a root nobody trusts
+#
+# Client authentication (mutual TLS), a hierarchy of its own (ECDSA P-256 CA):
+#   client-ca.pem / client-ca.key    client CA, CA:TRUE (what a server's -CAfile trusts)
+# Client leaves under client-ca (EKU clientAuth; CA:FALSE), each as NAME.pem, NAME.chain.pem
+# (leaf + client CA) and NAME.key (PKCS#8):
+#   client-ecdsa  ECDSA P-256 (also client-ecdsa.sec1.key: "EC PRIVATE KEY", and
+#                 client-ecdsa.enc.key: "ENCRYPTED PRIVATE KEY", password "oxissl")
+#   client-rsa    RSA-2048    (also client-rsa.pkcs1.key: "RSA PRIVATE KEY")
 # Valid certificates run from 2024-01-01 to 2124-01-01 so the committed files do not expire.
 set -euo pipefail
 
@@ -100,6 +109,13 @@ subjectAltName = $SAN
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid:always
 
+[client_leaf_ext]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature
+extendedKeyUsage = clientAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+
 [selfsigned_ext]
 basicConstraints = critical,CA:FALSE
 keyUsage = critical,digitalSignature
@@ -150,6 +166,17 @@ leaf() {
     fi
 }
 
+MODE=${1:-all}
+case "$MODE" in
+all | client) ;;
+*)
+    echo "usage: $0 [all|client]" >&2
+    exit 2
+    ;;
+esac
+FILES=()
+
+if [ "$MODE" = all ]; then
 key root p256
 sign root "oxissl test root" self root_ext
 key inter p256
@@ -177,9 +204,24 @@ key untrusted-inter p256
 sign untrusted-inter "oxissl untrusted intermediate" untrusted-root inter_ext
 leaf untrusted p256 "localhost (untrusted)" untrusted-inter leaf_ext
 
-FILES=(root.pem root.key inter.pem inter.key badca-inter.pem badca-inter.key
+FILES+=(root.pem root.key inter.pem inter.key badca-inter.pem badca-inter.key
     untrusted-root.pem untrusted-root.key untrusted-inter.pem untrusted-inter.key)
 for n in ecdsa ecdsa384 rsa rsa4096 ed25519 expired notyet clientauth badca selfsigned untrusted; do
+    FILES+=("$n.pem" "$n.chain.pem" "$n.key")
+done
+fi
+
+key client-ca p256
+sign client-ca "oxissl test client CA" self root_ext
+leaf client-ecdsa p256 "oxissl test client (ecdsa)" client-ca client_leaf_ext
+leaf client-rsa rsa "oxissl test client (rsa)" client-ca client_leaf_ext
+openssl ec -in "$WORK/client-ecdsa.key" -out "$WORK/client-ecdsa.sec1.key" 2>/dev/null
+openssl pkey -in "$WORK/client-ecdsa.key" -aes256 -passout pass:oxissl \
+    -out "$WORK/client-ecdsa.enc.key"
+openssl rsa -in "$WORK/client-rsa.key" -traditional -out "$WORK/client-rsa.pkcs1.key" 2>/dev/null
+FILES+=(client-ca.pem client-ca.key client-ecdsa.sec1.key client-ecdsa.enc.key
+    client-rsa.pkcs1.key)
+for n in client-ecdsa client-rsa; do
     FILES+=("$n.pem" "$n.chain.pem" "$n.key")
 done
 for f in "${FILES[@]}"; do
