@@ -1,17 +1,19 @@
 //! Client configuration: what to offer (suites, groups, ALPN), how to authenticate the server,
-//! and the injected clock and random source. Shared between connections behind an `Arc`.
+//! the client's own certificate and key, and the injected clock and random source. Shared
+//! between connections behind an `Arc`.
 
 use std::sync::Arc;
 
-use rustls_pki_types::UnixTime;
+use rustls_pki_types::{CertificateDer, UnixTime};
 
 use crate::client::session::SessionStore;
+use crate::error::CredentialError;
 use crate::provider::{
-    SecureRandom, SystemRandom, Tls12Suite, Tls13Suite, ALL_GROUPS, ALL_TLS12_SUITES,
-    ALL_TLS13_SUITES,
+    PrivateKey, SecureRandom, SigningKey, SystemRandom, Tls12Suite, Tls13Suite, ALL_GROUPS,
+    ALL_TLS12_SUITES, ALL_TLS13_SUITES,
 };
 use crate::record::pool::BufferPool;
-use crate::verify::{RootStore, ServerCertVerifier, WebPkiVerifier};
+use crate::verify::{subject_public_key_info, RootStore, ServerCertVerifier, WebPkiVerifier};
 use crate::wire::enums::{ContentType, NamedGroup};
 
 /// A source of the current time, injected so verification is exact in tests.
@@ -60,6 +62,73 @@ pub trait MessageObserver: Send + Sync {
 /// RFC 8446 §4.4.2 puts no bound on the chain; this one keeps memory and work bounded.
 pub const DEFAULT_MAX_CERTIFICATES: usize = 16;
 
+/// The most certificates a client chain may hold (the same bound the client puts on servers').
+pub const MAX_CLIENT_CERTIFICATES: usize = DEFAULT_MAX_CERTIFICATES;
+
+/// RFC 8446 §4.4.2 / RFC 5246 §7.4.2: the certificate list has a 24-bit length. Each TLS 1.3
+/// entry adds a 3-byte length and 2 bytes of (empty) extensions; this bounds the sum.
+pub const MAX_CLIENT_CHAIN_BYTES: usize = (1 << 24) - 1 - MAX_CLIENT_CERTIFICATES * 5;
+
+/// A client certificate chain (DER, leaf first) and the private key of the leaf, sent when a
+/// server asks for a certificate (RFC 8446 §4.3.2, RFC 5246 §7.4.4).
+#[derive(Clone)]
+pub struct ClientCredential {
+    chain: Vec<CertificateDer<'static>>,
+    key: Arc<dyn SigningKey>,
+}
+
+impl ClientCredential {
+    /// A credential from a chain and a signing key. Fails unless the key's public key is the
+    /// leaf certificate's (the SubjectPublicKeyInfo compared byte for byte).
+    pub fn new(
+        chain: Vec<CertificateDer<'static>>,
+        key: Arc<dyn SigningKey>,
+    ) -> Result<Self, CredentialError> {
+        let leaf = chain.first().ok_or(CredentialError::EmptyChain)?;
+        if chain.len() > MAX_CLIENT_CERTIFICATES
+            || chain.iter().map(|c| c.len()).sum::<usize>() > MAX_CLIENT_CHAIN_BYTES
+        {
+            return Err(CredentialError::ChainTooLarge);
+        }
+        if chain.iter().any(|c| c.is_empty()) {
+            return Err(CredentialError::BadCertificate);
+        }
+        let spki = subject_public_key_info(leaf).ok_or(CredentialError::BadCertificate)?;
+        if spki != key.public_key() {
+            return Err(CredentialError::KeyMismatch);
+        }
+        Ok(Self { chain, key })
+    }
+
+    /// A credential from a chain and an unencrypted DER private key (PKCS#8, or PKCS#1 for
+    /// RSA, or SEC1 for EC), held by aws-lc.
+    pub fn from_der(
+        chain: Vec<CertificateDer<'static>>,
+        key_der: &[u8],
+    ) -> Result<Self, CredentialError> {
+        Self::new(chain, Arc::new(PrivateKey::from_der(key_der)?))
+    }
+
+    /// The certificates, leaf first.
+    pub fn chain(&self) -> &[CertificateDer<'static>] {
+        &self.chain
+    }
+
+    /// The leaf's private key.
+    pub fn key(&self) -> &dyn SigningKey {
+        &*self.key
+    }
+}
+
+impl core::fmt::Debug for ClientCredential {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("ClientCredential")
+            .field("certificates", &self.chain.len())
+            .field("key", &self.key.kind())
+            .finish()
+    }
+}
+
 /// Client configuration.
 #[derive(Clone)]
 pub struct ClientConfig {
@@ -104,6 +173,9 @@ pub struct ClientConfig {
     /// Whether TLS 1.2 asks for and resumes with session tickets (RFC 5077); off, TLS 1.2
     /// sessions resume by session id only (OpenSSL's `SSL_OP_NO_TICKET`).
     pub tls12_session_tickets: bool,
+    /// The certificate and key sent when a server asks for one (mutual TLS). `None` (the
+    /// default): a CertificateRequest is answered with an empty Certificate.
+    pub client_credential: Option<Arc<ClientCredential>>,
 }
 
 impl ClientConfig {
@@ -133,6 +205,7 @@ impl ClientConfig {
             message_observer: None,
             session_store: Some(Arc::new(SessionStore::default())),
             tls12_session_tickets: true,
+            client_credential: None,
             buffer_pool: Arc::new(BufferPool::default()),
         }
     }
@@ -150,6 +223,140 @@ impl core::fmt::Debug for ClientConfig {
             .field("verify_mode", &self.verify_mode)
             .field("middlebox_compat", &self.middlebox_compat)
             .field("enable_sni", &self.enable_sni)
+            .field("client_credential", &self.client_credential)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rustls_pki_types::pem::PemObject;
+    use rustls_pki_types::PrivateKeyDer;
+
+    use super::*;
+    use crate::provider::SigningKeyKind;
+    use crate::verify::{verify_tls12_signature, verify_tls13_signature};
+    use crate::wire::enums::SignatureScheme;
+
+    fn path(file: &str) -> String {
+        format!("{}/../../testdata/certs/{file}", env!("CARGO_MANIFEST_DIR"))
+    }
+
+    fn chain(file: &str) -> Vec<CertificateDer<'static>> {
+        CertificateDer::pem_file_iter(path(file))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    }
+
+    fn key(file: &str) -> Vec<u8> {
+        PrivateKeyDer::from_pem_file(path(file))
+            .unwrap()
+            .secret_der()
+            .to_vec()
+    }
+
+    #[test]
+    fn keys_load_in_every_encoding_and_match_their_certificates() {
+        for (cert, key_file, kind) in [
+            (
+                "client-ecdsa.chain.pem",
+                "client-ecdsa.key",
+                SigningKeyKind::EcdsaP256,
+            ),
+            (
+                "client-ecdsa.pem",
+                "client-ecdsa.sec1.key",
+                SigningKeyKind::EcdsaP256,
+            ),
+            (
+                "client-rsa.chain.pem",
+                "client-rsa.key",
+                SigningKeyKind::Rsa,
+            ),
+            (
+                "client-rsa.pem",
+                "client-rsa.pkcs1.key",
+                SigningKeyKind::Rsa,
+            ),
+            ("ecdsa384.pem", "ecdsa384.key", SigningKeyKind::EcdsaP384),
+            ("ed25519.pem", "ed25519.key", SigningKeyKind::Ed25519),
+        ] {
+            let c = ClientCredential::from_der(chain(cert), &key(key_file)).unwrap();
+            assert_eq!(c.key().kind(), kind, "{key_file}");
+            assert_eq!(c.chain(), chain(cert).as_slice());
+        }
+    }
+
+    #[test]
+    fn key_and_certificate_mismatch_is_refused() {
+        let ecdsa = key("client-ecdsa.key");
+        assert_eq!(
+            ClientCredential::from_der(chain("client-rsa.pem"), &ecdsa).unwrap_err(),
+            CredentialError::KeyMismatch
+        );
+        // Same curve, different key.
+        assert_eq!(
+            ClientCredential::from_der(chain("ecdsa.pem"), &ecdsa).unwrap_err(),
+            CredentialError::KeyMismatch
+        );
+        // The chain's second certificate is the CA: only the leaf counts.
+        let mut reversed = chain("client-ecdsa.chain.pem");
+        reversed.reverse();
+        assert_eq!(
+            ClientCredential::from_der(reversed, &ecdsa).unwrap_err(),
+            CredentialError::KeyMismatch
+        );
+    }
+
+    #[test]
+    fn bad_inputs_get_typed_errors() {
+        let ecdsa = key("client-ecdsa.key");
+        assert_eq!(
+            ClientCredential::from_der(Vec::new(), &ecdsa).unwrap_err(),
+            CredentialError::EmptyChain
+        );
+        assert_eq!(
+            ClientCredential::from_der(vec![CertificateDer::from(vec![0x30, 0])], &ecdsa)
+                .unwrap_err(),
+            CredentialError::BadCertificate
+        );
+        assert_eq!(
+            ClientCredential::from_der(chain("client-ecdsa.pem"), b"not a key").unwrap_err(),
+            CredentialError::UnsupportedKey
+        );
+        let too_long = vec![chain("client-ecdsa.pem")[0].clone(); MAX_CLIENT_CERTIFICATES + 1];
+        assert_eq!(
+            ClientCredential::from_der(too_long, &ecdsa).unwrap_err(),
+            CredentialError::ChainTooLarge
+        );
+    }
+
+    #[test]
+    fn signatures_verify_with_the_certificate_key() {
+        let msg = b"handshake messages";
+        for (cert, key_file) in [
+            ("client-ecdsa.pem", "client-ecdsa.key"),
+            ("client-rsa.pem", "client-rsa.key"),
+            ("ecdsa384.pem", "ecdsa384.key"),
+            ("ed25519.pem", "ed25519.key"),
+        ] {
+            let c = ClientCredential::from_der(chain(cert), &key(key_file)).unwrap();
+            let leaf = &c.chain()[0];
+            for &scheme in c.key().kind().schemes() {
+                let sig = c.key().sign(scheme, msg).unwrap();
+                verify_tls12_signature(leaf, scheme, msg, &sig).unwrap();
+                if !matches!(
+                    scheme,
+                    SignatureScheme::RSA_PKCS1_SHA256
+                        | SignatureScheme::RSA_PKCS1_SHA384
+                        | SignatureScheme::RSA_PKCS1_SHA512
+                ) {
+                    verify_tls13_signature(leaf, scheme, msg, &sig).unwrap();
+                }
+            }
+            // A scheme of another key type is refused, not attempted.
+            assert!(c.key().sign(SignatureScheme(0x0808), msg).is_err());
+        }
     }
 }

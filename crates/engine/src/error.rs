@@ -248,6 +248,40 @@ impl CertificateError {
     }
 }
 
+/// Why a client certificate chain and private key cannot be used. Found when the credential is
+/// configured, never during a handshake.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CredentialError {
+    /// The key is not unencrypted PKCS#8, PKCS#1 (RSA) or SEC1 (EC) DER of a supported type:
+    /// ECDSA P-256 or P-384, RSA of 2048 to 8192 bits, Ed25519.
+    UnsupportedKey,
+    /// No certificate was given.
+    EmptyChain,
+    /// A certificate is empty, or the leaf's public key cannot be read from it.
+    BadCertificate,
+    /// The chain is too long or too large for one Certificate message.
+    ChainTooLarge,
+    /// The private key does not match the leaf certificate's public key.
+    KeyMismatch,
+}
+
+impl fmt::Display for CredentialError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::UnsupportedKey => {
+                "unsupported private key: not unencrypted PKCS#8, PKCS#1 or SEC1 DER for \
+                 ECDSA P-256/P-384, RSA 2048-8192 or Ed25519"
+            }
+            Self::EmptyChain => "no client certificate given",
+            Self::BadCertificate => "the client certificate does not parse",
+            Self::ChainTooLarge => "the client certificate chain is too large",
+            Self::KeyMismatch => "the private key does not match the certificate's public key",
+        })
+    }
+}
+
+impl std::error::Error for CredentialError {}
+
 /// Calls made in the wrong state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ApiMisuse {

@@ -28,12 +28,18 @@ mod test_util;
 
 pub use client::session::{Resumption, SessionStore, StoredSession};
 pub use client::{Negotiated, ServerIdentity, SessionTicket};
-pub use config::{ClientConfig, FixedClock, MessageObserver, SystemClock, TimeSource, VerifyMode};
+pub use config::{
+    ClientConfig, ClientCredential, FixedClock, MessageObserver, SystemClock, TimeSource,
+    VerifyMode,
+};
 pub use conn::{ClientConnection, ReadStatus};
 pub use error::{
-    ApiMisuse, CertificateError, Error, InvalidMessage, PeerIncompatible, PeerMisbehaved,
+    ApiMisuse, CertificateError, CredentialError, Error, InvalidMessage, PeerIncompatible,
+    PeerMisbehaved,
 };
-pub use provider::{SecureRandom, SystemRandom, Tls12Suite, Tls13Suite};
+pub use provider::{
+    PrivateKey, SecureRandom, SigningKey, SigningKeyKind, SystemRandom, Tls12Suite, Tls13Suite,
+};
 pub use rustls_pki_types::{CertificateDer, ServerName, UnixTime};
 pub use verify::{NoServerVerification, RootStore, ServerCertVerifier, WebPkiVerifier};
 pub use wire::enums::{

@@ -262,6 +262,46 @@ fn certificate_request_gets_an_empty_certificate() {
     data_both_ways(&mut client, &mut server);
 }
 
+/// A client credential from the committed test PKI.
+fn credential(cert: &str, key: &str) -> Arc<oxissl_engine::ClientCredential> {
+    use rustls::pki_types::pem::PemObject;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/certs");
+    let chain = oxissl_engine::CertificateDer::pem_file_iter(dir.join(cert))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let key = rustls::pki_types::PrivateKeyDer::from_pem_file(dir.join(key)).unwrap();
+    Arc::new(oxissl_engine::ClientCredential::from_der(chain, key.secret_der()).unwrap())
+}
+
+#[test]
+fn certificate_request_no_scheme_fits_the_key() {
+    // The request asks for ecdsa_sign with ecdsa_secp256r1_sha256 only: an RSA credential
+    // does not fit, so the answer is an empty Certificate (RFC 5246 §7.4.6) and no
+    // CertificateVerify, as without a credential.
+    let mut config = client_config12();
+    config.client_credential = Some(credential("client-rsa.chain.pem", "client-rsa.key"));
+    let (mut client, mut server) = start12(config);
+    server.cert_request = true;
+    server.complete_handshake(&mut client);
+    assert_eq!(server.client_certificate, Some(vec![0, 0, 0]));
+    assert!(client.negotiated().client_certificate_requested);
+    assert_eq!(client.negotiated().client_signature_scheme, None);
+    data_both_ways(&mut client, &mut server);
+}
+
+#[test]
+fn credential_unused_without_a_request() {
+    // RFC 5246 §7.4.6: a certificate goes out only when the server asked for one.
+    let mut config = client_config12();
+    config.client_credential = Some(credential("client-ecdsa.chain.pem", "client-ecdsa.key"));
+    let (mut client, mut server) = start12(config);
+    server.complete_handshake(&mut client);
+    assert_eq!(server.client_certificate, None);
+    assert!(!client.negotiated().client_certificate_requested);
+    data_both_ways(&mut client, &mut server);
+}
+
 #[test]
 fn alpn_in_tls12_server_hello() {
     let mut config = client_config12();

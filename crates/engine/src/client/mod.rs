@@ -3,6 +3,7 @@
 //! tls13.rs for the rest of TLS 1.3 and its post-handshake messages, tls12.rs for TLS 1.2). States emit records through
 //! `Common` and never send alerts themselves.
 
+pub(crate) mod auth;
 pub(crate) mod hello;
 pub mod session;
 pub(crate) mod tls12;
@@ -65,6 +66,11 @@ pub struct Negotiated {
     pub client_random: Option<[u8; 32]>,
     /// ServerHello.random, once a ServerHello (not a HelloRetryRequest) arrived.
     pub server_random: Option<[u8; 32]>,
+    /// Whether the server sent a CertificateRequest.
+    pub client_certificate_requested: bool,
+    /// The scheme of the client's CertificateVerify, when it sent a certificate (`None`: no
+    /// request, or answered with an empty Certificate).
+    pub client_signature_scheme: Option<SignatureScheme>,
 }
 
 /// A session ticket with the PSK it unlocks (RFC 8446 §4.6.1), kept for resumption.
@@ -252,7 +258,7 @@ impl State {
         match (self, msg.typ) {
             (Self::ServerHello(s), H::SERVER_HELLO) => s.handle(cx, msg),
             (Self::EncryptedExtensions(s), H::ENCRYPTED_EXTENSIONS) => s.handle(cx, msg),
-            (Self::CertificateOrRequest(s), H::CERTIFICATE_REQUEST) => s.handle_request(msg),
+            (Self::CertificateOrRequest(s), H::CERTIFICATE_REQUEST) => s.handle_request(cx, msg),
             (Self::CertificateOrRequest(s) | Self::Certificate(s), H::CERTIFICATE) => {
                 s.handle(cx, msg)
             }
@@ -271,7 +277,7 @@ impl State {
             }
             (Self::Certificate12(s), H::CERTIFICATE) => s.handle(cx, msg),
             (Self::ServerKeyExchange12(s), H::SERVER_KEY_EXCHANGE) => s.handle(cx, msg),
-            (Self::ServerHelloDone12(s), H::CERTIFICATE_REQUEST) => s.handle_request(msg),
+            (Self::ServerHelloDone12(s), H::CERTIFICATE_REQUEST) => s.handle_request(cx, msg),
             (Self::ServerHelloDone12(s), H::SERVER_HELLO_DONE) => s.handle(cx, msg),
             (Self::NewTicket12(s), H::NEW_SESSION_TICKET) => s.handle(cx, msg),
             (Self::Finished12(s), H::FINISHED) => s.handle(cx, msg),

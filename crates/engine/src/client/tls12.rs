@@ -7,6 +7,7 @@
 
 use rustls_pki_types::CertificateDer;
 
+use super::auth::{select12, ClientAuth};
 use super::session::{
     Resumption, StoredSession, MAX_TLS12_SESSION_LIFETIME, TLS12_SESSION_LIFETIME,
 };
@@ -26,9 +27,9 @@ use crate::wire::enums::{
 };
 use crate::wire::extensions::{check_server_block, find, ServerMessage};
 use crate::wire::handshake::{
-    check_certificate_request12, decode_alpn_selected, decode_certificate12,
-    encode_client_key_exchange, encode_empty_certificate12, encode_finished, Message,
-    NewSessionTicket12, ServerHello, ServerKeyExchange,
+    decode_alpn_selected, decode_certificate12, encode_certificate12, encode_certificate_verify,
+    encode_client_key_exchange, encode_empty_certificate12, encode_finished, CertificateRequest12,
+    Message, NewSessionTicket12, ServerHello, ServerKeyExchange,
 };
 
 /// Alert level warning (RFC 5246 §7.2).
@@ -150,22 +151,28 @@ pub(crate) fn handle_server_hello(
         )
         .into());
     }
+    // RFC 5246 §7.4.8: a CertificateVerify signs the handshake messages themselves, so they
+    // are kept from the ClientHello on while a certificate may be asked for.
+    let messages = match (&cx.config.client_credential, &transcript) {
+        (Some(_), Transcript::Buffered(hello)) => Some(hello.clone()),
+        _ => None,
+    };
     transcript.start_hash(hello.suite.hash);
-    transcript.add(msg.encoded);
-    Ok(State::Certificate12(ExpectCertificate {
-        hs: Handshake12 {
-            suite: hello.suite,
-            identity,
-            randoms: Randoms {
-                client: client_random,
-                server: sh.random,
-            },
-            transcript,
-            ems: hello.ems,
-            session_id: sh.session_id.to_vec(),
-            expect_ticket: hello.expect_ticket,
+    let mut hs = Handshake12 {
+        suite: hello.suite,
+        identity,
+        randoms: Randoms {
+            client: client_random,
+            server: sh.random,
         },
-    }))
+        transcript,
+        messages,
+        ems: hello.ems,
+        session_id: sh.session_id.to_vec(),
+        expect_ticket: hello.expect_ticket,
+    };
+    hs.add(msg.encoded);
+    Ok(State::Certificate12(ExpectCertificate { hs }))
 }
 
 /// The abbreviated handshake (RFC 5246 §7.3 Figure 2; RFC 5077 §3.1 with a ticket).
@@ -226,10 +233,22 @@ pub(crate) struct Handshake12 {
     identity: ServerIdentity,
     randoms: Randoms,
     transcript: Transcript,
+    /// The handshake messages so far, kept only when a client credential is configured.
+    messages: Option<Vec<u8>>,
     ems: bool,
     /// The session id the server assigned (empty: not cached by id).
     session_id: Vec<u8>,
     expect_ticket: bool,
+}
+
+impl Handshake12 {
+    /// Adds a handshake message to the transcript (and to the kept messages).
+    fn add(&mut self, msg: &[u8]) {
+        self.transcript.add(msg);
+        if let Some(m) = &mut self.messages {
+            m.extend_from_slice(msg);
+        }
+    }
 }
 
 /// Waiting for the server's Certificate.
@@ -248,7 +267,7 @@ impl ExpectCertificate {
             .map(|c| CertificateDer::from(c.to_vec()))
             .collect();
         verify_server_chain(cx, &self.hs.identity, chain)?;
-        self.hs.transcript.add(msg.encoded);
+        self.hs.add(msg.encoded);
         Ok(State::ServerKeyExchange12(ExpectServerKeyExchange {
             hs: self.hs,
         }))
@@ -304,12 +323,13 @@ impl ExpectServerKeyExchange {
         cx.negotiated.group = Some(ske.group);
         let share = generate_key_share(ske.group, &*config.rng)?;
         let pre_master = agree(&share, ske.public)?;
-        self.hs.transcript.add(msg.encoded);
+        self.hs.add(msg.encoded);
         Ok(State::ServerHelloDone12(ExpectServerHelloDone {
             hs: self.hs,
             public: share.public().to_vec(),
             pre_master,
             cert_requested: false,
+            auth: None,
         }))
     }
 }
@@ -321,6 +341,8 @@ pub(crate) struct ExpectServerHelloDone {
     public: Vec<u8>,
     pre_master: Secret,
     cert_requested: bool,
+    /// The chain and scheme to answer the CertificateRequest with (`None`: an empty one).
+    auth: Option<ClientAuth>,
 }
 
 fn record_key(suite: &Tls12Suite, keys: DirectionKeys) -> RecordKey {
@@ -332,17 +354,22 @@ fn record_key(suite: &Tls12Suite, keys: DirectionKeys) -> RecordKey {
 }
 
 impl ExpectServerHelloDone {
-    /// RFC 5246 §7.4.4: the client answers with an empty Certificate (§7.4.6).
-    pub fn handle_request(mut self, msg: Message<'_>) -> Result<State, Error> {
+    /// RFC 5246 §7.4.4: the client answers with its chain and a CertificateVerify when it has
+    /// a fitting one, else with an empty Certificate (§7.4.6).
+    pub fn handle_request(mut self, cx: &mut Common, msg: Message<'_>) -> Result<State, Error> {
         if self.cert_requested {
             return Err(InvalidMessage::UnexpectedMessage {
                 got: HandshakeType::CERTIFICATE_REQUEST,
             }
             .into());
         }
-        check_certificate_request12(msg.body)?;
+        let req = CertificateRequest12::decode(msg.body)?;
         self.cert_requested = true;
-        self.hs.transcript.add(msg.encoded);
+        cx.negotiated.client_certificate_requested = true;
+        if self.hs.messages.is_some() {
+            self.auth = select12(&cx.config, &req);
+        }
+        self.hs.add(msg.encoded);
         Ok(State::ServerHelloDone12(self))
     }
 
@@ -350,26 +377,39 @@ impl ExpectServerHelloDone {
         if !msg.body.is_empty() {
             return Err(InvalidMessage::TrailingData.into());
         }
+        let mut hs = self.hs;
+        hs.add(msg.encoded);
+        // RFC 5246 §7.3: Certificate, ClientKeyExchange, CertificateVerify, then
+        // ChangeCipherSpec and Finished, all queued to leave in one write.
+        let mut flight = Vec::with_capacity(128);
+        match (&self.auth, self.cert_requested) {
+            (Some(auth), _) => encode_certificate12(&mut flight, auth.credential.chain()),
+            (None, true) => encode_empty_certificate12(&mut flight),
+            (None, false) => {}
+        }
+        encode_client_key_exchange(&mut flight, &self.public);
+        hs.add(&flight);
+
+        // RFC 7627 §4: the session hash runs through ClientKeyExchange.
+        let session_hash = hs.ems.then(|| hs.transcript.current_hash());
+        if let (Some(auth), Some(messages)) = (&self.auth, &hs.messages) {
+            // RFC 5246 §7.4.8: the signature covers every handshake message so far.
+            let signature = auth.credential.key().sign(auth.scheme, messages)?;
+            let at = flight.len();
+            encode_certificate_verify(&mut flight, auth.scheme, &signature);
+            hs.add(&flight[at..]);
+            cx.negotiated.client_signature_scheme = Some(auth.scheme);
+        }
+        cx.send_handshake(&flight)?;
         let Handshake12 {
             suite,
             randoms,
-            mut transcript,
+            transcript,
             ems,
             session_id,
             expect_ticket,
             ..
-        } = self.hs;
-        transcript.add(msg.encoded);
-        let mut flight = Vec::with_capacity(128);
-        if self.cert_requested {
-            encode_empty_certificate12(&mut flight);
-        }
-        encode_client_key_exchange(&mut flight, &self.public);
-        transcript.add(&flight);
-        cx.send_handshake(&flight)?;
-
-        // RFC 7627 §4: the session hash runs through ClientKeyExchange.
-        let session_hash = ems.then(|| transcript.current_hash());
+        } = hs;
         let master = master_secret(
             &suite,
             &self.pre_master,

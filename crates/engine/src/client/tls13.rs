@@ -4,6 +4,7 @@
 
 use rustls_pki_types::CertificateDer;
 
+use super::auth::{client_signed_content, select13, ClientAuth};
 use super::session::{Resumption, StoredSession};
 use super::{Common, ServerIdentity, SessionTicket, State, MAX_STORED_TICKETS};
 use crate::config::VerifyMode;
@@ -19,9 +20,10 @@ use crate::verify::TLS13_SCHEMES;
 use crate::wire::enums::{ExtensionType, HandshakeType};
 use crate::wire::extensions::{check_server_block, find, ServerMessage};
 use crate::wire::handshake::{
-    decode_alpn_selected, decode_certificate_request, decode_certificate_verify,
-    decode_extensions_body, decode_key_update, encode_empty_certificate, encode_finished,
-    encode_key_update, Certificate, KeyUpdateRequest, Message, NewSessionTicket,
+    decode_alpn_selected, decode_certificate_verify, decode_extensions_body, decode_key_update,
+    encode_certificate, encode_certificate_verify, encode_empty_certificate, encode_finished,
+    encode_key_update, Certificate, CertificateRequest, KeyUpdateRequest, Message,
+    NewSessionTicket,
 };
 
 /// Everything the encrypted handshake states carry forward.
@@ -30,8 +32,17 @@ pub(crate) struct HandshakeContext {
     transcript: Transcript,
     handshake: HandshakeSecret,
     secrets: TrafficSecrets,
-    /// The certificate_request_context of a CertificateRequest, if one came.
-    cert_request: Option<Vec<u8>>,
+    /// What to answer a CertificateRequest with, if one came.
+    cert_request: Option<CertRequestAnswer>,
+}
+
+/// The client's answer to a CertificateRequest, decided when it arrives and sent after the
+/// server's Finished (RFC 8446 §4.4.2).
+struct CertRequestAnswer {
+    /// certificate_request_context, echoed in the Certificate.
+    context: Vec<u8>,
+    /// The chain and scheme; `None` sends an empty Certificate.
+    auth: Option<ClientAuth>,
 }
 
 /// Waiting for EncryptedExtensions.
@@ -88,10 +99,20 @@ pub(crate) struct ExpectCertificate {
 }
 
 impl ExpectCertificate {
-    /// RFC 8446 §4.3.2: the client answers with an empty Certificate after the server's Finished.
-    pub fn handle_request(mut self, msg: Message<'_>) -> Result<State, Error> {
-        let context = decode_certificate_request(msg.body)?;
-        self.hs.cert_request = Some(context.to_vec());
+    /// RFC 8446 §4.3.2: the client answers after the server's Finished, with its chain and a
+    /// CertificateVerify when it has a fitting one, else with an empty Certificate.
+    pub fn handle_request(mut self, cx: &mut Common, msg: Message<'_>) -> Result<State, Error> {
+        let req = CertificateRequest::decode(msg.body)?;
+        // RFC 8446 §4.3.2: the context "SHALL be zero length unless used for the
+        // post-handshake authentication exchanges".
+        if !req.context.is_empty() {
+            return Err(PeerMisbehaved::IllegalParameter("certificate_request_context").into());
+        }
+        cx.negotiated.client_certificate_requested = true;
+        self.hs.cert_request = Some(CertRequestAnswer {
+            context: req.context.to_vec(),
+            auth: select13(&cx.config, &req),
+        });
         self.hs.transcript.add(msg.encoded);
         Ok(State::Certificate(self))
     }
@@ -211,9 +232,8 @@ impl ExpectFinished {
         // The client's second flight, queued together so it leaves in one write.
         cx.send_compat_ccs();
         let mut flight = Vec::with_capacity(128);
-        if let Some(context) = cert_request {
-            encode_empty_certificate(&mut flight, &context);
-            transcript.add(&flight);
+        if let Some(answer) = cert_request {
+            send_client_certificate(cx, &mut flight, &mut transcript, answer)?;
         }
         let verify_data = finished_verify_data(hash, &secrets.client, &transcript.current_hash());
         let at = flight.len();
@@ -230,6 +250,34 @@ impl ExpectFinished {
             resumption,
         }))
     }
+}
+
+/// Appends the client's Certificate and, with a credential, its CertificateVerify to `flight`
+/// and the transcript (RFC 8446 §4.4.2, §4.4.3).
+fn send_client_certificate(
+    cx: &mut Common,
+    flight: &mut Vec<u8>,
+    transcript: &mut Transcript,
+    answer: CertRequestAnswer,
+) -> Result<(), Error> {
+    let Some(auth) = answer.auth else {
+        // RFC 8446 §4.4.2.3: no suitable certificate -> an empty Certificate.
+        let at = flight.len();
+        encode_empty_certificate(flight, &answer.context);
+        transcript.add(&flight[at..]);
+        return Ok(());
+    };
+    let at = flight.len();
+    encode_certificate(flight, &answer.context, auth.credential.chain());
+    transcript.add(&flight[at..]);
+    // RFC 8446 §4.4.3: the signature covers the transcript through the client's Certificate.
+    let content = client_signed_content(transcript.current_hash().as_bytes());
+    let signature = auth.credential.key().sign(auth.scheme, &content)?;
+    let at = flight.len();
+    encode_certificate_verify(flight, auth.scheme, &signature);
+    transcript.add(&flight[at..]);
+    cx.negotiated.client_signature_scheme = Some(auth.scheme);
+    Ok(())
 }
 
 /// The handshake is complete; post-handshake messages arrive here (RFC 8446 §4.6).

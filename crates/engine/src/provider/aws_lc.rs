@@ -1,11 +1,16 @@
 //! The only file that names aws-lc-rs: hashes, HKDF, HMAC, AEAD seal/open in place, ECDHE key
-//! shares and the system random generator.
+//! shares, the client's signing keys and the system random generator.
 
+use aws_lc_rs::encoding::{AsDer, PublicKeyX509Der};
+use aws_lc_rs::signature::{self, EcdsaKeyPair, Ed25519KeyPair, KeyPair, RsaKeyPair};
 use aws_lc_rs::{aead, agreement, digest, hkdf, hmac as awshmac, rand, tls_prf};
 
-use super::{AeadAlgorithm, Digest, HashAlgorithm, Secret, SecureRandom, AEAD_NONCE_LEN};
-use crate::error::{Error, PeerMisbehaved};
-use crate::wire::enums::NamedGroup;
+use super::{
+    AeadAlgorithm, Digest, HashAlgorithm, Secret, SecureRandom, SigningKey, SigningKeyKind,
+    AEAD_NONCE_LEN,
+};
+use crate::error::{CredentialError, Error, PeerMisbehaved};
+use crate::wire::enums::{NamedGroup, SignatureScheme};
 
 fn digest_alg(h: HashAlgorithm) -> &'static digest::Algorithm {
     match h {
@@ -203,6 +208,108 @@ pub struct SystemRandom;
 impl SecureRandom for SystemRandom {
     fn fill(&self, out: &mut [u8]) -> Result<(), Error> {
         rand::fill(out).map_err(|_| Error::Internal("system random generator failed"))
+    }
+}
+
+/// A client signing key held by aws-lc: ECDSA P-256/P-384, RSA (2048-8192 bits) or Ed25519.
+pub struct PrivateKey {
+    key: KeyPairKind,
+    /// The DER SubjectPublicKeyInfo.
+    spki: Vec<u8>,
+}
+
+enum KeyPairKind {
+    EcdsaP256(EcdsaKeyPair),
+    EcdsaP384(EcdsaKeyPair),
+    Rsa(RsaKeyPair),
+    Ed25519(Ed25519KeyPair),
+}
+
+fn spki_of<K: AsDer<PublicKeyX509Der<'static>>>(public: &K) -> Result<Vec<u8>, CredentialError> {
+    public
+        .as_der()
+        .map(|d| d.as_ref().to_vec())
+        .map_err(|_| CredentialError::UnsupportedKey)
+}
+
+impl PrivateKey {
+    /// A key from unencrypted DER: PKCS#8 (RFC 5208) of any supported type, PKCS#1
+    /// RSAPrivateKey (RFC 8017 §A.1.2) or SEC1 ECPrivateKey (RFC 5915).
+    pub fn from_der(der: &[u8]) -> Result<Self, CredentialError> {
+        let key = if let Ok(k) =
+            EcdsaKeyPair::from_private_key_der(&signature::ECDSA_P256_SHA256_ASN1_SIGNING, der)
+        {
+            KeyPairKind::EcdsaP256(k)
+        } else if let Ok(k) =
+            EcdsaKeyPair::from_private_key_der(&signature::ECDSA_P384_SHA384_ASN1_SIGNING, der)
+        {
+            KeyPairKind::EcdsaP384(k)
+        } else if let Ok(k) = RsaKeyPair::from_pkcs8(der).or_else(|_| RsaKeyPair::from_der(der)) {
+            KeyPairKind::Rsa(k)
+        } else if let Ok(k) = Ed25519KeyPair::from_pkcs8(der) {
+            KeyPairKind::Ed25519(k)
+        } else {
+            return Err(CredentialError::UnsupportedKey);
+        };
+        let spki = match &key {
+            KeyPairKind::EcdsaP256(k) | KeyPairKind::EcdsaP384(k) => spki_of(k.public_key())?,
+            KeyPairKind::Rsa(k) => spki_of(k.public_key())?,
+            KeyPairKind::Ed25519(k) => spki_of(k.public_key())?,
+        };
+        Ok(Self { key, spki })
+    }
+}
+
+impl SigningKey for PrivateKey {
+    fn kind(&self) -> SigningKeyKind {
+        match self.key {
+            KeyPairKind::EcdsaP256(_) => SigningKeyKind::EcdsaP256,
+            KeyPairKind::EcdsaP384(_) => SigningKeyKind::EcdsaP384,
+            KeyPairKind::Rsa(_) => SigningKeyKind::Rsa,
+            KeyPairKind::Ed25519(_) => SigningKeyKind::Ed25519,
+        }
+    }
+
+    fn public_key(&self) -> &[u8] {
+        &self.spki
+    }
+
+    /// The one place the engine does not use the injected random source: aws-lc draws the
+    /// ECDSA nonce and the RSA-PSS salt from its own generator (Ed25519 and PKCS#1 v1.5 are
+    /// deterministic).
+    fn sign(&self, scheme: SignatureScheme, message: &[u8]) -> Result<Vec<u8>, Error> {
+        use SignatureScheme as S;
+        let failed = |_| Error::Internal("signing the CertificateVerify failed");
+        match (&self.key, scheme) {
+            (KeyPairKind::EcdsaP256(k), S::ECDSA_SECP256R1_SHA256)
+            | (KeyPairKind::EcdsaP384(k), S::ECDSA_SECP384R1_SHA384) => k
+                .sign(&rand::SystemRandom::new(), message)
+                .map(|s| s.as_ref().to_vec())
+                .map_err(failed),
+            (KeyPairKind::Ed25519(k), S::ED25519) => Ok(k.sign(message).as_ref().to_vec()),
+            (KeyPairKind::Rsa(k), _) => {
+                let padding: &'static dyn signature::RsaEncoding = match scheme {
+                    S::RSA_PSS_RSAE_SHA256 => &signature::RSA_PSS_SHA256,
+                    S::RSA_PSS_RSAE_SHA384 => &signature::RSA_PSS_SHA384,
+                    S::RSA_PSS_RSAE_SHA512 => &signature::RSA_PSS_SHA512,
+                    S::RSA_PKCS1_SHA256 => &signature::RSA_PKCS1_SHA256,
+                    S::RSA_PKCS1_SHA384 => &signature::RSA_PKCS1_SHA384,
+                    S::RSA_PKCS1_SHA512 => &signature::RSA_PKCS1_SHA512,
+                    _ => return Err(Error::Internal("signature scheme does not fit the key")),
+                };
+                let mut sig = vec![0u8; k.public_modulus_len()];
+                k.sign(padding, &rand::SystemRandom::new(), message, &mut sig)
+                    .map_err(failed)?;
+                Ok(sig)
+            }
+            _ => Err(Error::Internal("signature scheme does not fit the key")),
+        }
+    }
+}
+
+impl core::fmt::Debug for PrivateKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "PrivateKey({:?})", self.kind())
     }
 }
 

@@ -6,11 +6,11 @@ mod aws_lc;
 
 pub use aws_lc::{
     agree, generate_key_share, hkdf_expand, hkdf_extract, hmac, tls12_prf, verify_tag_eq, AeadKey,
-    HashContext, HmacKey, KeyShare, SystemRandom,
+    HashContext, HmacKey, KeyShare, PrivateKey, SystemRandom,
 };
 
 use crate::error::Error;
-use crate::wire::enums::{CipherSuite, NamedGroup};
+use crate::wire::enums::{CipherSuite, NamedGroup, SignatureScheme};
 
 /// The largest hash output the engine handles (SHA-384).
 pub const MAX_HASH_LEN: usize = 48;
@@ -23,6 +23,68 @@ pub const AEAD_NONCE_LEN: usize = 12;
 pub trait SecureRandom: Send + Sync {
     /// Fills `out` with random bytes.
     fn fill(&self, out: &mut [u8]) -> Result<(), Error>;
+}
+
+/// The kind of key a client signs its CertificateVerify with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SigningKeyKind {
+    /// ECDSA on P-256.
+    EcdsaP256,
+    /// ECDSA on P-384.
+    EcdsaP384,
+    /// RSA (2048 to 8192 bits).
+    Rsa,
+    /// Ed25519.
+    Ed25519,
+}
+
+/// RFC 5246 §7.4.4: ClientCertificateType rsa_sign.
+pub const CERT_TYPE_RSA_SIGN: u8 = 1;
+/// RFC 8422 §5.5: ClientCertificateType ecdsa_sign (also for Ed25519 keys).
+pub const CERT_TYPE_ECDSA_SIGN: u8 = 64;
+
+impl SigningKeyKind {
+    /// The schemes a key of this kind signs with, in preference order. RSASSA-PKCS1-v1_5 is
+    /// listed last and only ever chosen in TLS 1.2 (RFC 8446 §4.2.3).
+    pub const fn schemes(self) -> &'static [SignatureScheme] {
+        match self {
+            Self::EcdsaP256 => &[SignatureScheme::ECDSA_SECP256R1_SHA256],
+            Self::EcdsaP384 => &[SignatureScheme::ECDSA_SECP384R1_SHA384],
+            Self::Ed25519 => &[SignatureScheme::ED25519],
+            Self::Rsa => &[
+                SignatureScheme::RSA_PSS_RSAE_SHA256,
+                SignatureScheme::RSA_PSS_RSAE_SHA384,
+                SignatureScheme::RSA_PSS_RSAE_SHA512,
+                SignatureScheme::RSA_PKCS1_SHA256,
+                SignatureScheme::RSA_PKCS1_SHA384,
+                SignatureScheme::RSA_PKCS1_SHA512,
+            ],
+        }
+    }
+
+    /// The TLS 1.2 ClientCertificateType a certificate with this key is (RFC 5246 §7.4.4,
+    /// RFC 8422 §5.5).
+    pub const fn tls12_certificate_type(self) -> u8 {
+        match self {
+            Self::Rsa => CERT_TYPE_RSA_SIGN,
+            Self::EcdsaP256 | Self::EcdsaP384 | Self::Ed25519 => CERT_TYPE_ECDSA_SIGN,
+        }
+    }
+}
+
+/// A private key that signs for the client (its CertificateVerify). [`PrivateKey`] is the
+/// aws-lc-rs implementation; other implementations (a hardware token, a test double) plug in
+/// through `ClientCredential::new`.
+pub trait SigningKey: Send + Sync {
+    /// The kind of key, which decides the schemes it can sign with.
+    fn kind(&self) -> SigningKeyKind;
+
+    /// The public key as a DER SubjectPublicKeyInfo (RFC 5280 §4.1.2.7), compared with the
+    /// certificate's.
+    fn public_key(&self) -> &[u8];
+
+    /// Signs `message` with `scheme` (one of `kind().schemes()`).
+    fn sign(&self, scheme: SignatureScheme, message: &[u8]) -> Result<Vec<u8>, Error>;
 }
 
 /// A hash algorithm used by the transcript and the key schedule.

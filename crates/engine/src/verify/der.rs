@@ -1,5 +1,5 @@
 //! Just enough DER (X.690) to read what webpki does not expose: a certificate's issuer and
-//! subject Names and its validity period (RFC 5280 §4.1).
+//! subject Names, its validity period and its subjectPublicKeyInfo (RFC 5280 §4.1).
 
 use rustls_pki_types::UnixTime;
 
@@ -16,6 +16,8 @@ struct TbsFields<'a> {
     validity: &'a [u8],
     /// The subject Name, whole encoding.
     subject: &'a [u8],
+    /// The SubjectPublicKeyInfo, whole encoding.
+    spki: &'a [u8],
 }
 
 /// Walks a DER certificate to its issuer, validity and subject, or `None` if malformed.
@@ -30,17 +32,25 @@ fn tbs_fields(cert: &[u8]) -> Option<TbsFields<'_>> {
     rest = der_tlv(rest, 0x30)?.2; // signature
     let (issuer, _, rest) = der_tlv(rest, 0x30)?;
     let (_, validity, rest) = der_tlv(rest, 0x30)?;
-    let (subject, _, _) = der_tlv(rest, 0x30)?;
+    let (subject, _, rest) = der_tlv(rest, 0x30)?;
+    let (spki, _, _) = der_tlv(rest, 0x30)?;
     Some(TbsFields {
         issuer,
         validity,
         subject,
+        spki,
     })
 }
 
 /// The issuer and subject Names of a DER certificate (RFC 5280 §4.1), or `None` if malformed.
 pub(crate) fn issuer_and_subject(cert: &[u8]) -> Option<(&[u8], &[u8])> {
     tbs_fields(cert).map(|f| (f.issuer, f.subject))
+}
+
+/// A DER certificate's SubjectPublicKeyInfo, whole encoding (RFC 5280 §4.1.2.7), or `None`
+/// if malformed.
+pub fn subject_public_key_info(cert: &[u8]) -> Option<&[u8]> {
+    tbs_fields(cert).map(|f| f.spki)
 }
 
 /// One DER TLV with the expected tag: (whole encoding, contents, rest).

@@ -16,6 +16,7 @@ pub use cache::{
 use der::is_self_issued;
 #[cfg(test)]
 use der::issuer_and_subject;
+pub use der::subject_public_key_info;
 
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{

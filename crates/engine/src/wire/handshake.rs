@@ -392,18 +392,86 @@ pub fn encode_empty_certificate(out: &mut Vec<u8>, context: &[u8]) {
 
 /// CertificateRequest (RFC 8446 §4.3.2): only the context is kept.
 pub fn decode_certificate_request(body: &[u8]) -> Result<&[u8], Error> {
-    let mut r = Reader::new(body);
-    let context = r.vec8()?;
-    let block = parse_block(r.sub16()?)?;
-    r.finish()?;
-    // RFC 8446 §4.3.2: "The "signature_algorithms" extension MUST be specified".
-    if !block
-        .iter()
-        .any(|e| e.typ == ExtensionType::SIGNATURE_ALGORITHMS)
-    {
-        return Err(crate::error::PeerMisbehaved::MissingExtension("signature_algorithms").into());
+    CertificateRequest::decode(body).map(|r| r.context)
+}
+
+/// A TLS 1.3 CertificateRequest (RFC 8446 §4.3.2): what the client's answer depends on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertificateRequest<'a> {
+    /// certificate_request_context, echoed in the client's Certificate.
+    pub context: &'a [u8],
+    /// signature_algorithms: the schemes the server accepts in CertificateVerify.
+    pub schemes: Vec<SignatureScheme>,
+    /// signature_algorithms_cert, if sent: the schemes it accepts inside the chain.
+    pub cert_schemes: Option<Vec<SignatureScheme>>,
+}
+
+impl<'a> CertificateRequest<'a> {
+    /// Decodes the body. RFC 8446 §4.3.2: unknown extensions are ignored; signature_algorithms
+    /// "MUST be specified".
+    pub fn decode(body: &'a [u8]) -> Result<Self, Error> {
+        let mut r = Reader::new(body);
+        let context = r.vec8()?;
+        let block = parse_block(r.sub16()?)?;
+        r.finish()?;
+        let schemes = super::extensions::find(&block, ExtensionType::SIGNATURE_ALGORITHMS).ok_or(
+            crate::error::PeerMisbehaved::MissingExtension("signature_algorithms"),
+        )?;
+        let cert_schemes =
+            super::extensions::find(&block, ExtensionType::SIGNATURE_ALGORITHMS_CERT)
+                .map(decode_signature_schemes)
+                .transpose()?;
+        Ok(Self {
+            context,
+            schemes: decode_signature_schemes(schemes)?,
+            cert_schemes,
+        })
     }
-    Ok(context)
+}
+
+/// Decodes a SignatureSchemeList (RFC 8446 §4.2.3): `supported_signature_algorithms<2..2^16-2>`.
+pub fn decode_signature_schemes(body: &[u8]) -> Result<Vec<SignatureScheme>, Error> {
+    let mut r = Reader::new(body);
+    let list = r.vec16()?;
+    r.finish()?;
+    if list.is_empty() {
+        return Err(InvalidMessage::EmptyVector.into());
+    }
+    decode_scheme_pairs(list)
+}
+
+/// Splits a list body into 2-byte signature schemes; an odd length is a decode error.
+fn decode_scheme_pairs(list: &[u8]) -> Result<Vec<SignatureScheme>, Error> {
+    if list.len() % 2 != 0 {
+        return Err(InvalidMessage::BadLength.into());
+    }
+    Ok(list
+        .chunks_exact(2)
+        .map(|p| SignatureScheme(u16::from_be_bytes([p[0], p[1]])))
+        .collect())
+}
+
+/// Appends a TLS 1.3 client Certificate (RFC 8446 §4.4.2): the request's context and one
+/// CertificateEntry per certificate, leaf first, without extensions.
+pub fn encode_certificate<C: AsRef<[u8]>>(out: &mut Vec<u8>, context: &[u8], chain: &[C]) {
+    encode_message(out, HandshakeType::CERTIFICATE, |o| {
+        put_vec8(o, context);
+        put_vec(o, 3, |o| {
+            for cert in chain {
+                put_vec(o, 3, |o| o.extend_from_slice(cert.as_ref()));
+                put_u16(o, 0);
+            }
+        });
+    });
+}
+
+/// Appends CertificateVerify (RFC 8446 §4.4.3; RFC 5246 §7.4.8 with the §4.7 digitally-signed
+/// encoding): the scheme, then the signature.
+pub fn encode_certificate_verify(out: &mut Vec<u8>, scheme: SignatureScheme, signature: &[u8]) {
+    encode_message(out, HandshakeType::CERTIFICATE_VERIFY, |o| {
+        put_u16(o, scheme.0);
+        put_vec16(o, signature);
+    });
 }
 
 /// CertificateVerify (RFC 8446 §4.4.3).
@@ -564,6 +632,80 @@ mod tests {
     }
 
     #[test]
+    fn client_certificate_encodings() {
+        let chain = [vec![0xaa, 0xbb], vec![0xcc]];
+        // RFC 8446 §4.4.2: context, list<u24> of (cert<u24>, extensions<u16>).
+        let mut out = Vec::new();
+        encode_certificate(&mut out, &[7], &chain);
+        assert_eq!(
+            out,
+            [11, 0, 0, 18, 1, 7, 0, 0, 13, 0, 0, 2, 0xaa, 0xbb, 0, 0, 0, 0, 1, 0xcc, 0, 0]
+        );
+        let back = Certificate::decode(&out[4..], 2).unwrap();
+        assert_eq!(back.context, [7]);
+        assert_eq!(back.entries[1].cert, [0xcc]);
+        // RFC 5246 §7.4.2: list<u24> of cert<u24>.
+        let mut out = Vec::new();
+        encode_certificate12(&mut out, &chain);
+        assert_eq!(
+            out,
+            [11, 0, 0, 12, 0, 0, 9, 0, 0, 2, 0xaa, 0xbb, 0, 0, 1, 0xcc]
+        );
+        assert_eq!(
+            decode_certificate12(&out[4..], 2).unwrap(),
+            [&[0xaa, 0xbb][..], &[0xcc]]
+        );
+        // Empty answers are the same shapes with no entries.
+        let mut out = Vec::new();
+        encode_empty_certificate(&mut out, &[]);
+        encode_empty_certificate12(&mut out);
+        assert_eq!(out, [11, 0, 0, 4, 0, 0, 0, 0, 11, 0, 0, 3, 0, 0, 0]);
+        // CertificateVerify: scheme, signature<u16>.
+        let mut out = Vec::new();
+        encode_certificate_verify(&mut out, SignatureScheme::ED25519, &[1, 2, 3]);
+        assert_eq!(out, [15, 0, 0, 7, 8, 7, 0, 3, 1, 2, 3]);
+        assert_eq!(
+            decode_certificate_verify(&out[4..]).unwrap(),
+            (SignatureScheme::ED25519, &[1, 2, 3][..])
+        );
+    }
+
+    #[test]
+    fn tls12_certificate_request() {
+        // ecdsa_sign and rsa_sign; two schemes; one (empty) DN.
+        let body = [2, 64, 1, 0, 4, 4, 3, 8, 4, 0, 2, 0, 0];
+        let req = CertificateRequest12::decode(&body).unwrap();
+        assert_eq!(req.certificate_types, [64, 1]);
+        assert_eq!(
+            req.schemes,
+            [
+                SignatureScheme::ECDSA_SECP256R1_SHA256,
+                SignatureScheme::RSA_PSS_RSAE_SHA256
+            ]
+        );
+        let decode_error = |body: &[u8]| {
+            CertificateRequest12::decode(body)
+                .unwrap_err()
+                .alert()
+                .unwrap()
+        };
+        use crate::wire::enums::AlertDescription as A;
+        // No certificate types, an odd scheme list, truncation, trailing bytes.
+        assert_eq!(decode_error(&[0, 0, 2, 4, 3, 0, 0]), A::DECODE_ERROR);
+        assert_eq!(decode_error(&[1, 64, 0, 3, 4, 3, 8, 0, 0]), A::DECODE_ERROR);
+        assert_eq!(decode_error(&body[..body.len() - 1]), A::DECODE_ERROR);
+        assert_eq!(
+            decode_error(&[body.as_slice(), &[0]].concat()),
+            A::DECODE_ERROR
+        );
+        // An empty scheme list parses (nothing will fit it).
+        assert!(CertificateRequest12::decode(&[1, 64, 0, 0, 0, 0])
+            .unwrap()
+            .schemes
+            .is_empty());
+    }
+
+    #[test]
     fn ticket_lifetime_bound() {
         let mut body = Vec::new();
         body.extend_from_slice(&(MAX_TICKET_LIFETIME + 1).to_be_bytes());
@@ -643,12 +785,46 @@ impl<'a> ServerKeyExchange<'a> {
 
 /// TLS 1.2 CertificateRequest (RFC 5246 §7.4.4): checked for shape only.
 pub fn check_certificate_request12(body: &[u8]) -> Result<(), Error> {
-    let mut r = Reader::new(body);
-    r.vec8()?;
-    r.vec16()?;
-    r.vec16()?;
-    r.finish()?;
-    Ok(())
+    CertificateRequest12::decode(body).map(|_| ())
+}
+
+/// A TLS 1.2 CertificateRequest (RFC 5246 §7.4.4); certificate_authorities is not kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertificateRequest12<'a> {
+    /// certificate_types: the ClientCertificateType values the server accepts.
+    pub certificate_types: &'a [u8],
+    /// supported_signature_algorithms: the schemes it accepts in CertificateVerify.
+    pub schemes: Vec<SignatureScheme>,
+}
+
+impl<'a> CertificateRequest12<'a> {
+    /// Decodes the body.
+    pub fn decode(body: &'a [u8]) -> Result<Self, Error> {
+        let mut r = Reader::new(body);
+        // RFC 5246 §7.4.4: certificate_types<1..2^8-1>.
+        let certificate_types = r.vec8()?;
+        if certificate_types.is_empty() {
+            return Err(InvalidMessage::EmptyVector.into());
+        }
+        let schemes = decode_scheme_pairs(r.vec16()?)?;
+        r.vec16()?;
+        r.finish()?;
+        Ok(Self {
+            certificate_types,
+            schemes,
+        })
+    }
+}
+
+/// Appends a TLS 1.2 client Certificate (RFC 5246 §7.4.2, §7.4.6): the chain, leaf first.
+pub fn encode_certificate12<C: AsRef<[u8]>>(out: &mut Vec<u8>, chain: &[C]) {
+    encode_message(out, HandshakeType::CERTIFICATE, |o| {
+        put_vec(o, 3, |o| {
+            for cert in chain {
+                put_vec(o, 3, |o| o.extend_from_slice(cert.as_ref()));
+            }
+        });
+    });
 }
 
 /// Appends an empty TLS 1.2 client Certificate (RFC 5246 §7.4.6).
