@@ -18,7 +18,9 @@ use oxissl_engine::provider::{
     TLS13_CHACHA20_POLY1305_SHA256,
 };
 use oxissl_engine::record::pool::BufferPool;
-use oxissl_engine::{CipherSuite, MessageObserver, NamedGroup, RootStore, Tls13Suite};
+use oxissl_engine::{
+    CertificateDer, CipherSuite, MessageObserver, NamedGroup, PrivateKey, RootStore, Tls13Suite,
+};
 
 use crate::error::{self, reason, ErrorEntry, ERR_LIB_SSL, ERR_LIB_SYS};
 
@@ -183,6 +185,12 @@ pub(crate) struct Settings {
     /// The roots merged with a trust-anchor source's certificates, shared by the context's
     /// connections.
     pub late_roots: Arc<LateRoots>,
+    /// The client certificate (`use_certificate*`).
+    pub certificate: Option<CertificateDer<'static>>,
+    /// The certificates sent after it (`use_certificate_chain_file`, `add_extra_chain_cert`).
+    pub extra_chain: Vec<CertificateDer<'static>>,
+    /// The client certificate's private key (`use_private_key*`).
+    pub private_key: Option<Arc<PrivateKey>>,
 }
 
 /// The configured roots plus the certificates a [`TrustAnchorSource`] supplied (from C: what
@@ -264,6 +272,9 @@ impl Default for Settings {
             session_cache_mode: SSL_SESS_CACHE_SERVER,
             buffer_pool: Arc::new(BufferPool::default()),
             late_roots: Arc::default(),
+            certificate: None,
+            extra_chain: Vec::new(),
+            private_key: None,
         }
     }
 }
@@ -754,6 +765,47 @@ impl SslCtx {
     /// `SSL_CTX_get_options`.
     pub fn options(&self) -> u64 {
         self.settings.options
+    }
+
+    /// `SSL_CTX_use_certificate` / `SSL_CTX_use_certificate_ASN1`: the client certificate, as
+    /// DER. A key set earlier that does not match it is dropped, as in OpenSSL.
+    pub fn use_certificate(&mut self, der: &[u8]) -> Result<(), ErrorEntry> {
+        self.settings_mut().use_certificate(der)
+    }
+
+    /// `SSL_CTX_use_certificate_file`: the client certificate from a file of `filetype`
+    /// (`SSL_FILETYPE_PEM`: the first certificate; `SSL_FILETYPE_ASN1`: DER).
+    pub fn use_certificate_file(&mut self, path: &Path, filetype: i32) -> Result<(), ErrorEntry> {
+        self.settings_mut().use_certificate_file(path, filetype)
+    }
+
+    /// `SSL_CTX_use_certificate_chain_file`: the client certificate and the chain sent after
+    /// it, from a PEM file, leaf first.
+    pub fn use_certificate_chain_file(&mut self, path: &Path) -> Result<(), ErrorEntry> {
+        self.settings_mut().use_certificate_chain_file(path)
+    }
+
+    /// `SSL_CTX_add_extra_chain_cert`: a DER certificate sent after the client certificate.
+    pub fn add_extra_chain_cert(&mut self, der: &[u8]) {
+        self.settings_mut().add_extra_chain_cert(der);
+    }
+
+    /// `SSL_CTX_use_PrivateKey` / `SSL_CTX_use_PrivateKey_ASN1`: the client certificate's key
+    /// as unencrypted DER (PKCS#8, PKCS#1 RSA or SEC1 EC). Fails with "key values mismatch"
+    /// if it is not the key of the certificate already set.
+    pub fn use_private_key(&mut self, der: &[u8]) -> Result<(), ErrorEntry> {
+        self.settings_mut().use_private_key(der)
+    }
+
+    /// `SSL_CTX_use_PrivateKey_file`: the key from a PEM file ("PRIVATE KEY", "RSA PRIVATE
+    /// KEY", "EC PRIVATE KEY") or a DER file. Encrypted keys fail as unsupported.
+    pub fn use_private_key_file(&mut self, path: &Path, filetype: i32) -> Result<(), ErrorEntry> {
+        self.settings_mut().use_private_key_file(path, filetype)
+    }
+
+    /// `SSL_CTX_check_private_key`: whether a certificate and its matching key are set.
+    pub fn check_private_key(&self) -> Result<(), ErrorEntry> {
+        self.settings.check_private_key()
     }
 }
 

@@ -15,6 +15,10 @@ use oxissl_engine::{
 pub const ERR_LIB_SYS: u32 = 2;
 /// `ERR_LIB_SSL`: errors from the SSL library.
 pub const ERR_LIB_SSL: u32 = 20;
+/// `ERR_LIB_PEM`: PEM decoding errors.
+pub const ERR_LIB_PEM: u32 = 9;
+/// `ERR_LIB_X509`: certificate errors.
+pub const ERR_LIB_X509: u32 = 11;
 /// `ERR_SYSTEM_FLAG`: OpenSSL 3.0 packs system errors as this bit plus the errno.
 pub const ERR_SYSTEM_FLAG: u32 = 0x8000_0000;
 
@@ -52,6 +56,14 @@ pub mod reason {
     pub const LENGTH_MISMATCH: u32 = 159;
     /// `SSL_R_NO_CERTIFICATES_RETURNED`.
     pub const NO_CERTIFICATES_RETURNED: u32 = 176;
+    /// `SSL_R_NO_CERTIFICATE_ASSIGNED`.
+    pub const NO_CERTIFICATE_ASSIGNED: u32 = 177;
+    /// `SSL_R_NO_PRIVATE_KEY_ASSIGNED`.
+    pub const NO_PRIVATE_KEY_ASSIGNED: u32 = 190;
+    /// `X509_R_KEY_VALUES_MISMATCH` (in `ERR_LIB_X509`).
+    pub const KEY_VALUES_MISMATCH: u32 = 116;
+    /// `PEM_R_NO_START_LINE` (in `ERR_LIB_PEM`).
+    pub const NO_START_LINE: u32 = 108;
     /// `SSL_R_NO_CIPHERS_AVAILABLE`.
     pub const NO_CIPHERS_AVAILABLE: u32 = 181;
     /// `SSL_R_NOT_ON_RECORD_BOUNDARY`.
@@ -140,9 +152,11 @@ const SSL_REASONS: &[(u32, &str)] = &[
     (152, "excessive message size"),
     (159, "length mismatch"),
     (176, "no certificates returned"),
+    (177, "no certificate assigned"),
     (181, "no ciphers available"),
     (182, "not on record boundary"),
     (185, "no cipher match"),
+    (190, "no private key assigned"),
     (191, "no protocols available"),
     (205, "invalid alert"),
     (207, "protocol is shutdown"),
@@ -258,6 +272,8 @@ pub fn reason_string(code: u32) -> String {
             .iter()
             .find(|(n, _)| *n == r)
             .map_or_else(|| format!("reason({r})"), |(_, s)| (*s).to_owned()),
+        ERR_LIB_X509 if r == reason::KEY_VALUES_MISMATCH => "key values mismatch".to_owned(),
+        ERR_LIB_PEM if r == reason::NO_START_LINE => "no start line".to_owned(),
         _ => format!("reason({r})"),
     }
 }
@@ -267,6 +283,8 @@ pub fn lib_string(code: u32) -> &'static str {
     match lib_of(code) {
         ERR_LIB_SYS => "system library",
         ERR_LIB_SSL => "SSL routines",
+        ERR_LIB_PEM => "PEM routines",
+        ERR_LIB_X509 => "X509 certificate routines",
         _ => "unknown library",
     }
 }

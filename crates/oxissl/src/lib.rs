@@ -23,6 +23,7 @@
 #![warn(missing_docs)]
 
 pub mod bio;
+pub mod cert;
 pub mod ctx;
 pub mod error;
 pub mod pem;
@@ -31,6 +32,7 @@ pub mod ssl;
 pub mod stream;
 
 pub use bio::{new_bio_pair, Bio, BioIo, MemBio, PairBio, RetryFlags, SocketBio};
+pub use cert::{SSL_FILETYPE_ASN1, SSL_FILETYPE_PEM};
 pub use ctx::{
     ChainVerifyCallback, ExternalChainVerifier, SslCtx, TrustAnchorSource, VerifyCallback,
     SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER, SSL_MODE_AUTO_RETRY, SSL_MODE_ENABLE_PARTIAL_WRITE,

@@ -534,6 +534,47 @@ impl Ssl {
         self.settings.options
     }
 
+    /// `SSL_use_certificate` / `SSL_use_certificate_ASN1`: see `SslCtx::use_certificate`.
+    pub fn use_certificate(&mut self, der: &[u8]) -> Result<(), error::ErrorEntry> {
+        self.settings_mut().use_certificate(der)
+    }
+
+    /// `SSL_use_certificate_file`: see `SslCtx::use_certificate_file`.
+    pub fn use_certificate_file(
+        &mut self,
+        path: &std::path::Path,
+        filetype: i32,
+    ) -> Result<(), error::ErrorEntry> {
+        self.settings_mut().use_certificate_file(path, filetype)
+    }
+
+    /// `SSL_use_certificate_chain_file`: see `SslCtx::use_certificate_chain_file`.
+    pub fn use_certificate_chain_file(
+        &mut self,
+        path: &std::path::Path,
+    ) -> Result<(), error::ErrorEntry> {
+        self.settings_mut().use_certificate_chain_file(path)
+    }
+
+    /// `SSL_use_PrivateKey` / `SSL_use_PrivateKey_ASN1`: see `SslCtx::use_private_key`.
+    pub fn use_private_key(&mut self, der: &[u8]) -> Result<(), error::ErrorEntry> {
+        self.settings_mut().use_private_key(der)
+    }
+
+    /// `SSL_use_PrivateKey_file`: see `SslCtx::use_private_key_file`.
+    pub fn use_private_key_file(
+        &mut self,
+        path: &std::path::Path,
+        filetype: i32,
+    ) -> Result<(), error::ErrorEntry> {
+        self.settings_mut().use_private_key_file(path, filetype)
+    }
+
+    /// `SSL_check_private_key`: whether a certificate and its matching key are set.
+    pub fn check_private_key(&self) -> Result<(), error::ErrorEntry> {
+        self.settings.check_private_key()
+    }
+
     // ---- the handshake ----
 
     /// `SSL_connect`: sets the connect state if needed and runs the handshake as far as the
@@ -697,6 +738,7 @@ impl Ssl {
         // Only the session given to `set_session` is offered (SSL_CTX_set_session_cache_mode(3)).
         config.session_store = None;
         config.buffer_pool = s.buffer_pool.clone();
+        config.client_credential = s.connection_credential();
         match ClientConnection::resume(Arc::new(config), identity, self.session.clone()) {
             Ok(c) => {
                 self.conn = Some(c);
