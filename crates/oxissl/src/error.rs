@@ -34,6 +34,8 @@ pub mod reason {
     pub const BAD_KEY_SHARE: u32 = 108;
     /// `SSL_R_BAD_EXTENSION`.
     pub const BAD_EXTENSION: u32 = 110;
+    /// `SSL_R_STILL_IN_INIT`.
+    pub const STILL_IN_INIT: u32 = 121;
     /// `SSL_R_BAD_KEY_UPDATE`.
     pub const BAD_KEY_UPDATE: u32 = 122;
     /// `SSL_R_BAD_SIGNATURE`.
@@ -141,6 +143,7 @@ const SSL_REASONS: &[(u32, &str)] = &[
     (104, "inconsistent extms"),
     (108, "bad key share"),
     (110, "bad extension"),
+    (121, "still in init"),
     (122, "bad key update"),
     (123, "bad signature"),
     (127, "bad write retry"),

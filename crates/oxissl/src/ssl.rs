@@ -1044,6 +1044,29 @@ impl Ssl {
         }
     }
 
+    /// `SSL_key_update(s, SSL_KEY_UPDATE_NOT_REQUESTED)` on an established TLS 1.3
+    /// connection: the KeyUpdate is queued and sent (as far as the BIO takes it now; the rest
+    /// goes before the next record written), and later records use the next write key. The
+    /// engine does not ask the peer to update in turn. `false`, with the reason queued, before
+    /// the handshake finished, on TLS 1.2, or when the connection failed.
+    pub fn key_update(&mut self) -> bool {
+        if !self.handshake_done || self.fatal {
+            error::push_ssl(reason::STILL_IN_INIT);
+            return false;
+        }
+        let Some(conn) = self.conn.as_mut() else {
+            return false;
+        };
+        if let Err(e) = conn.update_write_key() {
+            error::push_engine_error(&e);
+            return false;
+        }
+        match self.flush_out() {
+            Io::Done | Io::Full | Io::Retry => true,
+            Io::Eof | Io::Failed => false,
+        }
+    }
+
     /// `SSL_write_ex`: `Some(count)` (OpenSSL's 1) or `None` (0; then `get_error(0)`).
     pub fn write_ex(&mut self, buf: &[u8]) -> Option<usize> {
         let r = self.write(buf);
