@@ -207,6 +207,29 @@ entry! {
         1
     }
 
+    /// `SSL_CIPHER_get_handshake_digest`: the suite's PRF / transcript hash (SHA-384 for the
+    /// AES-256-GCM suites, SHA-256 for the others), as a libcrypto `EVP_MD`.
+    fn SSL_CIPHER_get_handshake_digest(c: *const SSL_CIPHER) -> *const crate::ffi::EVP_MD {
+        nonnull: [c], fail: std::ptr::null();
+        // SAFETY: checked non-null, from this library; EVP_sha256/384 return static objects.
+        unsafe {
+            match cipher(c).id {
+                0x1302 | 0xc02c | 0xc030 => crate::ffi::EVP_sha384(),
+                _ => crate::ffi::EVP_sha256(),
+            }
+        }
+    }
+
+    /// `OPENSSL_cipher_name`: OpenSSL's name for a suite's IANA name; "(NONE)" for a suite
+    /// this library does not have.
+    fn OPENSSL_cipher_name(rfc_name: *const c_char) -> *const c_char {
+        nonnull: [], fail: c"(NONE)".as_ptr();
+        // SAFETY: null or a C string from the caller.
+        let name = unsafe { crate::entry::str_arg(rfc_name) };
+        name.and_then(|n| CIPHERS.iter().find(|c| c.standard.to_str() == Ok(n)))
+            .map_or(c"(NONE)".as_ptr(), |c| c.name.as_ptr())
+    }
+
     /// `SSL_CIPHER_description`: "NAME VERSION" and a newline into `buf` (a null `buf`, which
     /// OpenSSL would allocate, is refused).
     fn SSL_CIPHER_description(c: *const SSL_CIPHER, buf: *mut c_char, size: c_int) -> *mut c_char {

@@ -120,6 +120,8 @@ pub struct CtxState {
     /// Trust locations loaded so far (file, directory; both `None` for the default paths),
     /// replayed into `verify_store`.
     trust_locations: Vec<(Option<CString>, Option<CString>)>,
+    /// Certificate stores loaded by URI (`SSL_CTX_load_verify_store`), replayed likewise.
+    trust_stores: Vec<CString>,
     /// libcrypto's copy of those trusted certificates, for a C verify callback (see
     /// `x509::verify_with_callback`); built on first use, one reference owned here.
     verify_store: *mut X509_STORE,
@@ -149,6 +151,19 @@ impl CtxState {
     fn add_trust_location(&mut self, file: Option<&Path>, dir: Option<&Path>) {
         let c = |p: Option<&Path>| p.and_then(|p| CString::new(p.as_os_str().as_bytes()).ok());
         self.trust_locations.push((c(file), c(dir)));
+        self.forget_verify_store();
+    }
+
+    /// Records a store URI for `verify_store`.
+    fn add_trust_store(&mut self, uri: &str) {
+        if let Ok(u) = CString::new(uri) {
+            self.trust_stores.push(u);
+        }
+        self.forget_verify_store();
+    }
+
+    /// Drops libcrypto's copy of the trust locations, to be rebuilt on next use.
+    fn forget_verify_store(&mut self) {
         // SAFETY: the context owns one reference to the store it replaces (null accepted).
         unsafe {
             ffi::X509_STORE_free(std::mem::replace(
@@ -163,7 +178,7 @@ impl CtxState {
     /// them: every location loaded, the default paths, and what the program added to
     /// `SSL_CTX_get_cert_store` itself.
     pub fn verify_store(&mut self) -> *mut X509_STORE {
-        if self.trust_locations.is_empty() {
+        if self.trust_locations.is_empty() && self.trust_stores.is_empty() {
             // Nothing loaded through this context: its store is the whole truth, lookup
             // directories included (`SSL_CTX_set_cert_store`).
             // SAFETY: the context's live store; the caller gets its own reference.
@@ -189,6 +204,10 @@ impl CtxState {
                         ffi::X509_STORE_load_locations(store, ptr(file), ptr(dir));
                     }
                 }
+            }
+            for uri in &self.trust_stores {
+                // SAFETY: a live store; the URI is a C string owned by this context.
+                unsafe { ffi::X509_STORE_load_store(store, uri.as_ptr()) };
             }
             // SAFETY: drops what the replay queued, back to the mark set above.
             unsafe { ffi::ERR_pop_to_mark() };
@@ -596,6 +615,63 @@ entry! {
         })
     }
 
+    /// `SSL_CTX_set_default_verify_store`: the default trusted certificates, as
+    /// `SSL_CTX_set_default_verify_paths` loads them.
+    fn SSL_CTX_set_default_verify_store(c: *mut SSL_CTX) -> c_int {
+        nonnull: [c], fail: 0;
+        with_ctx(c, "SSL_CTX_set_default_verify_store", |st| {
+            st.ctx.set_default_verify_paths();
+            st.add_trust_location(None, None);
+            1
+        })
+    }
+
+    /// `SSL_CTX_load_verify_store`: a `file:` URI or a plain path, naming a PEM file or a
+    /// directory of them (every certificate in it, as OpenSSL's file store reads it). Other
+    /// URI schemes are not supported (0).
+    fn SSL_CTX_load_verify_store(c: *mut SSL_CTX, uri: *const c_char) -> c_int {
+        nonnull: [c, uri], fail: 0;
+        // SAFETY: checked non-null; a C string from the caller.
+        let Some(text) = (unsafe { str_arg(uri) }) else {
+            errors::raise_ssl("SSL_CTX_load_verify_store", ERR_R_UNSUPPORTED, Some("the URI is not UTF-8"));
+            return 0;
+        };
+        let Some(path) = store_path(text) else {
+            let why = format!("only file: certificate stores are supported, not {text}");
+            errors::raise_ssl("SSL_CTX_load_verify_store", ERR_R_UNSUPPORTED, Some(&why));
+            return 0;
+        };
+        with_ctx(c, "SSL_CTX_load_verify_store", |st| {
+            let ok = if path.is_dir() {
+                st.ctx.load_verify_locations(None, Some(path)).is_ok()
+            } else {
+                st.ctx.load_verify_locations(Some(path), None).is_ok()
+            };
+            if ok {
+                st.add_trust_store(text);
+            }
+            c_int::from(ok)
+        })
+    }
+
+    /// `SSL_CTX_set1_param`: copies the verification parameters that are set in `vpm`
+    /// (host, IP address, depth, flags ...) into the context's; later `SSL` objects inherit
+    /// them, and their handshake checks the host or IP address.
+    fn SSL_CTX_set1_param(c: *mut SSL_CTX, vpm: *mut ffi::X509_VERIFY_PARAM) -> c_int {
+        nonnull: [c, vpm], fail: 0;
+        with_ctx(c, "SSL_CTX_set1_param", |st| {
+            if st.param.is_null() {
+                // SAFETY: no preconditions; null means out of memory.
+                st.param = unsafe { ffi::X509_VERIFY_PARAM_new() };
+            }
+            if st.param.is_null() {
+                return 0;
+            }
+            // SAFETY: two live parameter objects (the caller's is only read).
+            unsafe { ffi::X509_VERIFY_PARAM_set1(st.param, vpm) }
+        })
+    }
+
     /// `SSL_CTX_load_verify_locations`: 1, or 0 with the reason queued.
     fn SSL_CTX_load_verify_locations(
         c: *mut SSL_CTX,
@@ -821,6 +897,24 @@ entry! {
     }
 }
 
+/// The path a `file:` store URI (or a plain path) names; `None` for other schemes.
+fn store_path(uri: &str) -> Option<&Path> {
+    let path = match uri.strip_prefix("file:") {
+        Some(rest) => match rest.strip_prefix("//") {
+            // file://localhost/path or file:///path
+            Some(r) => r.strip_prefix("localhost").unwrap_or(r),
+            None => rest,
+        },
+        None => uri,
+    };
+    // A scheme other than file: ("org.openssl.winstore:", "http:" ...) is not a path.
+    let scheme = path.split_once(':').map(|(s, _)| s);
+    if path.is_empty() || (!path.starts_with('/') && scheme.is_some_and(|s| !s.contains('/'))) {
+        return None;
+    }
+    Some(Path::new(path))
+}
+
 fn new_ctx() -> *mut SSL_CTX {
     init(0, std::ptr::null());
     // SAFETY: X509_STORE_new has no preconditions; null means out of memory.
@@ -843,6 +937,7 @@ fn new_ctx() -> *mut SSL_CTX {
             keylog_cb: std::ptr::null(),
             new_session_cb: None,
             trust_locations: Vec::new(),
+            trust_stores: Vec::new(),
             verify_store: std::ptr::null_mut(),
             security_level: 1,
             timeout: 7200,

@@ -23,12 +23,22 @@ const DEBUG_FILE: &CStrLit = c"oxissl";
 
 type CStrLit = std::ffi::CStr;
 
+/// Reasons only the C layer raises (OpenSSL's codes and texts).
+const CAPI_REASONS: &[(u32, &str)] = &[
+    (120, "invalid key update type"),
+    (232, "ssl3 ext invalid max fragment length"),
+    (266, "wrong ssl version"),
+    (385, "invalid null cmd name"),
+    (386, "unknown cmd name"),
+];
+
 /// Registers the SSL library's reason strings with libcrypto (once per process).
 pub fn load_ssl_strings() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         let mut table: Vec<ffi::ERR_STRING_DATA> = oerr::ssl_reason_strings()
             .iter()
+            .chain(CAPI_REASONS)
             // Common reasons (ERR_R_*) are libcrypto's own and already known to it.
             .filter(|(r, _)| *r < 0x4_0000)
             .filter_map(|(r, s)| {

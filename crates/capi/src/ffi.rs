@@ -30,6 +30,7 @@ opaque!(
     OPENSSL_STACK,
     OPENSSL_INIT_SETTINGS,
     EVP_PKEY,
+    EVP_MD,
 );
 
 /// `CRYPTO_EX_DATA` (crypto.h): embedded in each object that carries ex_data.
@@ -228,6 +229,7 @@ extern "C" {
         dir: *const c_char,
     ) -> c_int;
     pub fn X509_STORE_set_default_paths(s: *mut X509_STORE) -> c_int;
+    pub fn X509_STORE_load_store(s: *mut X509_STORE, uri: *const c_char) -> c_int;
     pub fn X509_verify_cert(c: *mut X509_STORE_CTX) -> c_int;
     pub fn CRYPTO_malloc(num: usize, file: *const c_char, line: c_int) -> *mut c_void;
     pub fn CRYPTO_free(p: *mut c_void, file: *const c_char, line: c_int);
@@ -294,6 +296,22 @@ extern "C" {
     pub fn OPENSSL_sk_value(st: *const OPENSSL_STACK, i: c_int) -> *mut c_void;
     pub fn OPENSSL_sk_pop_free(st: *mut OPENSSL_STACK, free: Option<SkFreeFn>);
     pub fn X509_NAME_free(name: *mut c_void);
+
+    // ---- keys, digests, names ----
+    pub fn EVP_PKEY_free(k: *mut EVP_PKEY);
+    pub fn EVP_sha256() -> *const EVP_MD;
+    pub fn EVP_sha384() -> *const EVP_MD;
+    pub fn X509_check_host(
+        x: *mut X509,
+        name: *const c_char,
+        namelen: usize,
+        flags: u32,
+        peername: *mut *mut c_char,
+    ) -> c_int;
+    pub fn X509_VERIFY_PARAM_set1(
+        to: *mut X509_VERIFY_PARAM,
+        from: *const X509_VERIFY_PARAM,
+    ) -> c_int;
 
     // ---- ex_data ----
     pub fn CRYPTO_get_ex_new_index(

@@ -2,12 +2,12 @@
 //! result, the peer's certificates as libcrypto objects, version, cipher, ALPN, server name,
 //! and the alert description strings.
 
-use std::ffi::{c_char, c_int, c_long, c_uint, c_void};
+use std::ffi::{c_char, c_int, c_long, c_uint, c_void, CString};
 
 use crate::cipher::{cipher_by_id, SSL_CIPHER};
 use crate::entry::{copy_out, entry, static_cstr};
 use crate::ffi::{self, OPENSSL_STACK, X509};
-use crate::ssl::{version_number, with_ssl, SSL, TLSEXT_NAMETYPE_HOST_NAME};
+use crate::ssl::{version_number, with_ssl, SslState, SSL, TLSEXT_NAMETYPE_HOST_NAME};
 
 /// OpenSSL 3.0's long alert descriptions (`SSL_alert_desc_string_long`) and two-letter codes.
 fn alert_strings(value: c_int) -> (&'static str, &'static str) {
@@ -251,5 +251,253 @@ entry! {
     fn SSL_alert_type_string(value: c_int) -> *const c_char {
         nonnull: [], fail: static_cstr("U");
         static_cstr(alert_type(value).0)
+    }
+}
+
+/// OpenSSL's (signature type, digest) NIDs for the server's signature scheme (its
+/// CertificateVerify, or its ServerKeyExchange in TLS 1.2), once the handshake has one.
+/// The digest is `NID_undef` for EdDSA, as in OpenSSL.
+pub fn peer_signature_nids(st: &SslState) -> Option<(c_int, c_int)> {
+    let scheme = st.ssl.connection()?.negotiated().signature_scheme?.0;
+    scheme_nids(scheme)
+}
+
+/// `EVP_PKEY_*` and digest NIDs of a TLS signature scheme.
+fn scheme_nids(scheme: u16) -> Option<(c_int, c_int)> {
+    const RSA: c_int = 6;
+    const DSA: c_int = 116;
+    const EC: c_int = 408;
+    const RSA_PSS: c_int = 912;
+    const ED25519: c_int = 1087;
+    const ED448: c_int = 1088;
+    let digest = |d: u16| -> Option<c_int> {
+        Some(match d {
+            2 => 64,
+            3 => 675,
+            4 => 672,
+            5 => 673,
+            6 => 674,
+            _ => return None,
+        })
+    };
+    Some(match scheme {
+        0x0807 => (ED25519, 0),
+        0x0808 => (ED448, 0),
+        0x0804..=0x0806 => (RSA_PSS, digest(scheme - 0x0800)?),
+        0x0809..=0x080b => (RSA_PSS, digest(scheme - 0x0805)?),
+        _ => {
+            let sig = match scheme & 0xff {
+                1 => RSA,
+                2 => DSA,
+                3 => EC,
+                _ => return None,
+            };
+            (sig, digest(scheme >> 8)?)
+        }
+    })
+}
+
+/// OpenSSL's name for a group given by NID (or `TLSEXT_nid_unknown | id`).
+fn group_name(nid: c_int) -> Option<&'static str> {
+    const NID_UNKNOWN: c_int = 0x0100_0000;
+    let by_id = |id: c_int| -> Option<&'static str> {
+        Some(match id {
+            0x17 => "secp256r1",
+            0x18 => "secp384r1",
+            0x19 => "secp521r1",
+            0x1d => "x25519",
+            0x1e => "x448",
+            0x100 => "ffdhe2048",
+            0x101 => "ffdhe3072",
+            0x102 => "ffdhe4096",
+            0x103 => "ffdhe6144",
+            0x104 => "ffdhe8192",
+            _ => return None,
+        })
+    };
+    if nid & NID_UNKNOWN != 0 {
+        return by_id(nid & 0xffff);
+    }
+    by_id(match nid {
+        415 => 0x17,
+        715 => 0x18,
+        716 => 0x19,
+        1034 => 0x1d,
+        1035 => 0x1e,
+        1126..=1130 => 0x100 + (nid - 1126),
+        _ => return None,
+    })
+}
+
+entry! {
+    /// `SSL_get_peer_signature_type_nid`: 1 and the `EVP_PKEY_*` type of the server's
+    /// signature, or 0 before there is one.
+    fn SSL_get_peer_signature_type_nid(s: *const SSL, pnid: *mut c_int) -> c_int {
+        nonnull: [s, pnid], fail: 0;
+        match with_ssl(s, "SSL_get_peer_signature_type_nid", None, |_, st| peer_signature_nids(st)) {
+            Some((sig, _)) => {
+                // SAFETY: checked non-null; a writable int from the caller.
+                unsafe { *pnid = sig };
+                1
+            }
+            None => 0,
+        }
+    }
+
+    /// `SSL_get0_peername`: the name in the server's certificate that matched the host name
+    /// checked, once verification succeeded (null for an IP address or without a name).
+    fn SSL_get0_peername(s: *mut SSL) -> *const c_char {
+        nonnull: [s], fail: std::ptr::null();
+        with_ssl(s, "SSL_get0_peername", std::ptr::null(), |_, st| {
+            if st.peername.is_none() {
+                st.peername = matched_name(st);
+            }
+            st.peername.as_ref().map_or(std::ptr::null(), |n| n.as_ptr())
+        })
+    }
+
+    /// `SSL_group_to_name`: OpenSSL's name for the group (by NID, as
+    /// `SSL_get_negotiated_group` gives it), or null.
+    fn SSL_group_to_name(s: *mut SSL, nid: c_int) -> *const c_char {
+        nonnull: [s], fail: std::ptr::null();
+        group_name(nid).map_or(std::ptr::null(), static_cstr)
+    }
+
+    /// `SSL_get_shared_ciphers`: null, as OpenSSL answers a client (a server's list).
+    fn SSL_get_shared_ciphers(s: *const SSL, buf: *mut c_char, size: c_int) -> *mut c_char {
+        nonnull: [s], fail: std::ptr::null_mut();
+        let _ = (buf, size);
+        std::ptr::null_mut()
+    }
+
+    /// `SSL_get_sigalgs`: 0 (the server sent no CertificateRequest algorithms to report).
+    fn SSL_get_sigalgs(
+        s: *mut SSL,
+        idx: c_int,
+        psign: *mut c_int,
+        phash: *mut c_int,
+        psignhash: *mut c_int,
+        rsig: *mut u8,
+        rhash: *mut u8,
+    ) -> c_int {
+        nonnull: [s], fail: 0;
+        let _ = (idx, psign, phash, psignhash, rsig, rhash);
+        0
+    }
+
+    /// `SSL_get_shared_sigalgs`: 0 (none shared for client authentication).
+    fn SSL_get_shared_sigalgs(
+        s: *mut SSL,
+        idx: c_int,
+        psign: *mut c_int,
+        phash: *mut c_int,
+        psignhash: *mut c_int,
+        rsig: *mut u8,
+        rhash: *mut u8,
+    ) -> c_int {
+        nonnull: [s], fail: 0;
+        let _ = (idx, psign, phash, psignhash, rsig, rhash);
+        0
+    }
+
+    /// `SSL_has_matching_session_id`: 0 (a server's session cache; a client has none).
+    fn SSL_has_matching_session_id(s: *const SSL, id: *const u8, id_len: c_uint) -> c_int {
+        nonnull: [s], fail: 0;
+        let _ = (id, id_len);
+        0
+    }
+
+    /// `SSL_is_dtls`: 0.
+    fn SSL_is_dtls(s: *const SSL) -> c_int {
+        nonnull: [s], fail: 0;
+        0
+    }
+
+    /// `SSL_get_early_data_status`: `SSL_EARLY_DATA_NOT_SENT` (0): no 0-RTT.
+    fn SSL_get_early_data_status(s: *const SSL) -> c_int {
+        nonnull: [s], fail: 0;
+        0
+    }
+
+    /// `SSL_get0_peer_CA_list`: null (the CA names a server sends are not kept).
+    fn SSL_get0_peer_CA_list(s: *const SSL) -> *const c_void {
+        nonnull: [s], fail: std::ptr::null();
+        std::ptr::null()
+    }
+
+    /// `SSL_get0_next_proto_negotiated`: none (NPN is not offered).
+    fn SSL_get0_next_proto_negotiated(s: *const SSL, data: *mut *const u8, len: *mut c_uint) -> () {
+        nonnull: [s], fail: ();
+        // SAFETY: the caller's out-pointers, written when non-null.
+        unsafe {
+            if !data.is_null() {
+                *data = std::ptr::null();
+            }
+            if !len.is_null() {
+                *len = 0;
+            }
+        }
+    }
+
+    /// `SSL_COMP_get_name`: null (no compression method exists).
+    fn SSL_COMP_get_name(comp: *const c_void) -> *const c_char {
+        nonnull: [], fail: std::ptr::null();
+        let _ = comp;
+        std::ptr::null()
+    }
+}
+
+/// The certificate name `X509_check_host` matches against the checked host, after a
+/// successful verification.
+fn matched_name(st: &mut SslState) -> Option<CString> {
+    if !st.ssl.is_init_finished() || st.ssl.get_verify_result() != 0 {
+        return None;
+    }
+    let host = st.host.as_deref()?;
+    if host.parse::<std::net::IpAddr>().is_ok() {
+        return None;
+    }
+    let host = CString::new(host).ok()?;
+    st.ensure_peer_certs();
+    if st.peer_leaf.is_null() {
+        return None;
+    }
+    let mut out: *mut c_char = std::ptr::null_mut();
+    // SAFETY: a live leaf held by the object, a NUL-terminated name (length 0: use strlen);
+    // `out` receives a string we own and free below.
+    let r = unsafe { ffi::X509_check_host(st.peer_leaf, host.as_ptr(), 0, 0, &mut out) };
+    if r != 1 || out.is_null() {
+        return None;
+    }
+    // SAFETY: libcrypto returned a NUL-terminated copy; freed with OPENSSL_free.
+    unsafe {
+        let name = std::ffi::CStr::from_ptr(out).to_owned();
+        ffi::CRYPTO_free(out.cast(), c"".as_ptr(), 0);
+        Some(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signature_schemes_map_to_openssls_nids() {
+        assert_eq!(scheme_nids(0x0403), Some((408, 672)));
+        assert_eq!(scheme_nids(0x0804), Some((912, 672)));
+        assert_eq!(scheme_nids(0x080b), Some((912, 674)));
+        assert_eq!(scheme_nids(0x0401), Some((6, 672)));
+        assert_eq!(scheme_nids(0x0807), Some((1087, 0)));
+        assert_eq!(scheme_nids(0x0201), Some((6, 64)));
+        assert_eq!(scheme_nids(0x0904), None);
+    }
+
+    #[test]
+    fn group_names() {
+        assert_eq!(group_name(1034), Some("x25519"));
+        assert_eq!(group_name(415), Some("secp256r1"));
+        assert_eq!(group_name(1126), Some("ffdhe2048"));
+        assert_eq!(group_name(0x0100_0017), Some("secp256r1"));
+        assert_eq!(group_name(0), None);
     }
 }

@@ -11,6 +11,13 @@ use crate::errors;
 use crate::session::announce_new_sessions;
 use crate::ssl::{with_ssl, SslState, SSL, SSL_R_BAD_LENGTH};
 
+/// `ERR_R_UNSUPPORTED`.
+const ERR_R_UNSUPPORTED: u32 = 0x8010C;
+/// `SSL_R_INVALID_KEY_UPDATE_TYPE`.
+const SSL_R_INVALID_KEY_UPDATE_TYPE: u32 = 120;
+/// `SSL_R_WRONG_SSL_VERSION`.
+const SSL_R_WRONG_SSL_VERSION: u32 = 266;
+
 /// `SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN`.
 const BOTH_SHUTDOWN: c_int = 3;
 
@@ -40,6 +47,17 @@ fn put_count(out: *mut usize, n: usize) {
     if !out.is_null() {
         // SAFETY: the caller passes a writable size_t or null.
         unsafe { *out = n };
+    }
+}
+
+/// OpenSSL's `SSL_write` of nothing still drives the handshake first (`openssl s_client`
+/// starts its handshake that way): 1 when there is nothing to do first, else the
+/// handshake's result.
+fn handshake_first(ssl: &mut oxissl::Ssl, data: &[u8]) -> c_int {
+    if data.is_empty() && ssl.is_connect_state() && !ssl.is_init_finished() {
+        ssl.do_handshake()
+    } else {
+        1
     }
 }
 
@@ -163,7 +181,12 @@ entry! {
         }
         // SAFETY: `b` has `num` readable bytes per the API.
         let data = unsafe { buf(b, len) };
-        io_entry(s, "SSL_write", -1, |obj, st| st.io_call(obj, |ssl| ssl.write(data)))
+        io_entry(s, "SSL_write", -1, |obj, st| {
+            st.io_call(obj, |ssl| match handshake_first(ssl, data) {
+                r if r <= 0 => r,
+                _ => ssl.write(data),
+            })
+        })
     }
 
     /// `SSL_write_ex`: 1 with the count, or 0.
@@ -178,6 +201,10 @@ entry! {
         let mut count = None;
         io_entry(s, "SSL_write_ex", 0, |obj, st| {
             st.io_call(obj, |ssl| {
+                let r = handshake_first(ssl, data);
+                if r <= 0 {
+                    return r;
+                }
                 count = ssl.write_ex(data);
                 c_int::from(count.is_some())
             })
@@ -216,6 +243,60 @@ entry! {
             }
             st.io_call(obj, |ssl| ssl.shutdown())
         })
+    }
+
+    /// `SSL_key_update`: on an established TLS 1.3 connection, `SSL_KEY_UPDATE_NOT_REQUESTED`
+    /// sends a KeyUpdate at once and moves to the next write key (1). Asking the server to
+    /// update its keys too (`SSL_KEY_UPDATE_REQUESTED`) is not supported (0). OpenSSL's checks
+    /// and reasons otherwise: wrong version, invalid type, still in init.
+    fn SSL_key_update(s: *mut SSL, updatetype: c_int) -> c_int {
+        nonnull: [s], fail: 0;
+        io_entry(s, "SSL_key_update", 0, |obj, st| {
+            if st.ssl.version_number() != 0x0304 {
+                errors::raise_ssl("SSL_key_update", SSL_R_WRONG_SSL_VERSION, None);
+                return 0;
+            }
+            match updatetype {
+                0 => {}
+                1 => {
+                    errors::raise_ssl(
+                        "SSL_key_update",
+                        ERR_R_UNSUPPORTED,
+                        Some("asking the peer to update its keys is not supported"),
+                    );
+                    return 0;
+                }
+                _ => {
+                    errors::raise_ssl("SSL_key_update", SSL_R_INVALID_KEY_UPDATE_TYPE, None);
+                    return 0;
+                }
+            }
+            st.io_call(obj, |ssl| c_int::from(ssl.key_update()))
+        })
+    }
+
+    /// `SSL_get_key_update_type`: `SSL_KEY_UPDATE_NONE` (-1): `SSL_key_update` sends its
+    /// KeyUpdate at once, so none is ever waiting.
+    fn SSL_get_key_update_type(s: *const SSL) -> c_int {
+        nonnull: [s], fail: -1;
+        -1
+    }
+
+    /// `SSL_clear`: 1 on an object whose handshake has not started (there is nothing to
+    /// reset). Resetting a used object for a new connection is not supported (0): make a new
+    /// one with `SSL_new`.
+    fn SSL_clear(s: *mut SSL) -> c_int {
+        nonnull: [s], fail: 0;
+        let fresh = with_ssl(s, "SSL_clear", false, |_, st| st.ssl.in_before());
+        if fresh {
+            return 1;
+        }
+        errors::raise_ssl(
+            "SSL_clear",
+            ERR_R_UNSUPPORTED,
+            Some("reusing a used SSL object is not supported; make a new one"),
+        );
+        0
     }
 
     /// `SSL_get_error`: OpenSSL's order — success; the earliest queued error (system ->

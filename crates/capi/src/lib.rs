@@ -31,6 +31,7 @@ mod entry;
 mod bio_ssl;
 mod cbio;
 mod cipher;
+mod conf;
 mod ctx;
 mod errors;
 mod exdata;

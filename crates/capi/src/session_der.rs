@@ -157,6 +157,27 @@ entry! {
         c_int::from(print_session(bp, sess))
     }
 
+    /// `SSL_SESSION_print_keylog`: `RSA Session-ID:<hex> Master-Key:<hex>` and a newline, as
+    /// OpenSSL writes it (for a TLS 1.3 session the key is its resumption PSK, as there); 0
+    /// for a session without an id or a key.
+    fn SSL_SESSION_print_keylog(bp: *mut BIO, sess: *const SSL_SESSION) -> c_int {
+        nonnull: [bp, sess], fail: 0;
+        let Some(s) = session_to_encode(sess) else {
+            return 0;
+        };
+        let id = session_codec::session_id(&s);
+        if id.is_empty() || s.master_key().is_empty() {
+            return 0;
+        }
+        let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02X}")).collect::<String>();
+        let line = format!("RSA Session-ID:{} Master-Key:{}\n", hex(&id), hex(s.master_key()));
+        let Ok(len) = c_int::try_from(line.len()) else {
+            return 0;
+        };
+        // SAFETY: a live BIO from the caller; `line` is readable for its length.
+        c_int::from(unsafe { ffi::BIO_write(bp, line.as_ptr().cast(), len) } == len)
+    }
+
     /// `SSL_SESSION_print_fp`: as `SSL_SESSION_print`, to a C `FILE`.
     fn SSL_SESSION_print_fp(fp: *mut c_void, sess: *const SSL_SESSION) -> c_int {
         nonnull: [fp, sess], fail: 0;

@@ -66,6 +66,10 @@ pub struct SslState {
     /// from the context's). The host or IP address set on them is the name the handshake
     /// checks, as in OpenSSL, where `SSL_set1_host` writes them too.
     pub param: *mut ffi::X509_VERIFY_PARAM,
+    /// The host name or IP address the certificate is checked against, as last set.
+    pub host: Option<String>,
+    /// `SSL_get0_peername`'s answer, made on first request after a verified handshake.
+    pub peername: Option<CString>,
 }
 
 /// A copy of the context's verification parameters for a new `SSL` (null when the context has
@@ -163,7 +167,9 @@ impl SslState {
             Some(text)
         });
         if let Some(name) = name {
-            self.ssl.set1_host(&name);
+            if self.ssl.set1_host(&name) {
+                self.host = Some(name);
+            }
         }
     }
 
@@ -427,6 +433,18 @@ fn ssl_ctrl(st: &mut SslState, cmd: c_int, larg: c_long, parg: *mut c_void) -> c
         },
         // Renegotiation counters: none happen in TLS 1.3.
         10..=12 => 0,
+        // SSL_CTRL_GET_RI_SUPPORT: a TLS 1.2 connection is only made with a server that
+        // indicates secure renegotiation (RFC 5746); TLS 1.3 has none.
+        76 => c_long::from(st.ssl.is_init_finished() && st.ssl.version_number() == 0x0303),
+        // SSL_CTRL_GET_PEER_SIGNATURE_NID: the digest of the server's signature.
+        108 => match crate::info::peer_signature_nids(st) {
+            Some((_, digest)) if !parg.is_null() => {
+                // SAFETY: the caller passes an int * to fill.
+                unsafe { *parg.cast::<c_int>() = digest };
+                1
+            }
+            _ => 0,
+        },
         // SSL_CTRL_GET_TLSEXT_STATUS_REQ_TYPE: none requested.
         127 => -1,
         // Accepted and not acted on (see SSL_CTX_ctrl).
@@ -514,6 +532,8 @@ entry! {
                 pending_errno: None,
                 new_sessions: std::collections::VecDeque::new(),
                 param,
+                host: None,
+                peername: None,
             }),
             ex_data: ExData::new(ffi::CRYPTO_EX_INDEX_SSL),
         }));
@@ -712,6 +732,9 @@ entry! {
         let host = unsafe { str_arg(host) };
         with_ssl(s, "SSL_set1_host", 0, |_, st| {
             let ok = host.is_some_and(|h| st.ssl.set1_host(h));
+            if ok {
+                st.host = host.map(str::to_owned);
+            }
             if ok && !st.param.is_null() {
                 // OpenSSL keeps the name in the parameters: the last writer wins.
                 // SAFETY: a live parameter object owned by `st`; `h` is the caller's C string.

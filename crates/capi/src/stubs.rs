@@ -573,3 +573,380 @@ entry! {
         unsupported("SSL_CTX_set_srp_password", "SRP is not supported")
     }
 }
+
+// ---- the rest of what `openssl` (s_client and the other commands) imports ----
+
+const NO_DANE: &str = "DANE is not supported";
+const NO_CT: &str = "certificate transparency is not supported";
+const NO_SRP: &str = "SRP is not supported";
+const SERVER_ONLY: &str = "the server side is not supported";
+
+entry! {
+    /// `SSL_CTX_config`: not supported (0): named configuration sections are not applied.
+    fn SSL_CTX_config(c: *mut SSL_CTX, name: *const c_char) -> c_int {
+        nonnull: [c], fail: 0;
+        let _ = name;
+        unsupported("SSL_CTX_config", "configuration sections are not applied; use SSL_CONF_cmd")
+    }
+
+    /// `SSL_CTX_dane_enable`: not supported (0).
+    fn SSL_CTX_dane_enable(c: *mut SSL_CTX) -> c_int {
+        nonnull: [c], fail: 0;
+        unsupported("SSL_CTX_dane_enable", NO_DANE)
+    }
+
+    /// `SSL_dane_enable`: not supported (0).
+    fn SSL_dane_enable(s: *mut SSL, basedomain: *const c_char) -> c_int {
+        nonnull: [s], fail: 0;
+        let _ = basedomain;
+        unsupported("SSL_dane_enable", NO_DANE)
+    }
+
+    /// `SSL_dane_set_flags`: 0, the previous flags (DANE cannot be enabled, so they do nothing).
+    fn SSL_dane_set_flags(s: *mut SSL, flags: std::ffi::c_ulong) -> std::ffi::c_ulong {
+        nonnull: [s], fail: 0;
+        let _ = flags;
+        0
+    }
+
+    /// `SSL_dane_tlsa_add`: not supported (-1, an error; 0 would mean an unusable record).
+    fn SSL_dane_tlsa_add(
+        s: *mut SSL,
+        usage: u8,
+        selector: u8,
+        mtype: u8,
+        data: *const u8,
+        dlen: usize,
+    ) -> c_int {
+        nonnull: [s], fail: -1;
+        let _ = (usage, selector, mtype, data, dlen);
+        unsupported("SSL_dane_tlsa_add", NO_DANE);
+        -1
+    }
+
+    /// `SSL_get0_dane_authority`: -1 (DANE is never enabled).
+    fn SSL_get0_dane_authority(s: *mut SSL, mcert: *mut *mut X509, mspki: *mut *mut EVP_PKEY) -> c_int {
+        nonnull: [s], fail: -1;
+        let _ = (mcert, mspki);
+        -1
+    }
+
+    /// `SSL_get0_dane_tlsa`: -1 (DANE is never enabled).
+    fn SSL_get0_dane_tlsa(
+        s: *mut SSL,
+        usage: *mut u8,
+        selector: *mut u8,
+        mtype: *mut u8,
+        data: *mut *const u8,
+        dlen: *mut usize,
+    ) -> c_int {
+        nonnull: [s], fail: -1;
+        let _ = (usage, selector, mtype, data, dlen);
+        -1
+    }
+
+    /// `SSL_CTX_enable_ct`: not supported (0): SCTs are not validated.
+    fn SSL_CTX_enable_ct(c: *mut SSL_CTX, validation_mode: c_int) -> c_int {
+        nonnull: [c], fail: 0;
+        let _ = validation_mode;
+        unsupported("SSL_CTX_enable_ct", NO_CT)
+    }
+
+    /// `SSL_ct_is_enabled`: 0.
+    fn SSL_ct_is_enabled(s: *const SSL) -> c_int {
+        nonnull: [s], fail: 0;
+        0
+    }
+
+    /// `SSL_get0_peer_scts`: null (no SCTs are collected).
+    fn SSL_get0_peer_scts(s: *mut SSL) -> *const c_void {
+        nonnull: [s], fail: std::ptr::null();
+        std::ptr::null()
+    }
+
+    /// `SSL_CTX_get0_ctlog_store`: null (no CT log store).
+    fn SSL_CTX_get0_ctlog_store(c: *const SSL_CTX) -> *const c_void {
+        nonnull: [c], fail: std::ptr::null();
+        std::ptr::null()
+    }
+
+    /// `SSL_CTX_set_ctlog_list_file`: not supported (0).
+    fn SSL_CTX_set_ctlog_list_file(c: *mut SSL_CTX, path: *const c_char) -> c_int {
+        nonnull: [c], fail: 0;
+        let _ = path;
+        unsupported("SSL_CTX_set_ctlog_list_file", NO_CT)
+    }
+
+    /// `SSL_CTX_set_default_ctlog_list_file`: not supported (0).
+    fn SSL_CTX_set_default_ctlog_list_file(c: *mut SSL_CTX) -> c_int {
+        nonnull: [c], fail: 0;
+        unsupported("SSL_CTX_set_default_ctlog_list_file", NO_CT)
+    }
+
+    /// `SSL_CTX_get0_certificate`: null (no own certificate).
+    fn SSL_CTX_get0_certificate(c: *const SSL_CTX) -> *mut X509 {
+        nonnull: [c], fail: std::ptr::null_mut();
+        std::ptr::null_mut()
+    }
+
+    /// `SSL_CTX_get_security_callback`: null (none is kept; security levels are not enforced
+    /// through callbacks).
+    fn SSL_CTX_get_security_callback(c: *const SSL_CTX) -> *const c_void {
+        nonnull: [c], fail: std::ptr::null();
+        std::ptr::null()
+    }
+
+    /// `SSL_CTX_set_security_callback`: accepted, never called.
+    fn SSL_CTX_set_security_callback(c: *mut SSL_CTX, cb: *const c_void) -> () {
+        nonnull: [c], fail: ();
+        let _ = cb;
+    }
+
+    /// `SSL_CTX_set0_security_ex_data`: accepted (for a callback never called).
+    fn SSL_CTX_set0_security_ex_data(c: *mut SSL_CTX, ex: *mut c_void) -> () {
+        nonnull: [c], fail: ();
+        let _ = ex;
+    }
+
+    /// `SSL_CTX_sess_set_get_cb`: a server's session cache lookup; accepted, never called.
+    fn SSL_CTX_sess_set_get_cb(c: *mut SSL_CTX, cb: *const c_void) -> () {
+        nonnull: [c], fail: ();
+        let _ = cb;
+    }
+
+    /// `SSL_CTX_set0_CA_list`: taken and freed (the certificate_authorities extension is not
+    /// sent).
+    fn SSL_CTX_set0_CA_list(c: *mut SSL_CTX, list: *mut c_void) -> () {
+        nonnull: [c], fail: ();
+        // SAFETY: the call hands over the stack of X509_NAME (null accepted).
+        unsafe { ffi::OPENSSL_sk_pop_free(list.cast(), Some(ffi::x509_name_free_void)) };
+    }
+
+    /// `SSL_CTX_set0_tmp_dh_pkey`: a server's DH parameters; taken and freed (1).
+    fn SSL_CTX_set0_tmp_dh_pkey(c: *mut SSL_CTX, key: *mut EVP_PKEY) -> c_int {
+        nonnull: [c], fail: 0;
+        // SAFETY: on success the call owns the key (null accepted by EVP_PKEY_free).
+        unsafe { ffi::EVP_PKEY_free(key) };
+        1
+    }
+
+    /// `SSL_CTX_set_default_read_buffer_len`: accepted (buffers are sized by this library).
+    fn SSL_CTX_set_default_read_buffer_len(c: *mut SSL_CTX, len: usize) -> () {
+        nonnull: [c], fail: ();
+        let _ = len;
+    }
+
+    /// `SSL_CTX_set_generate_session_id`: a server callback; accepted (1), never called.
+    fn SSL_CTX_set_generate_session_id(c: *mut SSL_CTX, cb: *const c_void) -> c_int {
+        nonnull: [c], fail: 0;
+        let _ = cb;
+        1
+    }
+
+    /// `SSL_CTX_set_next_proto_select_cb`: accepted, never called: NPN is not offered, so no
+    /// protocol is negotiated through it (`SSL_get0_next_proto_negotiated` reports none).
+    fn SSL_CTX_set_next_proto_select_cb(c: *mut SSL_CTX, cb: *const c_void, arg: *mut c_void) -> () {
+        nonnull: [c], fail: ();
+        let _ = (cb, arg);
+    }
+
+    /// `SSL_CTX_set_next_protos_advertised_cb`: a server callback; accepted, never called.
+    fn SSL_CTX_set_next_protos_advertised_cb(c: *mut SSL_CTX, cb: *const c_void, arg: *mut c_void) -> () {
+        nonnull: [c], fail: ();
+        let _ = (cb, arg);
+    }
+
+    /// `SSL_CTX_set_not_resumable_session_callback`: accepted, never called.
+    fn SSL_CTX_set_not_resumable_session_callback(c: *mut SSL_CTX, cb: *const c_void) -> () {
+        nonnull: [c], fail: ();
+        let _ = cb;
+    }
+
+    /// `SSL_CTX_set_recv_max_early_data`: a server setting; accepted (1).
+    fn SSL_CTX_set_recv_max_early_data(c: *mut SSL_CTX, max: u32) -> c_int {
+        nonnull: [c], fail: 0;
+        let _ = max;
+        1
+    }
+
+    /// `SSL_CTX_set_stateless_cookie_generate_cb`: a server callback; accepted, never called.
+    fn SSL_CTX_set_stateless_cookie_generate_cb(c: *mut SSL_CTX, cb: *const c_void) -> () {
+        nonnull: [c], fail: ();
+        let _ = cb;
+    }
+
+    /// `SSL_CTX_set_stateless_cookie_verify_cb`: a server callback; accepted, never called.
+    fn SSL_CTX_set_stateless_cookie_verify_cb(c: *mut SSL_CTX, cb: *const c_void) -> () {
+        nonnull: [c], fail: ();
+        let _ = cb;
+    }
+
+    /// `SSL_CTX_set_tlsext_max_fragment_length`: `TLSEXT_max_fragment_length_DISABLED` (0) is
+    /// accepted; asking for smaller records is not supported (0).
+    fn SSL_CTX_set_tlsext_max_fragment_length(c: *mut SSL_CTX, mode: u8) -> c_int {
+        nonnull: [c], fail: 0;
+        match mode {
+            0 => 1,
+            1..=4 => unsupported(
+                "SSL_CTX_set_tlsext_max_fragment_length",
+                "the max_fragment_length extension is not supported",
+            ),
+            _ => {
+                // SSL_R_SSL3_EXT_INVALID_MAX_FRAGMENT_LENGTH
+                errors::raise_ssl("SSL_CTX_set_tlsext_max_fragment_length", 232, None);
+                0
+            }
+        }
+    }
+
+    /// `SSL_CTX_use_serverinfo_file`: a server's data; not supported (0).
+    fn SSL_CTX_use_serverinfo_file(c: *mut SSL_CTX, file: *const c_char) -> c_int {
+        nonnull: [c], fail: 0;
+        let _ = file;
+        unsupported("SSL_CTX_use_serverinfo_file", SERVER_ONLY)
+    }
+
+    /// `SSL_CTX_set_srp_cb_arg`: not supported (0).
+    fn SSL_CTX_set_srp_cb_arg(c: *mut SSL_CTX, arg: *mut c_void) -> c_int {
+        nonnull: [c], fail: 0;
+        let _ = arg;
+        unsupported("SSL_CTX_set_srp_cb_arg", NO_SRP)
+    }
+
+    /// `SSL_CTX_set_srp_client_pwd_callback`: not supported (0).
+    fn SSL_CTX_set_srp_client_pwd_callback(c: *mut SSL_CTX, cb: *const c_void) -> c_int {
+        nonnull: [c], fail: 0;
+        let _ = cb;
+        unsupported("SSL_CTX_set_srp_client_pwd_callback", NO_SRP)
+    }
+
+    /// `SSL_CTX_set_srp_strength`: not supported (0).
+    fn SSL_CTX_set_srp_strength(c: *mut SSL_CTX, strength: c_int) -> c_int {
+        nonnull: [c], fail: 0;
+        let _ = strength;
+        unsupported("SSL_CTX_set_srp_strength", NO_SRP)
+    }
+
+    /// `SSL_CTX_set_srp_username_callback`: not supported (0).
+    fn SSL_CTX_set_srp_username_callback(c: *mut SSL_CTX, cb: *const c_void) -> c_int {
+        nonnull: [c], fail: 0;
+        let _ = cb;
+        unsupported("SSL_CTX_set_srp_username_callback", NO_SRP)
+    }
+
+    /// `SSL_CTX_set_srp_verify_param_callback`: not supported (0).
+    fn SSL_CTX_set_srp_verify_param_callback(c: *mut SSL_CTX, cb: *const c_void) -> c_int {
+        nonnull: [c], fail: 0;
+        let _ = cb;
+        unsupported("SSL_CTX_set_srp_verify_param_callback", NO_SRP)
+    }
+
+    /// `SSL_get_srp_username`: null (no SRP).
+    fn SSL_get_srp_username(s: *mut SSL) -> *mut c_char {
+        nonnull: [s], fail: std::ptr::null_mut();
+        std::ptr::null_mut()
+    }
+
+    /// `SSL_get_srp_N`: null (no SRP).
+    fn SSL_get_srp_N(s: *mut SSL) -> *mut c_void {
+        nonnull: [s], fail: std::ptr::null_mut();
+        std::ptr::null_mut()
+    }
+
+    /// `SSL_get_srp_g`: null (no SRP).
+    fn SSL_get_srp_g(s: *mut SSL) -> *mut c_void {
+        nonnull: [s], fail: std::ptr::null_mut();
+        std::ptr::null_mut()
+    }
+
+    /// `SSL_set_srp_server_param`: not supported (-1).
+    fn SSL_set_srp_server_param(
+        s: *mut SSL,
+        n: *const c_void,
+        g: *const c_void,
+        sa: *mut c_void,
+        v: *mut c_void,
+        info: *mut c_char,
+    ) -> c_int {
+        nonnull: [s], fail: -1;
+        let _ = (n, g, sa, v, info);
+        unsupported("SSL_set_srp_server_param", NO_SRP);
+        -1
+    }
+
+    /// `SSL_accept`: the server side is not supported (0).
+    fn SSL_accept(s: *mut SSL) -> c_int {
+        nonnull: [s], fail: 0;
+        unsupported("SSL_accept", SERVER_ONLY)
+    }
+
+    /// `SSL_stateless`: a server call; not supported (-1).
+    fn SSL_stateless(s: *mut SSL) -> c_int {
+        nonnull: [s], fail: -1;
+        unsupported("SSL_stateless", SERVER_ONLY);
+        -1
+    }
+
+    /// `SSL_add_file_cert_subjects_to_stack`: a server's CA name list; not supported (0).
+    fn SSL_add_file_cert_subjects_to_stack(stack: *mut c_void, file: *const c_char) -> c_int {
+        nonnull: [], fail: 0;
+        let _ = (stack, file);
+        unsupported("SSL_add_file_cert_subjects_to_stack", "client CA lists are a server's")
+    }
+
+    /// `SSL_certs_clear`: nothing to clear (no own certificates).
+    fn SSL_certs_clear(s: *mut SSL) -> () {
+        nonnull: [s], fail: ();
+    }
+
+    /// `SSL_check_chain`: not supported (0).
+    fn SSL_check_chain(s: *mut SSL, x: *mut X509, pk: *mut EVP_PKEY, chain: *mut c_void) -> c_int {
+        nonnull: [s], fail: 0;
+        let _ = (x, pk, chain);
+        unsupported("SSL_check_chain", NO_CLIENT_CERTS)
+    }
+
+    /// `SSL_get1_supported_ciphers`: null (no cipher stack is built; see `SSL_get_ciphers`).
+    fn SSL_get1_supported_ciphers(s: *mut SSL) -> *mut c_void {
+        nonnull: [s], fail: std::ptr::null_mut();
+        std::ptr::null_mut()
+    }
+
+    /// `SSL_get_all_async_fds`: 1 with no descriptors (no asynchronous jobs run).
+    fn SSL_get_all_async_fds(s: *mut SSL, fds: *mut c_int, numfds: *mut usize) -> c_int {
+        nonnull: [s, numfds], fail: 0;
+        let _ = fds;
+        // SAFETY: checked non-null; a writable size_t from the caller.
+        unsafe { *numfds = 0 };
+        1
+    }
+
+    /// `SSL_waiting_for_async`: 0.
+    fn SSL_waiting_for_async(s: *mut SSL) -> c_int {
+        nonnull: [s], fail: 0;
+        0
+    }
+
+    /// `SSL_sendfile`: kernel TLS is not supported (-1).
+    fn SSL_sendfile(s: *mut SSL, fd: c_int, offset: i64, size: usize, flags: c_int) -> isize {
+        nonnull: [s], fail: -1;
+        let _ = (fd, offset, size, flags);
+        unsupported("SSL_sendfile", "kernel TLS is not supported");
+        -1
+    }
+
+    /// `SSL_trace`: a message callback for `SSL_set_msg_callback`, which this library never
+    /// calls; called directly, it prints nothing.
+    fn SSL_trace(
+        write_p: c_int,
+        version: c_int,
+        content_type: c_int,
+        buf: *const c_void,
+        len: usize,
+        ssl: *mut SSL,
+        arg: *mut c_void,
+    ) -> () {
+        nonnull: [], fail: ();
+        let _ = (write_p, version, content_type, buf, len, ssl, arg);
+    }
+}
