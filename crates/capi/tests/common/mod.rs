@@ -297,6 +297,22 @@ pub fn run_wrapped(
     cmd: &[String],
     env: &[(&str, &str)],
 ) -> Run {
+    run_inner(lib, wrapper, seconds, cmd, env, None)
+}
+
+/// `run`, with `input` written to the program's standard input (then closed).
+pub fn run_input(lib: Lib, cmd: &[String], input: &[u8]) -> Run {
+    run_inner(lib, &[], PROGRAM_SECONDS, cmd, &[], Some(input))
+}
+
+fn run_inner(
+    lib: Lib,
+    wrapper: &[&str],
+    seconds: u32,
+    cmd: &[String],
+    env: &[(&str, &str)],
+    input: Option<&[u8]>,
+) -> Run {
     let mut c = Command::new("timeout");
     c.args(["-k", "5", &seconds.to_string()])
         .args(wrapper)
@@ -305,7 +321,14 @@ pub fn run_wrapped(
     for var in SCRUBBED {
         c.env_remove(var);
     }
-    c.envs(env.iter().copied()).stdin(Stdio::null());
+    c.envs(env.iter().copied())
+        .stdin(if input.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     if lib == Lib::Ours {
         match our_lib_dir() {
             Ok(dir) => {
@@ -314,7 +337,15 @@ pub fn run_wrapped(
             Err(e) => panic!("our libssl.so.3 is not available: {e}"),
         }
     }
-    let out = c.output().expect("timeout(1) runs");
+    let mut child = c.spawn().expect("timeout(1) runs");
+    if let (Some(bytes), Some(mut stdin)) = (input, child.stdin.take()) {
+        // The program may exit without reading it all: a failed write is its business.
+        let bytes = bytes.to_vec();
+        std::thread::spawn(move || {
+            let _ = stdin.write_all(&bytes);
+        });
+    }
+    let out = child.wait_with_output().expect("timeout(1) runs");
     let raw = String::from_utf8_lossy(&out.stderr);
     let mut stderr = String::new();
     let mut libssl = Vec::new();
