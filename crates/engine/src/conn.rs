@@ -10,9 +10,12 @@ use std::sync::Arc;
 use rustls_pki_types::{CertificateDer, ServerName};
 
 use crate::client::session::StoredSession;
-use crate::client::{self, CcsAction, Common, Negotiated, ServerIdentity, SessionTicket, State};
+use crate::client::{
+    self, CcsAction, Common, ExporterSecret, Negotiated, ServerIdentity, SessionTicket, State,
+};
 use crate::config::ClientConfig;
 use crate::error::{ApiMisuse, CertificateError, Error, InvalidMessage};
+use crate::keys::exporter::{export12, export13};
 use crate::record::deframer::parse_header;
 use crate::record::joiner::Joiner;
 use crate::record::protect::{open, open_into, write_records, RecordKey, RecordKind};
@@ -751,6 +754,33 @@ impl ClientConnection {
     /// Takes the session tickets received so far (newest last).
     pub fn take_session_tickets(&mut self) -> Vec<SessionTicket> {
         self.cx.tickets.drain(..).collect()
+    }
+
+    /// Fills `out` with keying material for `label` and `context` (RFC 8446 §7.5 in TLS 1.3,
+    /// RFC 5705 §4 in TLS 1.2), once the handshake is complete. In TLS 1.3 no context and an
+    /// empty one give the same bytes; in TLS 1.2 they differ.
+    pub fn export_keying_material(
+        &self,
+        out: &mut [u8],
+        label: &[u8],
+        context: Option<&[u8]>,
+    ) -> Result<(), Error> {
+        let exported = match &self.cx.exporter {
+            None => return Err(Error::Api(ApiMisuse::HandshakeNotComplete)),
+            Some(ExporterSecret::Tls13 { hash, secret }) => {
+                export13(*hash, secret, label, context.unwrap_or_default(), out)
+            }
+            Some(ExporterSecret::Tls12 { hash, master }) => {
+                let n = &self.cx.negotiated;
+                let (Some(client), Some(server)) = (&n.client_random, &n.server_random) else {
+                    return Err(Error::Internal(
+                        "TLS 1.2 exporter without the hello randoms",
+                    ));
+                };
+                export12(*hash, master, client, server, label, context, out)
+            }
+        };
+        exported.map_err(|e| Error::Api(ApiMisuse::Exporter(e)))
     }
 }
 

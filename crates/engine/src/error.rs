@@ -297,6 +297,8 @@ pub enum ApiMisuse {
     HandshakeNotComplete,
     /// An ALPN protocol name is empty or longer than 255 bytes (RFC 7301 §3.1).
     InvalidAlpnProtocol,
+    /// Keying material could not be exported with these arguments.
+    Exporter(crate::keys::exporter::ExportError),
 }
 
 impl Error {

@@ -16,7 +16,7 @@ use rustls_pki_types::{CertificateDer, ServerName};
 
 use crate::config::ClientConfig;
 use crate::error::{CertificateError, Error, InvalidMessage};
-use crate::provider::{Secret, Tls13Suite};
+use crate::provider::{HashAlgorithm, Secret, Tls13Suite};
 use crate::record::protect::{plain, plain_with_version, write_records, RecordKey};
 use crate::wire::enums::{
     AlertDescription, CipherSuite, ContentType, HandshakeType, NamedGroup, ProtocolVersion,
@@ -84,6 +84,14 @@ pub struct SessionTicket {
     pub psk: Secret,
 }
 
+/// The secret keying material exporters derive from (RFC 8446 §7.5; RFC 5705 §4).
+pub(crate) enum ExporterSecret {
+    /// exporter_master_secret.
+    Tls13 { hash: HashAlgorithm, secret: Secret },
+    /// The master secret; the randoms are in `Negotiated`.
+    Tls12 { hash: HashAlgorithm, master: Secret },
+}
+
 /// Connection-wide state the handshake states write into.
 pub(crate) struct Common {
     pub config: Arc<ClientConfig>,
@@ -103,6 +111,8 @@ pub(crate) struct Common {
     pub new_sessions: VecDeque<session::StoredSession>,
     pub negotiated: Negotiated,
     pub tickets: VecDeque<SessionTicket>,
+    /// What keying material is exported from, once the handshake is complete.
+    pub exporter: Option<ExporterSecret>,
     /// Test support: recorded ClientHellos sent in place of the ones built.
     #[cfg(test)]
     pub recorded_hellos: VecDeque<Vec<u8>>,
@@ -122,6 +132,7 @@ impl Common {
             new_sessions: VecDeque::new(),
             negotiated: Negotiated::default(),
             tickets: VecDeque::new(),
+            exporter: None,
             #[cfg(test)]
             recorded_hellos: VecDeque::new(),
         }

@@ -12,7 +12,7 @@ use super::session::{
     Resumption, StoredSession, MAX_TLS12_SESSION_LIFETIME, TLS12_SESSION_LIFETIME,
 };
 use super::tls13::verify_server_chain;
-use super::{Common, ServerIdentity, State};
+use super::{Common, ExporterSecret, ServerIdentity, State};
 use crate::error::{Error, InvalidMessage, PeerIncompatible, PeerMisbehaved};
 use crate::keys::prf12::{key_block, master_secret, verify_data, DirectionKeys};
 use crate::keys::transcript::Transcript;
@@ -584,6 +584,10 @@ impl ExpectFinished {
             self.f.transcript.add(msg.encoded);
             self.f.send_finished(cx)?;
         }
+        cx.exporter = Some(ExporterSecret::Tls12 {
+            hash: self.f.suite.hash,
+            master: self.f.master.clone(),
+        });
         self.f.store_session(cx);
         Ok(State::Established12(Established))
     }

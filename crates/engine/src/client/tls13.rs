@@ -6,7 +6,7 @@ use rustls_pki_types::CertificateDer;
 
 use super::auth::{client_signed_content, select13, ClientAuth};
 use super::session::{Resumption, StoredSession};
-use super::{Common, ServerIdentity, SessionTicket, State, MAX_STORED_TICKETS};
+use super::{Common, ExporterSecret, ServerIdentity, SessionTicket, State, MAX_STORED_TICKETS};
 use crate::config::VerifyMode;
 use crate::error::{Error, InvalidMessage, PeerMisbehaved};
 use crate::keys::schedule13::{
@@ -225,7 +225,13 @@ impl ExpectFinished {
         }
         transcript.add(msg.encoded);
         let master = handshake.into_master();
-        let app = master.traffic_secrets(&transcript.current_hash());
+        let server_finished_hash = transcript.current_hash();
+        let app = master.traffic_secrets(&server_finished_hash);
+        // RFC 8446 §7.5: exporters work from the transcript through server Finished.
+        cx.exporter = Some(ExporterSecret::Tls13 {
+            hash,
+            secret: master.exporter_secret(&server_finished_hash),
+        });
         let (rk, riv) = traffic_key(&suite, &app.server)?;
         cx.pending_read_key = Some(RecordKey::new(rk, riv));
 
