@@ -7,6 +7,7 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::fmt;
 
+use oxissl_engine::keys::exporter::ExportError;
 use oxissl_engine::{
     ApiMisuse, Error as EngineError, InvalidMessage, PeerIncompatible, PeerMisbehaved,
 };
@@ -110,6 +111,8 @@ pub mod reason {
     pub const BAD_ECPOINT: u32 = 306;
     /// `SSL_R_INVALID_COMPRESSION_ALGORITHM`.
     pub const INVALID_COMPRESSION_ALGORITHM: u32 = 341;
+    /// `SSL_R_TLS_ILLEGAL_EXPORTER_LABEL`.
+    pub const TLS_ILLEGAL_EXPORTER_LABEL: u32 = 367;
     /// `SSL_R_WRONG_SIGNATURE_TYPE`.
     pub const WRONG_SIGNATURE_TYPE: u32 = 370;
     /// `SSL_R_INAPPROPRIATE_FALLBACK`.
@@ -179,6 +182,7 @@ const SSL_REASONS: &[(u32, &str)] = &[
     (298, "record too small"),
     (306, "bad ecpoint"),
     (341, "invalid compression algorithm"),
+    (367, "tls illegal exporter label"),
     (370, "wrong signature type"),
     (373, "inappropriate fallback"),
     (378, "wrong curve"),
@@ -484,6 +488,8 @@ pub fn engine_reason(e: &EngineError) -> u32 {
             ApiMisuse::InvalidServerName => R::BAD_VALUE,
             ApiMisuse::HandshakeNotComplete => R::BAD_HANDSHAKE_STATE,
             ApiMisuse::InvalidAlpnProtocol => R::PASSED_INVALID_ARGUMENT,
+            ApiMisuse::Exporter(ExportError::ReservedLabel) => R::TLS_ILLEGAL_EXPORTER_LABEL,
+            ApiMisuse::Exporter(_) => R::PASSED_INVALID_ARGUMENT,
             #[allow(unreachable_patterns)]
             _ => R::BAD_HANDSHAKE_STATE,
         },

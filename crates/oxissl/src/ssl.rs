@@ -1390,6 +1390,26 @@ impl Ssl {
         self.conn.as_ref()?.negotiated().server_random
     }
 
+    /// `SSL_export_keying_material`: fills `out` with keying material for `label` and
+    /// `context` (RFC 8446 §7.5, RFC 5705 §4) once the handshake is complete. In TLS 1.3 no
+    /// context equals an empty one; in TLS 1.2 they differ.
+    pub fn export_keying_material(
+        &self,
+        out: &mut [u8],
+        label: &[u8],
+        context: Option<&[u8]>,
+    ) -> Result<(), error::ErrorEntry> {
+        let conn = self.conn.as_ref().ok_or_else(|| {
+            error::raise(
+                error::ERR_LIB_SSL,
+                error::reason::BAD_HANDSHAKE_STATE,
+                "the handshake has not started".into(),
+            )
+        })?;
+        conn.export_keying_material(out, label, context)
+            .map_err(|e| error::raise(error::ERR_LIB_SSL, error::engine_reason(&e), e.to_string()))
+    }
+
     /// `SSL_session_reused`: whether the server accepted the session offered.
     pub fn session_reused(&self) -> bool {
         self.conn.as_ref().is_some_and(|c| c.negotiated().resumed)

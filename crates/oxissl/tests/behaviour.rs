@@ -939,3 +939,40 @@ fn hello_randoms_are_there_once_the_hellos_are() {
     assert_ne!(server_random, [0; 32]);
     assert_ne!(client, server_random);
 }
+
+#[test]
+fn keying_material_is_exported_once_connected_with_openssls_error_codes() {
+    let server = s_server(&["-www", "-tls1_2"]);
+    let ctx = trusting_ctx();
+    let fresh = Ssl::new(&ctx);
+    let mut out = [0u8; 32];
+    err::clear_error();
+    let e = fresh
+        .export_keying_material(&mut out, b"EXPERIMENTAL a", None)
+        .unwrap_err();
+    assert_eq!(e.reason(), reason::BAD_HANDSHAKE_STATE);
+    assert_eq!(err::get_error().map(|e| e.reason()), Some(e.reason()));
+
+    let ssl = connected(&ctx, server.port);
+    let export = |label: &[u8], context: Option<&[u8]>| {
+        let mut out = [0u8; 32];
+        ssl.export_keying_material(&mut out, label, context)
+            .map(|()| out)
+    };
+    let a = export(b"EXPERIMENTAL a", None).unwrap();
+    assert_eq!(export(b"EXPERIMENTAL a", None).unwrap(), a);
+    assert_ne!(export(b"EXPERIMENTAL b", None).unwrap(), a);
+    // RFC 5705 §4: in TLS 1.2 an empty context is not the same as none.
+    assert_ne!(export(b"EXPERIMENTAL a", Some(b"")).unwrap(), a);
+    // The PRF's own labels are refused, as OpenSSL refuses them.
+    let e = export(b"master secret", None).unwrap_err();
+    assert_eq!(e.reason(), reason::TLS_ILLEGAL_EXPORTER_LABEL);
+    assert_eq!(
+        e.to_string()
+            .split(':')
+            .take(5)
+            .collect::<Vec<_>>()
+            .join(":"),
+        "error:0A00016F:SSL routines::tls illegal exporter label"
+    );
+}
