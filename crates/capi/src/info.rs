@@ -5,7 +5,7 @@
 use std::ffi::{c_char, c_int, c_long, c_uint, c_void, CString};
 
 use crate::cipher::{cipher_by_id, SSL_CIPHER};
-use crate::entry::{copy_out, entry, static_cstr};
+use crate::entry::{bytes_arg, copy_out, entry, static_cstr};
 use crate::ffi::{self, OPENSSL_STACK, X509};
 use crate::ssl::{version_number, with_ssl, SslState, SSL, TLSEXT_NAMETYPE_HOST_NAME};
 
@@ -148,6 +148,40 @@ entry! {
         nonnull: [s], fail: 0;
         let random = with_ssl(s, "SSL_get_server_random", None, |_, st| st.ssl.server_random());
         copy_out(&random.unwrap_or([0; 32]), out, outlen)
+    }
+
+    /// `SSL_export_keying_material` (RFC 8446 §7.5, RFC 5705 §4): 1 with `olen` bytes at
+    /// `out`; -1 before the handshake has started (OpenSSL: no session yet), 0 with the reason
+    /// queued for anything else (handshake not complete, a TLS 1.2 PRF label, bad lengths).
+    fn SSL_export_keying_material(
+        s: *mut SSL,
+        out: *mut u8,
+        olen: usize,
+        label: *const c_char,
+        llen: usize,
+        context: *const u8,
+        contextlen: usize,
+        use_context: c_int,
+    ) -> c_int {
+        nonnull: [s, out], fail: 0;
+        // SAFETY: OpenSSL's contract: `label` has `llen` readable bytes.
+        let label = unsafe { bytes_arg(label.cast(), llen) };
+        let context = (use_context != 0).then(|| {
+            // SAFETY: with `use_context`, `context` has `contextlen` readable bytes.
+            unsafe { bytes_arg(context, contextlen) }
+        });
+        with_ssl(s, "SSL_export_keying_material", 0, |_, st| {
+            if st.ssl.in_before() {
+                return -1;
+            }
+            // SAFETY: the caller passes `olen` writable bytes at `out` (non-null). Lengths
+            // beyond the exporter's limits are refused before anything is written.
+            let out = unsafe { std::slice::from_raw_parts_mut(out, olen) };
+            match st.ssl.export_keying_material(out, label, context) {
+                Ok(()) => 1,
+                Err(_) => 0,
+            }
+        })
     }
 
     /// `SSL_get_current_compression`: null, as TLS compression is never negotiated (RFC 8446

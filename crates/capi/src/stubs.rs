@@ -286,22 +286,6 @@ entry! {
         std::ptr::null()
     }
 
-    /// `SSL_export_keying_material`: not supported (0): the exporter secret is not kept.
-    fn SSL_export_keying_material(
-        s: *mut SSL,
-        out: *mut u8,
-        olen: usize,
-        label: *const c_char,
-        llen: usize,
-        context: *const u8,
-        contextlen: usize,
-        use_context: c_int,
-    ) -> c_int {
-        nonnull: [s], fail: 0;
-        let _ = (out, olen, label, llen, context, contextlen, use_context);
-        unsupported("SSL_export_keying_material", "keying material exporters are not supported")
-    }
-
     /// `SSL_renegotiate`: refused (0), as renegotiation is (RFC 5746 is only used to refuse
     /// it).
     fn SSL_renegotiate(s: *mut SSL) -> c_int {

@@ -1,0 +1,158 @@
+//! SSL_export_keying_material(3) from a C program on either library, checked against what
+//! `openssl s_server -keymatexport` derived for the same connection (RFC 8446 §7.5, RFC 5705 §4),
+//! with every other line of the program's output the same on both libraries.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::mpsc::Receiver;
+
+use common::{args, cert, free_port, program, run, End, Lib, DEADLINE};
+
+const LABEL: &str = "EXPERIMENTAL oxissl";
+const LENGTH: &str = "48";
+
+/// `openssl s_server` in its default mode (the one that prints the keying material it
+/// exported for each connection), with its stdout lines on a channel; killed on drop.
+struct Server {
+    child: std::process::Child,
+    port: u16,
+    lines: Receiver<String>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn server(version: &str) -> Server {
+    for _ in 0..5 {
+        let port = free_port();
+        let mut child = Command::new("openssl")
+            .args(["s_server", "-accept", &format!("127.0.0.1:{port}")])
+            .args(["-cert", &cert("ecdsa.pem"), "-key", &cert("ecdsa.key")])
+            .args(["-cert_chain", &cert("inter.pem"), version])
+            .args(["-keymatexport", LABEL, "-keymatexportlen", LENGTH])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("openssl s_server starts");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let (tx, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { return };
+                if tx.send(line).is_err() {
+                    return;
+                }
+            }
+        });
+        let server = Server { child, port, lines };
+        if wait_for(&server, "ACCEPT").is_some() {
+            return server;
+        }
+    }
+    panic!("openssl s_server did not start");
+}
+
+/// The next line of the server's output containing `needle` (bounded wait).
+fn wait_for(server: &Server, needle: &str) -> Option<String> {
+    let deadline = std::time::Instant::now() + DEADLINE;
+    loop {
+        let left = deadline.checked_duration_since(std::time::Instant::now())?;
+        let line = server.lines.recv_timeout(left).ok()?;
+        if line.contains(needle) {
+            return Some(line);
+        }
+    }
+}
+
+/// The hex after "Keying material:" in a line.
+fn material(line: &str) -> String {
+    line.split_once("Keying material:")
+        .map(|(_, hex)| hex.trim().to_ascii_uppercase())
+        .unwrap_or_default()
+}
+
+/// Runs the program on `lib` against a fresh server; returns its output with the keying
+/// material line checked against the server's and then removed.
+fn exports(lib: Lib, version: &str) -> Vec<String> {
+    let server = server(version);
+    let cmd = args([
+        program("exporter").to_string_lossy().into_owned(),
+        "127.0.0.1".into(),
+        server.port.to_string(),
+        cert("root.pem"),
+        LABEL.into(),
+        LENGTH.into(),
+    ]);
+    let out = run(lib, &cmd, &[]);
+    out.assert_loaded();
+    assert!(matches!(out.end, End::Exit(0)), "{out}");
+    let ours = out
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("Keying material:"))
+        .map(material)
+        .unwrap_or_else(|| panic!("no keying material printed\n{out}"));
+    let theirs = wait_for(&server, "Keying material:")
+        .map(|l| material(&l))
+        .expect("s_server printed its keying material");
+    assert_eq!(ours.len(), 96, "{out}");
+    assert_eq!(
+        ours, theirs,
+        "{lib:?}: client and server derived different material"
+    );
+    out.stdout
+        .lines()
+        .filter(|l| !l.starts_with("Keying material:"))
+        .map(str::to_owned)
+        .collect()
+}
+
+fn differential(version: &str, expect: &[&str]) {
+    let system = exports(Lib::System, version);
+    let ours = exports(Lib::Ours, version);
+    assert_eq!(ours, system, "our library differs from OpenSSL's");
+    assert_eq!(ours, expect);
+}
+
+#[test]
+fn tls13_exporter_matches_the_server_and_openssl() {
+    differential(
+        "-tls1_3",
+        &[
+            "before the handshake: -1",
+            "connected: TLSv1.3",
+            "no context: 1",
+            "empty context: 1",
+            "context: 1",
+            "empty context is the same as no context",
+            "a context differs from no context",
+            "label \"key expansion\": 1",
+            "16000 bytes: 0",
+        ],
+    );
+}
+
+#[test]
+fn tls12_exporter_matches_the_server_and_openssl() {
+    differential(
+        "-tls1_2",
+        &[
+            "before the handshake: -1",
+            "connected: TLSv1.2",
+            "no context: 1",
+            "empty context: 1",
+            "context: 1",
+            "empty context differs from no context",
+            "a context differs from no context",
+            "label \"key expansion\": 0 (tls illegal exporter label)",
+            "16000 bytes: 1",
+        ],
+    );
+}
