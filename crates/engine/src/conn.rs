@@ -765,7 +765,7 @@ impl ClientConnection {
         label: &[u8],
         context: Option<&[u8]>,
     ) -> Result<(), Error> {
-        let exported = match &self.cx.exporter {
+        let exported = match self.cx.exporter.as_deref() {
             None => return Err(Error::Api(ApiMisuse::HandshakeNotComplete)),
             Some(ExporterSecret::Tls13 { hash, secret }) => {
                 export13(*hash, secret, label, context.unwrap_or_default(), out)

@@ -111,8 +111,9 @@ pub(crate) struct Common {
     pub new_sessions: VecDeque<session::StoredSession>,
     pub negotiated: Negotiated,
     pub tickets: VecDeque<SessionTicket>,
-    /// What keying material is exported from, once the handshake is complete.
-    pub exporter: Option<ExporterSecret>,
+    /// What keying material is exported from, once the handshake is complete (boxed: it is
+    /// rarely used, and the connection stays small).
+    pub exporter: Option<Box<ExporterSecret>>,
     /// Test support: recorded ClientHellos sent in place of the ones built.
     #[cfg(test)]
     pub recorded_hellos: VecDeque<Vec<u8>>,

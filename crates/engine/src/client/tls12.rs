@@ -584,10 +584,10 @@ impl ExpectFinished {
             self.f.transcript.add(msg.encoded);
             self.f.send_finished(cx)?;
         }
-        cx.exporter = Some(ExporterSecret::Tls12 {
+        cx.exporter = Some(Box::new(ExporterSecret::Tls12 {
             hash: self.f.suite.hash,
             master: self.f.master.clone(),
-        });
+        }));
         self.f.store_session(cx);
         Ok(State::Established12(Established))
     }

@@ -228,10 +228,10 @@ impl ExpectFinished {
         let server_finished_hash = transcript.current_hash();
         let app = master.traffic_secrets(&server_finished_hash);
         // RFC 8446 §7.5: exporters work from the transcript through server Finished.
-        cx.exporter = Some(ExporterSecret::Tls13 {
+        cx.exporter = Some(Box::new(ExporterSecret::Tls13 {
             hash,
             secret: master.exporter_secret(&server_finished_hash),
-        });
+        }));
         let (rk, riv) = traffic_key(&suite, &app.server)?;
         cx.pending_read_key = Some(RecordKey::new(rk, riv));
 
