@@ -91,6 +91,13 @@ pub struct Args {
     /// Print the handshake states.
     #[arg(long)]
     state: bool,
+    /// Export keying material with this label (RFC 8446 §7.5, RFC 5705 §4) and print it.
+    #[arg(long, value_name = "label")]
+    keymatexport: Option<String>,
+    /// How many bytes of keying material -keymatexport prints.
+    #[arg(long, value_name = "bytes", default_value_t = 20,
+          value_parser = clap::value_parser!(u16).range(1..))]
+    keymatexportlen: u16,
 }
 
 /// How long to keep reading the server after our close_notify.
@@ -711,7 +718,25 @@ fn print_summary(ssl: &Ssl, args: &Args, tracer: &Tracer, established: bool, ver
         "Verify return code: {verify} ({})",
         verify_error_string(verify)
     );
+    if let Some(label) = args.keymatexport.as_deref().filter(|_| established) {
+        print_exported(ssl, label, args.keymatexportlen.into());
+    }
     println!("---");
+}
+
+/// `-keymatexport`: the exported keying material, in `openssl s_client`'s layout.
+fn print_exported(ssl: &Ssl, label: &str, len: usize) {
+    println!("Keying material exporter:");
+    println!("    Label: '{label}'");
+    println!("    Length: {len} bytes");
+    let mut out = vec![0u8; len];
+    match ssl.export_keying_material(&mut out, label.as_bytes(), None) {
+        Ok(()) => {
+            let hex: String = out.iter().map(|b| format!("{b:02X}")).collect();
+            println!("    Keying material: {hex}");
+        }
+        Err(e) => println!("    Error: {e}"),
+    }
 }
 
 enum Event {

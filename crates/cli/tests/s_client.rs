@@ -1344,3 +1344,35 @@ fn sess_in_with_a_file_that_holds_no_session_fails_clearly() {
     assert!(!out.success(), "{out:#?}");
     assert!(out.stderr.contains("Can't open session file"), "{out:#?}");
 }
+
+#[test]
+fn keymatexport_prints_the_material_as_openssl_does() {
+    let server = Server::start(&[]);
+    let root = cert("root.pem");
+    let connect = server.addr();
+    for version in ["-tls1_3", "-tls1_2"] {
+        let flags = [
+            "-connect",
+            &connect,
+            "-CAfile",
+            &root,
+            version,
+            "-keymatexport",
+            "EXPERIMENTAL oxissl",
+            "-keymatexportlen",
+            "32",
+        ];
+        let ours = oxissl(&flags, b"");
+        ours.assert_success().assert_line("Verification: OK");
+        let theirs = openssl(&flags, b"");
+        theirs.assert_success();
+        for out in [&ours, &theirs] {
+            out.assert_line("Keying material exporter:")
+                .assert_line("    Label: 'EXPERIMENTAL oxissl'")
+                .assert_line("    Length: 32 bytes");
+            let hex = out.value("Keying material:").expect("material printed");
+            assert_eq!(hex.len(), 64, "{out:#?}");
+            assert!(hex.bytes().all(|b| b.is_ascii_hexdigit()), "{out:#?}");
+        }
+    }
+}
