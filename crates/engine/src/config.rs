@@ -59,6 +59,29 @@ pub trait MessageObserver: Send + Sync {
     fn message(&self, sent: bool, typ: ContentType, data: &[u8]);
 }
 
+/// Receives each connection's secrets under the labels of the NSS key log format (what
+/// `SSLKEYLOGFILE` files hold and OpenSSL's keylog callback sees), so a debugger can decrypt
+/// the traffic. Whoever holds them can read the connection: for debugging only.
+pub trait KeyLog: Send + Sync {
+    /// `label` (`CLIENT_HANDSHAKE_TRAFFIC_SECRET`, ..., or `CLIENT_RANDOM` for a TLS 1.2
+    /// master secret), the connection's ClientHello.random, and the secret.
+    fn log(&self, label: &str, client_random: &[u8; 32], secret: &[u8]);
+}
+
+/// One line of the NSS key log format: `LABEL <client random> <secret>`, both in lower-case hex.
+pub fn key_log_line(label: &str, client_random: &[u8; 32], secret: &[u8]) -> String {
+    use core::fmt::Write;
+    let mut line = String::with_capacity(label.len() + 2 + 2 * (32 + secret.len()));
+    line.push_str(label);
+    for part in [&client_random[..], secret] {
+        line.push(' ');
+        for b in part {
+            let _ = write!(line, "{b:02x}");
+        }
+    }
+    line
+}
+
 /// RFC 8446 §4.4.2 puts no bound on the chain; this one keeps memory and work bounded.
 pub const DEFAULT_MAX_CERTIFICATES: usize = 16;
 
@@ -164,6 +187,8 @@ pub struct ClientConfig {
     pub max_certificates: usize,
     /// Sees every message sent and received, for tracing (`-msg`).
     pub message_observer: Option<Arc<dyn MessageObserver>>,
+    /// Receives the connection's secrets (`SSLKEYLOGFILE`); `None`, the default, logs none.
+    pub key_log: Option<Arc<dyn KeyLog>>,
     /// Record buffers shared by this configuration's connections (see `BufferPool`).
     pub buffer_pool: Arc<BufferPool>,
     /// Where sessions (TLS 1.3 tickets, TLS 1.2 sessions) are kept and taken from for
@@ -203,6 +228,7 @@ impl ClientConfig {
             enable_sni: true,
             max_certificates: DEFAULT_MAX_CERTIFICATES,
             message_observer: None,
+            key_log: None,
             session_store: Some(Arc::new(SessionStore::default())),
             tls12_session_tickets: true,
             client_credential: None,
@@ -358,5 +384,15 @@ mod tests {
             // A scheme of another key type is refused, not attempted.
             assert!(c.key().sign(SignatureScheme(0x0808), msg).is_err());
         }
+    }
+
+    #[test]
+    fn key_log_lines_are_label_random_secret_in_lower_case_hex() {
+        let mut random = [0u8; 32];
+        random[0] = 0xAB;
+        random[31] = 0x01;
+        let line = key_log_line("CLIENT_RANDOM", &random, &[0xFF, 0x00, 0x7E]);
+        let want = format!("CLIENT_RANDOM ab{}01 ff007e", "00".repeat(30));
+        assert_eq!(line, want);
     }
 }

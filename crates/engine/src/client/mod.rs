@@ -120,6 +120,13 @@ pub(crate) struct Common {
 }
 
 impl Common {
+    /// Hands a secret to the configured key log, if any.
+    pub fn log_secret(&self, label: &str, secret: &Secret) {
+        if let (Some(log), Some(random)) = (&self.config.key_log, &self.negotiated.client_random) {
+            log.log(label, random, secret.as_bytes());
+        }
+    }
+
     pub fn new(config: Arc<ClientConfig>) -> Self {
         Self {
             config,

@@ -206,6 +206,7 @@ fn resume(
     }
     transcript.start_hash(suite.hash);
     transcript.add(msg.encoded);
+    cx.log_secret("CLIENT_RANDOM", master_secret);
     let (client_keys, server_keys) = key_block(suite, master_secret, &client_random, &sh.random)?;
     cx.negotiated.resumed = true;
     cx.negotiated.peer_certificates = session.peer_certificates.clone();
@@ -417,6 +418,7 @@ impl ExpectServerHelloDone {
             &randoms.client,
             &randoms.server,
         )?;
+        cx.log_secret("CLIENT_RANDOM", &master);
         let (client_keys, server_keys) =
             key_block(&suite, &master, &randoms.client, &randoms.server)?;
         let mut f = Finishing {

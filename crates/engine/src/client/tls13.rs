@@ -228,9 +228,13 @@ impl ExpectFinished {
         let server_finished_hash = transcript.current_hash();
         let app = master.traffic_secrets(&server_finished_hash);
         // RFC 8446 §7.5: exporters work from the transcript through server Finished.
+        let exporter = master.exporter_secret(&server_finished_hash);
+        cx.log_secret("CLIENT_TRAFFIC_SECRET_0", &app.client);
+        cx.log_secret("SERVER_TRAFFIC_SECRET_0", &app.server);
+        cx.log_secret("EXPORTER_SECRET", &exporter);
         cx.exporter = Some(Box::new(ExporterSecret::Tls13 {
             hash,
-            secret: master.exporter_secret(&server_finished_hash),
+            secret: exporter,
         }));
         let (rk, riv) = traffic_key(&suite, &app.server)?;
         cx.pending_read_key = Some(RecordKey::new(rk, riv));

@@ -1,21 +1,30 @@
-//! Keying material exporters (RFC 8446 §7.5, RFC 5705 §4) checked against real peers: a rustls
-//! server in memory exports with the same label, context and length, and `openssl s_server
-//! -keymatexport` prints what it derived.
+//! What a connection gives out of its secrets, checked against real peers: keying material
+//! exporters (RFC 8446 §7.5, RFC 5705 §4), which a rustls server in memory and `openssl s_server
+//! -keymatexport` derive alike, and the key log (`SSLKEYLOGFILE`), whose lines must be the
+//! ones the rustls server logs for the same connection.
 
 mod common;
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use common::{server_cert_args, verifying_config, OutputWatcher};
-use oxissl_engine::{ApiMisuse, ClientConfig, ClientConnection, Error, ProtocolVersion};
+use oxissl_engine::{
+    key_log_line, ApiMisuse, ClientConfig, ClientConnection, Error, KeyLog, ProtocolVersion,
+};
 
 /// A handshake with a rustls server over in-memory buffers.
 fn rustls_pair(
     config: ClientConfig,
     versions: &[&'static rustls::SupportedProtocolVersion],
 ) -> (ClientConnection, rustls::ServerConnection) {
-    let server = Arc::new(common::rustls_ecdsa_server(versions));
-    let mut server = rustls::ServerConnection::new(server).unwrap();
+    rustls_pair_with(config, common::rustls_ecdsa_server(versions))
+}
+
+fn rustls_pair_with(
+    config: ClientConfig,
+    server: rustls::ServerConfig,
+) -> (ClientConnection, rustls::ServerConnection) {
+    let mut server = rustls::ServerConnection::new(Arc::new(server)).unwrap();
     let mut client = ClientConnection::new(Arc::new(config), "localhost").unwrap();
     assert_eq!(
         client.export_keying_material(&mut [0u8; 16], b"early", None),
@@ -163,4 +172,83 @@ fn tls13_exports_what_openssl_exports() {
 #[test]
 fn tls12_exports_what_openssl_exports() {
     agrees_with_openssl("-tls1_2", false);
+}
+
+/// Key log lines, in the order logged.
+#[derive(Debug, Default)]
+struct Lines(Mutex<Vec<String>>);
+
+impl KeyLog for Lines {
+    fn log(&self, label: &str, client_random: &[u8; 32], secret: &[u8]) {
+        let line = key_log_line(label, client_random, secret);
+        self.0.lock().unwrap().push(line);
+    }
+}
+
+impl rustls::KeyLog for Lines {
+    fn log(&self, label: &str, client_random: &[u8], secret: &[u8]) {
+        let random: [u8; 32] = client_random.try_into().unwrap();
+        KeyLog::log(self, label, &random, secret);
+    }
+}
+
+impl Lines {
+    fn sorted(&self) -> Vec<String> {
+        let mut lines = self.0.lock().unwrap().clone();
+        lines.sort();
+        lines
+    }
+}
+
+fn key_log_agrees_with_rustls(version: &'static rustls::SupportedProtocolVersion, labels: &[&str]) {
+    let ours = Arc::new(Lines::default());
+    let theirs = Arc::new(Lines::default());
+    let mut config = verifying_config();
+    config.enable_tls13 = version == &rustls::version::TLS13;
+    config.key_log = Some(ours.clone());
+    let mut server = common::rustls_ecdsa_server(&[version]);
+    server.key_log = theirs.clone();
+    let (client, _server) = rustls_pair_with(config, server);
+    let random: String = client
+        .negotiated()
+        .client_random
+        .unwrap()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let logged: Vec<String> = ours.0.lock().unwrap().clone();
+    let got: Vec<&str> = logged
+        .iter()
+        .map(|l| l.split(' ').next().unwrap())
+        .collect();
+    assert_eq!(got, labels, "labels, in the order OpenSSL logs them");
+    for line in &logged {
+        let fields: Vec<&str> = line.split(' ').collect();
+        assert_eq!(fields.len(), 3, "{line}");
+        assert_eq!(fields[1], random, "{line}");
+    }
+    assert_eq!(
+        ours.sorted(),
+        theirs.sorted(),
+        "the server logged other secrets"
+    );
+}
+
+#[test]
+fn tls13_key_log_lines_are_the_servers() {
+    key_log_agrees_with_rustls(
+        &rustls::version::TLS13,
+        &[
+            "CLIENT_HANDSHAKE_TRAFFIC_SECRET",
+            "SERVER_HANDSHAKE_TRAFFIC_SECRET",
+            "CLIENT_TRAFFIC_SECRET_0",
+            "SERVER_TRAFFIC_SECRET_0",
+            "EXPORTER_SECRET",
+        ],
+    );
+}
+
+#[test]
+fn tls12_key_log_line_is_the_servers() {
+    key_log_agrees_with_rustls(&rustls::version::TLS12, &["CLIENT_RANDOM"]);
 }
