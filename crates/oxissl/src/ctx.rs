@@ -19,7 +19,8 @@ use oxissl_engine::provider::{
 };
 use oxissl_engine::record::pool::BufferPool;
 use oxissl_engine::{
-    CertificateDer, CipherSuite, MessageObserver, NamedGroup, PrivateKey, RootStore, Tls13Suite,
+    CertificateDer, CipherSuite, KeyLog, MessageObserver, NamedGroup, PrivateKey, RootStore,
+    Tls13Suite,
 };
 
 use crate::error::{self, reason, ErrorEntry, ERR_LIB_SSL, ERR_LIB_SYS};
@@ -176,6 +177,8 @@ pub(crate) struct Settings {
     pub mode: u32,
     pub options: u64,
     pub message_observer: Option<Arc<dyn MessageObserver>>,
+    /// `SSL_CTX_set_keylog_callback`: where the connections' secrets go (`SSLKEYLOGFILE`).
+    pub key_log: Option<Arc<dyn KeyLog>>,
     /// `SSL_CTX_set_read_ahead`: off by default, as in OpenSSL.
     pub read_ahead: bool,
     /// `SSL_CTX_set_session_cache_mode`'s mode (`SSL_SESS_CACHE_SERVER` by default).
@@ -268,6 +271,7 @@ impl Default for Settings {
             mode: SSL_MODE_AUTO_RETRY,
             options: SSL_OP_NO_COMPRESSION | SSL_OP_ENABLE_MIDDLEBOX_COMPAT,
             message_observer: None,
+            key_log: None,
             read_ahead: false,
             session_cache_mode: SSL_SESS_CACHE_SERVER,
             buffer_pool: Arc::new(BufferPool::default()),
@@ -666,6 +670,13 @@ impl SslCtx {
     /// `SSL_CTX_set_msg_callback`: sees every protocol message sent and received.
     pub fn set_message_observer(&mut self, observer: Option<Arc<dyn MessageObserver>>) {
         self.settings_mut().message_observer = observer;
+    }
+
+    /// `SSL_CTX_set_keylog_callback`: hands each connection's secrets to `key_log` in the NSS
+    /// key log format's terms (`oxissl_engine::key_log_line` makes the `SSLKEYLOGFILE` line).
+    /// For debugging: whoever holds them can decrypt the traffic.
+    pub fn set_key_log(&mut self, key_log: Option<Arc<dyn KeyLog>>) {
+        self.settings_mut().key_log = key_log;
     }
 
     /// `SSL_CTX_set_verify`: `SSL_VERIFY_NONE` or `SSL_VERIFY_PEER`, and an optional callback.

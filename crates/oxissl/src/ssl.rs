@@ -13,8 +13,8 @@ use std::net::TcpStream;
 use std::sync::{Arc, Mutex};
 
 use oxissl_engine::{
-    CertificateDer, CertificateError, ClientConfig, ClientConnection, ReadStatus, RootStore,
-    ServerCertVerifier, ServerIdentity, ServerName, StoredSession, UnixTime, VerifyMode,
+    CertificateDer, CertificateError, ClientConfig, ClientConnection, KeyLog, ReadStatus,
+    RootStore, ServerCertVerifier, ServerIdentity, ServerName, StoredSession, UnixTime, VerifyMode,
     WebPkiVerifier,
 };
 
@@ -284,6 +284,8 @@ pub struct Ssl {
     external_verifier: Option<ExternalChainVerifier>,
     /// Extra trust anchors asked for at verification time.
     anchor_source: Option<TrustAnchorSource>,
+    /// A key log for this connection alone (takes precedence over the context's).
+    key_log: Option<Arc<dyn KeyLog>>,
     pending_write: Option<PendingWrite>,
     shutdown_sent: bool,
     /// EOF without close_notify, read as a clean close (`SSL_OP_IGNORE_UNEXPECTED_EOF`).
@@ -331,11 +333,18 @@ impl Ssl {
             external_verifier: None,
             session: None,
             anchor_source: None,
+            key_log: None,
             pending_write: None,
             shutdown_sent: false,
             eof_closed: false,
             last_errno: None,
         }
+    }
+
+    /// A key log for this connection alone, in place of the context's (`SslCtx::set_key_log`);
+    /// takes effect at the next handshake.
+    pub fn set_key_log(&mut self, key_log: Option<Arc<dyn KeyLog>>) {
+        self.key_log = key_log;
     }
 
     // ---- BIOs ----
@@ -731,6 +740,7 @@ impl Ssl {
         config.middlebox_compat = s.options & SSL_OP_ENABLE_MIDDLEBOX_COMPAT != 0;
         config.tls12_session_tickets = s.options & SSL_OP_NO_TICKET == 0;
         config.message_observer = s.message_observer.clone();
+        config.key_log = self.key_log.clone().or_else(|| s.key_log.clone());
         let identity = ServerIdentity {
             sni: self.sni.clone(),
             verify_name: self.host.clone(),

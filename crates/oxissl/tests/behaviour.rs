@@ -976,3 +976,53 @@ fn keying_material_is_exported_once_connected_with_openssls_error_codes() {
         "error:0A00016F:SSL routines::tls illegal exporter label"
     );
 }
+
+/// Key log lines, in the order logged.
+#[derive(Default)]
+struct KeyLogLines(std::sync::Mutex<Vec<String>>);
+
+impl oxissl_engine::KeyLog for KeyLogLines {
+    fn log(&self, label: &str, client_random: &[u8; 32], secret: &[u8]) {
+        let line = oxissl_engine::key_log_line(label, client_random, secret);
+        self.0.lock().unwrap().push(line);
+    }
+}
+
+/// Connects with a key log on the context to an `s_server -keylogfile` and returns both
+/// sides' lines, sorted.
+fn key_logs(version: &str, file: &str) -> (Vec<String>, Vec<String>) {
+    let path = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("{file}-{}", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let server = s_server(&["-www", version, "-keylogfile", path.to_str().unwrap()]);
+    let mut ctx = trusting_ctx();
+    let lines = Arc::new(KeyLogLines::default());
+    ctx.set_key_log(Some(lines.clone()));
+    let mut ssl = connected(&ctx, server.port);
+    // The page arrives after the server's handshake is over: its lines are written by then.
+    assert_eq!(ssl.write(GET), GET.len() as i32);
+    let (page, _) = read_all(&mut ssl);
+    assert!(!page.is_empty());
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    let _ = std::fs::remove_file(&path);
+    let mut theirs: Vec<String> = text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let mut ours = lines.0.lock().unwrap().clone();
+    theirs.sort();
+    ours.sort();
+    (ours, theirs)
+}
+
+#[test]
+fn key_log_lines_are_the_ones_openssl_logs_for_the_same_connection() {
+    let (ours, theirs) = key_logs("-tls1_3", "keylog13");
+    assert_eq!(ours.len(), 5, "{ours:#?}");
+    assert_eq!(ours, theirs);
+    let (ours, theirs) = key_logs("-tls1_2", "keylog12");
+    assert_eq!(ours.len(), 1, "{ours:#?}");
+    assert!(ours[0].starts_with("CLIENT_RANDOM "));
+    assert_eq!(ours, theirs);
+}
