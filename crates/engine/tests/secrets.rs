@@ -239,11 +239,11 @@ fn tls13_key_log_lines_are_the_servers() {
     key_log_agrees_with_rustls(
         &rustls::version::TLS13,
         &[
-            "CLIENT_HANDSHAKE_TRAFFIC_SECRET",
             "SERVER_HANDSHAKE_TRAFFIC_SECRET",
-            "CLIENT_TRAFFIC_SECRET_0",
-            "SERVER_TRAFFIC_SECRET_0",
             "EXPORTER_SECRET",
+            "SERVER_TRAFFIC_SECRET_0",
+            "CLIENT_HANDSHAKE_TRAFFIC_SECRET",
+            "CLIENT_TRAFFIC_SECRET_0",
         ],
     );
 }

@@ -454,7 +454,8 @@ impl ExpectServerHello {
             cx.negotiated.verify_result = session.verify_result.clone();
         }
         let secrets = hs.traffic_secrets(&self.transcript.current_hash());
-        cx.log_secret("CLIENT_HANDSHAKE_TRAFFIC_SECRET", &secrets.client);
+        // The client's handshake secret is logged with its first use, after the server's
+        // Finished (OpenSSL's order).
         cx.log_secret("SERVER_HANDSHAKE_TRAFFIC_SECRET", &secrets.server);
         let (rk, riv) = traffic_key(&suite, &secrets.server)?;
         let (wk, wiv) = traffic_key(&suite, &secrets.client)?;

@@ -229,9 +229,11 @@ impl ExpectFinished {
         let app = master.traffic_secrets(&server_finished_hash);
         // RFC 8446 §7.5: exporters work from the transcript through server Finished.
         let exporter = master.exporter_secret(&server_finished_hash);
-        cx.log_secret("CLIENT_TRAFFIC_SECRET_0", &app.client);
-        cx.log_secret("SERVER_TRAFFIC_SECRET_0", &app.server);
+        // In the order OpenSSL logs them: the read side's, then the write side's.
         cx.log_secret("EXPORTER_SECRET", &exporter);
+        cx.log_secret("SERVER_TRAFFIC_SECRET_0", &app.server);
+        cx.log_secret("CLIENT_HANDSHAKE_TRAFFIC_SECRET", &secrets.client);
+        cx.log_secret("CLIENT_TRAFFIC_SECRET_0", &app.client);
         cx.exporter = Some(Box::new(ExporterSecret::Tls13 {
             hash,
             secret: exporter,
