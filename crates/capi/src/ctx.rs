@@ -94,8 +94,10 @@ fn ctx_for(func: &str, method: *const SSL_METHOD) -> *mut SSL_CTX {
 
 /// The C verify callback (`SSL_verify_cb`).
 pub type VerifyCb = unsafe extern "C" fn(c_int, *mut ffi::X509_STORE_CTX) -> c_int;
-/// A callback stored but not called (keylog, new session, message, info ...).
+/// A callback stored but not called (message, info ...).
 pub type AnyCb = *const c_void;
+/// `SSL_CTX_keylog_cb_func`: one NSS key log line (no newline) per secret.
+pub type KeylogCb = unsafe extern "C" fn(*const crate::ssl::SSL, *const c_char);
 
 /// `SSL_SESS_CACHE_CLIENT`.
 pub const SSL_SESS_CACHE_CLIENT: c_long = 1;
@@ -114,7 +116,9 @@ pub struct CtxState {
     max_cert_list: c_long,
     /// `SSL_CTX_add_extra_chain_cert` certificates (owned; unused by a client without a key).
     extra_certs: Vec<*mut X509>,
-    keylog_cb: AnyCb,
+    /// `SSL_CTX_set_keylog_callback`'s callback, installed on each connection as its handshake
+    /// starts.
+    pub keylog_cb: Option<KeylogCb>,
     /// `SSL_CTX_sess_set_new_cb`'s callback.
     pub new_session_cb: Option<crate::session::NewSessionCb>,
     /// Trust locations loaded so far (file, directory; both `None` for the default paths),
@@ -741,15 +745,16 @@ entry! {
         with_ctx(c, "SSL_CTX_set_alpn_protos", |st| st.ctx.set_alpn_protos(wire))
     }
 
-    /// `SSL_CTX_set_keylog_callback`: stored; no key material is logged.
-    fn SSL_CTX_set_keylog_callback(c: *mut SSL_CTX, cb: AnyCb) -> () {
+    /// `SSL_CTX_set_keylog_callback`: each connection whose handshake starts afterwards hands
+    /// its secrets to `cb` as NSS key log lines (`SSLKEYLOGFILE`'s format), as OpenSSL does.
+    fn SSL_CTX_set_keylog_callback(c: *mut SSL_CTX, cb: Option<KeylogCb>) -> () {
         nonnull: [c], fail: ();
         with_ctx(c, "SSL_CTX_set_keylog_callback", |st| st.keylog_cb = cb)
     }
 
     /// `SSL_CTX_get_keylog_callback`.
-    fn SSL_CTX_get_keylog_callback(c: *const SSL_CTX) -> AnyCb {
-        nonnull: [c], fail: std::ptr::null();
+    fn SSL_CTX_get_keylog_callback(c: *const SSL_CTX) -> Option<KeylogCb> {
+        nonnull: [c], fail: None;
         with_ctx(c.cast_mut(), "SSL_CTX_get_keylog_callback", |st| st.keylog_cb)
     }
 
@@ -934,7 +939,7 @@ fn new_ctx() -> *mut SSL_CTX {
             read_ahead: 0,
             max_cert_list: 1024 * 100,
             extra_certs: Vec::new(),
-            keylog_cb: std::ptr::null(),
+            keylog_cb: None,
             new_session_cb: None,
             trust_locations: Vec::new(),
             trust_stores: Vec::new(),

@@ -16,13 +16,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, TryLockError};
 
 use crate::cbio::CBio;
-use crate::ctx::{ctx_ref, VerifyCb, SSL_CTX, SSL_SESS_CACHE_CLIENT};
+use crate::ctx::{ctx_ref, KeylogCb, VerifyCb, SSL_CTX, SSL_SESS_CACHE_CLIENT};
 use crate::entry::{bytes_arg, entry, str_arg};
 use crate::errors;
 use crate::exdata::ExData;
 use crate::ffi::{self, BIO, OPENSSL_STACK, X509};
 use crate::session::SSL_SESSION;
 use crate::x509;
+use oxissl_engine::{key_log_line, KeyLog};
 
 /// `SSL_R_SSL3_EXT_INVALID_SERVERNAME`.
 const SSL_R_SSL3_EXT_INVALID_SERVERNAME: u32 = 319;
@@ -138,6 +139,24 @@ pub fn with_ssl<R>(
     r
 }
 
+/// A C keylog callback as the engine's key log, for one connection.
+struct CKeyLog {
+    cb: KeylogCb,
+    /// The `SSL *` handed back to the callback (only passed to C, never dereferenced here).
+    ssl: usize,
+}
+
+impl KeyLog for CKeyLog {
+    fn log(&self, label: &str, client_random: &[u8; 32], secret: &[u8]) {
+        let Ok(line) = CString::new(key_log_line(label, client_random, secret)) else {
+            return;
+        };
+        // SAFETY: the program's callback, called as OpenSSL calls it: with the connection
+        // (live: its handshake is running) and a NUL-terminated line valid for the call.
+        unsafe { (self.cb)(self.ssl as *const SSL, line.as_ptr()) };
+    }
+}
+
 impl SslState {
     /// Runs one handshake or data call on the connection with OpenSSL's bookkeeping around it:
     /// a call that will drive the handshake first clears the error queue and `errno` (as
@@ -173,8 +192,26 @@ impl SslState {
         }
     }
 
+    /// Before the handshake starts: the context's keylog callback (if any) receives this
+    /// connection's secrets, with this object as its `SSL *`.
+    fn sync_key_log(&mut self, obj: &SSL) {
+        if !self.ssl.in_before() {
+            return;
+        }
+        // SAFETY: the object holds a reference to its context.
+        let cb = unsafe { ctx_ref(obj.ctx) }.lock().keylog_cb;
+        let log = cb.map(|cb| {
+            Arc::new(CKeyLog {
+                cb,
+                ssl: std::ptr::from_ref(obj) as usize,
+            }) as Arc<dyn KeyLog>
+        });
+        self.ssl.set_key_log(log);
+    }
+
     pub fn io_call(&mut self, obj: &SSL, f: impl FnOnce(&mut oxissl::Ssl) -> c_int) -> c_int {
         self.sync_param_host();
+        self.sync_key_log(obj);
         let ssl = &self.ssl;
         let in_init = ssl.in_init();
         if ssl.is_connect_state() && in_init && !ssl.is_failed() {

@@ -1,6 +1,7 @@
-//! SSL_export_keying_material(3) from a C program on either library, checked against what
-//! `openssl s_server -keymatexport` derived for the same connection (RFC 8446 §7.5, RFC 5705 §4),
-//! with every other line of the program's output the same on both libraries.
+//! Secrets a C program gets from a connection, on either library, checked against what
+//! `openssl s_server` derived for the same connection: SSL_export_keying_material(3) against
+//! `-keymatexport` (RFC 8446 §7.5, RFC 5705 §4), and the keylog callback's lines against
+//! `-keylogfile`. Every other line of the programs' output must be the same on both libraries.
 
 mod common;
 
@@ -28,14 +29,14 @@ impl Drop for Server {
     }
 }
 
-fn server(version: &str) -> Server {
+fn server(version: &str, extra: &[&str]) -> Server {
     for _ in 0..5 {
         let port = free_port();
         let mut child = Command::new("openssl")
             .args(["s_server", "-accept", &format!("127.0.0.1:{port}")])
             .args(["-cert", &cert("ecdsa.pem"), "-key", &cert("ecdsa.key")])
             .args(["-cert_chain", &cert("inter.pem"), version])
-            .args(["-keymatexport", LABEL, "-keymatexportlen", LENGTH])
+            .args(extra)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -81,7 +82,10 @@ fn material(line: &str) -> String {
 /// Runs the program on `lib` against a fresh server; returns its output with the keying
 /// material line checked against the server's and then removed.
 fn exports(lib: Lib, version: &str) -> Vec<String> {
-    let server = server(version);
+    let server = server(
+        version,
+        &["-keymatexport", LABEL, "-keymatexportlen", LENGTH],
+    );
     let cmd = args([
         program("exporter").to_string_lossy().into_owned(),
         "127.0.0.1".into(),
@@ -153,6 +157,84 @@ fn tls12_exporter_matches_the_server_and_openssl() {
             "a context differs from no context",
             "label \"key expansion\": 0 (tls illegal exporter label)",
             "16000 bytes: 1",
+        ],
+    );
+}
+
+/// Runs the keylog program on `lib` against a fresh `s_server -keylogfile`; checks the lines it
+/// logged are the server's, and returns what it printed.
+fn key_log(lib: Lib, version: &str) -> Vec<String> {
+    let dir = common::scratch();
+    let tag = format!("{version}-{lib:?}");
+    let (ours_file, theirs_file) = (
+        dir.join(format!("keylog-client{tag}")),
+        dir.join(format!("keylog-server{tag}")),
+    );
+    let server = server(version, &["-keylogfile", theirs_file.to_str().unwrap()]);
+    let cmd = args([
+        program("keylog").to_string_lossy().into_owned(),
+        "127.0.0.1".into(),
+        server.port.to_string(),
+        cert("root.pem"),
+        ours_file.to_string_lossy().into_owned(),
+    ]);
+    let out = run(lib, &cmd, &[]);
+    out.assert_loaded();
+    assert!(matches!(out.end, End::Exit(0)), "{out}");
+    // s_server has written its lines by the time the client's handshake is over.
+    drop(server);
+    let lines = |path: &std::path::Path| {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        let mut lines: Vec<String> = text
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .map(str::to_owned)
+            .collect();
+        lines.sort();
+        lines
+    };
+    let (ours, theirs) = (lines(&ours_file), lines(&theirs_file));
+    assert!(!ours.is_empty(), "{lib:?}: nothing logged\n{out}");
+    assert_eq!(
+        ours, theirs,
+        "{lib:?}: the client logged other secrets than the server"
+    );
+    out.stdout.lines().map(str::to_owned).collect()
+}
+
+fn key_log_differential(version: &str, expect: &[&str]) {
+    let system = key_log(Lib::System, version);
+    let ours = key_log(Lib::Ours, version);
+    assert_eq!(ours, system, "our library differs from OpenSSL's");
+    assert_eq!(ours, expect);
+}
+
+#[test]
+fn tls13_keylog_callback_sees_the_servers_secrets_in_openssls_order() {
+    key_log_differential(
+        "-tls1_3",
+        &[
+            "callback before: none",
+            "callback after: ours",
+            "SERVER_HANDSHAKE_TRAFFIC_SECRET",
+            "EXPORTER_SECRET",
+            "SERVER_TRAFFIC_SECRET_0",
+            "CLIENT_HANDSHAKE_TRAFFIC_SECRET",
+            "CLIENT_TRAFFIC_SECRET_0",
+            "connected: TLSv1.3",
+        ],
+    );
+}
+
+#[test]
+fn tls12_keylog_callback_sees_the_master_secret() {
+    key_log_differential(
+        "-tls1_2",
+        &[
+            "callback before: none",
+            "callback after: ours",
+            "CLIENT_RANDOM",
+            "connected: TLSv1.2",
         ],
     );
 }
