@@ -1376,3 +1376,37 @@ fn keymatexport_prints_the_material_as_openssl_does() {
         }
     }
 }
+
+#[test]
+fn keylogfile_holds_the_secrets_the_server_logged() {
+    let dir = scratch_dir("keylogfile");
+    let (ours, theirs) = (dir.join("client.keys"), dir.join("server.keys"));
+    let server = Server::start(&["-keylogfile", theirs.to_str().unwrap()]);
+    let root = cert("root.pem");
+    let out = oxissl(
+        &[
+            "-connect",
+            &server.addr(),
+            "-CAfile",
+            &root,
+            "-keylogfile",
+            ours.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert_session_ok(&out);
+    drop(server);
+    let secrets = |path: &Path| {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        let mut lines: Vec<String> = text
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .map(str::to_owned)
+            .collect();
+        lines.sort();
+        lines
+    };
+    let ours = secrets(&ours);
+    assert_eq!(ours.len(), 5, "{ours:#?}");
+    assert_eq!(ours, secrets(&theirs));
+}
