@@ -767,8 +767,18 @@ impl ClientConnection {
     ) -> Result<(), Error> {
         let exported = match self.cx.exporter.as_deref() {
             None => return Err(Error::Api(ApiMisuse::HandshakeNotComplete)),
-            Some(ExporterSecret::Tls13 { hash, secret }) => {
-                export13(*hash, secret, label, context.unwrap_or_default(), out)
+            Some(ExporterSecret::Tls13 {
+                master,
+                server_finished,
+            }) => {
+                let secret = master.exporter_secret(server_finished);
+                export13(
+                    master.hash(),
+                    &secret,
+                    label,
+                    context.unwrap_or_default(),
+                    out,
+                )
             }
             Some(ExporterSecret::Tls12 { hash, master }) => {
                 let n = &self.cx.negotiated;

@@ -16,7 +16,8 @@ use rustls_pki_types::{CertificateDer, ServerName};
 
 use crate::config::ClientConfig;
 use crate::error::{CertificateError, Error, InvalidMessage};
-use crate::provider::{HashAlgorithm, Secret, Tls13Suite};
+use crate::keys::schedule13::MasterSecret;
+use crate::provider::{Digest, HashAlgorithm, Secret, Tls13Suite};
 use crate::record::protect::{plain, plain_with_version, write_records, RecordKey};
 use crate::wire::enums::{
     AlertDescription, CipherSuite, ContentType, HandshakeType, NamedGroup, ProtocolVersion,
@@ -86,8 +87,13 @@ pub struct SessionTicket {
 
 /// The secret keying material exporters derive from (RFC 8446 §7.5; RFC 5705 §4).
 pub(crate) enum ExporterSecret {
-    /// exporter_master_secret.
-    Tls13 { hash: HashAlgorithm, secret: Secret },
+    /// The Master Secret and the transcript hash through server Finished, from which
+    /// exporter_master_secret is derived when asked for (the application traffic secrets they
+    /// also give are held by the connection anyway).
+    Tls13 {
+        master: MasterSecret,
+        server_finished: Digest,
+    },
     /// The master secret; the randoms are in `Negotiated`.
     Tls12 { hash: HashAlgorithm, master: Secret },
 }

@@ -227,17 +227,17 @@ impl ExpectFinished {
         let master = handshake.into_master();
         let server_finished_hash = transcript.current_hash();
         let app = master.traffic_secrets(&server_finished_hash);
-        // RFC 8446 §7.5: exporters work from the transcript through server Finished.
-        let exporter = master.exporter_secret(&server_finished_hash);
-        // In the order OpenSSL logs them: the read side's, then the write side's.
-        cx.log_secret("EXPORTER_SECRET", &exporter);
+        // In the order OpenSSL logs them: the read side's, then the write side's. The exporter
+        // secret is otherwise derived when first asked for.
+        if cx.config.key_log.is_some() {
+            cx.log_secret(
+                "EXPORTER_SECRET",
+                &master.exporter_secret(&server_finished_hash),
+            );
+        }
         cx.log_secret("SERVER_TRAFFIC_SECRET_0", &app.server);
         cx.log_secret("CLIENT_HANDSHAKE_TRAFFIC_SECRET", &secrets.client);
         cx.log_secret("CLIENT_TRAFFIC_SECRET_0", &app.client);
-        cx.exporter = Some(Box::new(ExporterSecret::Tls13 {
-            hash,
-            secret: exporter,
-        }));
         let (rk, riv) = traffic_key(&suite, &app.server)?;
         cx.pending_read_key = Some(RecordKey::new(rk, riv));
 
@@ -255,6 +255,11 @@ impl ExpectFinished {
         let (wk, wiv) = traffic_key(&suite, &app.client)?;
         cx.write_key = Some(RecordKey::new(wk, wiv));
         let resumption = master.resumption_secret(&transcript.current_hash());
+        // RFC 8446 §7.5: exporters work from the transcript through server Finished.
+        cx.exporter = Some(Box::new(ExporterSecret::Tls13 {
+            master,
+            server_finished: server_finished_hash,
+        }));
         Ok(State::Established(Established {
             suite,
             client_secret: app.client,

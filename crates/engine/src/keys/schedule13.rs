@@ -182,6 +182,11 @@ pub struct MasterSecret {
 }
 
 impl MasterSecret {
+    /// The suite's hash.
+    pub fn hash(&self) -> HashAlgorithm {
+        self.hash
+    }
+
     /// client/server_application_traffic_secret_0 over the transcript through server Finished.
     pub fn traffic_secrets(&self, th: &Digest) -> TrafficSecrets {
         TrafficSecrets {
