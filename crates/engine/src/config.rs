@@ -2,6 +2,7 @@
 //! the client's own certificate and key, and the injected clock and random source. Shared
 //! between connections behind an `Arc`.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use rustls_pki_types::{CertificateDer, UnixTime};
@@ -13,8 +14,10 @@ use crate::provider::{
     ALL_TLS12_SUITES, ALL_TLS13_SUITES,
 };
 use crate::record::pool::BufferPool;
-use crate::verify::{subject_public_key_info, RootStore, ServerCertVerifier, WebPkiVerifier};
-use crate::wire::enums::{ContentType, NamedGroup};
+use crate::verify::{
+    subject_public_key_info, RootStore, ServerCertVerifier, WebPkiVerifier, TLS12_SCHEMES,
+};
+use crate::wire::enums::{ContentType, NamedGroup, SignatureScheme};
 
 /// A source of the current time, injected so verification is exact in tests.
 pub trait TimeSource: Send + Sync {
@@ -168,6 +171,19 @@ pub struct ClientConfig {
     pub require_extended_master_secret: bool,
     /// Key exchange groups in preference order; the first gets a key share in ClientHello.
     pub groups: Vec<NamedGroup>,
+    /// Signature schemes in preference order (OpenSSL's `SSL_CTX_set1_sigalgs_list`): offered
+    /// in signature_algorithms and the only ones accepted in the server's CertificateVerify
+    /// (RFC 8446 §4.4.3) or ServerKeyExchange (RFC 5246 §7.4.1.4.1); a server signing with
+    /// another is refused with illegal_parameter. Of the list, only the schemes this client
+    /// verifies for the offered versions go out (`verify::TLS13_SCHEMES`, plus
+    /// RSASSA-PKCS1-v1_5 when TLS 1.2 is offered): SHA-1, DSA, Ed448 and RSASSA-PSS with PSS
+    /// keys never do. A list that leaves none is refused when the connection is created
+    /// (`ApiMisuse::NoSignatureSchemes`). The default, `verify::TLS12_SCHEMES`, borrows a
+    /// static list. Certificate chains are not restricted by it, as OpenSSL's client does not
+    /// restrict them (chain signatures are checked against `verify::CERT_SCHEMES`, which
+    /// signature_algorithms_cert keeps announcing); a client certificate's CertificateVerify
+    /// uses a scheme from it too, as OpenSSL's shared signature algorithms do.
+    pub signature_schemes: Cow<'static, [SignatureScheme]>,
     /// ALPN protocols to offer, in preference order (RFC 7301). Empty: not offered.
     pub alpn_protocols: Vec<Vec<u8>>,
     /// Verifies the server's certificate chain and signatures.
@@ -219,6 +235,7 @@ impl ClientConfig {
             tls12_suites: ALL_TLS12_SUITES.to_vec(),
             require_extended_master_secret: true,
             groups: ALL_GROUPS.to_vec(),
+            signature_schemes: Cow::Borrowed(TLS12_SCHEMES),
             alpn_protocols: Vec::new(),
             verifier,
             verify_mode: VerifyMode::Enforce,
@@ -245,6 +262,7 @@ impl core::fmt::Debug for ClientConfig {
             .field("tls13_suites", &self.tls13_suites)
             .field("tls12_suites", &self.tls12_suites)
             .field("groups", &self.groups)
+            .field("signature_schemes", &self.signature_schemes)
             .field("alpn_protocols", &self.alpn_protocols)
             .field("verify_mode", &self.verify_mode)
             .field("middlebox_compat", &self.middlebox_compat)

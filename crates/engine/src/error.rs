@@ -297,6 +297,10 @@ pub enum ApiMisuse {
     HandshakeNotComplete,
     /// An ALPN protocol name is empty or longer than 255 bytes (RFC 7301 §3.1).
     InvalidAlpnProtocol,
+    /// `ClientConfig::signature_schemes` holds no scheme this client can offer for the
+    /// enabled versions (RFC 8446 §4.2.3: supported_signature_algorithms<2..2^16-2> names
+    /// at least one).
+    NoSignatureSchemes,
     /// Keying material could not be exported with these arguments.
     Exporter(crate::keys::exporter::ExportError),
 }

@@ -1091,6 +1091,39 @@ fn certificate_verify_with_unoffered_scheme() {
 }
 
 #[test]
+fn certificate_verify_outside_a_restricted_list() {
+    // RFC 8446 §4.4.3: with signature_schemes restricted (OpenSSL's SSL_CTX_set1_sigalgs_list),
+    // a valid ecdsa_secp256r1_sha256 signature is refused: the scheme was not offered.
+    let mut config = client_config();
+    config.signature_schemes = std::borrow::Cow::Borrowed(&[
+        SignatureScheme::ED25519,
+        SignatureScheme::RSA_PSS_RSAE_SHA256,
+    ]);
+    let (mut client, mut server) = start_with(config.clone());
+    let offered = server
+        .ch
+        .extensions
+        .iter()
+        .find(|e| e.0 == EXT_SIGNATURE_ALGORITHMS)
+        .map(|e| e.1.clone());
+    assert_eq!(offered, Some(vec![0, 4, 0x08, 0x07, 0x08, 0x04]));
+    let flight = server.flight(unchanged);
+    let got = deliver(&mut client, &flight.wire());
+    server.expect_fatal(
+        &mut client,
+        got,
+        misbehaved(PeerMisbehaved::UnofferedSignatureScheme(0x0403)),
+        Sealed(A::ILLEGAL_PARAMETER),
+    );
+    // The same server is accepted by a list that holds its scheme.
+    config.signature_schemes =
+        std::borrow::Cow::Owned(vec![SignatureScheme::ECDSA_SECP256R1_SHA256]);
+    let (mut client, mut server) = start_with(config);
+    deliver(&mut client, &server.flight(unchanged).wire()).unwrap();
+    assert!(client.is_established());
+}
+
+#[test]
 fn certificate_verify_with_pkcs1_scheme() {
     // RFC 8446 §4.2.3 / §4.4.3: RSASSA-PKCS1-v1_5 is not for TLS 1.3 handshake signatures and
     // was not offered in signature_algorithms.

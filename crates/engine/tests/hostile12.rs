@@ -852,6 +852,45 @@ fn server_key_exchange_with_an_unoffered_scheme() {
 }
 
 #[test]
+fn server_key_exchange_outside_a_restricted_list() {
+    // RFC 5246 §7.4.1.4.1: with signature_schemes restricted (OpenSSL's
+    // SSL_CTX_set1_sigalgs_list), only the listed pairs are offered, and a ServerKeyExchange
+    // validly signed with another -> illegal_parameter.
+    use std::borrow::Cow;
+    use SignatureScheme as S;
+    let mut config = client_config12();
+    config.signature_schemes = Cow::Borrowed(&[S::ECDSA_SECP384R1_SHA384, S::RSA_PKCS1_SHA256]);
+    let (_client, server) = start12(config.clone());
+    assert_eq!(server.ch.schemes, [0x0503, 0x0401]);
+    reject_first_flight(
+        config.clone(),
+        |_| {},
+        unchanged12,
+        misbehaved(PeerMisbehaved::UnofferedSignatureScheme(0x0403)),
+        A::ILLEGAL_PARAMETER,
+    );
+    // A scheme in the list but not fitting the suite is refused as before.
+    reject_first_flight(
+        config,
+        |s| {
+            s.key = KeyKind::Rsa;
+            s.scheme = S::RSA_PKCS1_SHA256;
+        },
+        unchanged12,
+        misbehaved(PeerMisbehaved::UnofferedSignatureScheme(0x0401)),
+        A::ILLEGAL_PARAMETER,
+    );
+    // The listed scheme with the suite it fits goes through.
+    let mut config = client_config12();
+    config.signature_schemes = Cow::Borrowed(&[S::RSA_PSS_RSAE_SHA384]);
+    full_run(config, |s| {
+        s.use_suite(TLS12_ECDHE_RSA_AES_128_GCM);
+        s.key = KeyKind::Rsa;
+        s.scheme = S::RSA_PSS_RSAE_SHA384;
+    });
+}
+
+#[test]
 fn server_key_exchange_with_an_invalid_point() {
     // RFC 8422 §5.11 / RFC 7748 §6.1: points are validated; an all-zero X25519 output or a
     // point off the curve -> illegal_parameter.

@@ -18,17 +18,21 @@ pub(crate) struct ClientAuth {
     pub scheme: SignatureScheme,
 }
 
-/// The first of the key's schemes (in its preference order) that the server offered and the
-/// version allows: TLS 1.3 CertificateVerify never uses RSASSA-PKCS1-v1_5 (RFC 8446 §4.2.3).
+/// The first of the key's schemes (in its preference order) that the server offered, the
+/// configuration allows (`ClientConfig::signature_schemes`, as OpenSSL signs only with a shared
+/// signature algorithm) and the version allows: TLS 1.3 CertificateVerify never uses
+/// RSASSA-PKCS1-v1_5 (RFC 8446 §4.2.3).
 pub(crate) fn choose_scheme(
     kind: SigningKeyKind,
     offered: &[SignatureScheme],
+    configured: &[SignatureScheme],
     tls13: bool,
 ) -> Option<SignatureScheme> {
     kind.schemes()
         .iter()
         .copied()
         .filter(|s| !tls13 || TLS13_SCHEMES.contains(s))
+        .filter(|s| configured.contains(s))
         .find(|s| offered.contains(s))
 }
 
@@ -37,7 +41,12 @@ pub(crate) fn choose_scheme(
 /// there is only the one configured, and §4.4.2.2's fallback lets it be sent regardless.
 pub(crate) fn select13(config: &ClientConfig, req: &CertificateRequest<'_>) -> Option<ClientAuth> {
     let credential = config.client_credential.clone()?;
-    let scheme = choose_scheme(credential.key().kind(), &req.schemes, true)?;
+    let scheme = choose_scheme(
+        credential.key().kind(),
+        &req.schemes,
+        &config.signature_schemes,
+        true,
+    )?;
     Some(ClientAuth { credential, scheme })
 }
 
@@ -56,7 +65,7 @@ pub(crate) fn select12(
     {
         return None;
     }
-    let scheme = choose_scheme(kind, &req.schemes, false)?;
+    let scheme = choose_scheme(kind, &req.schemes, &config.signature_schemes, false)?;
     Some(ClientAuth { credential, scheme })
 }
 
@@ -77,6 +86,7 @@ pub(crate) fn client_signed_content(th: &[u8]) -> Vec<u8> {
 mod tests {
     use super::*;
     use crate::error::{Error, InvalidMessage, PeerMisbehaved};
+    use crate::verify::TLS12_SCHEMES;
     use crate::wire::enums::AlertDescription;
     use crate::wire::handshake::CertificateRequest;
     use SignatureScheme as S;
@@ -89,19 +99,19 @@ mod tests {
             S::ECDSA_SECP256R1_SHA256,
         ];
         assert_eq!(
-            choose_scheme(SigningKeyKind::Rsa, &offered, true),
+            choose_scheme(SigningKeyKind::Rsa, &offered, TLS12_SCHEMES, true),
             Some(S::RSA_PSS_RSAE_SHA384)
         );
         assert_eq!(
-            choose_scheme(SigningKeyKind::EcdsaP256, &offered, true),
+            choose_scheme(SigningKeyKind::EcdsaP256, &offered, TLS12_SCHEMES, true),
             Some(S::ECDSA_SECP256R1_SHA256)
         );
         assert_eq!(
-            choose_scheme(SigningKeyKind::EcdsaP384, &offered, true),
+            choose_scheme(SigningKeyKind::EcdsaP384, &offered, TLS12_SCHEMES, true),
             None
         );
         assert_eq!(
-            choose_scheme(SigningKeyKind::Ed25519, &offered, false),
+            choose_scheme(SigningKeyKind::Ed25519, &offered, TLS12_SCHEMES, false),
             None
         );
     }
@@ -110,12 +120,42 @@ mod tests {
     fn pkcs1_only_in_tls12() {
         // RFC 8446 §4.2.3: RSASSA-PKCS1-v1_5 is not for TLS 1.3 CertificateVerify.
         let offered = [S::RSA_PKCS1_SHA384, S::RSA_PKCS1_SHA256];
-        assert_eq!(choose_scheme(SigningKeyKind::Rsa, &offered, true), None);
         assert_eq!(
-            choose_scheme(SigningKeyKind::Rsa, &offered, false),
+            choose_scheme(SigningKeyKind::Rsa, &offered, TLS12_SCHEMES, true),
+            None
+        );
+        assert_eq!(
+            choose_scheme(SigningKeyKind::Rsa, &offered, TLS12_SCHEMES, false),
             Some(S::RSA_PKCS1_SHA256)
         );
-        assert_eq!(choose_scheme(SigningKeyKind::Rsa, &[], false), None);
+        assert_eq!(
+            choose_scheme(SigningKeyKind::Rsa, &[], TLS12_SCHEMES, false),
+            None
+        );
+    }
+
+    #[test]
+    fn only_configured_schemes_are_used() {
+        // OpenSSL signs with a shared signature algorithm: offered by the server and in the
+        // client's own list.
+        let offered = [
+            S::RSA_PSS_RSAE_SHA384,
+            S::RSA_PSS_RSAE_SHA256,
+            S::RSA_PKCS1_SHA256,
+        ];
+        let configured = [S::RSA_PKCS1_SHA256, S::RSA_PSS_RSAE_SHA256];
+        assert_eq!(
+            choose_scheme(SigningKeyKind::Rsa, &offered, &configured, true),
+            Some(S::RSA_PSS_RSAE_SHA256)
+        );
+        assert_eq!(
+            choose_scheme(SigningKeyKind::Rsa, &offered, &configured[..1], true),
+            None
+        );
+        assert_eq!(
+            choose_scheme(SigningKeyKind::Rsa, &offered, &configured[..1], false),
+            Some(S::RSA_PKCS1_SHA256)
+        );
     }
 
     #[test]

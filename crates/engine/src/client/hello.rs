@@ -10,7 +10,7 @@ use crate::keys::schedule13::{traffic_key, EarlySecret};
 use crate::keys::transcript::Transcript;
 use crate::provider::{agree, generate_key_share, tls13_suite, KeyShare, Tls13Suite};
 use crate::record::protect::RecordKey;
-use crate::verify::{CERT_SCHEMES, TLS12_SCHEMES, TLS13_SCHEMES};
+use crate::verify::{OfferedSchemes, CERT_SCHEMES};
 use crate::wire::enums::{ExtensionType, ProtocolVersion};
 use crate::wire::extensions::{check_server_block, find, ServerMessage};
 use crate::wire::handshake::{
@@ -39,6 +39,13 @@ pub(crate) fn start(
     let tls12 = config.enable_tls12 && !config.tls12_suites.is_empty();
     if !(tls13 || tls12) || config.groups.is_empty() {
         return Err(Error::Api(ApiMisuse::NothingEnabled));
+    }
+    // RFC 8446 §4.2.3: signature_algorithms holds at least one scheme.
+    if OfferedSchemes::new(&config.signature_schemes, tls12)
+        .as_slice()
+        .is_empty()
+    {
+        return Err(Error::Api(ApiMisuse::NoSignatureSchemes));
     }
     // RFC 7301 §3.1: "Empty strings MUST NOT be included"; names are at most 255 bytes.
     if config
@@ -166,13 +173,18 @@ fn send_hello(
         true => &[ProtocolVersion::TLS13, ProtocolVersion::TLS12],
         false => &[ProtocolVersion::TLS13],
     };
+    let schemes = OfferedSchemes::new(&config.signature_schemes, tls12);
     let hello = ClientHello {
         random: params.random,
         session_id: &params.session_id,
         cipher_suites: &suites,
         server_name: params.identity.sni.as_deref(),
         groups: &config.groups,
-        signature_schemes: if tls12 { TLS12_SCHEMES } else { TLS13_SCHEMES },
+        signature_schemes: schemes.as_slice(),
+        // RFC 8446 §4.2.3: without signature_algorithms_cert, signature_algorithms would also
+        // govern the certificates' signatures. It is sent whatever `signature_schemes` holds,
+        // naming what chain verification accepts: a restricted list limits the handshake
+        // signature only, as in OpenSSL, whose client leaves chains to X509_verify_cert.
         cert_signature_schemes: CERT_SCHEMES,
         key_share: share.as_ref().map(|s| (s.group(), s.public())),
         versions,
@@ -495,4 +507,152 @@ fn use_recorded_hello(
     let block = crate::wire::extensions::parse_block(r.sub16()?)?;
     *offered = block.iter().map(|e| e.typ).collect();
     Ok(recorded)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+    use std::sync::Arc;
+
+    use crate::config::ClientConfig;
+    use crate::conn::ClientConnection;
+    use crate::error::{ApiMisuse, Error};
+    use crate::provider::SecureRandom;
+    use crate::verify::{NoServerVerification, CERT_SCHEMES, TLS12_SCHEMES, TLS13_SCHEMES};
+    use crate::wire::enums::{ExtensionType, SignatureScheme as S};
+
+    /// The same bytes for every connection, so two ClientHellos can be compared whole.
+    struct Counting;
+
+    impl SecureRandom for Counting {
+        fn fill(&self, out: &mut [u8]) -> Result<(), Error> {
+            for (i, b) in out.iter_mut().enumerate() {
+                *b = (i as u8).wrapping_mul(7).wrapping_add(1);
+            }
+            Ok(())
+        }
+    }
+
+    fn config(schemes: Option<&[S]>, tls13: bool, tls12: bool) -> ClientConfig {
+        let mut config = ClientConfig::with_verifier(Arc::new(NoServerVerification));
+        config.rng = Arc::new(Counting);
+        config.enable_tls13 = tls13;
+        config.enable_tls12 = tls12;
+        if let Some(schemes) = schemes {
+            config.signature_schemes = Cow::Owned(schemes.to_vec());
+        }
+        config
+    }
+
+    fn hello(config: ClientConfig) -> Result<Vec<u8>, Error> {
+        let conn = ClientConnection::new(Arc::new(config), "example.com")?;
+        Ok(conn.pending_tls().to_vec())
+    }
+
+    /// The scheme list of extension `typ` in a ClientHello record.
+    fn schemes(record: &[u8], typ: ExtensionType) -> Option<Vec<u16>> {
+        let u16_at = |i: usize| usize::from(record[i]) << 8 | usize::from(record[i + 1]);
+        // Record header, handshake header, legacy_version, random.
+        let mut at = 5 + 4 + 2 + 32;
+        at += 1 + usize::from(record[at]);
+        at += 2 + u16_at(at);
+        at += 1 + usize::from(record[at]);
+        let end = at + 2 + u16_at(at);
+        at += 2;
+        while at < end {
+            let (t, len) = (u16_at(at), u16_at(at + 2));
+            if t == usize::from(typ.0) {
+                let body = &record[at + 6..at + 4 + len];
+                return Some(
+                    body.chunks(2)
+                        .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                        .collect(),
+                );
+            }
+            at += 4 + len;
+        }
+        None
+    }
+
+    fn codes(list: &[S]) -> Vec<u16> {
+        list.iter().map(|s| s.0).collect()
+    }
+
+    #[test]
+    fn default_list_is_offered_as_before() {
+        for (tls13, tls12, want) in [
+            (true, true, TLS12_SCHEMES),
+            (true, false, TLS13_SCHEMES),
+            (false, true, TLS12_SCHEMES),
+        ] {
+            let ch = hello(config(None, tls13, tls12)).unwrap();
+            let sigs = schemes(&ch, ExtensionType::SIGNATURE_ALGORITHMS);
+            assert_eq!(sigs, Some(codes(want)), "tls13 {tls13} tls12 {tls12}");
+            let cert = schemes(&ch, ExtensionType::SIGNATURE_ALGORITHMS_CERT);
+            assert_eq!(cert, Some(codes(CERT_SCHEMES)));
+            // The default list given explicitly produces the same bytes.
+            let explicit = hello(config(Some(TLS12_SCHEMES), tls13, tls12)).unwrap();
+            assert_eq!(explicit, ch);
+        }
+    }
+
+    #[test]
+    fn restricted_list_is_offered_in_its_order_without_legacy_schemes() {
+        let list = [
+            S::RSA_PSS_RSAE_SHA256,
+            S::RSA_PKCS1_SHA1,
+            S::ECDSA_SECP256R1_SHA256,
+            S::ED448,
+            S::RSA_PKCS1_SHA256,
+            S::ECDSA_SECP256R1_SHA256,
+            S::ECDSA_SECP521R1_SHA512,
+            S::RSA_PSS_PSS_SHA256,
+        ];
+        let both = hello(config(Some(&list), true, true)).unwrap();
+        assert_eq!(
+            schemes(&both, ExtensionType::SIGNATURE_ALGORITHMS),
+            Some(vec![0x0804, 0x0403, 0x0401])
+        );
+        // signature_algorithms_cert still names what chain verification accepts.
+        assert_eq!(
+            schemes(&both, ExtensionType::SIGNATURE_ALGORITHMS_CERT),
+            Some(codes(CERT_SCHEMES))
+        );
+        // RFC 8446 §4.2.3: no RSASSA-PKCS1-v1_5 without TLS 1.2.
+        let tls13 = hello(config(Some(&list), true, false)).unwrap();
+        assert_eq!(
+            schemes(&tls13, ExtensionType::SIGNATURE_ALGORITHMS),
+            Some(vec![0x0804, 0x0403])
+        );
+        // The rest of the ClientHello is the default one: only the list's bytes differ.
+        let default = hello(config(None, true, true)).unwrap();
+        let shorter = 2 * (TLS12_SCHEMES.len() - 3);
+        assert_eq!(default.len() - shorter, both.len());
+    }
+
+    #[test]
+    fn a_list_with_nothing_to_offer_is_refused_at_creation() {
+        let refused = Err(Error::Api(ApiMisuse::NoSignatureSchemes));
+        for (list, tls13, tls12) in [
+            (&[][..], true, true),
+            (
+                &[S::RSA_PKCS1_SHA1, S::ECDSA_SHA1, S::ED448][..],
+                true,
+                true,
+            ),
+            (&[S::RSA_PKCS1_SHA256][..], true, false),
+        ] {
+            assert_eq!(
+                hello(config(Some(list), tls13, tls12)).map(drop),
+                refused,
+                "{list:?}"
+            );
+        }
+        // PKCS#1 alone is enough when TLS 1.2 is offered.
+        let ch = hello(config(Some(&[S::RSA_PKCS1_SHA256]), true, true)).unwrap();
+        assert_eq!(
+            schemes(&ch, ExtensionType::SIGNATURE_ALGORITHMS),
+            Some(vec![0x0401])
+        );
+    }
 }

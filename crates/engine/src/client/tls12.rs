@@ -21,7 +21,7 @@ use crate::provider::{
     Tls12Suite,
 };
 use crate::record::protect::{RecordKey, RecordKind};
-use crate::verify::TLS12_SCHEMES;
+use crate::verify::scheme_accepted;
 use crate::wire::enums::{
     AlertDescription, ExtensionType, HandshakeType, ProtocolVersion, SignatureScheme,
 };
@@ -309,7 +309,9 @@ impl ExpectServerKeyExchange {
             return Err(PeerMisbehaved::UnofferedGroup(ske.group).into());
         }
         // RFC 5246 §7.4.1.4.1: the scheme must be offered and fit the suite's key type.
-        if !TLS12_SCHEMES.contains(&ske.scheme) || !scheme_fits(self.hs.suite.auth, ske.scheme) {
+        if !scheme_accepted(&config.signature_schemes, ske.scheme, false)
+            || !scheme_fits(self.hs.suite.auth, ske.scheme)
+        {
             return Err(PeerMisbehaved::UnofferedSignatureScheme(ske.scheme.0).into());
         }
         let mut signed = Vec::with_capacity(64 + ske.params.len());

@@ -16,7 +16,7 @@ use crate::keys::schedule13::{
 use crate::keys::transcript::Transcript;
 use crate::provider::{verify_tag_eq, Secret, Tls13Suite};
 use crate::record::protect::RecordKey;
-use crate::verify::TLS13_SCHEMES;
+use crate::verify::scheme_accepted;
 use crate::wire::enums::{ExtensionType, HandshakeType};
 use crate::wire::extensions::{check_server_block, find, ServerMessage};
 use crate::wire::handshake::{
@@ -188,7 +188,7 @@ impl ExpectCertificateVerify {
     pub fn handle(mut self, cx: &mut Common, msg: Message<'_>) -> Result<State, Error> {
         let (scheme, signature) = decode_certificate_verify(msg.body)?;
         // RFC 8446 §4.4.3: the scheme MUST be one the client offered in signature_algorithms.
-        if !TLS13_SCHEMES.contains(&scheme) {
+        if !scheme_accepted(&cx.config.signature_schemes, scheme, true) {
             return Err(PeerMisbehaved::UnofferedSignatureScheme(scheme.0).into());
         }
         let content = server_signed_content(self.hs.transcript.current_hash().as_bytes());

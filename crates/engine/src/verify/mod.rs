@@ -88,6 +88,59 @@ pub const TLS12_SCHEMES: &[SignatureScheme] = &[
     SignatureScheme::RSA_PKCS1_SHA512,
 ];
 
+/// The most schemes signature_algorithms can carry from a configured list: every scheme this
+/// client verifies (`TLS12_SCHEMES` holds `TLS13_SCHEMES`), each at most once.
+pub const MAX_OFFERED_SCHEMES: usize = TLS12_SCHEMES.len();
+
+/// The schemes a ClientHello offers in signature_algorithms (and so the only ones accepted in
+/// the server's CertificateVerify or ServerKeyExchange): the configured list in its order,
+/// without duplicates, keeping only the schemes this client verifies for the versions offered
+/// (`TLS12_SCHEMES` when TLS 1.2 is offered, else `TLS13_SCHEMES`: RFC 8446 §4.2.3 keeps
+/// RSASSA-PKCS1-v1_5 for TLS 1.2). SHA-1 and other legacy schemes are never in either list, so
+/// a configuration naming them cannot make the client offer or accept them. Fixed capacity:
+/// building it allocates nothing.
+#[derive(Clone, Copy)]
+pub(crate) struct OfferedSchemes {
+    schemes: [SignatureScheme; MAX_OFFERED_SCHEMES],
+    len: usize,
+}
+
+impl OfferedSchemes {
+    pub fn new(configured: &[SignatureScheme], tls12: bool) -> Self {
+        let supported = if tls12 { TLS12_SCHEMES } else { TLS13_SCHEMES };
+        let mut out = Self {
+            schemes: [SignatureScheme(0); MAX_OFFERED_SCHEMES],
+            len: 0,
+        };
+        for &scheme in configured {
+            if out.len < MAX_OFFERED_SCHEMES
+                && supported.contains(&scheme)
+                && !out.as_slice().contains(&scheme)
+            {
+                out.schemes[out.len] = scheme;
+                out.len += 1;
+            }
+        }
+        out
+    }
+
+    pub fn as_slice(&self) -> &[SignatureScheme] {
+        &self.schemes[..self.len]
+    }
+}
+
+/// Whether a server signature with `scheme` is acceptable under the configured list: TLS 1.3
+/// CertificateVerify (RFC 8446 §4.4.3) or TLS 1.2 ServerKeyExchange (RFC 5246 §7.4.3), each
+/// limited to the schemes offered for it.
+pub(crate) fn scheme_accepted(
+    configured: &[SignatureScheme],
+    scheme: SignatureScheme,
+    tls13: bool,
+) -> bool {
+    let supported = if tls13 { TLS13_SCHEMES } else { TLS12_SCHEMES };
+    supported.contains(&scheme) && configured.contains(&scheme)
+}
+
 /// Schemes accepted inside certificate chains (signature_algorithms_cert): the above plus
 /// RSASSA-PKCS1-v1_5 and P-521, which CAs still use.
 pub const CERT_SCHEMES: &[SignatureScheme] = &[
