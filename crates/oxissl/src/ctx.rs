@@ -1,6 +1,7 @@
 //! `SslCtx`, mirroring OpenSSL's `SSL_CTX` for a client (SSL_CTX_new(3), SSL_CTX_set_verify(3),
 //! SSL_CTX_load_verify_locations(3), SSL_CTX_set_min_proto_version(3),
-//! SSL_CTX_set_cipher_list(3), SSL_CTX_set1_groups_list(3), SSL_CTX_set_alpn_protos(3),
+//! SSL_CTX_set_cipher_list(3), SSL_CTX_set1_groups_list(3), SSL_CTX_set1_sigalgs_list(3),
+//! SSL_CTX_set_alpn_protos(3),
 //! SSL_CTX_set_mode(3), SSL_CTX_set_options(3)). Settings are copied into each `Ssl` when it is
 //! created, as OpenSSL copies them in `SSL_new`.
 //!
@@ -8,6 +9,7 @@
 //! `SSL_OP_NO_TLSv1_3` / `SSL_OP_NO_TLSv1_2` (protocol range), `SSL_OP_IGNORE_UNEXPECTED_EOF`
 //! (EOF without close_notify reads as a clean close). Every other option is accepted and stored.
 
+use std::borrow::Cow;
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -18,9 +20,10 @@ use oxissl_engine::provider::{
     TLS13_CHACHA20_POLY1305_SHA256,
 };
 use oxissl_engine::record::pool::BufferPool;
+use oxissl_engine::verify::TLS12_SCHEMES;
 use oxissl_engine::{
     CertificateDer, CipherSuite, KeyLog, MessageObserver, NamedGroup, PrivateKey, RootStore,
-    Tls13Suite,
+    SignatureScheme, Tls13Suite,
 };
 
 use crate::error::{self, reason, ErrorEntry, ERR_LIB_SSL, ERR_LIB_SYS};
@@ -161,6 +164,116 @@ const TLS12_KEYWORDS: &[&str] = &[
     "FIPS",
 ];
 
+/// The TLS 1.3-style names `SSL_CTX_set1_sigalgs_list` takes, as in OpenSSL 3.0's table
+/// (`ssl/t1_lib.c`): the schemes of RFC 8446 §4.2.3 that OpenSSL names. Legacy ones are
+/// accepted, as OpenSSL accepts them, but the engine never offers a scheme it does not verify
+/// (SHA-1, SHA-224, Ed448, RSASSA-PSS with PSS keys).
+const SIGALG_NAMES: [(&str, u16); 16] = [
+    ("ecdsa_secp256r1_sha256", 0x0403),
+    ("ecdsa_secp384r1_sha384", 0x0503),
+    ("ecdsa_secp521r1_sha512", 0x0603),
+    ("ed25519", 0x0807),
+    ("ed448", 0x0808),
+    ("rsa_pss_rsae_sha256", 0x0804),
+    ("rsa_pss_rsae_sha384", 0x0805),
+    ("rsa_pss_rsae_sha512", 0x0806),
+    ("rsa_pss_pss_sha256", 0x0809),
+    ("rsa_pss_pss_sha384", 0x080a),
+    ("rsa_pss_pss_sha512", 0x080b),
+    ("rsa_pkcs1_sha256", 0x0401),
+    ("rsa_pkcs1_sha384", 0x0501),
+    ("rsa_pkcs1_sha512", 0x0601),
+    ("rsa_pkcs1_sha224", 0x0301),
+    ("rsa_pkcs1_sha1", 0x0201),
+];
+
+/// Signature algorithms of the `ALG+HASH` form, as OpenSSL 3.0 names them (case-sensitive).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SigAlg {
+    Rsa,
+    RsaPss,
+    Dsa,
+    Ecdsa,
+}
+
+/// The half of an `ALG+HASH` entry: an algorithm keyword, or a digest by its OpenSSL short or
+/// long name (only the digests in OpenSSL's table can match).
+enum SigalgPart {
+    Alg(SigAlg),
+    Hash(u8),
+    Unknown,
+}
+
+fn sigalg_part(s: &str) -> SigalgPart {
+    // TLS 1.2 HashAlgorithm codes (RFC 5246 §7.4.1.4.1).
+    match s {
+        "RSA" => SigalgPart::Alg(SigAlg::Rsa),
+        "RSA-PSS" | "PSS" => SigalgPart::Alg(SigAlg::RsaPss),
+        "DSA" => SigalgPart::Alg(SigAlg::Dsa),
+        "ECDSA" => SigalgPart::Alg(SigAlg::Ecdsa),
+        "SHA1" | "sha1" => SigalgPart::Hash(2),
+        "SHA224" | "sha224" => SigalgPart::Hash(3),
+        "SHA256" | "sha256" => SigalgPart::Hash(4),
+        "SHA384" | "sha384" => SigalgPart::Hash(5),
+        "SHA512" | "sha512" => SigalgPart::Hash(6),
+        _ => SigalgPart::Unknown,
+    }
+}
+
+/// The scheme OpenSSL 3.0 picks for an algorithm and a TLS 1.2 HashAlgorithm code: the first
+/// entry of its table with both, so `RSA-PSS+SHA256` is rsa_pss_rsae_sha256 and `ECDSA+SHA256`
+/// is ecdsa_secp256r1_sha256.
+fn sigalg_pair(alg: SigAlg, hash: u8) -> Option<u16> {
+    let hash = u16::from(hash);
+    match alg {
+        // RFC 5246 §7.4.1.4.1: the hash, then rsa(1), dsa(2) or ecdsa(3).
+        SigAlg::Rsa => Some(hash << 8 | 1),
+        SigAlg::Dsa => Some(hash << 8 | 2),
+        SigAlg::Ecdsa => Some(hash << 8 | 3),
+        // RFC 8446 §4.2.3: rsa_pss_rsae_sha256..sha512 are 0x0804..0x0806; OpenSSL has no
+        // RSASSA-PSS with SHA-1 or SHA-224.
+        SigAlg::RsaPss => (4..=6).contains(&hash).then_some(0x0800 | hash),
+    }
+}
+
+/// One `sigalgs` entry, as OpenSSL 3.0's `sig_cb`: a TLS 1.3 name (no `+`), or `ALG+HASH` in
+/// either order.
+fn parse_sigalg(entry: &str) -> Option<u16> {
+    let Some((first, second)) = entry.split_once('+') else {
+        return SIGALG_NAMES
+            .iter()
+            .find(|(name, _)| *name == entry)
+            .map(|&(_, code)| code);
+    };
+    let (mut alg, mut hash) = (None, None);
+    for part in [first, second] {
+        match sigalg_part(part) {
+            SigalgPart::Alg(a) => alg = Some(a),
+            SigalgPart::Hash(h) => hash = Some(h),
+            SigalgPart::Unknown => return None,
+        }
+    }
+    sigalg_pair(alg?, hash?)
+}
+
+/// Parses an OpenSSL 3.0 `sigalgs` list (`SSL_CTX_set1_sigalgs_list`, SSL_CONF
+/// `SignatureAlgorithms`): colon-separated entries, white space around each ignored; an empty,
+/// unknown or repeated entry fails the whole list, as `CONF_parse_list` with `sig_cb` does.
+/// Returns the schemes in the given order, or the entry that failed.
+pub fn parse_sigalgs_list(s: &str) -> Result<Vec<SignatureScheme>, String> {
+    let mut out: Vec<SignatureScheme> = Vec::new();
+    for entry in s.split(':') {
+        // CONF_parse_list trims with isspace(): space, \t, \n, \v, \f, \r.
+        let entry = entry.trim_matches(|c: char| c.is_ascii_whitespace() || c == '\x0b');
+        let code = parse_sigalg(entry).ok_or_else(|| entry.to_owned())?;
+        if out.contains(&SignatureScheme(code)) {
+            return Err(entry.to_owned());
+        }
+        out.push(SignatureScheme(code));
+    }
+    Ok(out)
+}
+
 /// Settings shared by `SslCtx` and copied into each `Ssl`.
 #[derive(Clone)]
 pub(crate) struct Settings {
@@ -169,6 +282,9 @@ pub(crate) struct Settings {
     pub suites: Vec<Tls13Suite>,
     pub cipher_list: Vec<String>,
     pub groups: Vec<NamedGroup>,
+    /// `SSL_CTX_set1_sigalgs_list`: the engine's default list (borrowed: no copy per
+    /// connection) until set.
+    pub sigalgs: Cow<'static, [SignatureScheme]>,
     pub verify_mode: i32,
     pub verify_depth: i32,
     pub verify_callback: Option<VerifyCallback>,
@@ -263,6 +379,7 @@ impl Default for Settings {
                 NamedGroup::SECP256R1,
                 NamedGroup::SECP384R1,
             ],
+            sigalgs: Cow::Borrowed(TLS12_SCHEMES),
             verify_mode: SSL_VERIFY_NONE,
             verify_depth: -1,
             verify_callback: None,
@@ -469,6 +586,19 @@ impl Settings {
         Ok(())
     }
 
+    pub fn set_sigalgs_list(&mut self, s: &str) -> Result<(), ErrorEntry> {
+        // OpenSSL 3.0 queues nothing when the list is refused: the entry is only returned.
+        let list = parse_sigalgs_list(s).map_err(|entry| {
+            error::unqueued(
+                ERR_LIB_SSL,
+                reason::PASSED_INVALID_ARGUMENT,
+                format!("signature algorithm list refused at entry '{entry}'"),
+            )
+        })?;
+        self.sigalgs = Cow::Owned(list);
+        Ok(())
+    }
+
     /// Returns 0 on success, 1 on failure (OpenSSL's inverted convention).
     pub fn set_alpn_protos(&mut self, wire: &[u8]) -> i32 {
         match parse_alpn(wire) {
@@ -647,6 +777,27 @@ impl SslCtx {
         self.settings_mut().set_groups_list(s)
     }
 
+    /// `SSL_CTX_set1_sigalgs_list`: the signature schemes offered in signature_algorithms
+    /// and accepted in the server's CertificateVerify (TLS 1.3) or ServerKeyExchange (TLS 1.2),
+    /// in OpenSSL 3.0's syntax: colon-separated entries, each `ALG+HASH` (ALG `RSA`, `RSA-PSS`
+    /// or `PSS`, `ECDSA`, `DSA`; HASH `SHA1`, `SHA224`, `SHA256`, `SHA384`, `SHA512` or their
+    /// lower-case long names; either order) or a TLS 1.3 name (`ecdsa_secp256r1_sha256`,
+    /// `rsa_pss_rsae_sha256`, `ed25519`, `rsa_pkcs1_sha256`, ...). An empty, unknown or
+    /// repeated entry fails the whole call and nothing is queued, as in OpenSSL. Schemes
+    /// OpenSSL knows but oxissl does not verify (SHA-1, SHA-224, DSA, Ed448, RSASSA-PSS with
+    /// PSS keys) are accepted and never offered; a list left with nothing to offer fails at
+    /// connect with "no suitable signature algorithm", as OpenSSL does for a SHA-1-only list.
+    /// Server certificate chains are not restricted by it, as in OpenSSL.
+    pub fn set1_sigalgs_list(&mut self, s: &str) -> Result<(), ErrorEntry> {
+        self.settings_mut().set_sigalgs_list(s)
+    }
+
+    /// The signature schemes set by `set1_sigalgs_list` (the engine's default list until
+    /// then), as given: including those never offered.
+    pub fn sigalgs(&self) -> &[SignatureScheme] {
+        &self.settings.sigalgs
+    }
+
     /// `SSL_CTX_set_session_cache_mode`: stores the mode and returns the previous one. As in
     /// OpenSSL, no mode makes a client resume by itself: "no automatic reuse of client sessions
     /// is done" (SSL_CTX_set_session_cache_mode(3)); only `Ssl::set_session` offers a session.
@@ -823,6 +974,106 @@ impl SslCtx {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn codes(list: &str) -> Result<Vec<u16>, String> {
+        parse_sigalgs_list(list).map(|l| l.iter().map(|s| s.0).collect())
+    }
+
+    #[test]
+    fn sigalgs_lists_parse_as_openssl_3_0_parses_them() {
+        // Each case checked against the system OpenSSL 3.0: SSL_CTX_set1_sigalgs_list's
+        // return and the signature_algorithms of the ClientHello it then sends.
+        let accepted: &[(&str, &[u16])] = &[
+            (
+                "ECDSA+SHA256:RSA-PSS+SHA256:ed25519",
+                &[0x0403, 0x0804, 0x0807],
+            ),
+            (" ECDSA+SHA256 : ed25519 ", &[0x0403, 0x0807]),
+            ("\nECDSA+SHA256\t", &[0x0403]),
+            ("SHA256+ECDSA", &[0x0403]),
+            ("ECDSA+sha256", &[0x0403]),
+            ("ECDSA+SHA384:ECDSA+SHA512", &[0x0503, 0x0603]),
+            ("PSS+SHA256", &[0x0804]),
+            ("PSS+sha512", &[0x0806]),
+            ("RSA-PSS+SHA384", &[0x0805]),
+            (
+                "RSA+SHA256:RSA+sha384:RSA+SHA512",
+                &[0x0401, 0x0501, 0x0601],
+            ),
+            ("RSA+SHA1", &[0x0201]),
+            ("SHA1+RSA", &[0x0201]),
+            ("ECDSA+SHA1", &[0x0203]),
+            ("ECDSA+SHA224", &[0x0303]),
+            ("RSA+SHA224", &[0x0301]),
+            ("DSA+SHA256", &[0x0402]),
+            ("DSA+SHA224", &[0x0302]),
+            ("ed448", &[0x0808]),
+            ("rsa_pss_pss_sha256", &[0x0809]),
+            ("rsa_pss_rsae_sha256:rsa_pss_pss_sha256", &[0x0804, 0x0809]),
+            ("ecdsa_secp384r1_sha384", &[0x0503]),
+            ("ecdsa_secp521r1_sha512", &[0x0603]),
+            ("rsa_pkcs1_sha256", &[0x0401]),
+            ("rsa_pkcs1_sha224", &[0x0301]),
+            ("rsa_pkcs1_sha1", &[0x0201]),
+        ];
+        for (list, want) in accepted {
+            assert_eq!(codes(list).as_deref(), Ok(*want), "{list:?}");
+        }
+        let refused: &[(&str, &str)] = &[
+            ("bogus", "bogus"),
+            ("", ""),
+            ("ECDSA+SHA256::ed25519", ""),
+            ("ECDSA+SHA256: :ed25519", ""),
+            ("RSA+SHA256:", ""),
+            ("ECDSA+SHA256:bogus", "bogus"),
+            ("ecdsa+sha256", "ecdsa+sha256"),
+            ("Ecdsa+SHA256", "Ecdsa+SHA256"),
+            ("ECDSA + SHA256", "ECDSA + SHA256"),
+            ("ED25519", "ED25519"),
+            ("ed25519+SHA256", "ed25519+SHA256"),
+            ("ECDSA+", "ECDSA+"),
+            ("+SHA256", "+SHA256"),
+            ("ECDSA+RSA", "ECDSA+RSA"),
+            ("ECDSA+SHA256+SHA384", "ECDSA+SHA256+SHA384"),
+            ("RSA-PSS+SHA1", "RSA-PSS+SHA1"),
+            ("RSA-PSS+SHA224", "RSA-PSS+SHA224"),
+            ("RSA+MD5", "RSA+MD5"),
+            ("RSA+SHA-256", "RSA+SHA-256"),
+            ("RSA+SHA3-256", "RSA+SHA3-256"),
+            ("ecdsa_sha1", "ecdsa_sha1"),
+            ("ecdsa_sha224", "ecdsa_sha224"),
+            ("dsa_sha256", "dsa_sha256"),
+            ("rsa_pss_sha256", "rsa_pss_sha256"),
+            (
+                "ecdsa_brainpoolP256r1_sha256",
+                "ecdsa_brainpoolP256r1_sha256",
+            ),
+            // A scheme named twice, in either form.
+            ("ECDSA+SHA256:ECDSA+SHA256", "ECDSA+SHA256"),
+            ("ecdsa_secp256r1_sha256:ECDSA+SHA256", "ECDSA+SHA256"),
+            ("PSS+SHA256:RSA-PSS+SHA256", "RSA-PSS+SHA256"),
+        ];
+        for (list, entry) in refused {
+            assert_eq!(codes(list), Err((*entry).to_owned()), "{list:?}");
+        }
+    }
+
+    #[test]
+    fn a_refused_sigalgs_list_changes_nothing_and_queues_nothing() {
+        error::clear_error();
+        let mut ctx = SslCtx::new();
+        assert_eq!(ctx.sigalgs(), TLS12_SCHEMES);
+        ctx.set1_sigalgs_list("ECDSA+SHA256:ed25519").unwrap();
+        let set = [
+            SignatureScheme::ECDSA_SECP256R1_SHA256,
+            SignatureScheme::ED25519,
+        ];
+        assert_eq!(ctx.sigalgs(), set);
+        let e = ctx.set1_sigalgs_list("RSA+SHA256:bogus").unwrap_err();
+        assert_eq!(e.lib(), ERR_LIB_SSL);
+        assert_eq!(ctx.sigalgs(), set);
+        assert!(error::peek_error().is_none());
+    }
 
     #[test]
     fn defaults_match_openssl_3_0() {

@@ -27,6 +27,8 @@ pub const ERR_SYSTEM_FLAG: u32 = 0x8000_0000;
 pub mod reason {
     /// `SSL_R_NO_SUITABLE_KEY_SHARE`.
     pub const NO_SUITABLE_KEY_SHARE: u32 = 101;
+    /// `SSL_R_NO_SUITABLE_SIGNATURE_ALGORITHM`.
+    pub const NO_SUITABLE_SIGNATURE_ALGORITHM: u32 = 118;
     /// `SSL_R_BAD_CHANGE_CIPHER_SPEC`.
     pub const BAD_CHANGE_CIPHER_SPEC: u32 = 103;
     /// `SSL_R_INCONSISTENT_EXTMS`.
@@ -142,6 +144,7 @@ pub mod reason {
 /// OpenSSL 3.0's text for the SSL reasons above and the received-alert reasons.
 const SSL_REASONS: &[(u32, &str)] = &[
     (101, "no suitable key share"),
+    (118, "no suitable signature algorithm"),
     (103, "bad change cipher spec"),
     (104, "inconsistent extms"),
     (108, "bad key share"),
@@ -377,6 +380,15 @@ pub(crate) fn raise(lib: u32, reason: u32, data: String) -> ErrorEntry {
     e
 }
 
+/// An entry returned to the caller but not queued, for calls that fail in OpenSSL without
+/// queuing anything.
+pub(crate) fn unqueued(lib: u32, reason: u32, data: String) -> ErrorEntry {
+    ErrorEntry {
+        code: pack(lib, reason),
+        data: Some(data),
+    }
+}
+
 /// Appends an SSL-library entry.
 pub fn push_ssl(reason: u32) {
     push(ERR_LIB_SSL, reason, None);
@@ -488,6 +500,7 @@ pub fn engine_reason(e: &EngineError) -> u32 {
             ApiMisuse::InvalidServerName => R::BAD_VALUE,
             ApiMisuse::HandshakeNotComplete => R::BAD_HANDSHAKE_STATE,
             ApiMisuse::InvalidAlpnProtocol => R::PASSED_INVALID_ARGUMENT,
+            ApiMisuse::NoSignatureSchemes => R::NO_SUITABLE_SIGNATURE_ALGORITHM,
             ApiMisuse::Exporter(ExportError::ReservedLabel) => R::TLS_ILLEGAL_EXPORTER_LABEL,
             ApiMisuse::Exporter(_) => R::PASSED_INVALID_ARGUMENT,
             #[allow(unreachable_patterns)]

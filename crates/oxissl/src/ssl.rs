@@ -513,6 +513,11 @@ impl Ssl {
         self.settings_mut().set_groups_list(s)
     }
 
+    /// `SSL_set1_sigalgs_list`: as `SslCtx::set1_sigalgs_list`, for this connection only.
+    pub fn set1_sigalgs_list(&mut self, s: &str) -> Result<(), error::ErrorEntry> {
+        self.settings_mut().set_sigalgs_list(s)
+    }
+
     /// `SSL_set_mode`: adds mode bits, returns the new mask.
     pub fn set_mode(&mut self, mode: u32) -> u32 {
         self.settings_mut().set_mode(mode)
@@ -731,6 +736,7 @@ impl Ssl {
         config.tls13_suites = s.suites.clone();
         config.tls12_suites = tls12_suites;
         config.groups = s.groups.clone();
+        config.signature_schemes = s.sigalgs.clone();
         config.alpn_protocols = s.alpn.clone();
         config.verify_mode = if s.verify_mode & SSL_VERIFY_PEER != 0 {
             VerifyMode::Enforce
