@@ -16,7 +16,7 @@ use oxissl::SslCtx;
 use crate::entry::{entry, str_arg};
 use crate::errors;
 use crate::exdata::ExData;
-use crate::ffi::{self, X509, X509_STORE};
+use crate::ffi::{self, X509_STORE};
 
 /// `SSL_METHOD`: opaque to C. Only the client side exists; the other methods are there so
 /// that programs importing them load, and `SSL_CTX_new` refuses them clearly.
@@ -114,8 +114,11 @@ pub struct CtxState {
     sess_cache_size: c_long,
     read_ahead: c_long,
     max_cert_list: c_long,
-    /// `SSL_CTX_add_extra_chain_cert` certificates (owned; unused by a client without a key).
-    extra_certs: Vec<*mut X509>,
+    /// `SSL_CTX_add_extra_chain_cert` certificates: a stack owning its elements, null until
+    /// the first one (sent after the certificate when its slot has no chain of its own).
+    pub extra_certs: *mut ffi::OPENSSL_STACK,
+    /// The context's own certificates and keys (`SSL_CTX_use_certificate` ...).
+    pub own: crate::cert::OwnCerts,
     /// `SSL_CTX_set_keylog_callback`'s callback, installed on each connection as its handshake
     /// starts.
     pub keylog_cb: Option<KeylogCb>,
@@ -253,14 +256,13 @@ impl SSL_CTX {
         // SAFETY: this was the last reference; the box came from Box::into_raw in SSL_CTX_new.
         let c = unsafe { Box::from_raw(p) };
         let st = c.state.into_inner().unwrap_or_else(|e| e.into_inner());
-        // SAFETY: the store and the extra certificates each hold one reference owned here.
+        // SAFETY: the store holds one reference owned here, the stack one to each extra
+        // certificate (null accepted).
         unsafe {
             ffi::X509_STORE_free(st.store);
             ffi::X509_STORE_free(st.verify_store);
             ffi::X509_VERIFY_PARAM_free(st.param);
-            for x in st.extra_certs {
-                ffi::X509_free(x);
-            }
+            ffi::OPENSSL_sk_pop_free(st.extra_certs, Some(ffi::x509_free_void));
         }
     }
 }
@@ -293,7 +295,7 @@ fn path_arg<'a>(p: *const c_char) -> Option<&'a Path> {
 }
 
 /// Runs `f` on the oxissl context, then moves any queued errors to libcrypto.
-fn with_ctx<R>(c: *mut SSL_CTX, func: &str, f: impl FnOnce(&mut CtxState) -> R) -> R {
+pub(crate) fn with_ctx<R>(c: *mut SSL_CTX, func: &str, f: impl FnOnce(&mut CtxState) -> R) -> R {
     // SAFETY: every caller passes a pointer the entry macro checked for null.
     let c = unsafe { ctx_ref(c) };
     let r = f(&mut c.lock());
@@ -330,29 +332,44 @@ fn ctx_ctrl(st: &mut CtxState, cmd: c_int, larg: c_long, parg: *mut c_void) -> c
         50 => st.max_cert_list,
         51 => std::mem::replace(&mut st.max_cert_list, larg),
         // SSL_CTRL_EXTRA_CHAIN_CERT: takes ownership of the certificate.
-        14 => {
+        crate::cert::CTRL_EXTRA_CHAIN_CERT => {
             if parg.is_null() {
                 return 0;
             }
-            st.extra_certs.push(parg.cast());
-            1
+            if st.extra_certs.is_null() {
+                // SAFETY: no preconditions; null means out of memory.
+                st.extra_certs = unsafe { ffi::OPENSSL_sk_new_null() };
+            }
+            // SAFETY: a live stack; it takes the caller's reference on success.
+            c_long::from(
+                !st.extra_certs.is_null()
+                    && unsafe { ffi::OPENSSL_sk_push(st.extra_certs, parg) } > 0,
+            )
         }
-        // SSL_CTRL_GET_EXTRA_CHAIN_CERTS: none are used (no client certificate support).
-        82 => {
+        // SSL_CTRL_GET_EXTRA_CHAIN_CERTS: the extra certificates (borrowed); with larg 0 and
+        // none, the current certificate's chain, as in OpenSSL.
+        crate::cert::CTRL_GET_EXTRA_CHAIN_CERTS => {
             if !parg.is_null() {
+                let sk = if st.extra_certs.is_null() && larg == 0 {
+                    st.own.chain()
+                } else {
+                    st.extra_certs
+                };
                 // SAFETY: the caller passes a STACK_OF(X509) ** to fill.
-                unsafe { *parg.cast::<*mut c_void>() = std::ptr::null_mut() };
+                unsafe { *parg.cast::<*mut ffi::OPENSSL_STACK>() = sk };
             }
             1
         }
-        // SSL_CTRL_CLEAR_EXTRA_CHAIN_CERTS
-        83 => {
-            for x in st.extra_certs.drain(..) {
-                // SAFETY: each extra certificate holds one reference owned here.
-                unsafe { ffi::X509_free(x) };
-            }
+        crate::cert::CTRL_CLEAR_EXTRA_CHAIN_CERTS => {
+            let sk = std::mem::replace(&mut st.extra_certs, std::ptr::null_mut());
+            // SAFETY: the stack owned one reference to each certificate (null accepted).
+            unsafe { ffi::OPENSSL_sk_pop_free(sk, Some(ffi::x509_free_void)) };
             1
         }
+        // The current certificate's chain: set0/set1, add0/add1, get0.
+        crate::cert::CTRL_CHAIN
+        | crate::cert::CTRL_CHAIN_CERT
+        | crate::cert::CTRL_GET_CHAIN_CERTS => st.own.chain_ctrl(cmd, larg, parg).unwrap_or(0),
         // SSL_CTRL_SET_GROUPS_LIST (SSL_CTX_set1_groups_list)
         92 => {
             // SAFETY: the caller passes a C string.
@@ -938,7 +955,8 @@ fn new_ctx() -> *mut SSL_CTX {
             sess_cache_size: SESS_CACHE_SIZE_DEFAULT,
             read_ahead: 0,
             max_cert_list: 1024 * 100,
-            extra_certs: Vec::new(),
+            extra_certs: std::ptr::null_mut(),
+            own: crate::cert::OwnCerts::default(),
             keylog_cb: None,
             new_session_cb: None,
             trust_locations: Vec::new(),

@@ -26,6 +26,9 @@ type CStrLit = std::ffi::CStr;
 /// Reasons only the C layer raises (OpenSSL's codes and texts).
 const CAPI_REASONS: &[(u32, &str)] = &[
     (120, "invalid key update type"),
+    (124, "bad ssl filetype"),
+    (247, "unknown certificate type"),
+    (268, "x509 lib"),
     (232, "ssl3 ext invalid max fragment length"),
     (266, "wrong ssl version"),
     (385, "invalid null cmd name"),

@@ -31,6 +31,8 @@ opaque!(
     OPENSSL_INIT_SETTINGS,
     EVP_PKEY,
     EVP_MD,
+    PKCS8_PRIV_KEY_INFO,
+    RSA,
 );
 
 /// `CRYPTO_EX_DATA` (crypto.h): embedded in each object that carries ex_data.
@@ -121,6 +123,13 @@ pub const BIO_RR_SSL_X509_LOOKUP: c_int = 0x01;
 /// `BIO_RR_CONNECT`.
 pub const BIO_RR_CONNECT: c_int = 0x02;
 
+/// `BIO_C_SET_FILENAME` (`BIO_read_filename`).
+pub const BIO_C_SET_FILENAME: c_int = 108;
+/// `BIO_CLOSE`.
+pub const BIO_CLOSE: c_long = 0x01;
+/// `BIO_FP_READ`.
+pub const BIO_FP_READ: c_long = 0x02;
+
 /// `X509_LU_X509`.
 pub const X509_LU_X509: c_int = 1;
 
@@ -145,6 +154,9 @@ pub type BioPutsFn = unsafe extern "C" fn(*mut BIO, *const c_char) -> c_int;
 pub type BioCtrlFn = unsafe extern "C" fn(*mut BIO, c_int, c_long, *mut c_void) -> c_long;
 /// A BIO_METHOD create or destroy callback.
 pub type BioLifeFn = unsafe extern "C" fn(*mut BIO) -> c_int;
+/// `pem_password_cb`: fills `buf` (at most `size` bytes) with the passphrase and returns its
+/// length.
+pub type PemPasswordCb = unsafe extern "C" fn(*mut c_char, c_int, c_int, *mut c_void) -> c_int;
 /// `OPENSSL_sk_pop_free`'s element destructor.
 pub type SkFreeFn = unsafe extern "C" fn(*mut c_void);
 
@@ -296,6 +308,56 @@ extern "C" {
     pub fn OPENSSL_sk_value(st: *const OPENSSL_STACK, i: c_int) -> *mut c_void;
     pub fn OPENSSL_sk_pop_free(st: *mut OPENSSL_STACK, free: Option<SkFreeFn>);
     pub fn X509_NAME_free(name: *mut c_void);
+
+    // ---- own certificates and keys ----
+    pub fn BIO_s_file() -> *const BIO_METHOD;
+    pub fn PEM_read_bio_X509(
+        bp: *mut BIO,
+        x: *mut *mut X509,
+        cb: Option<PemPasswordCb>,
+        u: *mut c_void,
+    ) -> *mut X509;
+    pub fn PEM_read_bio_X509_AUX(
+        bp: *mut BIO,
+        x: *mut *mut X509,
+        cb: Option<PemPasswordCb>,
+        u: *mut c_void,
+    ) -> *mut X509;
+    pub fn PEM_read_bio_PrivateKey(
+        bp: *mut BIO,
+        x: *mut *mut EVP_PKEY,
+        cb: Option<PemPasswordCb>,
+        u: *mut c_void,
+    ) -> *mut EVP_PKEY;
+    pub fn PEM_read_bio_RSAPrivateKey(
+        bp: *mut BIO,
+        x: *mut *mut RSA,
+        cb: Option<PemPasswordCb>,
+        u: *mut c_void,
+    ) -> *mut RSA;
+    pub fn d2i_X509_bio(bp: *mut BIO, x: *mut *mut X509) -> *mut X509;
+    pub fn d2i_PrivateKey_bio(bp: *mut BIO, a: *mut *mut EVP_PKEY) -> *mut EVP_PKEY;
+    pub fn d2i_RSAPrivateKey_bio(bp: *mut BIO, a: *mut *mut RSA) -> *mut RSA;
+    pub fn d2i_PrivateKey(
+        kind: c_int,
+        a: *mut *mut EVP_PKEY,
+        pp: *mut *const u8,
+        len: c_long,
+    ) -> *mut EVP_PKEY;
+    pub fn d2i_RSAPrivateKey(a: *mut *mut RSA, pp: *mut *const u8, len: c_long) -> *mut RSA;
+    pub fn X509_get0_pubkey(x: *const X509) -> *mut EVP_PKEY;
+    pub fn X509_check_private_key(x: *const X509, k: *const EVP_PKEY) -> c_int;
+    pub fn X509_chain_up_ref(chain: *mut OPENSSL_STACK) -> *mut OPENSSL_STACK;
+    pub fn EVP_PKEY_get_base_id(k: *const EVP_PKEY) -> c_int;
+    pub fn EVP_PKEY_up_ref(k: *mut EVP_PKEY) -> c_int;
+    pub fn EVP_PKEY_new() -> *mut EVP_PKEY;
+    pub fn EVP_PKEY_set1_RSA(k: *mut EVP_PKEY, rsa: *mut RSA) -> c_int;
+    pub fn RSA_free(rsa: *mut RSA);
+    pub fn EVP_PKEY2PKCS8(k: *const EVP_PKEY) -> *mut PKCS8_PRIV_KEY_INFO;
+    pub fn i2d_PKCS8_PRIV_KEY_INFO(p8: *const PKCS8_PRIV_KEY_INFO, out: *mut *mut u8) -> c_int;
+    pub fn PKCS8_PRIV_KEY_INFO_free(p8: *mut PKCS8_PRIV_KEY_INFO);
+    pub fn OPENSSL_cleanse(p: *mut c_void, len: usize);
+    pub fn ERR_peek_last_error() -> c_ulong;
 
     // ---- keys, digests, names ----
     pub fn EVP_PKEY_free(k: *mut EVP_PKEY);

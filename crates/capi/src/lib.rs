@@ -19,7 +19,8 @@
 //!
 //! Layout: [`ctx`] (`SSL_CTX_*`, methods, init), [`ssl`] (`SSL` lifecycle, BIOs, settings),
 //! [`io`] (handshake, read, write, shutdown, `SSL_get_error`), [`info`] (state, certificates,
-//! version, cipher, ALPN), [`session`], [`cipher`], [`bio_ssl`] (`BIO_f_ssl`), [`stubs`].
+//! version, cipher, ALPN), [`cert`] (the program's own certificate and key), [`session`],
+//! [`cipher`], [`bio_ssl`] (`BIO_f_ssl`), [`stubs`].
 
 // The C names (SSL, SSL_CTX, BIO ...) are kept for the types C sees.
 #![allow(clippy::missing_safety_doc, clippy::upper_case_acronyms)]
@@ -30,6 +31,7 @@ mod entry;
 
 mod bio_ssl;
 mod cbio;
+mod cert;
 mod cipher;
 mod conf;
 mod ctx;

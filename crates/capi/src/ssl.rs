@@ -71,6 +71,8 @@ pub struct SslState {
     pub host: Option<String>,
     /// `SSL_get0_peername`'s answer, made on first request after a verified handshake.
     pub peername: Option<CString>,
+    /// The connection's own certificates and keys (a copy of the context's made by `SSL_new`).
+    pub own: crate::cert::OwnCerts,
 }
 
 /// A copy of the context's verification parameters for a new `SSL` (null when the context has
@@ -451,13 +453,17 @@ fn ssl_ctrl(st: &mut SslState, cmd: c_int, larg: c_long, parg: *mut c_void) -> c
             }
             -1
         }
-        // SSL_CTRL_GET_CHAIN_CERTS: no own chain.
-        115 => {
-            if !parg.is_null() {
-                // SAFETY: the caller passes a STACK_OF(X509) ** to fill.
-                unsafe { *parg.cast::<*mut c_void>() = std::ptr::null_mut() };
-            }
-            1
+        // SSL_CTRL_GET_CHAIN_CERTS: the current certificate's chain (borrowed).
+        crate::cert::CTRL_GET_CHAIN_CERTS => st.own.chain_ctrl(cmd, larg, parg).unwrap_or(0),
+        // SSL_CTRL_CHAIN / SSL_CTRL_CHAIN_CERT on one connection: oxissl has no call to change
+        // a connection's chain but the chain file (the context's forms work).
+        crate::cert::CTRL_CHAIN | crate::cert::CTRL_CHAIN_CERT => {
+            errors::raise_ssl(
+                "SSL_ctrl",
+                0x8010C,
+                Some("a connection's chain is set with SSL_use_certificate_chain_file or on its context"),
+            );
+            0
         }
         // SSL_CTRL_GET_NEGOTIATED_GROUP: the group's NID.
         134 => match st.ssl.negotiated_group() {
@@ -530,10 +536,10 @@ entry! {
         nonnull: [c], fail: std::ptr::null_mut();
         // SAFETY: checked non-null; the caller holds a reference.
         let cref = unsafe { ctx_ref(c) };
-        let (mut ssl, mode, depth, cb, quiet, minv, maxv, read_ahead, param) = {
+        let (mut ssl, mode, depth, cb, quiet, minv, maxv, read_ahead, param, own) = {
             let cs = cref.lock();
             (
-                oxissl::Ssl::new(&cs.ctx),
+                oxissl::Ssl::new(&crate::cert::connection_ctx(&cs.ctx, &cs.own, cs.extra_certs)),
                 cs.ctx.verify_mode(),
                 cs.ctx.verify_depth(),
                 cs.verify_cb,
@@ -542,6 +548,7 @@ entry! {
                 c_long::from(cs.ctx.max_proto_version()),
                 cs.read_ahead(),
                 inherited_param(cs.param),
+                cs.own.dup(),
             )
         };
         let anchors = StoreAnchors { ctx: c };
@@ -571,6 +578,7 @@ entry! {
                 param,
                 host: None,
                 peername: None,
+                own,
             }),
             ex_data: ExData::new(ffi::CRYPTO_EX_INDEX_SSL),
         }));

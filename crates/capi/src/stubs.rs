@@ -1,5 +1,5 @@
-//! Functions programs link against that this client library does not act on. Client
-//! certificates, SRP and private keys are not supported: those calls fail clearly (0, with
+//! Functions programs link against that this client library does not act on. SRP, client
+//! certificate engines and chain checks are not supported: those calls fail clearly (0, with
 //! `ERR_R_UNSUPPORTED` queued), so a program that needs them stops with an error instead of
 //! connecting without them. Settings that only matter to a server or to features not yet
 //! present are accepted and succeed. MATRIX.md lists every export and its status.
@@ -21,103 +21,9 @@ fn unsupported(func: &str, what: &str) -> c_int {
     0
 }
 
-const NO_CLIENT_CERTS: &str = "client certificates are not supported";
+const NO_CERT_ENGINES: &str = "client certificate engines and chain checks are not supported";
 
 entry! {
-    /// `SSL_CTX_use_certificate`: not supported (0).
-    fn SSL_CTX_use_certificate(c: *mut SSL_CTX, x: *mut X509) -> c_int {
-        nonnull: [c], fail: 0;
-        let _ = x;
-        unsupported("SSL_CTX_use_certificate", NO_CLIENT_CERTS)
-    }
-
-    /// `SSL_CTX_use_certificate_file`: not supported (0).
-    fn SSL_CTX_use_certificate_file(c: *mut SSL_CTX, file: *const c_char, kind: c_int) -> c_int {
-        nonnull: [c], fail: 0;
-        let _ = (file, kind);
-        unsupported("SSL_CTX_use_certificate_file", NO_CLIENT_CERTS)
-    }
-
-    /// `SSL_CTX_use_certificate_chain_file`: not supported (0).
-    fn SSL_CTX_use_certificate_chain_file(c: *mut SSL_CTX, file: *const c_char) -> c_int {
-        nonnull: [c], fail: 0;
-        let _ = file;
-        unsupported("SSL_CTX_use_certificate_chain_file", NO_CLIENT_CERTS)
-    }
-
-    /// `SSL_CTX_use_PrivateKey`: not supported (0).
-    fn SSL_CTX_use_PrivateKey(c: *mut SSL_CTX, key: *mut EVP_PKEY) -> c_int {
-        nonnull: [c], fail: 0;
-        let _ = key;
-        unsupported("SSL_CTX_use_PrivateKey", NO_CLIENT_CERTS)
-    }
-
-    /// `SSL_CTX_use_PrivateKey_file`: not supported (0).
-    fn SSL_CTX_use_PrivateKey_file(c: *mut SSL_CTX, file: *const c_char, kind: c_int) -> c_int {
-        nonnull: [c], fail: 0;
-        let _ = (file, kind);
-        unsupported("SSL_CTX_use_PrivateKey_file", NO_CLIENT_CERTS)
-    }
-
-    /// `SSL_CTX_check_private_key`: 0 (no key can be set).
-    fn SSL_CTX_check_private_key(c: *const SSL_CTX) -> c_int {
-        nonnull: [c], fail: 0;
-        unsupported("SSL_CTX_check_private_key", NO_CLIENT_CERTS)
-    }
-
-    /// `SSL_use_certificate`: not supported (0).
-    fn SSL_use_certificate(s: *mut SSL, x: *mut X509) -> c_int {
-        nonnull: [s], fail: 0;
-        let _ = x;
-        unsupported("SSL_use_certificate", NO_CLIENT_CERTS)
-    }
-
-    /// `SSL_use_certificate_file`: not supported (0).
-    fn SSL_use_certificate_file(s: *mut SSL, file: *const c_char, kind: c_int) -> c_int {
-        nonnull: [s], fail: 0;
-        let _ = (file, kind);
-        unsupported("SSL_use_certificate_file", NO_CLIENT_CERTS)
-    }
-
-    /// `SSL_use_certificate_chain_file`: not supported (0).
-    fn SSL_use_certificate_chain_file(s: *mut SSL, file: *const c_char) -> c_int {
-        nonnull: [s], fail: 0;
-        let _ = file;
-        unsupported("SSL_use_certificate_chain_file", NO_CLIENT_CERTS)
-    }
-
-    /// `SSL_use_PrivateKey`: not supported (0).
-    fn SSL_use_PrivateKey(s: *mut SSL, key: *mut EVP_PKEY) -> c_int {
-        nonnull: [s], fail: 0;
-        let _ = key;
-        unsupported("SSL_use_PrivateKey", NO_CLIENT_CERTS)
-    }
-
-    /// `SSL_use_PrivateKey_file`: not supported (0).
-    fn SSL_use_PrivateKey_file(s: *mut SSL, file: *const c_char, kind: c_int) -> c_int {
-        nonnull: [s], fail: 0;
-        let _ = (file, kind);
-        unsupported("SSL_use_PrivateKey_file", NO_CLIENT_CERTS)
-    }
-
-    /// `SSL_check_private_key`: 0 (no key can be set).
-    fn SSL_check_private_key(s: *const SSL) -> c_int {
-        nonnull: [s], fail: 0;
-        unsupported("SSL_check_private_key", NO_CLIENT_CERTS)
-    }
-
-    /// `SSL_CTX_get_default_passwd_cb`: null (no key files are read, so none is kept).
-    fn SSL_CTX_get_default_passwd_cb(c: *mut SSL_CTX) -> *const c_void {
-        nonnull: [c], fail: std::ptr::null();
-        std::ptr::null()
-    }
-
-    /// `SSL_CTX_get_default_passwd_cb_userdata`: null, as above.
-    fn SSL_CTX_get_default_passwd_cb_userdata(c: *mut SSL_CTX) -> *mut c_void {
-        nonnull: [c], fail: std::ptr::null_mut();
-        std::ptr::null_mut()
-    }
-
     /// `SSL_CTX_set_alpn_select_cb`: accepted (a server's choice; never called here).
     fn SSL_CTX_set_alpn_select_cb(c: *mut SSL_CTX, cb: *const c_void, arg: *mut c_void) -> () {
         nonnull: [c], fail: ();
@@ -356,7 +262,8 @@ entry! {
         std::ptr::null()
     }
 
-    /// `SSL_CTX_set_cert_cb`: accepted, never called (no client certificate is sent).
+    /// `SSL_CTX_set_cert_cb`: accepted, never called (the certificate sent is the one set with
+    /// `SSL_CTX_use_certificate` and friends).
     fn SSL_CTX_set_cert_cb(c: *mut SSL_CTX, cb: *const c_void, arg: *mut c_void) -> () {
         nonnull: [c], fail: ();
         let _ = (cb, arg);
@@ -400,7 +307,7 @@ entry! {
     fn SSL_CTX_set_client_cert_engine(c: *mut SSL_CTX, e: *mut c_void) -> c_int {
         nonnull: [c], fail: 0;
         let _ = e;
-        unsupported("SSL_CTX_set_client_cert_engine", NO_CLIENT_CERTS)
+        unsupported("SSL_CTX_set_client_cert_engine", NO_CERT_ENGINES)
     }
 
     /// `SSL_CTX_set_cookie_generate_cb`: a DTLS server callback; accepted, never called.
@@ -500,38 +407,14 @@ entry! {
         unsupported("SSL_SESSION_set_protocol_version", "building sessions by hand is not supported")
     }
 
-    /// `SSL_get_certificate`: null (no own certificate).
-    fn SSL_get_certificate(s: *const SSL) -> *mut X509 {
-        nonnull: [s], fail: std::ptr::null_mut();
-        std::ptr::null_mut()
-    }
-
-    /// `SSL_get_privatekey`: null (no own key).
-    fn SSL_get_privatekey(s: *const SSL) -> *mut EVP_PKEY {
-        nonnull: [s], fail: std::ptr::null_mut();
-        std::ptr::null_mut()
-    }
-
     /// `SSL_CTX_add_client_CA`: accepted (a server-side list).
     fn SSL_CTX_add_client_CA(c: *mut SSL_CTX, x: *mut X509) -> c_int {
         nonnull: [c, x], fail: 0;
         1
     }
 
-    /// `SSL_CTX_set_default_passwd_cb`: accepted (no key files are read).
-    fn SSL_CTX_set_default_passwd_cb(c: *mut SSL_CTX, cb: *const c_void) -> () {
-        nonnull: [c], fail: ();
-        let _ = cb;
-    }
-
-    /// `SSL_CTX_set_default_passwd_cb_userdata`: accepted.
-    fn SSL_CTX_set_default_passwd_cb_userdata(c: *mut SSL_CTX, u: *mut c_void) -> () {
-        nonnull: [c], fail: ();
-        let _ = u;
-    }
-
-    /// `SSL_CTX_set_post_handshake_auth`: accepted (a CertificateRequest gets an empty
-    /// Certificate).
+    /// `SSL_CTX_set_post_handshake_auth`: accepted; the post_handshake_auth extension is not
+    /// offered, so a server cannot ask for a certificate after the handshake.
     fn SSL_CTX_set_post_handshake_auth(c: *mut SSL_CTX, val: c_int) -> () {
         nonnull: [c], fail: ();
         let _ = val;
@@ -665,12 +548,6 @@ entry! {
     fn SSL_CTX_set_default_ctlog_list_file(c: *mut SSL_CTX) -> c_int {
         nonnull: [c], fail: 0;
         unsupported("SSL_CTX_set_default_ctlog_list_file", NO_CT)
-    }
-
-    /// `SSL_CTX_get0_certificate`: null (no own certificate).
-    fn SSL_CTX_get0_certificate(c: *const SSL_CTX) -> *mut X509 {
-        nonnull: [c], fail: std::ptr::null_mut();
-        std::ptr::null_mut()
     }
 
     /// `SSL_CTX_get_security_callback`: null (none is kept; security levels are not enforced
@@ -878,16 +755,11 @@ entry! {
         unsupported("SSL_add_file_cert_subjects_to_stack", "client CA lists are a server's")
     }
 
-    /// `SSL_certs_clear`: nothing to clear (no own certificates).
-    fn SSL_certs_clear(s: *mut SSL) -> () {
-        nonnull: [s], fail: ();
-    }
-
     /// `SSL_check_chain`: not supported (0).
     fn SSL_check_chain(s: *mut SSL, x: *mut X509, pk: *mut EVP_PKEY, chain: *mut c_void) -> c_int {
         nonnull: [s], fail: 0;
         let _ = (x, pk, chain);
-        unsupported("SSL_check_chain", NO_CLIENT_CERTS)
+        unsupported("SSL_check_chain", NO_CERT_ENGINES)
     }
 
     /// `SSL_get1_supported_ciphers`: null (no cipher stack is built; see `SSL_get_ciphers`).

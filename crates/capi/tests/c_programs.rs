@@ -959,3 +959,125 @@ fn select_next_proto_answers_as_openssl_does() {
         &["match: 1 h2", "no overlap: 2 foo"],
     );
 }
+
+/// The test PKI's directory, as an argument.
+fn certs_dir() -> String {
+    manifest_dir()
+        .join("../../testdata/certs")
+        .display()
+        .to_string()
+}
+
+/// `client_cert connect ...`: the client certificate loaded `how`, against `port`.
+fn client_cert(port: u16, how: &str, version: &str) -> Vec<String> {
+    let dir = scratch().join("client-cert");
+    std::fs::create_dir_all(&dir).expect("scratch directory");
+    args([
+        program("client_cert").display().to_string(),
+        "connect".into(),
+        HOST.into(),
+        port.to_string(),
+        cert("root.pem"),
+        certs_dir(),
+        dir.display().to_string(),
+        how.into(),
+        version.into(),
+    ])
+}
+
+/// `s_server -www` that requires a client certificate issued by the client CA.
+fn client_auth_server() -> SServer {
+    let ca = cert("client-ca.pem");
+    s_server(
+        "ecdsa",
+        "inter.pem",
+        &[
+            "-www",
+            "-Verify",
+            "1",
+            "-verify_return_error",
+            "-CAfile",
+            &ca,
+        ],
+    )
+}
+
+#[test]
+fn client_certificates_and_keys_load_as_in_openssl() {
+    let dir = scratch().join("client-cert-load");
+    std::fs::create_dir_all(&dir).expect("scratch directory");
+    differential(
+        &args([
+            program("client_cert").display().to_string(),
+            "load".into(),
+            certs_dir(),
+            dir.display().to_string(),
+        ]),
+        End::Exit(0),
+        &[
+            "check, nothing set: 0",
+            "  lib=20 reason=177 (no certificate assigned)",
+            "check, no key: 0",
+            "  lib=20 reason=190 (no private key assigned)",
+            "another key of the same type: 0",
+            "  lib=11 reason=116 (key values mismatch)",
+            "  lib=9 reason=108 (no start line)",
+            "check, RSA without key: 0",
+            "RSA key alone: certificate (none), key rsaEncryption",
+            "extra: 1 /CN=oxissl test client CA",
+            "chain: 1 /CN=oxissl test client CA",
+            "wrong passphrase: 0",
+            "right passphrase: 1",
+            "SSL: certificate /CN=oxissl test client (rsa), key rsaEncryption",
+            "its context: certificate /CN=oxissl test client (ecdsa), key id-ecPublicKey",
+            "SSL chain: 1 /CN=oxissl test client CA",
+        ],
+    );
+}
+
+#[test]
+fn a_server_that_requires_a_client_certificate_sees_it_tls13_and_tls12() {
+    let server = client_auth_server();
+    for version in ["1.3", "1.2"] {
+        for how in [
+            "pem", "der", "chain", "objects", "asn1", "enc", "ssl", "rsa",
+        ] {
+            let leaf = if how == "rsa" { "rsa" } else { "ecdsa" };
+            let subject = format!("server: Subject: CN=oxissl test client ({leaf})");
+            let protocol = format!("server: Protocol  : TLSv{version}");
+            differential(
+                &client_cert(server.port, how, version),
+                End::Exit(0),
+                &[
+                    &format!("loaded {how}: yes"),
+                    HANDSHAKE_OK,
+                    &protocol,
+                    "server: Verify return code: 0 (ok)",
+                    "server: Client certificate",
+                    "server: Issuer: CN=oxissl test client CA",
+                    &subject,
+                ],
+            );
+        }
+    }
+}
+
+#[test]
+fn without_a_client_certificate_the_server_refuses_alike() {
+    let server = client_auth_server();
+    // TLS 1.3: the handshake ends on the client's side first; the server's alert comes with
+    // the first read.
+    differential(
+        &client_cert(server.port, "none", "1.3"),
+        End::Exit(3),
+        &[
+            HANDSHAKE_OK,
+            "SSL_read: failed, error=1(SSL) lib=20 reason=1116",
+        ],
+    );
+    differential(
+        &client_cert(server.port, "none", "1.2"),
+        End::Exit(1),
+        &["SSL_connect: ret=-1 error=1(SSL) lib=20 reason=1040"],
+    );
+}
