@@ -97,6 +97,22 @@ pub struct Args {
     /// Append the connection's secrets to this file in the NSS key log format (for Wireshark).
     #[arg(long, value_name = "file")]
     keylogfile: Option<std::path::PathBuf>,
+    /// Client certificate, sent when the server asks for one.
+    #[arg(long, value_name = "file")]
+    cert: Option<std::path::PathBuf>,
+    /// Format of -cert: PEM or DER.
+    #[arg(long, value_name = "PEM|DER", default_value = "PEM", value_parser = file_format)]
+    certform: i32,
+    /// Private key of -cert (default: read from the -cert file). Unencrypted PKCS#8, PKCS#1 or
+    /// SEC1.
+    #[arg(long, value_name = "file")]
+    key: Option<std::path::PathBuf>,
+    /// Format of -key: PEM or DER.
+    #[arg(long, value_name = "PEM|DER", default_value = "PEM", value_parser = file_format)]
+    keyform: i32,
+    /// PEM file of certificates sent after -cert (its issuers).
+    #[arg(long = "cert_chain", value_name = "file")]
+    cert_chain: Option<std::path::PathBuf>,
     /// How many bytes of keying material -keymatexport prints.
     #[arg(long, value_name = "bytes", default_value_t = 20,
           value_parser = clap::value_parser!(u16).range(1..))]
@@ -298,6 +314,67 @@ fn state_after(sent: bool, typ: ContentType, data: &[u8], tls12: bool) -> Option
     })
 }
 
+/// `-certform` / `-keyform`: `SSL_FILETYPE_PEM` or `SSL_FILETYPE_ASN1`.
+fn file_format(s: &str) -> Result<i32, String> {
+    match s.to_ascii_uppercase().as_str() {
+        "PEM" => Ok(oxissl::SSL_FILETYPE_PEM),
+        "DER" => Ok(oxissl::SSL_FILETYPE_ASN1),
+        _ => Err(format!("{s}: PEM or DER")),
+    }
+}
+
+/// `-cert`, `-key`, `-cert_chain`: the client certificate, its key (from the certificate's
+/// file without -key, as s_client reads it) and the certificates sent after it, checked
+/// against each other. Without -cert the others are ignored, as by s_client.
+fn use_client_certificate(ctx: &mut SslCtx, args: &Args) -> Result<(), String> {
+    let Some(cert) = &args.cert else {
+        return Ok(());
+    };
+    let failed = |what: String| {
+        print_errors();
+        what
+    };
+    ctx.use_certificate_file(cert, args.certform).map_err(|_| {
+        failed(format!(
+            "Unable to load client certificate from {}",
+            cert.display()
+        ))
+    })?;
+    let key = args.key.as_ref().unwrap_or(cert);
+    if let Err(e) = ctx.use_private_key_file(key, args.keyform) {
+        let mismatch = e.lib() == oxissl::error::ERR_LIB_X509;
+        return Err(failed(if mismatch {
+            "error setting private key".into()
+        } else {
+            format!(
+                "Could not read client certificate private key from {}",
+                key.display()
+            )
+        }));
+    }
+    ctx.check_private_key()
+        .map_err(|_| failed("Private key does not match the certificate public key".into()))?;
+    if let Some(chain) = &args.cert_chain {
+        let text = std::fs::read_to_string(chain).map_err(|e| {
+            format!(
+                "Could not open client certificate chain {}: {e}",
+                chain.display()
+            )
+        })?;
+        let certs = x509::pem_certificates(&text);
+        if certs.is_empty() {
+            return Err(format!(
+                "No certificates in client certificate chain {}",
+                chain.display()
+            ));
+        }
+        for der in certs {
+            ctx.add_extra_chain_cert(&der);
+        }
+    }
+    Ok(())
+}
+
 /// Splits `host:port`, allowing `[v6]:port`.
 fn split_host_port(s: &str) -> Result<(String, u16), String> {
     let (host, port) = s
@@ -363,6 +440,7 @@ fn build_ctx(args: &Args, demo_ca: Option<&std::path::Path>) -> Result<SslCtx, S
         SSL_VERIFY_NONE
     };
     ctx.set_verify(mode, None);
+    use_client_certificate(&mut ctx, args)?;
     Ok(ctx)
 }
 

@@ -80,9 +80,32 @@ pub fn to_pem(der: &[u8]) -> String {
     oxissl::pem::encode("CERTIFICATE", der)
 }
 
+/// Every certificate in PEM text, in order (DER).
+pub fn pem_certificates(text: &str) -> Vec<Vec<u8>> {
+    const BEGIN: &str = "-----BEGIN CERTIFICATE-----";
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(i) = text[at..].find(BEGIN) {
+        let start = at + i;
+        match oxissl::pem::decode("CERTIFICATE", &text[start..]) {
+            Some(der) => out.push(der),
+            None => break,
+        }
+        at = start + BEGIN.len();
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pem_certificates_in_order() {
+        let text = format!("junk\n{}text\n{}", to_pem(b"one"), to_pem(b"two"));
+        assert_eq!(pem_certificates(&text), [b"one".to_vec(), b"two".to_vec()]);
+        assert!(pem_certificates("no certificates").is_empty());
+    }
 
     #[test]
     fn base64_padding() {

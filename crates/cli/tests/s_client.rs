@@ -1410,3 +1410,125 @@ fn keylogfile_holds_the_secrets_the_server_logged() {
     assert_eq!(ours.len(), 5, "{ours:#?}");
     assert_eq!(ours, secrets(&theirs));
 }
+
+// ---------------------------------------------------------------------------------------------
+// -cert, -key, -certform, -keyform, -cert_chain
+// ---------------------------------------------------------------------------------------------
+
+/// An `s_server -rev` that requires a client certificate issued by the client CA.
+fn client_auth_server() -> Server {
+    let ca = cert("client-ca.pem");
+    Server::start(&["-Verify", "1", "-verify_return_error", "-CAfile", &ca])
+}
+
+/// A DER copy of a PEM certificate or key in `dir`, made by `openssl x509` / `openssl pkey`.
+fn der_copy(dir: &Path, tool: &str, name: &str) -> String {
+    let out = dir.join(format!("{name}.der"));
+    let status = Command::new("openssl")
+        .args([tool, "-in", &cert(name), "-outform", "DER", "-out"])
+        .arg(&out)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("openssl runs");
+    assert!(status.success(), "openssl {tool} -outform DER {name}");
+    out.display().to_string()
+}
+
+#[test]
+fn cert_and_key_answer_a_server_that_requires_a_client_certificate() {
+    let server = client_auth_server();
+    let addr = server.addr();
+    let root = cert("root.pem");
+    let dir = scratch_dir("client-cert");
+    let cert_der = der_copy(&dir, "x509", "client-ecdsa.pem");
+    let key_der = der_copy(&dir, "pkey", "client-ecdsa.key");
+    let (ecdsa, ecdsa_key) = (cert("client-ecdsa.pem"), cert("client-ecdsa.key"));
+    let (rsa, rsa_key) = (cert("client-rsa.pem"), cert("client-rsa.pkcs1.key"));
+    let (sec1, ca) = (cert("client-ecdsa.sec1.key"), cert("client-ca.pem"));
+    let ways: [&[&str]; 4] = [
+        &["-cert", &ecdsa, "-key", &ecdsa_key],
+        &[
+            "-cert",
+            &cert_der,
+            "-certform",
+            "DER",
+            "-key",
+            &key_der,
+            "-keyform",
+            "der",
+        ],
+        &["-cert", &rsa, "-key", &rsa_key, "-cert_chain", &ca],
+        &["-cert", &ecdsa, "-key", &sec1],
+    ];
+    for version in ["-tls1_3", "-tls1_2"] {
+        for way in ways {
+            let mut args = vec!["-connect", &addr, "-CAfile", &root, "-verify_return_error"];
+            args.push(version);
+            args.extend_from_slice(way);
+            // The server echoes the line reversed only once it accepted the certificate.
+            let out = oxissl(&args, b"client cert\n");
+            out.assert_success();
+            assert!(
+                out.stdout.contains("trec tneilc"),
+                "{version} {way:?}: {out:#?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn without_cert_the_server_refuses_as_it_refuses_openssl_s_client() {
+    let server = client_auth_server();
+    let addr = server.addr();
+    let root = cert("root.pem");
+    // TLS 1.2: the server's handshake_failure alert ends the handshake. TLS 1.3: the handshake
+    // completes on the client's side and the certificate_required alert comes with the first
+    // read (-quiet keeps reading after stdin ends).
+    for (version, reason) in [
+        ("-tls1_2", "sslv3 alert handshake failure"),
+        ("-tls1_3", "tlsv13 alert certificate required"),
+    ] {
+        let args = ["-connect", &addr, "-CAfile", &root, "-quiet", version];
+        for out in [openssl(&args, b"x\n"), oxissl(&args, b"x\n")] {
+            out.assert_failure();
+            assert!(
+                out.stderr.lines().any(|l| l.contains(reason)),
+                "{version}: no {reason:?} error: {out:#?}"
+            );
+            assert!(!out.stdout.contains('x'), "{out:#?}");
+        }
+    }
+}
+
+#[test]
+fn client_certificate_errors_are_clear() {
+    let addr = "127.0.0.1:9";
+    let (ecdsa, other_key) = (cert("client-ecdsa.pem"), cert("ecdsa.key"));
+    let missing = cert("root.pem").replace("root.pem", "no-such-file.pem");
+    for (args, line) in [
+        (
+            vec!["-cert", ecdsa.as_str(), "-key", other_key.as_str()],
+            "error setting private key".to_string(),
+        ),
+        (
+            vec!["-cert", ecdsa.as_str()],
+            format!("Could not read client certificate private key from {ecdsa}"),
+        ),
+        (
+            vec!["-cert", missing.as_str()],
+            format!("Unable to load client certificate from {missing}"),
+        ),
+    ] {
+        let mut all = vec!["-connect", addr];
+        all.extend(args);
+        let out = oxissl(&all, b"");
+        out.assert_failure().assert_line(&line);
+    }
+    let out = oxissl(
+        &["-connect", addr, "-cert", &ecdsa, "-certform", "P12"],
+        b"",
+    );
+    out.assert_failure();
+    assert!(out.stderr.contains("PEM or DER"), "{out:#?}");
+}
