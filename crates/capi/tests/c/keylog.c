@@ -32,18 +32,15 @@ int main(int argc, char **argv)
     if (out == NULL || ctx == NULL || SSL_CTX_load_verify_locations(ctx, argv[3], NULL) != 1)
         return EXIT_SETUP_FAILED;
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
-    ssl = SSL_new(ctx);
+    ssl = new_client(ctx, argv[1], argv[2], NULL, NULL, &fd);
+    if (ssl == NULL)
+        return EXIT_IO_FAILED;
     expected = ssl;
     printf("callback before: %s\n", SSL_CTX_get_keylog_callback(ctx) == NULL ? "none" : "set");
     SSL_CTX_set_keylog_callback(ctx, log_line);
     printf("callback after: %s\n",
            SSL_CTX_get_keylog_callback(ctx) == log_line ? "ours" : "other");
 
-    fd = tcp_connect(argv[1], argv[2]);
-    if (fd < 0)
-        return EXIT_IO_FAILED;
-    SSL_set_fd(ssl, fd);
-    SSL_set_tlsext_host_name(ssl, "localhost");
     r = SSL_connect(ssl);
     if (r != 1) {
         report_error("SSL_connect", r, SSL_get_error(ssl, r), errno);
