@@ -375,33 +375,6 @@ static PROTOCOL_NAMES: &[(&str, u64)] = &[
     ("TLSv1.3", OP_NO_TLSV1_3),
 ];
 
-/// Signature algorithm names (TLS 1.3 style) with their `SIG+HASH` spelling.
-static SIGALGS: &[(&str, &str, &str)] = &[
-    ("ecdsa_secp256r1_sha256", "ECDSA", "SHA256"),
-    ("ecdsa_secp384r1_sha384", "ECDSA", "SHA384"),
-    ("ecdsa_secp521r1_sha512", "ECDSA", "SHA512"),
-    ("ecdsa_sha224", "ECDSA", "SHA224"),
-    ("ecdsa_sha1", "ECDSA", "SHA1"),
-    ("ed25519", "", ""),
-    ("ed448", "", ""),
-    ("rsa_pss_rsae_sha256", "RSA-PSS", "SHA256"),
-    ("rsa_pss_rsae_sha384", "RSA-PSS", "SHA384"),
-    ("rsa_pss_rsae_sha512", "RSA-PSS", "SHA512"),
-    ("rsa_pss_pss_sha256", "", ""),
-    ("rsa_pss_pss_sha384", "", ""),
-    ("rsa_pss_pss_sha512", "", ""),
-    ("rsa_pkcs1_sha256", "RSA", "SHA256"),
-    ("rsa_pkcs1_sha384", "RSA", "SHA384"),
-    ("rsa_pkcs1_sha512", "RSA", "SHA512"),
-    ("rsa_pkcs1_sha224", "RSA", "SHA224"),
-    ("rsa_pkcs1_sha1", "RSA", "SHA1"),
-    ("dsa_sha256", "DSA", "SHA256"),
-    ("dsa_sha384", "DSA", "SHA384"),
-    ("dsa_sha512", "DSA", "SHA512"),
-    ("dsa_sha224", "DSA", "SHA224"),
-    ("dsa_sha1", "DSA", "SHA1"),
-];
-
 /// What a command with its value comes to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Action {
@@ -550,26 +523,10 @@ fn protocol_list(value: &str) -> Option<(u64, u64)> {
     Some((set, clear))
 }
 
-/// Whether `value` is a well-formed signature algorithm list: names or `SIG+HASH` pairs
-/// OpenSSL knows, separated by `:`, none twice.
+/// Whether `value` is a signature algorithm list OpenSSL 3.0 takes (its syntax, as
+/// `SSL_CTX_set1_sigalgs_list` parses it).
 fn sigalgs_ok(value: &str) -> bool {
-    let mut seen = Vec::new();
-    for entry in value.split(':') {
-        let found = match entry.split_once('+') {
-            Some((sig, hash)) => {
-                let sig = if sig == "PSS" { "RSA-PSS" } else { sig };
-                SIGALGS.iter().position(|(_, s, h)| {
-                    !s.is_empty() && *s == sig && h.eq_ignore_ascii_case(hash)
-                })
-            }
-            None => SIGALGS.iter().position(|(n, ..)| *n == entry),
-        };
-        match found {
-            Some(i) if !seen.contains(&i) => seen.push(i),
-            _ => return false,
-        }
-    }
-    !seen.is_empty()
+    oxissl::ctx::parse_sigalgs_list(value).is_ok()
 }
 
 /// `VerifyMode`: for a client only `Peer` (the other names are a server's).
@@ -698,13 +655,12 @@ fn apply(target: Target, action: &Action) -> bool {
             (Target::Ssl(s), Action::Ciphersuites(v)) => {
                 text(v).is_some_and(|v| crate::ssl::SSL_set_ciphersuites(s, v.as_ptr()) == 1)
             }
-            // Accepted as SSL_CTX_set1_sigalgs_list / _client_sigalgs_list are here.
-            (Target::Ctx(c), Action::Sigalgs(_)) => {
-                crate::ctx::SSL_CTX_ctrl(c, 98, 0, std::ptr::null_mut()) == 1
-            }
-            (Target::Ssl(s), Action::Sigalgs(_)) => {
-                crate::ssl::SSL_ctrl(s, 98, 0, std::ptr::null_mut()) == 1
-            }
+            (Target::Ctx(c), Action::Sigalgs(v)) => text(v).is_some_and(|v| {
+                crate::ctx::SSL_CTX_ctrl(c, 98, 0, v.as_ptr().cast_mut().cast()) == 1
+            }),
+            (Target::Ssl(s), Action::Sigalgs(v)) => text(v)
+                .is_some_and(|v| crate::ssl::SSL_ctrl(s, 98, 0, v.as_ptr().cast_mut().cast()) == 1),
+            // Accepted as SSL_CTX_set1_client_sigalgs_list is here.
             (Target::Ctx(c), Action::ClientSigalgs(_)) => {
                 crate::ctx::SSL_CTX_ctrl(c, 102, 0, std::ptr::null_mut()) == 1
             }

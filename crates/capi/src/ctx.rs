@@ -378,12 +378,21 @@ fn ctx_ctrl(st: &mut CtxState, cmd: c_int, larg: c_long, parg: *mut c_void) -> c
                 None => 0,
             }
         }
+        // SSL_CTRL_SET_SIGALGS_LIST (SSL_CTX_set1_sigalgs_list): what is offered and accepted
+        // in the server's signatures; a refused list changes nothing and queues nothing.
+        98 => {
+            // SAFETY: the caller passes a C string.
+            match unsafe { str_arg(parg.cast()) } {
+                Some(list) => c_long::from(st.ctx.set1_sigalgs_list(list).is_ok()),
+                None => 0,
+            }
+        }
         // Statistics of a session cache that does not exist: all zero.
         20..=31 => 0,
         // Accepted and not acted on: message-callback argument, max fragment, servername and
-        // status callback arguments, signature algorithm lists, DH auto, split fragment,
-        // pipelines, status type.
-        16 | 52 | 54 | 64 | 65 | 97 | 98 | 101 | 102 | 118 | 125 | 126 => 1,
+        // status callback arguments, signature algorithms for client certificates, DH auto,
+        // split fragment, pipelines, status type.
+        16 | 52 | 54 | 64 | 65 | 97 | 101 | 102 | 118 | 125 | 126 => 1,
         // SSL_CTRL_GET_TLSEXT_STATUS_REQ_TYPE: none requested.
         127 => -1,
         _ => 0,

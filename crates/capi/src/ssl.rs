@@ -488,10 +488,18 @@ fn ssl_ctrl(st: &mut SslState, cmd: c_int, larg: c_long, parg: *mut c_void) -> c
             }
             _ => 0,
         },
+        // SSL_CTRL_SET_SIGALGS_LIST (SSL_set1_sigalgs_list), as for the context.
+        98 => {
+            // SAFETY: the caller passes a C string.
+            match unsafe { str_arg(parg.cast()) } {
+                Some(list) => c_long::from(st.ssl.set1_sigalgs_list(list).is_ok()),
+                None => 0,
+            }
+        }
         // SSL_CTRL_GET_TLSEXT_STATUS_REQ_TYPE: none requested.
         127 => -1,
         // Accepted and not acted on (see SSL_CTX_ctrl).
-        16 | 52 | 54 | 65 | 97 | 98 | 101 | 102 | 118 | 125 | 126 => 1,
+        16 | 52 | 54 | 65 | 97 | 101 | 102 | 118 | 125 | 126 => 1,
         _ => 0,
     }
 }

@@ -1081,3 +1081,50 @@ fn without_a_client_certificate_the_server_refuses_alike() {
         &["SSL_connect: ret=-1 error=1(SSL) lib=20 reason=1040"],
     );
 }
+
+/// `sigalgs HOST PORT CAFILE CTX_LIST SSL_LIST` against a server with `leaf`, TLS 1.3 or 1.2.
+fn sigalgs(leaf: &str, version: &str, ctx_list: &str, ssl_list: &str) -> (SServer, Vec<String>) {
+    let server = s_server(leaf, "inter.pem", &["-www", version]);
+    let cmd = args([
+        program("sigalgs").to_string_lossy().into_owned(),
+        HOST.into(),
+        server.port.to_string(),
+        cert("root.pem"),
+        ctx_list.into(),
+        ssl_list.into(),
+    ]);
+    (server, cmd)
+}
+
+#[test]
+fn sigalgs_list_the_server_fits_connects_with_a_listed_scheme() {
+    for (version, name) in [("-tls1_3", "TLSv1.3"), ("-tls1_2", "TLSv1.2")] {
+        let (_server, cmd) = sigalgs("rsa", version, "ECDSA+SHA256:RSA-PSS+SHA384", "-");
+        let want = format!("connected: {name}, peer signature type RSASSA-PSS");
+        differential(
+            &cmd,
+            End::Exit(0),
+            &[
+                "bogus list: 0, queued nothing",
+                "context list ECDSA+SHA256:RSA-PSS+SHA384: 1",
+                &want,
+            ],
+        );
+    }
+}
+
+#[test]
+fn sigalgs_list_the_server_does_not_fit_fails_the_handshake() {
+    for version in ["-tls1_3", "-tls1_2"] {
+        // The connection's list replaces the context's.
+        let (_server, cmd) = sigalgs("rsa", version, "RSA-PSS+SHA256", "ECDSA+SHA256");
+        differential(
+            &cmd,
+            End::Exit(1),
+            &[
+                "connection list ECDSA+SHA256: 1",
+                "SSL_connect: ret=-1 error=1(SSL) lib=20 reason=1040",
+            ],
+        );
+    }
+}
