@@ -1072,7 +1072,8 @@ fn without_a_client_certificate_the_server_refuses_alike() {
         End::Exit(3),
         &[
             HANDSHAKE_OK,
-            "SSL_read: failed, error=1(SSL) lib=20 reason=1116",
+            "SSL_read: ret=0 error=1(SSL) lib=20 reason=1116",
+            "SSL_read again: ret=0, shutdown 2",
         ],
     );
     differential(

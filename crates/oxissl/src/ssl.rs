@@ -290,6 +290,9 @@ pub struct Ssl {
     shutdown_sent: bool,
     /// EOF without close_notify, read as a clean close (`SSL_OP_IGNORE_UNEXPECTED_EOF`).
     eof_closed: bool,
+    /// A fatal alert from the server ended the connection after the handshake: reads return 0
+    /// from then on and the shutdown state has `SSL_RECEIVED_SHUTDOWN`, as in OpenSSL.
+    fatal_alert_received: bool,
     last_errno: Option<i32>,
 }
 
@@ -337,6 +340,7 @@ impl Ssl {
             pending_write: None,
             shutdown_sent: false,
             eof_closed: false,
+            fatal_alert_received: false,
             last_errno: None,
         }
     }
@@ -881,8 +885,9 @@ impl Ssl {
 
     // ---- application data ----
 
-    /// `SSL_read`: > 0 bytes (at most one record), 0 on close_notify (ZERO_RETURN) or on EOF
-    /// without it (SSL_ERROR_SSL, "unexpected eof while reading"), -1 for WANT_* and errors.
+    /// `SSL_read`: > 0 bytes (at most one record), 0 on close_notify (ZERO_RETURN), on EOF
+    /// without it (SSL_ERROR_SSL, "unexpected eof while reading") or on the server's fatal alert
+    /// (SSL_ERROR_SSL, the alert's reason), -1 for WANT_* and other errors.
     /// Runs the handshake first if it is not done.
     pub fn read(&mut self, buf: &mut [u8]) -> i32 {
         self.read_inner(buf, false)
@@ -921,7 +926,7 @@ impl Ssl {
             }
         }
         if self.fatal {
-            return -1;
+            return if self.fatal_alert_received { 0 } else { -1 };
         }
         let want = buf.len().min(MAX_RET);
         let buf = &mut buf[..want];
@@ -944,6 +949,13 @@ impl Ssl {
                 conn.read(buf)
             };
             match r {
+                // OpenSSL's SSL_read returns 0 for the server's fatal alert (SSL_ERROR_SSL
+                // with the alert's reason queued), -1 for failures found here.
+                Err(e @ oxissl_engine::Error::AlertReceived(_)) => {
+                    self.engine_failure(&e);
+                    self.fatal_alert_received = true;
+                    return 0;
+                }
                 Err(e) => return self.engine_failure(&e),
                 Ok(ReadStatus::Data(n)) => {
                     self.release_if_idle();
@@ -1168,7 +1180,8 @@ impl Ssl {
 
     /// `SSL_get_shutdown`: `SSL_SENT_SHUTDOWN` (1) | `SSL_RECEIVED_SHUTDOWN` (2).
     pub fn get_shutdown(&self) -> i32 {
-        i32::from(self.shutdown_sent) | (i32::from(self.closed_by_peer()) << 1)
+        let received = self.closed_by_peer() || self.fatal_alert_received;
+        i32::from(self.shutdown_sent) | (i32::from(received) << 1)
     }
 
     fn closed_by_peer(&self) -> bool {

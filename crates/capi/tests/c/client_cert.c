@@ -481,12 +481,14 @@ static int connect_and_get(char **argv)
             int err = SSL_get_error(ssl, r);
             unsigned long e = ERR_peek_error();
 
-            /* A fatal alert met by SSL_read: OpenSSL returns 0, oxissl -1, so the return
-             * value is left out (on stderr); the error and the alert's reason must agree. */
-            printf("SSL_read: failed, error=%d(%s) lib=%d reason=%d\n", err, error_name(err),
+            /* A fatal alert met by SSL_read: 0, SSL_ERROR_SSL with the alert's reason; then
+             * reads return 0 and the peer's shutdown is recorded. */
+            printf("SSL_read: ret=%d error=%d(%s) lib=%d reason=%d\n", r, err, error_name(err),
                    ERR_GET_LIB(e), ERR_GET_REASON(e));
-            fprintf(stderr, "SSL_read returned %d\n", r);
             ERR_print_errors_fp(stderr);
+            r = SSL_read(ssl, page, 1);
+            printf("SSL_read again: ret=%d, shutdown %d\n", r,
+                   SSL_get_shutdown(ssl) & SSL_RECEIVED_SHUTDOWN);
             return EXIT_IO_FAILED;
         }
         ERR_clear_error();
