@@ -294,7 +294,7 @@ pub fn lib_string(code: u32) -> &'static str {
         ERR_LIB_SYS => "system library",
         ERR_LIB_SSL => "SSL routines",
         ERR_LIB_PEM => "PEM routines",
-        ERR_LIB_X509 => "X509 certificate routines",
+        ERR_LIB_X509 => "x509 certificate routines",
         _ => "unknown library",
     }
 }
