@@ -5,71 +5,17 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
-use std::sync::mpsc::Receiver;
-
-use common::{args, cert, free_port, program, run, End, Lib, DEADLINE};
+use common::{args, cert, program, run, s_server, End, Lib, SServer};
 
 const LABEL: &str = "EXPERIMENTAL oxissl";
 const LENGTH: &str = "48";
 
 /// `openssl s_server` in its default mode (the one that prints the keying material it
-/// exported for each connection), with its stdout lines on a channel; killed on drop.
-struct Server {
-    child: std::process::Child,
-    port: u16,
-    lines: Receiver<String>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn server(version: &str, extra: &[&str]) -> Server {
-    for _ in 0..5 {
-        let port = free_port();
-        let mut child = Command::new("openssl")
-            .args(["s_server", "-accept", &format!("127.0.0.1:{port}")])
-            .args(["-cert", &cert("ecdsa.pem"), "-key", &cert("ecdsa.key")])
-            .args(["-cert_chain", &cert("inter.pem"), version])
-            .args(extra)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("openssl s_server starts");
-        let stdout = child.stdout.take().expect("piped stdout");
-        let (tx, lines) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { return };
-                if tx.send(line).is_err() {
-                    return;
-                }
-            }
-        });
-        let server = Server { child, port, lines };
-        if wait_for(&server, "ACCEPT").is_some() {
-            return server;
-        }
-    }
-    panic!("openssl s_server did not start");
-}
-
-/// The next line of the server's output containing `needle` (bounded wait).
-fn wait_for(server: &Server, needle: &str) -> Option<String> {
-    let deadline = std::time::Instant::now() + DEADLINE;
-    loop {
-        let left = deadline.checked_duration_since(std::time::Instant::now())?;
-        let line = server.lines.recv_timeout(left).ok()?;
-        if line.contains(needle) {
-            return Some(line);
-        }
-    }
+/// exported for each connection), with the ECDSA chain, `version` and `extra`.
+fn server(version: &str, extra: &[&str]) -> SServer {
+    let mut flags = vec![version];
+    flags.extend_from_slice(extra);
+    s_server("ecdsa", "inter.pem", &flags)
 }
 
 /// The hex after "Keying material:" in a line.
@@ -103,7 +49,8 @@ fn exports(lib: Lib, version: &str) -> Vec<String> {
         .find(|l| l.starts_with("Keying material:"))
         .map(material)
         .unwrap_or_else(|| panic!("no keying material printed\n{out}"));
-    let theirs = wait_for(&server, "Keying material:")
+    let theirs = server
+        .wait_for_line("Keying material:")
         .map(|l| material(&l))
         .expect("s_server printed its keying material");
     assert_eq!(ours.len(), 96, "{out}");

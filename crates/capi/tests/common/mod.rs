@@ -466,6 +466,22 @@ pub fn free_port() -> u16 {
 pub struct SServer {
     child: Child,
     pub port: u16,
+    /// What it prints after ACCEPT, line by line.
+    lines: std::sync::mpsc::Receiver<String>,
+}
+
+impl SServer {
+    /// The next line it prints that contains `needle` (waits at most `DEADLINE`).
+    pub fn wait_for_line(&self, needle: &str) -> Option<String> {
+        let deadline = std::time::Instant::now() + DEADLINE;
+        loop {
+            let left = deadline.checked_duration_since(std::time::Instant::now())?;
+            let line = self.lines.recv_timeout(left).ok()?;
+            if line.contains(needle) {
+                return Some(line);
+            }
+        }
+    }
 }
 
 impl Drop for SServer {
@@ -499,8 +515,10 @@ pub fn s_server(name: &str, chain: &str, extra: &[&str]) -> SServer {
             .expect("openssl s_server starts");
         let stdout = child.stdout.take().expect("piped stdout");
         let (tx, rx) = std::sync::mpsc::channel();
+        let (line_tx, lines) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
-            // Reports ACCEPT, then keeps draining so the server never blocks on a full pipe.
+            // Reports ACCEPT, then passes on every later line and keeps draining, so the
+            // server never blocks on a full pipe.
             let mut lines = BufReader::new(stdout).lines();
             for line in lines.by_ref() {
                 match line {
@@ -512,9 +530,11 @@ pub fn s_server(name: &str, chain: &str, extra: &[&str]) -> SServer {
                     Err(_) => return,
                 }
             }
-            for _ in lines {}
+            for line in lines.map_while(Result::ok) {
+                let _ = line_tx.send(line);
+            }
         });
-        let server = SServer { child, port };
+        let server = SServer { child, port, lines };
         if rx.recv_timeout(DEADLINE).is_ok() {
             return server;
         }
