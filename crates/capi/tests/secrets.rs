@@ -128,7 +128,12 @@ fn key_log(lib: Lib, version: &str) -> Vec<String> {
     let out = run(lib, &cmd, &[]);
     out.assert_loaded();
     assert!(matches!(out.end, End::Exit(0)), "{out}");
-    // s_server has written its lines by the time the client's handshake is over.
+    // s_server logs the client's traffic secret when it takes the client's Finished, and
+    // prints the connection's cipher once its handshake is over.
+    assert!(
+        server.wait_for_line("CIPHER is").is_some(),
+        "{lib:?}: the server's handshake did not finish"
+    );
     drop(server);
     let lines = |path: &std::path::Path| {
         let text = std::fs::read_to_string(path).unwrap_or_default();

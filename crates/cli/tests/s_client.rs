@@ -1395,7 +1395,6 @@ fn keylogfile_holds_the_secrets_the_server_logged() {
         b"",
     );
     assert_session_ok(&out);
-    drop(server);
     let secrets = |path: &Path| {
         let text = std::fs::read_to_string(path).unwrap_or_default();
         let mut lines: Vec<String> = text
@@ -1408,6 +1407,12 @@ fn keylogfile_holds_the_secrets_the_server_logged() {
     };
     let ours = secrets(&ours);
     assert_eq!(ours.len(), 5, "{ours:#?}");
+    // The server logs the client's traffic secret once it has taken the client's Finished.
+    let deadline = Instant::now() + DEADLINE;
+    while secrets(&theirs).len() < ours.len() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    drop(server);
     assert_eq!(ours, secrets(&theirs));
 }
 
