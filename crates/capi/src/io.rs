@@ -101,10 +101,9 @@ entry! {
     /// `SSL_connect`: 1 when the handshake is complete; -1 for WANT_* and every failure.
     fn SSL_connect(s: *mut SSL) -> c_int {
         nonnull: [s], fail: -1;
-        io_entry(s, "SSL_connect", -1, |obj, st| {
-            st.ssl.set_connect_state();
-            st.io_call(obj, |ssl| ssl.connect())
-        })
+        // As in OpenSSL, SSL_connect makes the object a client without resetting it (only an
+        // explicit SSL_set_connect_state on a used object starts a new connection).
+        io_entry(s, "SSL_connect", -1, |obj, st| st.io_call(obj, |ssl| ssl.connect()))
     }
 
     /// `SSL_do_handshake`: -1 with "connection type not set" before `SSL_set_connect_state`.
@@ -282,21 +281,17 @@ entry! {
         -1
     }
 
-    /// `SSL_clear`: 1 on an object whose handshake has not started (there is nothing to
-    /// reset). Resetting a used object for a new connection is not supported (0): make a new
-    /// one with `SSL_new`.
+    /// `SSL_clear`: 1; the object is ready for another connection to the same server, with
+    /// its settings, BIOs and (if it was shut down with SSL_shutdown) its session, offered
+    /// again, as in OpenSSL.
     fn SSL_clear(s: *mut SSL) -> c_int {
         nonnull: [s], fail: 0;
-        let fresh = with_ssl(s, "SSL_clear", false, |_, st| st.ssl.in_before());
-        if fresh {
-            return 1;
-        }
-        errors::raise_ssl(
-            "SSL_clear",
-            ERR_R_UNSUPPORTED,
-            Some("reusing a used SSL object is not supported; make a new one"),
-        );
-        0
+        with_ssl(s, "SSL_clear", 0, |_, st| {
+            let version = crate::ssl::version_number(st);
+            st.ssl.clear();
+            st.forget_connection(version);
+            1
+        })
     }
 
     /// `SSL_get_error`: OpenSSL's order — success; the earliest queued error (system ->

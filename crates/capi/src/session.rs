@@ -147,6 +147,26 @@ fn session_of(s: *const SSL) -> *mut SSL_SESSION {
     })
 }
 
+/// After the object was reset for another connection: its session (`SSL_get_session`) becomes
+/// the one the next handshake offers, or none.
+pub fn follow_offered(st: &mut SslState, version: c_int) {
+    let offered = st.ssl.get1_session();
+    // SAFETY: the object's session slot holds a live reference when non-null.
+    let current = (!st.session.is_null()).then(|| unsafe { &*st.session });
+    let same = match (current.and_then(|c| c.stored.as_ref()), offered.as_ref()) {
+        (Some(a), Some(b)) => a.same_resumption(b),
+        _ => false,
+    };
+    if !same {
+        let fresh = match offered {
+            Some(stored) => new_session(version, Some(stored)),
+            None => std::ptr::null_mut(),
+        };
+        // SAFETY: the slot owned one reference to the session it replaces.
+        unsafe { release(std::mem::replace(&mut st.session, fresh)) };
+    }
+}
+
 /// After a handshake or data call: hands each session it established to the context's
 /// new-session callback (SSL_CTX_sess_set_new_cb(3)), oldest first. Each becomes the object's
 /// current session (`SSL_get_session`), as in OpenSSL, and the callback gets one reference of

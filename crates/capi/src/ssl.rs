@@ -255,6 +255,18 @@ impl SslState {
         self.peer_chain = chain;
     }
 
+    /// What the C layer keeps of one connection, dropped when the object starts another
+    /// (`SSL_clear`, `SSL_set_connect_state` on a used object) after `oxissl::Ssl` was reset:
+    /// the object's session (`SSL_get_session`) becomes the one the next handshake offers, or
+    /// none. `version` is the protocol version of the connection that ended.
+    pub fn forget_connection(&mut self, version: c_int) {
+        self.free_peer_certs();
+        self.new_sessions.clear();
+        self.shutdown_flags = 0;
+        self.pending_errno = None;
+        crate::session::follow_offered(self, version);
+    }
+
     fn free_peer_certs(&mut self) {
         // SAFETY: the leaf owns one reference and the stack owns its elements (both may be
         // null, which libcrypto accepts).
@@ -661,7 +673,14 @@ entry! {
     /// `SSL_set_connect_state`.
     fn SSL_set_connect_state(s: *mut SSL) -> () {
         nonnull: [s], fail: ();
-        with_ssl(s, "SSL_set_connect_state", (), |_, st| st.ssl.set_connect_state())
+        with_ssl(s, "SSL_set_connect_state", (), |_, st| {
+            let used = !st.ssl.in_before();
+            let version = version_number(st);
+            st.ssl.set_connect_state();
+            if used {
+                st.forget_connection(version);
+            }
+        })
     }
 
     /// `SSL_is_server`: always 0.

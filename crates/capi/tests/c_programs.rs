@@ -1129,3 +1129,60 @@ fn sigalgs_list_the_server_does_not_fit_fails_the_handshake() {
         );
     }
 }
+
+/// `reconnect HOST PORT CAFILE MODE END` against a `-rev` server for `version`.
+fn reconnect(version: &str, mode: &str, end: &str) -> (SServer, Vec<String>) {
+    let server = rev_server(&[version]);
+    let cmd = args([
+        program("reconnect").to_string_lossy().into_owned(),
+        HOST.into(),
+        server.port.to_string(),
+        cert("root.pem"),
+        mode.into(),
+        end.into(),
+    ]);
+    (server, cmd)
+}
+
+#[test]
+fn one_ssl_object_reconnects_after_ssl_clear_and_resumes() {
+    for (version, name) in [("-tls1_3", "TLSv1.3"), ("-tls1_2", "TLSv1.2")] {
+        let (_server, cmd) = reconnect(version, "clear", "shutdown");
+        let resumed = format!("connection 2: {name}, reused 1, verify 0");
+        differential(
+            &cmd,
+            End::Exit(0),
+            &[
+                "SSL_clear: 1",
+                "after the reset: in before 1, session kept, shutdown 0",
+                &resumed,
+            ],
+        );
+    }
+}
+
+#[test]
+fn ssl_clear_after_a_dropped_connection_does_not_resume() {
+    let (_server, cmd) = reconnect("-tls1_2", "clear", "drop");
+    differential(
+        &cmd,
+        End::Exit(0),
+        &[
+            "after the reset: in before 1, session none, shutdown 0",
+            "connection 2: TLSv1.2, reused 0, verify 0",
+        ],
+    );
+}
+
+#[test]
+fn set_connect_state_on_a_used_object_starts_a_new_connection() {
+    // What `openssl s_client -reconnect` does: the session is offered again.
+    for end in ["shutdown", "drop"] {
+        let (_server, cmd) = reconnect("-tls1_2", "connect_state", end);
+        differential(
+            &cmd,
+            End::Exit(0),
+            &["connection 2: TLSv1.2, reused 1, verify 0"],
+        );
+    }
+}

@@ -421,3 +421,29 @@ fn ssl_conf_commands_return_what_openssl_returns() {
         ],
     );
 }
+
+#[test]
+fn reconnect_resumes_the_session_on_the_same_object() {
+    // s_client -reconnect shuts down, calls SSL_set_connect_state on the used object, gives it
+    // a new socket and connects again, five times, offering the session each time.
+    let server = www(&["-tls1_2"]);
+    let root = cert("root.pem");
+    let (system, ours) = compare(
+        &s_client(
+            server.port,
+            &["-CAfile", &root, "-servername", "localhost", "-reconnect"],
+        ),
+        b"",
+        End::Exit(0),
+        &["Reused, TLSv1.2, Cipher is ECDHE-ECDSA-AES256-GCM-SHA384"],
+        &[],
+    );
+    for run in [&system, &ours] {
+        let reused = run
+            .stdout
+            .lines()
+            .filter(|l| l.starts_with("Reused,"))
+            .count();
+        assert_eq!(reused, 5, "{run}");
+    }
+}

@@ -407,9 +407,43 @@ impl Ssl {
     // ---- settings ----
 
     /// `SSL_set_connect_state`: this object is a client; the first `do_handshake`, `read` or
-    /// `write` starts the handshake.
+    /// `write` starts the handshake. On an object that has already connected, as in OpenSSL,
+    /// the next handshake is a new connection (over the BIOs set by then) that offers the
+    /// session of the one before (`openssl s_client -reconnect` works this way).
     pub fn set_connect_state(&mut self) {
         self.connect_state = true;
+        if !self.in_before() {
+            self.reset_connection(true);
+        }
+    }
+
+    /// `SSL_clear`: makes a used object ready for another connection to the same server,
+    /// keeping its settings and BIOs. As in OpenSSL, the session of the connection before is
+    /// kept (and offered again) only if this side closed it with `shutdown` or it never
+    /// finished its handshake: a connection dropped without close_notify is not resumed.
+    pub fn clear(&mut self) {
+        let keep = self.shutdown_sent || !self.handshake_done;
+        self.reset_connection(keep);
+    }
+
+    /// Drops the connection and its state; with `keep_session`, the session it established
+    /// (or the one it was offered) is offered by the next.
+    fn reset_connection(&mut self, keep_session: bool) {
+        self.session = if keep_session {
+            self.get1_session()
+        } else {
+            None
+        };
+        self.conn = None;
+        self.handshake_done = false;
+        self.fatal = false;
+        self.rwstate = Want::Nothing;
+        self.pending_write = None;
+        self.shutdown_sent = false;
+        self.eof_closed = false;
+        self.fatal_alert_received = false;
+        self.last_errno = None;
+        self.callback_outcome = Arc::new(Mutex::new(None));
     }
 
     /// `SSL_is_server` (always false: oxissl is a client).

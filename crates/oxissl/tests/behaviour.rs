@@ -1026,3 +1026,29 @@ fn key_log_lines_are_the_ones_openssl_logs_for_the_same_connection() {
     assert!(ours[0].starts_with("CLIENT_RANDOM "));
     assert_eq!(ours, theirs);
 }
+
+#[test]
+fn one_object_reconnects_after_clear_and_resumes_only_after_shutdown() {
+    let server = s_server(&["-www", "-tls1_2"]);
+    let ctx = trusting_ctx();
+    let mut ssl = connected(&ctx, server.port);
+    assert!(!ssl.session_reused());
+    assert_eq!(ssl.shutdown(), 0);
+    // Shut down: the session is kept and offered by the next connection.
+    ssl.clear();
+    assert!(ssl.in_before());
+    assert_eq!(ssl.get_shutdown(), 0);
+    ssl.set_fd(tcp(server.port));
+    assert_eq!(ssl.connect(), 1, "{:?}", err::peek_error());
+    assert!(ssl.session_reused());
+    // Dropped without shutdown: clear forgets the session, as OpenSSL does.
+    ssl.clear();
+    ssl.set_fd(tcp(server.port));
+    assert_eq!(ssl.connect(), 1);
+    assert!(!ssl.session_reused());
+    // set_connect_state on a used object also starts a new connection, offering the session.
+    ssl.set_connect_state();
+    ssl.set_fd(tcp(server.port));
+    assert_eq!(ssl.connect(), 1);
+    assert!(ssl.session_reused());
+}
