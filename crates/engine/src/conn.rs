@@ -15,7 +15,7 @@ use crate::client::{
 };
 use crate::config::ClientConfig;
 use crate::error::{ApiMisuse, CertificateError, Error, InvalidMessage};
-use crate::keys::exporter::{export12, export13};
+use crate::keys::exporter::{export12, export13_from_master};
 use crate::record::deframer::parse_header;
 use crate::record::joiner::Joiner;
 use crate::record::protect::{open, open_into, write_records, RecordKey, RecordKind};
@@ -765,21 +765,18 @@ impl ClientConnection {
         label: &[u8],
         context: Option<&[u8]>,
     ) -> Result<(), Error> {
-        let exported = match self.cx.exporter.as_deref() {
+        let exported = match &self.cx.exporter {
             None => return Err(Error::Api(ApiMisuse::HandshakeNotComplete)),
             Some(ExporterSecret::Tls13 {
-                master,
-                server_finished,
-            }) => {
-                let secret = master.exporter_secret(server_finished);
-                export13(
-                    master.hash(),
-                    &secret,
-                    label,
-                    context.unwrap_or_default(),
-                    out,
-                )
-            }
+                hash,
+                master_and_hash,
+            }) => export13_from_master(
+                *hash,
+                master_and_hash,
+                label,
+                context.unwrap_or_default(),
+                out,
+            ),
             Some(ExporterSecret::Tls12 { hash, master }) => {
                 let n = &self.cx.negotiated;
                 let (Some(client), Some(server)) = (&n.client_random, &n.server_random) else {
@@ -787,7 +784,8 @@ impl ClientConnection {
                         "TLS 1.2 exporter without the hello randoms",
                     ));
                 };
-                export12(*hash, master, client, server, label, context, out)
+                let master = crate::provider::Secret::from_slice(master.as_bytes());
+                export12(*hash, &master, client, server, label, context, out)
             }
         };
         exported.map_err(|e| Error::Api(ApiMisuse::Exporter(e)))

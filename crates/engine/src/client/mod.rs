@@ -16,8 +16,8 @@ use rustls_pki_types::{CertificateDer, ServerName};
 
 use crate::config::ClientConfig;
 use crate::error::{CertificateError, Error, InvalidMessage};
-use crate::keys::schedule13::MasterSecret;
-use crate::provider::{Digest, HashAlgorithm, Secret, Tls13Suite};
+use crate::keys::exporter::SecretBytes;
+use crate::provider::{HashAlgorithm, Secret, Tls13Suite};
 use crate::record::protect::{plain, plain_with_version, write_records, RecordKey};
 use crate::wire::enums::{
     AlertDescription, CipherSuite, ContentType, HandshakeType, NamedGroup, ProtocolVersion,
@@ -87,15 +87,18 @@ pub struct SessionTicket {
 
 /// The secret keying material exporters derive from (RFC 8446 §7.5; RFC 5705 §4).
 pub(crate) enum ExporterSecret {
-    /// The Master Secret and the transcript hash through server Finished, from which
-    /// exporter_master_secret is derived when asked for (the application traffic secrets they
-    /// also give are held by the connection anyway).
+    /// The Master Secret and the transcript hash through server Finished, back to back, from
+    /// which exporter_master_secret is derived when asked for (the application traffic secrets
+    /// they also give are held by the connection anyway).
     Tls13 {
-        master: MasterSecret,
-        server_finished: Digest,
+        hash: HashAlgorithm,
+        master_and_hash: SecretBytes,
     },
     /// The master secret; the randoms are in `Negotiated`.
-    Tls12 { hash: HashAlgorithm, master: Secret },
+    Tls12 {
+        hash: HashAlgorithm,
+        master: SecretBytes,
+    },
 }
 
 /// Connection-wide state the handshake states write into.
@@ -117,9 +120,9 @@ pub(crate) struct Common {
     pub new_sessions: VecDeque<session::StoredSession>,
     pub negotiated: Negotiated,
     pub tickets: VecDeque<SessionTicket>,
-    /// What keying material is exported from, once the handshake is complete (boxed: it is
-    /// rarely used, and the connection stays small).
-    pub exporter: Option<Box<ExporterSecret>>,
+    /// What keying material is exported from, once the handshake is complete (its bytes on the
+    /// heap, sized to the suite's hash).
+    pub exporter: Option<ExporterSecret>,
     /// Test support: recorded ClientHellos sent in place of the ones built.
     #[cfg(test)]
     pub recorded_hellos: VecDeque<Vec<u8>>,

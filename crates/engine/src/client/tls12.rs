@@ -14,6 +14,7 @@ use super::session::{
 use super::tls13::verify_server_chain;
 use super::{Common, ExporterSecret, ServerIdentity, State};
 use crate::error::{Error, InvalidMessage, PeerIncompatible, PeerMisbehaved};
+use crate::keys::exporter::SecretBytes;
 use crate::keys::prf12::{key_block, master_secret, verify_data, DirectionKeys};
 use crate::keys::transcript::Transcript;
 use crate::provider::{
@@ -588,10 +589,10 @@ impl ExpectFinished {
             self.f.transcript.add(msg.encoded);
             self.f.send_finished(cx)?;
         }
-        cx.exporter = Some(Box::new(ExporterSecret::Tls12 {
+        cx.exporter = Some(ExporterSecret::Tls12 {
             hash: self.f.suite.hash,
-            master: self.f.master.clone(),
-        }));
+            master: SecretBytes::new(&[self.f.master.as_bytes()]),
+        });
         self.f.store_session(cx);
         Ok(State::Established12(Established))
     }

@@ -256,10 +256,10 @@ impl ExpectFinished {
         cx.write_key = Some(RecordKey::new(wk, wiv));
         let resumption = master.resumption_secret(&transcript.current_hash());
         // RFC 8446 §7.5: exporters work from the transcript through server Finished.
-        cx.exporter = Some(Box::new(ExporterSecret::Tls13 {
-            master,
-            server_finished: server_finished_hash,
-        }));
+        cx.exporter = Some(ExporterSecret::Tls13 {
+            hash,
+            master_and_hash: master.into_exporter_inputs(&server_finished_hash),
+        });
         Ok(State::Established(Established {
             suite,
             client_secret: app.client,

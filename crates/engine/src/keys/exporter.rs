@@ -2,6 +2,29 @@
 
 use crate::provider::{hkdf_expand, tls12_prf, HashAlgorithm, HashContext, Secret, MAX_HASH_LEN};
 
+/// Secret bytes of any length in one allocation, wiped when dropped: what a connection keeps
+/// for exporters, sized to the suite's hash rather than to the largest one.
+pub struct SecretBytes(Box<[u8]>);
+
+impl SecretBytes {
+    /// A copy of `parts`, back to back.
+    pub fn new(parts: &[&[u8]]) -> Self {
+        Self(parts.concat().into_boxed_slice())
+    }
+
+    /// The bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl Drop for SecretBytes {
+    fn drop(&mut self) {
+        self.0.fill(0);
+        core::hint::black_box(&self.0);
+    }
+}
+
 /// The longest label: HkdfLabel's label is `opaque label<7..255>` and starts with "tls13 "
 /// (RFC 8446 §7.1).
 pub const MAX_LABEL_LEN: usize = 255 - 6;
@@ -68,6 +91,25 @@ pub fn export13(
     expand_label(hash, derived, b"exporter", digest(context).as_bytes(), out);
     derived.fill(0);
     Ok(())
+}
+
+/// TLS-Exporter from the Master Secret and the transcript hash through server Finished, kept
+/// back to back in `inputs` (hash-length each): exporter_master_secret is Derive-Secret(Master
+/// Secret, "exp master", that hash) (RFC 8446 §7.1), then as `export13`.
+pub fn export13_from_master(
+    hash: HashAlgorithm,
+    inputs: &SecretBytes,
+    label: &[u8],
+    context: &[u8],
+    out: &mut [u8],
+) -> Result<(), ExportError> {
+    let n = hash.output_len();
+    let (master, th) = inputs.as_bytes().split_at(n);
+    let mut secret = [0u8; MAX_HASH_LEN];
+    expand_label(hash, master, b"exp master", th, &mut secret[..n]);
+    let exporter_master = Secret::from_slice(&secret[..n]);
+    secret.fill(0);
+    export13(hash, &exporter_master, label, context, out)
 }
 
 /// HKDF-Expand-Label (RFC 8446 §7.1) for a label of any allowed length.

@@ -6,6 +6,7 @@
 use std::sync::OnceLock;
 
 use crate::error::Error;
+use crate::keys::exporter::SecretBytes;
 use crate::provider::{
     hkdf_expand, hkdf_extract, hmac, AeadKey, Digest, HashAlgorithm, HashContext, HmacKey, Secret,
     Tls13Suite, AEAD_NONCE_LEN, MAX_HASH_LEN,
@@ -182,11 +183,6 @@ pub struct MasterSecret {
 }
 
 impl MasterSecret {
-    /// The suite's hash.
-    pub fn hash(&self) -> HashAlgorithm {
-        self.hash
-    }
-
     /// client/server_application_traffic_secret_0 over the transcript through server Finished.
     pub fn traffic_secrets(&self, th: &Digest) -> TrafficSecrets {
         TrafficSecrets {
@@ -203,6 +199,12 @@ impl MasterSecret {
     /// resumption_master_secret over the transcript through client Finished.
     pub fn resumption_secret(&self, th: &Digest) -> Secret {
         derive_secret(self.hash, &self.secret, b"res master", th)
+    }
+
+    /// What exporters need later (`exporter::export13_from_master`): this secret and the
+    /// transcript hash through server Finished, back to back.
+    pub fn into_exporter_inputs(self, server_finished: &Digest) -> SecretBytes {
+        SecretBytes::new(&[self.secret.as_bytes(), server_finished.as_bytes()])
     }
 }
 
