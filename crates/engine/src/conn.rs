@@ -596,8 +596,15 @@ impl ClientConnection {
 
     /// Sends a KeyUpdate and switches to the next write key (RFC 8446 §4.6.3).
     pub fn update_write_key(&mut self) -> Result<(), Error> {
+        self.send_key_update(false)
+    }
+
+    /// Sends a KeyUpdate and switches to the next write key; with `request_peer`, the
+    /// KeyUpdate asks the server to update its own keys too (update_requested, RFC 8446
+    /// §4.6.3), and the server's answer moves the read key when it arrives.
+    pub fn send_key_update(&mut self, request_peer: bool) -> Result<(), Error> {
         match &mut self.state {
-            Some(State::Established(s)) => s.update_write_key(&mut self.cx),
+            Some(State::Established(s)) => s.update_write_key(&mut self.cx, request_peer),
             Some(State::Established12(_)) => Err(Error::Unsupported("KeyUpdate is TLS 1.3 only")),
             _ => Err(Error::Api(ApiMisuse::HandshakeNotComplete)),
         }

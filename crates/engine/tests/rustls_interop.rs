@@ -491,6 +491,41 @@ fn client_key_update() {
     }
 }
 
+/// Counts the KeyUpdate messages the client receives.
+#[derive(Default)]
+struct KeyUpdatesReceived(std::sync::atomic::AtomicUsize);
+
+impl oxissl_engine::MessageObserver for KeyUpdatesReceived {
+    fn message(&self, sent: bool, typ: oxissl_engine::wire::enums::ContentType, data: &[u8]) {
+        if !sent
+            && typ == oxissl_engine::wire::enums::ContentType::HANDSHAKE
+            && data.first() == Some(&24)
+        {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+}
+
+#[test]
+fn client_key_update_requesting_the_servers() {
+    // RFC 8446 §4.6.3: update_requested makes the server send a KeyUpdate of its own; both
+    // directions then run on new keys.
+    let seen = Arc::new(KeyUpdatesReceived::default());
+    let mut config = verifying_config();
+    config.message_observer = Some(seen.clone());
+    let mut pair = Pair::new(config, "localhost", ServerOpts::new("ecdsa").build());
+    pair.handshake().unwrap();
+    for i in 0..3 {
+        pair.client.send_key_update(true).unwrap();
+        pair.echo_round_trip(format!("both keys new {i}").as_bytes());
+        assert_eq!(seen.0.load(std::sync::atomic::Ordering::Relaxed), i + 1);
+    }
+    // Not requested: the server keeps its key.
+    pair.client.send_key_update(false).unwrap();
+    pair.echo_round_trip(b"only ours new");
+    assert_eq!(seen.0.load(std::sync::atomic::Ordering::Relaxed), 3);
+}
+
 #[test]
 fn new_session_tickets() {
     for suite in SUITES {

@@ -346,7 +346,7 @@ impl Established {
                 // ... and answer update_requested with our own KeyUpdate before any more data.
                 // RFC 8446 §6.1: nothing more is sent after our close_notify.
                 if request == KeyUpdateRequest::Requested && !cx.sent_close {
-                    self.update_write_key(cx)?;
+                    self.update_write_key(cx, false)?;
                 }
             }
             got => return Err(InvalidMessage::UnexpectedMessage { got }.into()),
@@ -355,9 +355,16 @@ impl Established {
     }
 
     /// Sends KeyUpdate(update_not_requested) and switches to the next write key.
-    pub fn update_write_key(&mut self, cx: &mut Common) -> Result<(), Error> {
+    pub fn update_write_key(&mut self, cx: &mut Common, request_peer: bool) -> Result<(), Error> {
         let mut msg = Vec::with_capacity(5);
-        encode_key_update(&mut msg, KeyUpdateRequest::NotRequested);
+        // RFC 8446 §4.6.3: update_requested asks the server to answer with a KeyUpdate of its
+        // own; our read key then moves when that answer arrives.
+        let request = if request_peer {
+            KeyUpdateRequest::Requested
+        } else {
+            KeyUpdateRequest::NotRequested
+        };
+        encode_key_update(&mut msg, request);
         cx.send_handshake(&msg)?;
         self.client_secret = next_traffic_secret(self.suite.hash, &self.client_secret);
         let (k, iv) = traffic_key(&self.suite, &self.client_secret)?;
