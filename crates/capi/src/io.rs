@@ -11,12 +11,10 @@ use crate::errors;
 use crate::session::announce_new_sessions;
 use crate::ssl::{with_ssl, SslState, SSL, SSL_R_BAD_LENGTH};
 
-/// `ERR_R_UNSUPPORTED`.
-const ERR_R_UNSUPPORTED: u32 = 0x8010C;
-/// `SSL_R_INVALID_KEY_UPDATE_TYPE`.
-const SSL_R_INVALID_KEY_UPDATE_TYPE: u32 = 120;
 /// `SSL_R_WRONG_SSL_VERSION`.
 const SSL_R_WRONG_SSL_VERSION: u32 = 266;
+/// `SSL_R_INVALID_KEY_UPDATE_TYPE`.
+const SSL_R_INVALID_KEY_UPDATE_TYPE: u32 = 120;
 
 /// `SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN`.
 const BOTH_SHUTDOWN: c_int = 3;
@@ -244,41 +242,29 @@ entry! {
         })
     }
 
-    /// `SSL_key_update`: on an established TLS 1.3 connection, `SSL_KEY_UPDATE_NOT_REQUESTED`
-    /// sends a KeyUpdate at once and moves to the next write key (1). Asking the server to
-    /// update its keys too (`SSL_KEY_UPDATE_REQUESTED`) is not supported (0). OpenSSL's checks
-    /// and reasons otherwise: wrong version, invalid type, still in init.
+    /// `SSL_key_update`: schedules a KeyUpdate (0: not requested; 1: the server is asked to
+    /// update its keys too), sent by the next SSL_do_handshake, SSL_write or SSL_read, as in
+    /// OpenSSL; its checks and reasons: wrong version, invalid type, still in init.
     fn SSL_key_update(s: *mut SSL, updatetype: c_int) -> c_int {
         nonnull: [s], fail: 0;
-        io_entry(s, "SSL_key_update", 0, |obj, st| {
+        with_ssl(s, "SSL_key_update", 0, |_, st| {
+            // OpenSSL checks the version (unknown before the handshake) before the type.
             if st.ssl.version_number() != 0x0304 {
                 errors::raise_ssl("SSL_key_update", SSL_R_WRONG_SSL_VERSION, None);
                 return 0;
             }
-            match updatetype {
-                0 => {}
-                1 => {
-                    errors::raise_ssl(
-                        "SSL_key_update",
-                        ERR_R_UNSUPPORTED,
-                        Some("asking the peer to update its keys is not supported"),
-                    );
-                    return 0;
-                }
-                _ => {
-                    errors::raise_ssl("SSL_key_update", SSL_R_INVALID_KEY_UPDATE_TYPE, None);
-                    return 0;
-                }
+            if !matches!(updatetype, 0 | 1) {
+                errors::raise_ssl("SSL_key_update", SSL_R_INVALID_KEY_UPDATE_TYPE, None);
+                return 0;
             }
-            st.io_call(obj, |ssl| c_int::from(ssl.key_update()))
+            c_int::from(st.ssl.key_update(updatetype == 1))
         })
     }
 
-    /// `SSL_get_key_update_type`: `SSL_KEY_UPDATE_NONE` (-1): `SSL_key_update` sends its
-    /// KeyUpdate at once, so none is ever waiting.
+    /// `SSL_get_key_update_type`: the scheduled KeyUpdate not sent yet (0 or 1), else -1.
     fn SSL_get_key_update_type(s: *const SSL) -> c_int {
         nonnull: [s], fail: -1;
-        -1
+        with_ssl(s, "SSL_get_key_update_type", -1, |_, st| st.ssl.key_update_type())
     }
 
     /// `SSL_clear`: 1; the object is ready for another connection to the same server, with

@@ -1186,3 +1186,29 @@ fn set_connect_state_on_a_used_object_starts_a_new_connection() {
         );
     }
 }
+
+#[test]
+fn key_updates_are_scheduled_and_sent_as_in_openssl() {
+    let server = rev_server(&["-tls1_3"]);
+    let cmd = args([
+        program("keyupdate").to_string_lossy().into_owned(),
+        HOST.into(),
+        server.port.to_string(),
+        cert("root.pem"),
+    ]);
+    differential(
+        &cmd,
+        End::Exit(0),
+        &[
+            "before the handshake: 0, reason 266",
+            "connected: TLSv1.3, type -1",
+            "type 2: 0, reason 120",
+            "requested: 1, type 1",
+            "  type after the write: -1",
+            "  answer: etadpu ot revres eht deksa",
+            "  answer: enola syek ruo detadpu",
+            "SSL_do_handshake: 1, type -1",
+            "  answer: ekahsdnah_od_LSS yb tnes",
+        ],
+    );
+}

@@ -97,6 +97,8 @@ pub mod reason {
     pub const UNSUPPORTED_PROTOCOL: u32 = 258;
     /// `SSL_R_WRONG_CIPHER_RETURNED`.
     pub const WRONG_CIPHER_RETURNED: u32 = 261;
+    /// `SSL_R_WRONG_SSL_VERSION`.
+    pub const WRONG_SSL_VERSION: u32 = 266;
     /// `SSL_R_WRONG_VERSION_NUMBER`.
     pub const WRONG_VERSION_NUMBER: u32 = 267;
     /// `SSL_R_BAD_LENGTH`.
@@ -177,6 +179,7 @@ const SSL_REASONS: &[(u32, &str)] = &[
     (245, "unexpected record"),
     (258, "unsupported protocol"),
     (261, "wrong cipher returned"),
+    (266, "wrong ssl version"),
     (267, "wrong version number"),
     (271, "bad length"),
     (276, "uninitialized"),

@@ -290,6 +290,8 @@ pub struct Ssl {
     shutdown_sent: bool,
     /// EOF without close_notify, read as a clean close (`SSL_OP_IGNORE_UNEXPECTED_EOF`).
     eof_closed: bool,
+    /// A KeyUpdate scheduled by `key_update` (whether it asks the server to update too).
+    pending_key_update: Option<bool>,
     /// A fatal alert from the server ended the connection after the handshake: reads return 0
     /// from then on and the shutdown state has `SSL_RECEIVED_SHUTDOWN`, as in OpenSSL.
     fatal_alert_received: bool,
@@ -340,6 +342,7 @@ impl Ssl {
             pending_write: None,
             shutdown_sent: false,
             eof_closed: false,
+            pending_key_update: None,
             fatal_alert_received: false,
             last_errno: None,
         }
@@ -441,6 +444,7 @@ impl Ssl {
         self.pending_write = None;
         self.shutdown_sent = false;
         self.eof_closed = false;
+        self.pending_key_update = None;
         self.fatal_alert_received = false;
         self.last_errno = None;
         self.callback_outcome = Arc::new(Mutex::new(None));
@@ -645,7 +649,17 @@ impl Ssl {
             return -1;
         }
         if self.handshake_done {
-            return 1;
+            if self.pending_key_update.is_none() {
+                return 1;
+            }
+            if let Err(r) = self.send_scheduled_key_update() {
+                return r;
+            }
+            return match self.flush_out() {
+                Io::Done | Io::Full => 1,
+                Io::Retry => -1,
+                Io::Eof | Io::Failed => self.syscall_failure(),
+            };
         }
         if self.fatal {
             return -1;
@@ -962,6 +976,9 @@ impl Ssl {
         if self.fatal {
             return if self.fatal_alert_received { 0 } else { -1 };
         }
+        if let Err(r) = self.send_scheduled_key_update() {
+            return r;
+        }
         let want = buf.len().min(MAX_RET);
         let buf = &mut buf[..want];
         let records_before = self.conn.as_ref().map_or(0, |c| c.records_processed());
@@ -1061,6 +1078,9 @@ impl Ssl {
         if self.fatal {
             return -1;
         }
+        if let Err(r) = self.send_scheduled_key_update() {
+            return r;
+        }
         if let Some(pw) = self.pending_write {
             let moved = self.settings.mode & SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER == 0
                 && pw.ptr != buf.as_ptr() as usize;
@@ -1106,27 +1126,43 @@ impl Ssl {
         }
     }
 
-    /// `SSL_key_update(s, SSL_KEY_UPDATE_NOT_REQUESTED)` on an established TLS 1.3
-    /// connection: the KeyUpdate is queued and sent (as far as the BIO takes it now; the rest
-    /// goes before the next record written), and later records use the next write key. The
-    /// engine does not ask the peer to update in turn. `false`, with the reason queued, before
-    /// the handshake finished, on TLS 1.2, or when the connection failed.
-    pub fn key_update(&mut self) -> bool {
+    /// `SSL_key_update`: schedules a KeyUpdate on an established TLS 1.3 connection, as
+    /// OpenSSL does: it is sent by the next `do_handshake`, `write` or `read`, and later records
+    /// use the next write key. With `request_peer` (`SSL_KEY_UPDATE_REQUESTED`) the server is
+    /// asked to update its keys too. `false`, with the reason queued, before the handshake
+    /// finished (or after a failure), on TLS 1.2, or while a write waits to be retried.
+    pub fn key_update(&mut self, request_peer: bool) -> bool {
+        // OpenSSL's order: the version (unknown before the handshake), then the state.
+        if self.version_number() != 0x0304 {
+            error::push_ssl(reason::WRONG_SSL_VERSION);
+            return false;
+        }
         if !self.handshake_done || self.fatal {
             error::push_ssl(reason::STILL_IN_INIT);
             return false;
         }
-        let Some(conn) = self.conn.as_mut() else {
+        if self.pending_write.is_some() {
+            error::push_ssl(reason::BAD_WRITE_RETRY);
             return false;
+        }
+        self.pending_key_update = Some(request_peer);
+        true
+    }
+
+    /// `SSL_get_key_update_type`: the KeyUpdate scheduled and not yet sent (0 not requested,
+    /// 1 requested), or -1 for none.
+    pub fn key_update_type(&self) -> i32 {
+        self.pending_key_update.map_or(-1, i32::from)
+    }
+
+    /// Sends the scheduled KeyUpdate, if any, ahead of whatever the caller does next.
+    fn send_scheduled_key_update(&mut self) -> Result<(), i32> {
+        let (Some(request_peer), Some(conn)) = (self.pending_key_update, self.conn.as_mut()) else {
+            return Ok(());
         };
-        if let Err(e) = conn.update_write_key() {
-            error::push_engine_error(&e);
-            return false;
-        }
-        match self.flush_out() {
-            Io::Done | Io::Full | Io::Retry => true,
-            Io::Eof | Io::Failed => false,
-        }
+        self.pending_key_update = None;
+        conn.send_key_update(request_peer)
+            .map_err(|e| self.engine_failure(&e))
     }
 
     /// `SSL_write_ex`: `Some(count)` (OpenSSL's 1) or `None` (0; then `get_error(0)`).
