@@ -17,7 +17,7 @@ use crate::record::pool::BufferPool;
 use crate::verify::{
     subject_public_key_info, RootStore, ServerCertVerifier, WebPkiVerifier, TLS12_SCHEMES,
 };
-use crate::wire::enums::{ContentType, NamedGroup, SignatureScheme};
+use crate::wire::enums::{ContentType, NamedGroup, ProtocolVersion, SignatureScheme};
 
 /// A source of the current time, injected so verification is exact in tests.
 pub trait TimeSource: Send + Sync {
@@ -60,6 +60,13 @@ pub enum VerifyMode {
 pub trait MessageObserver: Send + Sync {
     /// Called once per message; `sent` is true for what the client sends.
     fn message(&self, sent: bool, typ: ContentType, data: &[u8]);
+
+    /// `message` with the protocol version OpenSSL's message callback reports beside it: the
+    /// negotiated version, or, before the ServerHello is processed, the highest offered.
+    fn message_at(&self, sent: bool, version: ProtocolVersion, typ: ContentType, data: &[u8]) {
+        let _ = version;
+        self.message(sent, typ, data);
+    }
 }
 
 /// Receives each connection's secrets under the labels of the NSS key log format (what

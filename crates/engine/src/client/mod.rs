@@ -192,11 +192,12 @@ impl Common {
         let Some(obs) = &self.config.message_observer else {
             return;
         };
+        let version = self.reported_version();
         while msgs.len() >= HANDSHAKE_HEADER_LEN {
             let len = HANDSHAKE_HEADER_LEN
                 + (usize::from(msgs[1]) << 16 | usize::from(msgs[2]) << 8 | usize::from(msgs[3]));
             let (one, rest) = msgs.split_at(len.min(msgs.len()));
-            obs.message(sent, ContentType::HANDSHAKE, one);
+            obs.message_at(sent, version, ContentType::HANDSHAKE, one);
             msgs = rest;
         }
     }
@@ -204,8 +205,19 @@ impl Common {
     /// Tells the message observer, if any, about a change_cipher_spec or alert.
     pub fn observe(&self, sent: bool, typ: ContentType, data: &[u8]) {
         if let Some(obs) = &self.config.message_observer {
-            obs.message(sent, typ, data);
+            obs.message_at(sent, self.reported_version(), typ, data);
         }
+    }
+
+    /// The version a message is reported with: the negotiated one, else the highest offered.
+    fn reported_version(&self) -> ProtocolVersion {
+        self.negotiated
+            .version
+            .unwrap_or(if self.config.enable_tls13 {
+                ProtocolVersion::TLS13
+            } else {
+                ProtocolVersion::TLS12
+            })
     }
 
     /// Queues the first ClientHello. RFC 8446 §5.1: its legacy_record_version "MAY also be
