@@ -13,9 +13,9 @@ use std::net::TcpStream;
 use std::sync::{Arc, Mutex};
 
 use oxissl_engine::{
-    CertificateDer, CertificateError, ClientConfig, ClientConnection, KeyLog, ReadStatus,
-    RootStore, ServerCertVerifier, ServerIdentity, ServerName, StoredSession, UnixTime, VerifyMode,
-    WebPkiVerifier,
+    CertificateDer, CertificateError, ClientConfig, ClientConnection, KeyLog, MessageObserver,
+    ReadStatus, RootStore, ServerCertVerifier, ServerIdentity, ServerName, StoredSession, UnixTime,
+    VerifyMode, WebPkiVerifier,
 };
 
 use crate::bio::{Bio, BioIo, RetryFlags, SocketBio};
@@ -286,6 +286,8 @@ pub struct Ssl {
     anchor_source: Option<TrustAnchorSource>,
     /// A key log for this connection alone (takes precedence over the context's).
     key_log: Option<Arc<dyn KeyLog>>,
+    /// A message observer for this connection alone (takes precedence over the context's).
+    message_observer: Option<Arc<dyn MessageObserver>>,
     pending_write: Option<PendingWrite>,
     shutdown_sent: bool,
     /// EOF without close_notify, read as a clean close (`SSL_OP_IGNORE_UNEXPECTED_EOF`).
@@ -339,6 +341,7 @@ impl Ssl {
             session: None,
             anchor_source: None,
             key_log: None,
+            message_observer: None,
             pending_write: None,
             shutdown_sent: false,
             eof_closed: false,
@@ -346,6 +349,12 @@ impl Ssl {
             fatal_alert_received: false,
             last_errno: None,
         }
+    }
+
+    /// `SSL_set_msg_callback`: a message observer for this connection alone, in place of the
+    /// context's (`SslCtx::set_message_observer`); takes effect at the next handshake.
+    pub fn set_message_observer(&mut self, observer: Option<Arc<dyn MessageObserver>>) {
+        self.message_observer = observer;
     }
 
     /// A key log for this connection alone, in place of the context's (`SslCtx::set_key_log`);
@@ -797,7 +806,10 @@ impl Ssl {
         };
         config.middlebox_compat = s.options & SSL_OP_ENABLE_MIDDLEBOX_COMPAT != 0;
         config.tls12_session_tickets = s.options & SSL_OP_NO_TICKET == 0;
-        config.message_observer = s.message_observer.clone();
+        config.message_observer = self
+            .message_observer
+            .clone()
+            .or_else(|| s.message_observer.clone());
         config.key_log = self.key_log.clone().or_else(|| s.key_log.clone());
         let identity = ServerIdentity {
             sni: self.sni.clone(),
