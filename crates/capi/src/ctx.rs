@@ -96,6 +96,27 @@ fn ctx_for(func: &str, method: *const SSL_METHOD) -> *mut SSL_CTX {
 pub type VerifyCb = unsafe extern "C" fn(c_int, *mut ffi::X509_STORE_CTX) -> c_int;
 /// A callback stored but not called (message, info ...).
 pub type AnyCb = *const c_void;
+/// The message callback (`SSL_CTX_set_msg_callback`): write_p, version, content type, the
+/// message, its length, the connection and the callback's argument.
+pub type MsgCb = unsafe extern "C" fn(
+    c_int,
+    c_int,
+    c_int,
+    *const c_void,
+    usize,
+    *mut crate::ssl::SSL,
+    *mut c_void,
+);
+/// `SSL_CTRL_SET_MSG_CALLBACK` (`SSL_CTX_callback_ctrl` / `SSL_callback_ctrl`).
+pub const CTRL_SET_MSG_CALLBACK: c_int = 15;
+
+/// The message callback passed as `callback_ctrl`'s untyped function pointer.
+pub fn msg_cb_from(fp: *const c_void) -> Option<MsgCb> {
+    // SAFETY: `callback_ctrl` with SSL_CTRL_SET_MSG_CALLBACK carries a message callback (or
+    // null), as OpenSSL's SSL_CTX_set_msg_callback passes it; a null pointer is `None`.
+    unsafe { std::mem::transmute::<*const c_void, Option<MsgCb>>(fp) }
+}
+
 /// `SSL_CTX_keylog_cb_func`: one NSS key log line (no newline) per secret.
 pub type KeylogCb = unsafe extern "C" fn(*const crate::ssl::SSL, *const c_char);
 
@@ -122,6 +143,9 @@ pub struct CtxState {
     /// `SSL_CTX_set_keylog_callback`'s callback, installed on each connection as its handshake
     /// starts.
     pub keylog_cb: Option<KeylogCb>,
+    /// `SSL_CTX_set_msg_callback` and its argument (ctrl 16), copied by `SSL_new`.
+    pub msg_cb: Option<MsgCb>,
+    pub msg_cb_arg: *mut c_void,
     /// `SSL_CTX_sess_set_new_cb`'s callback.
     pub new_session_cb: Option<crate::session::NewSessionCb>,
     /// Trust locations loaded so far (file, directory; both `None` for the default paths),
@@ -387,12 +411,17 @@ fn ctx_ctrl(st: &mut CtxState, cmd: c_int, larg: c_long, parg: *mut c_void) -> c
                 None => 0,
             }
         }
+        // SSL_CTRL_SET_MSG_CALLBACK_ARG (SSL_CTX_set_msg_callback_arg).
+        16 => {
+            st.msg_cb_arg = parg;
+            1
+        }
         // Statistics of a session cache that does not exist: all zero.
         20..=31 => 0,
-        // Accepted and not acted on: message-callback argument, max fragment, servername and
+        // Accepted and not acted on: max fragment, servername and
         // status callback arguments, signature algorithms for client certificates, DH auto,
         // split fragment, pipelines, status type.
-        16 | 52 | 54 | 64 | 65 | 97 | 101 | 102 | 118 | 125 | 126 => 1,
+        52 | 54 | 64 | 65 | 97 | 101 | 102 | 118 | 125 | 126 => 1,
         // SSL_CTRL_GET_TLSEXT_STATUS_REQ_TYPE: none requested.
         127 => -1,
         _ => 0,
@@ -559,8 +588,12 @@ entry! {
     /// not called; 0 for an unknown command.
     fn SSL_CTX_callback_ctrl(c: *mut SSL_CTX, cmd: c_int, fp: *const c_void) -> c_long {
         nonnull: [c], fail: 0;
-        let _ = fp;
-        c_long::from(matches!(cmd, 6 | 15 | 53 | 56 | 63 | 72 | 75 | 76 | 77 | 79))
+        if cmd == CTRL_SET_MSG_CALLBACK {
+            let cb = msg_cb_from(fp);
+            with_ctx(c, "SSL_CTX_callback_ctrl", |st| st.msg_cb = cb);
+            return 1;
+        }
+        c_long::from(matches!(cmd, 6 | 53 | 56 | 63 | 72 | 75 | 76 | 77 | 79))
     }
 
     /// `SSL_CTX_set_options`: returns the new mask.
@@ -803,10 +836,12 @@ entry! {
         let _ = cb;
     }
 
-    /// `SSL_CTX_set_msg_callback`: accepted; not called.
-    fn SSL_CTX_set_msg_callback(c: *mut SSL_CTX, cb: AnyCb) -> () {
+    /// `SSL_CTX_set_msg_callback`: connections made afterwards (`SSL_new`) report each
+    /// handshake message, change_cipher_spec sent and alert to `cb`, as OpenSSL does (its record
+    /// header and inner content type reports are not made).
+    fn SSL_CTX_set_msg_callback(c: *mut SSL_CTX, cb: Option<MsgCb>) -> () {
         nonnull: [c], fail: ();
-        let _ = cb;
+        with_ctx(c, "SSL_CTX_set_msg_callback", |st| st.msg_cb = cb)
     }
 
     /// `SSL_CTX_set_info_callback`: accepted; not called.
@@ -967,6 +1002,8 @@ fn new_ctx() -> *mut SSL_CTX {
             extra_certs: std::ptr::null_mut(),
             own: crate::cert::OwnCerts::default(),
             keylog_cb: None,
+            msg_cb: None,
+            msg_cb_arg: std::ptr::null_mut(),
             new_session_cb: None,
             trust_locations: Vec::new(),
             trust_stores: Vec::new(),

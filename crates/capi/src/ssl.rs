@@ -16,14 +16,18 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, TryLockError};
 
 use crate::cbio::CBio;
-use crate::ctx::{ctx_ref, KeylogCb, VerifyCb, SSL_CTX, SSL_SESS_CACHE_CLIENT};
+use crate::ctx::{
+    ctx_ref, msg_cb_from, KeylogCb, MsgCb, VerifyCb, CTRL_SET_MSG_CALLBACK, SSL_CTX,
+    SSL_SESS_CACHE_CLIENT,
+};
 use crate::entry::{bytes_arg, entry, str_arg};
 use crate::errors;
 use crate::exdata::ExData;
 use crate::ffi::{self, BIO, OPENSSL_STACK, X509};
 use crate::session::SSL_SESSION;
 use crate::x509;
-use oxissl_engine::{key_log_line, KeyLog};
+use oxissl_engine::wire::enums::ContentType;
+use oxissl_engine::{key_log_line, KeyLog, MessageObserver, ProtocolVersion};
 
 /// `SSL_R_SSL3_EXT_INVALID_SERVERNAME`.
 const SSL_R_SSL3_EXT_INVALID_SERVERNAME: u32 = 319;
@@ -51,6 +55,9 @@ pub struct SslState {
     pub verify_mode: c_int,
     pub verify_depth: c_int,
     pub verify_cb: Option<VerifyCb>,
+    /// `SSL_set_msg_callback` and its argument (ctrl 16); the context's at `SSL_new`.
+    pub msg_cb: Option<MsgCb>,
+    pub msg_cb_arg: *mut c_void,
     pub min_version: c_long,
     pub max_version: c_long,
     pub quiet_shutdown: bool,
@@ -159,6 +166,40 @@ impl KeyLog for CKeyLog {
     }
 }
 
+/// A C message callback as the engine's message observer, for one connection.
+struct CMsg {
+    cb: MsgCb,
+    /// The `SSL *` and the callback's argument, only passed back to C.
+    ssl: usize,
+    arg: usize,
+}
+
+impl MessageObserver for CMsg {
+    fn message(&self, _sent: bool, _typ: ContentType, _data: &[u8]) {}
+
+    fn message_at(&self, sent: bool, version: ProtocolVersion, typ: ContentType, data: &[u8]) {
+        // OpenSSL reports a change_cipher_spec it receives only as a record header, which is
+        // not reported here.
+        if !sent && typ == ContentType::CHANGE_CIPHER_SPEC {
+            return;
+        }
+        // SAFETY: the program's callback, called as OpenSSL calls it, with the connection
+        // (live: its handshake or data call is running), the message bytes for the call, and
+        // the argument the program set.
+        unsafe {
+            (self.cb)(
+                c_int::from(sent),
+                c_int::from(version.0),
+                c_int::from(typ.0),
+                data.as_ptr().cast(),
+                data.len(),
+                self.ssl as *mut SSL,
+                self.arg as *mut c_void,
+            );
+        }
+    }
+}
+
 impl SslState {
     /// Runs one handshake or data call on the connection with OpenSSL's bookkeeping around it:
     /// a call that will drive the handshake first clears the error queue and `errno` (as
@@ -195,8 +236,9 @@ impl SslState {
     }
 
     /// Before the handshake starts: the context's keylog callback (if any) receives this
-    /// connection's secrets, with this object as its `SSL *`.
-    fn sync_key_log(&mut self, obj: &SSL) {
+    /// connection's secrets, and the message callback (if any) its messages, with this object
+    /// as their `SSL *`.
+    fn sync_callbacks(&mut self, obj: &SSL) {
         if !self.ssl.in_before() {
             return;
         }
@@ -209,11 +251,19 @@ impl SslState {
             }) as Arc<dyn KeyLog>
         });
         self.ssl.set_key_log(log);
+        let observer = self.msg_cb.map(|cb| {
+            Arc::new(CMsg {
+                cb,
+                ssl: std::ptr::from_ref(obj) as usize,
+                arg: self.msg_cb_arg as usize,
+            }) as Arc<dyn MessageObserver>
+        });
+        self.ssl.set_message_observer(observer);
     }
 
     pub fn io_call(&mut self, obj: &SSL, f: impl FnOnce(&mut oxissl::Ssl) -> c_int) -> c_int {
         self.sync_param_host();
-        self.sync_key_log(obj);
+        self.sync_callbacks(obj);
         let ssl = &self.ssl;
         let in_init = ssl.in_init();
         if ssl.is_connect_state() && in_init && !ssl.is_failed() {
@@ -510,8 +560,13 @@ fn ssl_ctrl(st: &mut SslState, cmd: c_int, larg: c_long, parg: *mut c_void) -> c
         }
         // SSL_CTRL_GET_TLSEXT_STATUS_REQ_TYPE: none requested.
         127 => -1,
+        // SSL_CTRL_SET_MSG_CALLBACK_ARG (SSL_set_msg_callback_arg).
+        16 => {
+            st.msg_cb_arg = parg;
+            1
+        }
         // Accepted and not acted on (see SSL_CTX_ctrl).
-        16 | 52 | 54 | 65 | 97 | 101 | 102 | 118 | 125 | 126 => 1,
+        52 | 54 | 65 | 97 | 101 | 102 | 118 | 125 | 126 => 1,
         _ => 0,
     }
 }
@@ -556,7 +611,7 @@ entry! {
         nonnull: [c], fail: std::ptr::null_mut();
         // SAFETY: checked non-null; the caller holds a reference.
         let cref = unsafe { ctx_ref(c) };
-        let (mut ssl, mode, depth, cb, quiet, minv, maxv, read_ahead, param, own) = {
+        let (mut ssl, mode, depth, cb, quiet, minv, maxv, read_ahead, param, own, msg) = {
             let cs = cref.lock();
             (
                 oxissl::Ssl::new(&crate::cert::connection_ctx(&cs.ctx, &cs.own, cs.extra_certs)),
@@ -569,6 +624,7 @@ entry! {
                 cs.read_ahead(),
                 inherited_param(cs.param),
                 cs.own.dup(),
+                (cs.msg_cb, cs.msg_cb_arg),
             )
         };
         let anchors = StoreAnchors { ctx: c };
@@ -587,6 +643,8 @@ entry! {
                 verify_mode: mode,
                 verify_depth: depth,
                 verify_cb: None,
+                msg_cb: msg.0,
+                msg_cb_arg: msg.1,
                 min_version: minv,
                 max_version: maxv,
                 quiet_shutdown: quiet,
@@ -666,8 +724,12 @@ entry! {
     /// `SSL_callback_ctrl`: accepted; callbacks are not called.
     fn SSL_callback_ctrl(s: *mut SSL, cmd: c_int, fp: *const c_void) -> c_long {
         nonnull: [s], fail: 0;
-        let _ = fp;
-        c_long::from(matches!(cmd, 15 | 53 | 56 | 63))
+        if cmd == CTRL_SET_MSG_CALLBACK {
+            let cb = msg_cb_from(fp);
+            with_ssl(s, "SSL_callback_ctrl", (), |_, st| st.msg_cb = cb);
+            return 1;
+        }
+        c_long::from(matches!(cmd, 53 | 56 | 63))
     }
 
     /// `SSL_set_connect_state`.
@@ -984,9 +1046,9 @@ entry! {
     }
 
     /// `SSL_set_msg_callback`: accepted; not called.
-    fn SSL_set_msg_callback(s: *mut SSL, cb: *const c_void) -> () {
+    fn SSL_set_msg_callback(s: *mut SSL, cb: Option<MsgCb>) -> () {
         nonnull: [s], fail: ();
-        let _ = cb;
+        with_ssl(s, "SSL_set_msg_callback", (), |_, st| st.msg_cb = cb)
     }
 
     /// `SSL_set_info_callback`: accepted; not called.

@@ -1212,3 +1212,22 @@ fn key_updates_are_scheduled_and_sent_as_in_openssl() {
         ],
     );
 }
+
+#[test]
+fn message_callback_sees_the_messages_openssl_reports() {
+    for (server_flag, client_version, hello) in [
+        ("-tls1_3", "1.3", "in  0304 type 22 first 2 length 122"),
+        ("-tls1_2", "1.3", "in  0304 type 22 first 2 length 65"),
+        ("-tls1_2", "1.2", "in  0303 type 22 first 2 length 65"),
+    ] {
+        let server = rev_server(&[server_flag]);
+        let cmd = args([
+            program("msgcb").to_string_lossy().into_owned(),
+            HOST.into(),
+            server.port.to_string(),
+            cert("root.pem"),
+            client_version.into(),
+        ]);
+        differential(&cmd, End::Exit(0), &[hello, "SSL_connect: 1"]);
+    }
+}

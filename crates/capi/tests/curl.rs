@@ -143,3 +143,35 @@ fn our_library_exports_every_libssl_symbol_curl_imports() {
     );
     assert_we_export("libcurl", &imports);
 }
+
+/// The TLS lines of `curl -v` (`* TLSv1.3 (OUT), TLS handshake, Client hello (1):` ...), which
+/// curl writes from OpenSSL's message callback.
+fn tls_trace(run: &Run) -> Vec<String> {
+    run.stderr
+        .lines()
+        .filter(|l| l.starts_with("* TLSv") || l.starts_with("* SSL connection"))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn curl_verbose_traces_the_same_handshake_messages() {
+    let server = s_server("ecdsa", "inter.pem", &["-www"]);
+    let mut cmd = curl(server.port);
+    cmd.insert(1, "-v".into());
+    let system = run(Lib::System, &cmd, &[]);
+    system.assert_loaded();
+    assert_page(&system);
+    let want = tls_trace(&system);
+    for line in [
+        "* TLSv1.3 (OUT), TLS handshake, Client hello (1):",
+        "* TLSv1.3 (IN), TLS handshake, CERT verify (15):",
+        "* TLSv1.3 (OUT), TLS change cipher, Change cipher spec (1):",
+    ] {
+        assert!(want.iter().any(|l| l == line), "{line:?}\n{system}");
+    }
+    let ours = run(Lib::Ours, &cmd, &[]);
+    ours.assert_loaded();
+    assert_page(&ours);
+    assert_eq!(tls_trace(&ours), want, "curl -v traces differ\n{ours}");
+}
