@@ -212,6 +212,9 @@ pub struct ClientConfig {
     pub message_observer: Option<Arc<dyn MessageObserver>>,
     /// Receives the connection's secrets (`SSLKEYLOGFILE`); `None`, the default, logs none.
     pub key_log: Option<Arc<dyn KeyLog>>,
+    /// Keep the server's key exchange share after the handshake (`Negotiated::server_share`,
+    /// what OpenSSL's `SSL_get_peer_tmp_key` reports). Off by default: it costs memory.
+    pub keep_server_share: bool,
     /// Record buffers shared by this configuration's connections (see `BufferPool`).
     pub buffer_pool: Arc<BufferPool>,
     /// Where sessions (TLS 1.3 tickets, TLS 1.2 sessions) are kept and taken from for
@@ -253,6 +256,7 @@ impl ClientConfig {
             max_certificates: DEFAULT_MAX_CERTIFICATES,
             message_observer: None,
             key_log: None,
+            keep_server_share: false,
             session_store: Some(Arc::new(SessionStore::default())),
             tls12_session_tickets: true,
             client_credential: None,

@@ -619,3 +619,29 @@ fn verifier_trusting_only_other_root_is_not_confused() {
     pair.handshake().unwrap();
     assert_eq!(pair.client.verify_result(), Some(&Ok(())));
 }
+
+#[test]
+fn server_share_is_kept_only_when_asked() {
+    for (group, len) in [
+        (NamedGroup::X25519, 32),
+        (NamedGroup::SECP256R1, 65),
+        (NamedGroup::SECP384R1, 97),
+    ] {
+        let mut config = config_for(TLS13_AES_128_GCM_SHA256, group);
+        config.keep_server_share = true;
+        let mut pair = Pair::new(config, "localhost", ServerOpts::new("ecdsa").build());
+        pair.handshake().unwrap();
+        let share = pair.client.negotiated().server_share.clone().unwrap();
+        assert_eq!(share.len(), len, "{group:?}");
+        if group != NamedGroup::X25519 {
+            assert_eq!(share[0], 4, "an uncompressed point (RFC 8446 §4.2.8.2)");
+        }
+    }
+    let mut pair = Pair::new(
+        verifying_config(),
+        "localhost",
+        ServerOpts::new("ecdsa").build(),
+    );
+    pair.handshake().unwrap();
+    assert!(pair.client.negotiated().server_share.is_none());
+}

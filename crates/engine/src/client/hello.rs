@@ -423,6 +423,9 @@ impl ExpectServerHello {
             return Err(PeerMisbehaved::WrongKeyShareGroup(group).into());
         }
         let shared = agree(ours, public)?;
+        if cx.config.keep_server_share {
+            cx.negotiated.server_share = Some(public.into());
+        }
         let psk = match find(&sh.extensions, ExtensionType::PRE_SHARED_KEY) {
             Some(body) => {
                 // RFC 8446 §4.2.11: the identity must be one offered (we offer one), and the

@@ -67,6 +67,9 @@ pub struct Negotiated {
     pub client_random: Option<[u8; 32]>,
     /// ServerHello.random, once a ServerHello (not a HelloRetryRequest) arrived.
     pub server_random: Option<[u8; 32]>,
+    /// The server's key exchange share (its public key for `group`), kept only with
+    /// `ClientConfig::keep_server_share`.
+    pub server_share: Option<Box<[u8]>>,
     /// Whether the server sent a CertificateRequest.
     pub client_certificate_requested: bool,
     /// The scheme of the client's CertificateVerify, when it sent a certificate (`None`: no

@@ -327,6 +327,9 @@ impl ExpectServerKeyExchange {
         cx.negotiated.group = Some(ske.group);
         let share = generate_key_share(ske.group, &*config.rng)?;
         let pre_master = agree(&share, ske.public)?;
+        if config.keep_server_share {
+            cx.negotiated.server_share = Some(ske.public.into());
+        }
         self.hs.add(msg.encoded);
         Ok(State::ServerHelloDone12(ExpectServerHelloDone {
             hs: self.hs,
