@@ -295,6 +295,8 @@ pub(crate) struct Settings {
     pub message_observer: Option<Arc<dyn MessageObserver>>,
     /// `SSL_CTX_set_keylog_callback`: where the connections' secrets go (`SSLKEYLOGFILE`).
     pub key_log: Option<Arc<dyn KeyLog>>,
+    /// Whether connections keep the server's key exchange share (`Ssl::peer_tmp_key`).
+    pub keep_peer_tmp_key: bool,
     /// `SSL_CTX_set_read_ahead`: off by default, as in OpenSSL.
     pub read_ahead: bool,
     /// `SSL_CTX_set_session_cache_mode`'s mode (`SSL_SESS_CACHE_SERVER` by default).
@@ -389,6 +391,7 @@ impl Default for Settings {
             options: SSL_OP_NO_COMPRESSION | SSL_OP_ENABLE_MIDDLEBOX_COMPAT,
             message_observer: None,
             key_log: None,
+            keep_peer_tmp_key: false,
             read_ahead: false,
             session_cache_mode: SSL_SESS_CACHE_SERVER,
             buffer_pool: Arc::new(BufferPool::default()),
@@ -821,6 +824,12 @@ impl SslCtx {
     /// `SSL_CTX_set_msg_callback`: sees every protocol message sent and received.
     pub fn set_message_observer(&mut self, observer: Option<Arc<dyn MessageObserver>>) {
         self.settings_mut().message_observer = observer;
+    }
+
+    /// Whether connections keep the server's key exchange share after the handshake, for
+    /// `Ssl::peer_tmp_key` (`SSL_get_peer_tmp_key`). Off by default: it costs memory.
+    pub fn set_keep_peer_tmp_key(&mut self, keep: bool) {
+        self.settings_mut().keep_peer_tmp_key = keep;
     }
 
     /// `SSL_CTX_set_keylog_callback`: hands each connection's secrets to `key_log` in the NSS

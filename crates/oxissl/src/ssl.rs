@@ -811,6 +811,7 @@ impl Ssl {
             .clone()
             .or_else(|| s.message_observer.clone());
         config.key_log = self.key_log.clone().or_else(|| s.key_log.clone());
+        config.keep_server_share = s.keep_peer_tmp_key;
         let identity = ServerIdentity {
             sni: self.sni.clone(),
             verify_name: self.host.clone(),
@@ -1499,6 +1500,13 @@ impl Ssl {
     /// `SSL_get_server_random`: ServerHello.random, once the ServerHello arrived.
     pub fn server_random(&self) -> Option<[u8; 32]> {
         self.conn.as_ref()?.negotiated().server_random
+    }
+
+    /// `SSL_get_peer_tmp_key`: the server's key exchange group and public share, when the
+    /// context keeps it (`SslCtx::set_keep_peer_tmp_key`).
+    pub fn peer_tmp_key(&self) -> Option<(oxissl_engine::NamedGroup, &[u8])> {
+        let n = self.conn.as_ref()?.negotiated();
+        Some((n.group?, n.server_share.as_deref()?))
     }
 
     /// `SSL_export_keying_material`: fills `out` with keying material for `label` and
