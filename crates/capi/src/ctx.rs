@@ -989,10 +989,13 @@ fn new_ctx() -> *mut SSL_CTX {
         errors::raise_internal("SSL_CTX_new", "X509_STORE_new failed");
         return std::ptr::null_mut();
     }
+    // OpenSSL keeps the server's key share for SSL_get_peer_tmp_key; so do connections here.
+    let mut ctx = SslCtx::new();
+    ctx.set_keep_peer_tmp_key(true);
     let c = Box::into_raw(Box::new(SSL_CTX {
         refs: AtomicUsize::new(1),
         state: Mutex::new(CtxState {
-            ctx: SslCtx::new(),
+            ctx,
             store,
             verify_cb: None,
             quiet_shutdown: false,

@@ -215,6 +215,8 @@ extern "C" {
 
     // ---- certificates and stores ----
     pub fn d2i_X509(out: *mut *mut X509, input: *mut *const u8, len: c_long) -> *mut X509;
+    pub fn d2i_PUBKEY(out: *mut *mut EVP_PKEY, input: *mut *const u8, len: c_long)
+        -> *mut EVP_PKEY;
     pub fn i2d_X509(x: *const X509, out: *mut *mut u8) -> c_int;
     pub fn X509_free(x: *mut X509);
     pub fn X509_up_ref(x: *mut X509) -> c_int;

@@ -27,7 +27,7 @@ use crate::ffi::{self, BIO, OPENSSL_STACK, X509};
 use crate::session::SSL_SESSION;
 use crate::x509;
 use oxissl_engine::wire::enums::ContentType;
-use oxissl_engine::{key_log_line, KeyLog, MessageObserver, ProtocolVersion};
+use oxissl_engine::{key_log_line, KeyLog, MessageObserver, NamedGroup, ProtocolVersion};
 
 /// `SSL_R_SSL3_EXT_INVALID_SERVERNAME`.
 const SSL_R_SSL3_EXT_INVALID_SERVERNAME: u32 = 319;
@@ -541,6 +541,21 @@ fn ssl_ctrl(st: &mut SslState, cmd: c_int, larg: c_long, parg: *mut c_void) -> c
         // SSL_CTRL_GET_RI_SUPPORT: a TLS 1.2 connection is only made with a server that
         // indicates secure renegotiation (RFC 5746); TLS 1.3 has none.
         76 => c_long::from(st.ssl.is_init_finished() && st.ssl.version_number() == 0x0303),
+        // SSL_CTRL_GET_PEER_TMP_KEY (SSL_get_peer_tmp_key): the server's key share as a new
+        // EVP_PKEY reference.
+        109 => match st.ssl.peer_tmp_key().and_then(|(g, p)| tmp_key(g, p)) {
+            Some(key) if !parg.is_null() => {
+                // SAFETY: the caller passes an EVP_PKEY ** to fill; it owns the reference.
+                unsafe { *parg.cast::<*mut ffi::EVP_PKEY>() = key };
+                1
+            }
+            Some(key) => {
+                // SAFETY: nobody takes the key: free the reference made for it.
+                unsafe { ffi::EVP_PKEY_free(key) };
+                0
+            }
+            None => 0,
+        },
         // SSL_CTRL_GET_PEER_SIGNATURE_NID: the digest of the server's signature.
         108 => match crate::info::peer_signature_nids(st) {
             Some((_, digest)) if !parg.is_null() => {
@@ -569,6 +584,35 @@ fn ssl_ctrl(st: &mut SslState, cmd: c_int, larg: c_long, parg: *mut c_void) -> c
         52 | 54 | 65 | 97 | 101 | 102 | 118 | 125 | 126 => 1,
         _ => 0,
     }
+}
+
+/// The SubjectPublicKeyInfo DER before the public share of each group this client offers:
+/// X25519 (RFC 8410 §4) and the uncompressed P-256 / P-384 points (RFC 5480 §2).
+fn spki_prefix(group: NamedGroup) -> Option<&'static [u8]> {
+    Some(match group {
+        NamedGroup::X25519 => &[
+            0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x03, 0x21, 0x00,
+        ],
+        NamedGroup::SECP256R1 => &[
+            0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06,
+            0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00,
+        ],
+        NamedGroup::SECP384R1 => &[
+            0x30, 0x76, 0x30, 0x10, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06,
+            0x05, 0x2b, 0x81, 0x04, 0x00, 0x22, 0x03, 0x62, 0x00,
+        ],
+        _ => return None,
+    })
+}
+
+/// The server's key share as a libcrypto public key (a new reference), or None.
+fn tmp_key(group: NamedGroup, share: &[u8]) -> Option<*mut ffi::EVP_PKEY> {
+    let der = [spki_prefix(group)?, share].concat();
+    let mut p = der.as_ptr();
+    let len = c_long::try_from(der.len()).ok()?;
+    // SAFETY: `p` points at `len` bytes of DER, read (and advanced) by libcrypto only.
+    let key = unsafe { ffi::d2i_PUBKEY(std::ptr::null_mut(), &mut p, len) };
+    (!key.is_null()).then_some(key)
 }
 
 /// A BIO over `fd` that does not close it (`BIO_new_socket(fd, BIO_NOCLOSE)`).
