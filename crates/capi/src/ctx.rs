@@ -117,6 +117,9 @@ pub fn msg_cb_from(fp: *const c_void) -> Option<MsgCb> {
     unsafe { std::mem::transmute::<*const c_void, Option<MsgCb>>(fp) }
 }
 
+/// The info callback (`SSL_CTX_set_info_callback`): the connection, where (`SSL_CB_*`) and a
+/// value.
+pub type InfoCb = unsafe extern "C" fn(*const crate::ssl::SSL, c_int, c_int);
 /// `SSL_CTX_keylog_cb_func`: one NSS key log line (no newline) per secret.
 pub type KeylogCb = unsafe extern "C" fn(*const crate::ssl::SSL, *const c_char);
 
@@ -143,6 +146,8 @@ pub struct CtxState {
     /// `SSL_CTX_set_keylog_callback`'s callback, installed on each connection as its handshake
     /// starts.
     pub keylog_cb: Option<KeylogCb>,
+    /// `SSL_CTX_set_info_callback`'s callback, used by connections without their own.
+    pub info_cb: Option<InfoCb>,
     /// `SSL_CTX_set_msg_callback` and its argument (ctrl 16), copied by `SSL_new`.
     pub msg_cb: Option<MsgCb>,
     pub msg_cb_arg: *mut c_void,
@@ -844,10 +849,20 @@ entry! {
         with_ctx(c, "SSL_CTX_set_msg_callback", |st| st.msg_cb = cb)
     }
 
-    /// `SSL_CTX_set_info_callback`: accepted; not called.
-    fn SSL_CTX_set_info_callback(c: *mut SSL_CTX, cb: AnyCb) -> () {
+    /// `SSL_CTX_get_info_callback`.
+    fn SSL_CTX_get_info_callback(c: *mut SSL_CTX) -> Option<InfoCb> {
+        nonnull: [c], fail: None;
+        with_ctx(c, "SSL_CTX_get_info_callback", |st| st.info_cb)
+    }
+
+    /// `SSL_CTX_set_info_callback`: called for connections without a callback of their own
+    /// when a handshake starts (`SSL_CB_HANDSHAKE_START`) and is done (`SSL_CB_HANDSHAKE_DONE`)
+    /// and for each alert read or written (`SSL_CB_READ_ALERT` / `SSL_CB_WRITE_ALERT`, value
+    /// level << 8 | description), as OpenSSL calls it; the per-state `SSL_CB_CONNECT_LOOP` and
+    /// `SSL_CB_CONNECT_EXIT` reports are not made.
+    fn SSL_CTX_set_info_callback(c: *mut SSL_CTX, cb: Option<InfoCb>) -> () {
         nonnull: [c], fail: ();
-        let _ = cb;
+        with_ctx(c, "SSL_CTX_set_info_callback", |st| st.info_cb = cb)
     }
 
     /// `SSL_CTX_get0_param`: the context's verification parameters (borrowed); a host set on
@@ -1005,6 +1020,7 @@ fn new_ctx() -> *mut SSL_CTX {
             extra_certs: std::ptr::null_mut(),
             own: crate::cert::OwnCerts::default(),
             keylog_cb: None,
+            info_cb: None,
             msg_cb: None,
             msg_cb_arg: std::ptr::null_mut(),
             new_session_cb: None,

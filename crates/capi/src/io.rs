@@ -72,6 +72,7 @@ fn io_entry<R>(s: *mut SSL, func: &str, fail: R, f: impl FnOnce(&SSL, &mut SslSt
     if pending {
         announce_new_sessions(s);
     }
+    crate::ssl::deliver_info_events(s);
     r
 }
 

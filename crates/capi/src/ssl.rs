@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex, TryLockError};
 
 use crate::cbio::CBio;
 use crate::ctx::{
-    ctx_ref, msg_cb_from, KeylogCb, MsgCb, VerifyCb, CTRL_SET_MSG_CALLBACK, SSL_CTX,
+    ctx_ref, msg_cb_from, InfoCb, KeylogCb, MsgCb, VerifyCb, CTRL_SET_MSG_CALLBACK, SSL_CTX,
     SSL_SESS_CACHE_CLIENT,
 };
 use crate::entry::{bytes_arg, entry, str_arg};
@@ -55,6 +55,11 @@ pub struct SslState {
     pub verify_mode: c_int,
     pub verify_depth: c_int,
     pub verify_cb: Option<VerifyCb>,
+    /// `SSL_set_info_callback`'s callback (the context's is used without one).
+    pub info_cb: Option<InfoCb>,
+    /// Whether this connection's handshake queues info callback reports (a callback was set
+    /// on it or its context when it started).
+    info_wanted: bool,
     /// `SSL_set_msg_callback` and its argument (ctrl 16); the context's at `SSL_new`.
     pub msg_cb: Option<MsgCb>,
     pub msg_cb_arg: *mut c_void,
@@ -105,6 +110,59 @@ pub struct SSL {
     pub ctx: *mut SSL_CTX,
     state: Mutex<SslState>,
     ex_data: ExData,
+    /// Info callback reports (where, value) made during a call, delivered when it returns and
+    /// the object is unlocked, so the callback may call back into it.
+    info_events: Mutex<Vec<(c_int, c_int)>>,
+}
+
+/// `SSL_CB_HANDSHAKE_START`, `SSL_CB_HANDSHAKE_DONE`, `SSL_CB_READ_ALERT`, `SSL_CB_WRITE_ALERT`.
+const CB_HANDSHAKE_START: c_int = 0x10;
+const CB_HANDSHAKE_DONE: c_int = 0x20;
+const CB_READ_ALERT: c_int = 0x4004;
+const CB_WRITE_ALERT: c_int = 0x4008;
+
+impl SSL {
+    fn info_queue(&self) -> std::sync::MutexGuard<'_, Vec<(c_int, c_int)>> {
+        self.info_events
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Queues an info callback report.
+    fn info_event(&self, event: (c_int, c_int)) {
+        self.info_queue().push(event);
+    }
+
+    /// Queues an info callback report before those queued since the queue was `at` long.
+    fn info_event_at(&self, at: usize, event: (c_int, c_int)) {
+        let mut q = self.info_queue();
+        let at = at.min(q.len());
+        q.insert(at, event);
+    }
+
+    fn info_events_len(&self) -> usize {
+        self.info_queue().len()
+    }
+}
+
+/// After a call on `s` returned (the object unlocked): hands the info reports it made to the
+/// connection's callback, or its context's, as OpenSSL calls them.
+pub fn deliver_info_events(s: *mut SSL) {
+    // SAFETY: the caller holds a reference to a live object.
+    let obj = unsafe { ssl_ref(s) };
+    let events = std::mem::take(&mut *obj.info_queue());
+    if events.is_empty() {
+        return;
+    }
+    let own = with_ssl(s, "SSL_get_info_callback", None, |_, st| st.info_cb);
+    // SAFETY: the object holds a reference to its context.
+    let Some(cb) = own.or_else(|| unsafe { ctx_ref(obj.ctx) }.lock().info_cb) else {
+        return;
+    };
+    for (place, value) in events {
+        // SAFETY: the program's callback, called as OpenSSL calls it, with the live object.
+        unsafe { cb(s, place, value) };
+    }
 }
 
 /// Borrows an object from a C pointer.
@@ -166,18 +224,30 @@ impl KeyLog for CKeyLog {
     }
 }
 
-/// A C message callback as the engine's message observer, for one connection.
+/// A C message callback, and the alerts the info callback reports, as the engine's message
+/// observer, for one connection.
 struct CMsg {
-    cb: MsgCb,
+    cb: Option<MsgCb>,
     /// The `SSL *` and the callback's argument, only passed back to C.
     ssl: usize,
     arg: usize,
+    /// Whether alerts are queued for the info callback.
+    alerts_to_info: bool,
 }
 
 impl MessageObserver for CMsg {
     fn message(&self, _sent: bool, _typ: ContentType, _data: &[u8]) {}
 
     fn message_at(&self, sent: bool, version: ProtocolVersion, typ: ContentType, data: &[u8]) {
+        if self.alerts_to_info && typ == ContentType::ALERT && data.len() == 2 {
+            let place = if sent { CB_WRITE_ALERT } else { CB_READ_ALERT };
+            let value = c_int::from(data[0]) << 8 | c_int::from(data[1]);
+            // SAFETY: the object is live while its call runs (see CVerify).
+            unsafe { ssl_ref(self.ssl as *const SSL) }.info_event((place, value));
+        }
+        let Some(cb) = self.cb else {
+            return;
+        };
         // OpenSSL reports a change_cipher_spec it receives only as a record header, which is
         // not reported here.
         if !sent && typ == ContentType::CHANGE_CIPHER_SPEC {
@@ -187,7 +257,7 @@ impl MessageObserver for CMsg {
         // (live: its handshake or data call is running), the message bytes for the call, and
         // the argument the program set.
         unsafe {
-            (self.cb)(
+            (cb)(
                 c_int::from(sent),
                 c_int::from(version.0),
                 c_int::from(typ.0),
@@ -242,8 +312,12 @@ impl SslState {
         if !self.ssl.in_before() {
             return;
         }
-        // SAFETY: the object holds a reference to its context.
-        let cb = unsafe { ctx_ref(obj.ctx) }.lock().keylog_cb;
+        let (cb, ctx_info) = {
+            // SAFETY: the object holds a reference to its context.
+            let c = unsafe { ctx_ref(obj.ctx) }.lock();
+            (c.keylog_cb, c.info_cb)
+        };
+        self.info_wanted = self.info_cb.is_some() || ctx_info.is_some();
         let log = cb.map(|cb| {
             Arc::new(CKeyLog {
                 cb,
@@ -251,11 +325,13 @@ impl SslState {
             }) as Arc<dyn KeyLog>
         });
         self.ssl.set_key_log(log);
-        let observer = self.msg_cb.map(|cb| {
+        let wanted = self.msg_cb.is_some() || self.info_wanted;
+        let observer = wanted.then(|| {
             Arc::new(CMsg {
-                cb,
+                cb: self.msg_cb,
                 ssl: std::ptr::from_ref(obj) as usize,
                 arg: self.msg_cb_arg as usize,
+                alerts_to_info: self.info_wanted,
             }) as Arc<dyn MessageObserver>
         });
         self.ssl.set_message_observer(observer);
@@ -264,6 +340,8 @@ impl SslState {
     pub fn io_call(&mut self, obj: &SSL, f: impl FnOnce(&mut oxissl::Ssl) -> c_int) -> c_int {
         self.sync_param_host();
         self.sync_callbacks(obj);
+        // Where a handshake this call starts is reported: before what the call reports itself.
+        let start_at = (self.info_wanted && self.ssl.in_before()).then(|| obj.info_events_len());
         let ssl = &self.ssl;
         let in_init = ssl.in_init();
         if ssl.is_connect_state() && in_init && !ssl.is_failed() {
@@ -273,6 +351,12 @@ impl SslState {
         let r = f(&mut self.ssl);
         if r <= 0 {
             self.pending_errno = self.ssl.last_os_error();
+        }
+        if let Some(at) = start_at.filter(|_| !self.ssl.in_before()) {
+            obj.info_event_at(at, (CB_HANDSHAKE_START, 1));
+        }
+        if in_init && self.ssl.is_init_finished() && self.info_wanted {
+            obj.info_event((CB_HANDSHAKE_DONE, 1));
         }
         if in_init && self.ssl.is_init_finished() {
             // SAFETY: the object holds a reference to its context.
@@ -687,6 +771,8 @@ entry! {
                 verify_mode: mode,
                 verify_depth: depth,
                 verify_cb: None,
+                info_cb: None,
+                info_wanted: false,
                 msg_cb: msg.0,
                 msg_cb_arg: msg.1,
                 min_version: minv,
@@ -703,6 +789,7 @@ entry! {
                 own,
             }),
             ex_data: ExData::new(ffi::CRYPTO_EX_INDEX_SSL),
+            info_events: Mutex::new(Vec::new()),
         }));
         // SAFETY: `s` was just allocated.
         let obj = unsafe { &*s };
@@ -1095,10 +1182,17 @@ entry! {
         with_ssl(s, "SSL_set_msg_callback", (), |_, st| st.msg_cb = cb)
     }
 
-    /// `SSL_set_info_callback`: accepted; not called.
-    fn SSL_set_info_callback(s: *mut SSL, cb: *const c_void) -> () {
+    /// `SSL_set_info_callback`: this connection's info callback, in place of its context's
+    /// (see `SSL_CTX_set_info_callback` for what is reported).
+    fn SSL_set_info_callback(s: *mut SSL, cb: Option<InfoCb>) -> () {
         nonnull: [s], fail: ();
-        let _ = cb;
+        with_ssl(s, "SSL_set_info_callback", (), |_, st| st.info_cb = cb)
+    }
+
+    /// `SSL_get_info_callback`.
+    fn SSL_get_info_callback(s: *const SSL) -> Option<InfoCb> {
+        nonnull: [s], fail: None;
+        with_ssl(s, "SSL_get_info_callback", None, |_, st| st.info_cb)
     }
 }
 

@@ -256,12 +256,6 @@ entry! {
         unsupported("SSL_CTX_add_server_custom_ext", "custom extensions are not supported")
     }
 
-    /// `SSL_CTX_get_info_callback`: null (the callback is not kept).
-    fn SSL_CTX_get_info_callback(c: *mut SSL_CTX) -> *const c_void {
-        nonnull: [c], fail: std::ptr::null();
-        std::ptr::null()
-    }
-
     /// `SSL_CTX_set_cert_cb`: accepted, never called (the certificate sent is the one set with
     /// `SSL_CTX_use_certificate` and friends).
     fn SSL_CTX_set_cert_cb(c: *mut SSL_CTX, cb: *const c_void, arg: *mut c_void) -> () {

@@ -1231,3 +1231,44 @@ fn message_callback_sees_the_messages_openssl_reports() {
         differential(&cmd, End::Exit(0), &[hello, "SSL_connect: 1"]);
     }
 }
+
+#[test]
+fn info_callback_reports_the_handshake_and_alerts_as_openssl_does() {
+    for (version, mode) in [("-tls1_3", "ctx"), ("-tls1_2", "ctx"), ("-tls1_3", "ssl")] {
+        let server = rev_server(&[version]);
+        let cmd = args([
+            program("infocb").to_string_lossy().into_owned(),
+            HOST.into(),
+            server.port.to_string(),
+            cert("root.pem"),
+            mode.into(),
+        ]);
+        differential(
+            &cmd,
+            End::Exit(0),
+            &[
+                "handshake start (1)",
+                "handshake done (1): SSL negotiation finished successfully, finished 1",
+                "alert read: warning: close notify",
+                "alert write: warning: close notify",
+            ],
+        );
+    }
+}
+
+#[test]
+fn info_callback_reports_the_alert_a_failed_verification_sends() {
+    let server = rev_server(&["-tls1_3"]);
+    let cmd = args([
+        program("infocb").to_string_lossy().into_owned(),
+        HOST.into(),
+        server.port.to_string(),
+        cert("untrusted-root.pem"),
+        "ctx".into(),
+    ]);
+    differential(
+        &cmd,
+        End::Exit(1),
+        &["handshake start (1)", "alert write: fatal: unknown CA"],
+    );
+}

@@ -1,0 +1,59 @@
+/*
+ * SSL_CTX_set_info_callback(3): the reports a connection to an `s_server -rev` makes — the
+ * handshake's start and end and each alert read or written — printed as an info callback
+ * usually prints them. The per-state SSL_CB_LOOP and SSL_CB_EXIT reports are skipped.
+ *
+ * usage: infocb HOST PORT CAFILE ctx|ssl
+ */
+#include "common.h"
+
+static void info(const SSL *ssl, int where, int ret)
+{
+    if (where & SSL_CB_HANDSHAKE_START)
+        printf("handshake start (%d)\n", ret);
+    if (where & SSL_CB_HANDSHAKE_DONE)
+        printf("handshake done (%d): %s, finished %d\n", ret, SSL_state_string_long(ssl),
+               SSL_is_init_finished(ssl));
+    if (where & SSL_CB_ALERT)
+        printf("alert %s: %s: %s\n", (where & SSL_CB_READ) ? "read" : "write",
+               SSL_alert_type_string_long(ret), SSL_alert_desc_string_long(ret));
+}
+
+int main(int argc, char **argv)
+{
+    char line[256];
+    SSL_CTX *ctx;
+    SSL *ssl;
+    int fd, r, per_ssl;
+
+    if (argc != 5) {
+        fprintf(stderr, "usage: infocb HOST PORT CAFILE ctx|ssl\n");
+        return EXIT_USAGE;
+    }
+    per_ssl = strcmp(argv[4], "ssl") == 0;
+    ctx = SSL_CTX_new(TLS_client_method());
+    if (ctx == NULL || SSL_CTX_load_verify_locations(ctx, argv[3], NULL) != 1)
+        return EXIT_SETUP_FAILED;
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+    if (!per_ssl)
+        SSL_CTX_set_info_callback(ctx, info);
+    printf("context callback: %s\n", SSL_CTX_get_info_callback(ctx) == info ? "ours" : "none");
+    ssl = new_client(ctx, argv[1], argv[2], "localhost", NULL, &fd);
+    if (ssl == NULL)
+        return EXIT_IO_FAILED;
+    if (per_ssl)
+        SSL_set_info_callback(ssl, info);
+    printf("connection callback: %s\n", SSL_get_info_callback(ssl) == info ? "ours" : "none");
+    r = SSL_connect(ssl);
+    printf("SSL_connect: %d\n", r);
+    if (r != 1)
+        return EXIT_HANDSHAKE_FAILED;
+    SSL_write(ssl, "ping\n", 5);
+    read_line(ssl, line, sizeof line);
+    close_rev(ssl);
+    printf("SSL_shutdown: %d\n", SSL_shutdown(ssl));
+    SSL_free(ssl);
+    SSL_CTX_free(ctx);
+    close(fd);
+    return EXIT_OK;
+}
