@@ -179,6 +179,20 @@ static inline int close_rev(SSL *ssl)
 }
 
 /*
+ * On an established connection to an `s_server -rev`: one line there and back, then "CLOSE"
+ * and the server's close_notify; prints what SSL_shutdown returns.
+ */
+static inline void rev_ping_and_shutdown(SSL *ssl)
+{
+    char line[256];
+
+    SSL_write(ssl, "ping\n", 5);
+    read_line(ssl, line, sizeof line);
+    close_rev(ssl);
+    printf("SSL_shutdown: %d\n", SSL_shutdown(ssl));
+}
+
+/*
  * One connection to an `s_server -rev` (see new_client; SSL_set1_host "localhost"): the
  * handshake, one line there and back (TLS 1.3 tickets arrive before the answer), then "CLOSE".
  * Prints whether the session was reused. Returns SSL_get1_session, or NULL with *status set.

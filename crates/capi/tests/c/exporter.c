@@ -37,10 +37,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: exporter HOST PORT CAFILE LABEL LENGTH (at most %d)\n", MAX_OUT);
         return EXIT_USAGE;
     }
-    ctx = SSL_CTX_new(TLS_client_method());
-    if (ctx == NULL || SSL_CTX_load_verify_locations(ctx, argv[3], NULL) != 1)
+    ctx = client_ctx(argv[3], "peer");
+    if (ctx == NULL)
         return EXIT_SETUP_FAILED;
-    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
     ssl = new_client(ctx, argv[1], argv[2], NULL, NULL, &fd);
     if (ssl == NULL)
         return EXIT_IO_FAILED;

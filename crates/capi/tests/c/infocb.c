@@ -21,7 +21,6 @@ static void info(const SSL *ssl, int where, int ret)
 
 int main(int argc, char **argv)
 {
-    char line[256];
     SSL_CTX *ctx;
     SSL *ssl;
     int fd, r, per_ssl;
@@ -31,10 +30,9 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     per_ssl = strcmp(argv[4], "ssl") == 0;
-    ctx = SSL_CTX_new(TLS_client_method());
-    if (ctx == NULL || SSL_CTX_load_verify_locations(ctx, argv[3], NULL) != 1)
+    ctx = client_ctx(argv[3], "peer");
+    if (ctx == NULL)
         return EXIT_SETUP_FAILED;
-    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
     if (!per_ssl)
         SSL_CTX_set_info_callback(ctx, info);
     printf("context callback: %s\n", SSL_CTX_get_info_callback(ctx) == info ? "ours" : "none");
@@ -48,10 +46,7 @@ int main(int argc, char **argv)
     printf("SSL_connect: %d\n", r);
     if (r != 1)
         return EXIT_HANDSHAKE_FAILED;
-    SSL_write(ssl, "ping\n", 5);
-    read_line(ssl, line, sizeof line);
-    close_rev(ssl);
-    printf("SSL_shutdown: %d\n", SSL_shutdown(ssl));
+    rev_ping_and_shutdown(ssl);
     SSL_free(ssl);
     SSL_CTX_free(ctx);
     close(fd);

@@ -28,10 +28,9 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     out = fopen(argv[4], "w");
-    ctx = SSL_CTX_new(TLS_client_method());
-    if (out == NULL || ctx == NULL || SSL_CTX_load_verify_locations(ctx, argv[3], NULL) != 1)
+    ctx = client_ctx(argv[3], "peer");
+    if (out == NULL || ctx == NULL)
         return EXIT_SETUP_FAILED;
-    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
     ssl = new_client(ctx, argv[1], argv[2], NULL, NULL, &fd);
     if (ssl == NULL)
         return EXIT_IO_FAILED;

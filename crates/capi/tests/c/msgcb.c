@@ -31,7 +31,6 @@ static void trace(int write_p, int version, int content_type, const void *buf, s
 
 int main(int argc, char **argv)
 {
-    char line[256];
     SSL_CTX *ctx;
     SSL *ssl;
     int fd, r;
@@ -40,12 +39,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: msgcb HOST PORT CAFILE 1.2|1.3\n");
         return EXIT_USAGE;
     }
-    ctx = SSL_CTX_new(TLS_client_method());
-    if (ctx == NULL || SSL_CTX_load_verify_locations(ctx, argv[3], NULL) != 1)
+    ctx = client_ctx(argv[3], "peer");
+    if (ctx == NULL)
         return EXIT_SETUP_FAILED;
     if (strcmp(argv[4], "1.2") == 0)
         SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
-    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
     SSL_CTX_set_msg_callback(ctx, trace);
     SSL_CTX_set_msg_callback_arg(ctx, &marker);
     ssl = new_client(ctx, argv[1], argv[2], "localhost", NULL, &fd);
@@ -56,10 +54,7 @@ int main(int argc, char **argv)
     printf("SSL_connect: %d\n", r);
     if (r != 1)
         return EXIT_HANDSHAKE_FAILED;
-    SSL_write(ssl, "ping\n", 5);
-    read_line(ssl, line, sizeof line);
-    close_rev(ssl);
-    printf("SSL_shutdown: %d\n", SSL_shutdown(ssl));
+    rev_ping_and_shutdown(ssl);
     SSL_free(ssl);
     SSL_CTX_free(ctx);
     close(fd);

@@ -24,10 +24,9 @@ int main(int argc, char **argv)
     }
     clear = strcmp(argv[4], "clear") == 0;
     shutdown = strcmp(argv[5], "shutdown") == 0;
-    ctx = SSL_CTX_new(TLS_client_method());
-    if (ctx == NULL || SSL_CTX_load_verify_locations(ctx, argv[3], NULL) != 1)
+    ctx = client_ctx(argv[3], "peer");
+    if (ctx == NULL)
         return EXIT_SETUP_FAILED;
-    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
     ssl = new_client(ctx, argv[1], argv[2], "localhost", NULL, &fd);
     if (ssl == NULL)
         return EXIT_IO_FAILED;

@@ -17,10 +17,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: sigalgs HOST PORT CAFILE CTX_LIST SSL_LIST\n");
         return EXIT_USAGE;
     }
-    ctx = SSL_CTX_new(TLS_client_method());
-    if (ctx == NULL || SSL_CTX_load_verify_locations(ctx, argv[3], NULL) != 1)
+    ctx = client_ctx(argv[3], "peer");
+    if (ctx == NULL)
         return EXIT_SETUP_FAILED;
-    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
     printf("bogus list: %ld, queued %s\n", (long)SSL_CTX_set1_sigalgs_list(ctx, "ECDSA+SHA256:bogus"),
            ERR_peek_error() == 0 ? "nothing" : "an error");
     if (strcmp(argv[4], "-") != 0)
