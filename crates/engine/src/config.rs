@@ -227,6 +227,15 @@ pub struct ClientConfig {
     /// The certificate and key sent when a server asks for one (mutual TLS). `None` (the
     /// default): a CertificateRequest is answered with an empty Certificate.
     pub client_credential: Option<Arc<ClientCredential>>,
+    /// Ask the server to staple an OCSP response for its certificate (status_request,
+    /// RFC 6066 §8; in TLS 1.3 carried in the leaf's CertificateEntry, RFC 8446 §4.4.2.1). The
+    /// response is handed over as received (`Negotiated::ocsp_response`); judging it is the
+    /// caller's, as in OpenSSL. Off by default.
+    pub request_ocsp: bool,
+    /// With `request_ocsp`: stop once the server's first flight is in (before its Finished in
+    /// TLS 1.3, before ServerHelloDone in TLS 1.2; OpenSSL's status callback point) until the
+    /// caller calls `ClientConnection::finish_status_check` with its verdict.
+    pub pause_for_status_check: bool,
 }
 
 impl ClientConfig {
@@ -260,6 +269,8 @@ impl ClientConfig {
             session_store: Some(Arc::new(SessionStore::default())),
             tls12_session_tickets: true,
             client_credential: None,
+            request_ocsp: false,
+            pause_for_status_check: false,
             buffer_pool: Arc::new(BufferPool::default()),
         }
     }

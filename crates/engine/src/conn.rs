@@ -312,6 +312,9 @@ impl ClientConnection {
 
     fn process_records(&mut self) -> Result<(), Error> {
         while self.plain_start == self.plain_end && !self.peer_closed {
+            if self.cx.status_check_pending {
+                return Ok(());
+            }
             let Some(header) = parse_header(&self.rx[self.rx_start..self.rx_end])? else {
                 break;
             };
@@ -473,7 +476,10 @@ impl ClientConnection {
     }
 
     fn handle_messages(&mut self) -> Result<(), Error> {
-        while let Some((typ, encoded)) = self.joiner.next_message()? {
+        while !self.cx.status_check_pending {
+            let Some((typ, encoded)) = self.joiner.next_message()? else {
+                break;
+            };
             self.cx.observe_handshake(false, encoded);
             let msg = Message {
                 typ,
@@ -497,6 +503,39 @@ impl ClientConnection {
             self.joiner.release();
         }
         Ok(())
+    }
+
+    /// Whether the handshake waits for `finish_status_check` (see
+    /// `ClientConfig::pause_for_status_check`). The server's chain, its verification result and
+    /// its OCSP response (`ocsp_response`) are known by then.
+    pub fn status_check_pending(&self) -> bool {
+        self.cx.status_check_pending
+    }
+
+    /// The caller's verdict on the server's certificate status: `Ok`, the handshake goes on
+    /// from the records already received; an error (`Error::StatusRejected` for a response
+    /// judged bad: bad_certificate_status_response, RFC 6066 §8) fails the connection with it.
+    pub fn finish_status_check(&mut self, verdict: Result<(), Error>) -> Result<(), Error> {
+        if let Some(e) = &self.error {
+            return Err(e.clone());
+        }
+        if !self.cx.status_check_pending {
+            return Err(Error::Api(ApiMisuse::NoStatusCheckPending));
+        }
+        self.cx.status_check_pending = false;
+        if let Err(e) = verdict {
+            return Err(self.fail(e));
+        }
+        match self.handle_messages().and_then(|()| self.process_records()) {
+            Ok(()) => Ok(()),
+            Err(e) => Err(self.fail(e)),
+        }
+    }
+
+    /// The OCSP response the server stapled (RFC 6066 §8), if `ClientConfig::request_ocsp`
+    /// asked for one and it came.
+    pub fn ocsp_response(&self) -> Option<&[u8]> {
+        self.cx.negotiated.ocsp_response.as_deref()
     }
 
     /// Records the error, queues its alert (RFC 8446 §6.2) and returns it.

@@ -26,6 +26,9 @@ pub enum Error {
     Internal(&'static str),
     /// A feature that is not implemented; the reason says which.
     Unsupported(&'static str),
+    /// The caller judged the server's certificate status (its stapled OCSP response, or its
+    /// absence) unacceptable (RFC 6066 §8: bad_certificate_status_response).
+    StatusRejected,
 }
 
 /// Malformed or misplaced bytes (alerts: decode_error, unexpected_message, record_overflow).
@@ -301,6 +304,8 @@ pub enum ApiMisuse {
     /// enabled versions (RFC 8446 §4.2.3: supported_signature_algorithms<2..2^16-2> names
     /// at least one).
     NoSignatureSchemes,
+    /// `finish_status_check` was called while no status check was pending.
+    NoStatusCheckPending,
     /// Keying material could not be exported with these arguments.
     Exporter(crate::keys::exporter::ExportError),
 }
@@ -343,6 +348,7 @@ impl Error {
             Self::Certificate(c) => c.alert(),
             Self::DecryptFailed => A::BAD_RECORD_MAC,
             Self::Internal(_) | Self::Unsupported(_) => A::INTERNAL_ERROR,
+            Self::StatusRejected => A::BAD_CERTIFICATE_STATUS_RESPONSE,
             Self::AlertReceived(_) | Self::Api(_) => return None,
         })
     }
@@ -367,6 +373,7 @@ impl fmt::Display for Error {
             Self::Api(a) => write!(f, "API misuse: {a:?}"),
             Self::Internal(s) => write!(f, "internal error: {s}"),
             Self::Unsupported(s) => write!(f, "unsupported: {s}"),
+            Self::StatusRejected => f.write_str("the server's certificate status was rejected"),
         }
     }
 }

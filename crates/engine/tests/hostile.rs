@@ -1536,3 +1536,131 @@ fn tls12_downgrade_sentinel_when_tls12_is_enabled() {
         server.expect_fatal(&mut client, got, want, Plain(A::ILLEGAL_PARAMETER));
     }
 }
+
+// ---- OCSP stapling (RFC 6066 §8, RFC 8446 §4.4.2.1) ----
+
+/// A hook giving the Certificate's entry `index` the extension block `exts` (the server's
+/// Certificate holds the leaf alone unless the hook adds more).
+fn entry_extensions(exts: Vec<u8>) -> impl FnMut(Step, &mut Vec<u8>, &Server) {
+    move |step, msg, _| {
+        if step == Step::Certificate {
+            msg.truncate(msg.len() - 2);
+            msg.extend(vec16(&exts));
+            let list = msg.len() - 8;
+            msg[5..8].copy_from_slice(&(list as u32).to_be_bytes()[1..]);
+            let body = msg.len() - 4;
+            msg[1..4].copy_from_slice(&(body as u32).to_be_bytes()[1..]);
+        }
+    }
+}
+
+/// A status_request extension carrying CertificateStatus(`status_type`, `response`).
+fn status_extension(status_type: u8, response: &[u8]) -> Vec<u8> {
+    let mut body = vec![status_type];
+    body.extend_from_slice(&(response.len() as u32).to_be_bytes()[1..]);
+    body.extend_from_slice(response);
+    let mut ext = u16_bytes(EXT_STATUS_REQUEST);
+    ext.extend(vec16(&body));
+    ext
+}
+
+fn ocsp_config() -> ClientConfig {
+    let mut config = client_config();
+    config.request_ocsp = true;
+    config
+}
+
+#[test]
+fn stapled_ocsp_response_in_the_leaf_entry() {
+    let (mut client, mut server) = start_with(ocsp_config());
+    assert!(server.ch.offers(EXT_STATUS_REQUEST));
+    let flight = server.flight(entry_extensions(status_extension(1, b"an OCSP response")));
+    deliver(&mut client, &flight.wire()).unwrap();
+    assert!(client.is_established());
+    assert_eq!(client.ocsp_response(), Some(&b"an OCSP response"[..]));
+    server.read_client(&mut client);
+    assert_eq!(server.client_finished_ok, Some(true));
+}
+
+#[test]
+fn status_request_is_not_offered_by_default() {
+    let (client, server) = start_with(client_config());
+    assert!(!server.ch.offers(EXT_STATUS_REQUEST));
+    assert_eq!(client.ocsp_response(), None);
+}
+
+#[test]
+fn malformed_stapled_status() {
+    let cases = [
+        (
+            status_extension(2, b"resp"),
+            Error::PeerMisbehaved(PeerMisbehaved::IllegalParameter("certificate status type")),
+            A::ILLEGAL_PARAMETER,
+        ),
+        (
+            status_extension(1, b""),
+            invalid(InvalidMessage::EmptyVector),
+            A::DECODE_ERROR,
+        ),
+        (
+            {
+                let mut e = status_extension(1, b"resp");
+                e.push(0);
+                e[3] += 1;
+                e
+            },
+            invalid(InvalidMessage::TrailingData),
+            A::DECODE_ERROR,
+        ),
+    ];
+    for (ext, want, alert) in cases {
+        reject_flight_with(ocsp_config(), entry_extensions(ext), want, alert);
+    }
+}
+
+#[test]
+fn status_request_in_encrypted_extensions() {
+    // RFC 8446 §4.2: status_request belongs in a CertificateEntry, not EncryptedExtensions.
+    reject_flight_with(
+        ocsp_config(),
+        ee_hook(vec![(EXT_STATUS_REQUEST, vec![])]),
+        misbehaved(NOT_ALLOWED),
+        A::ILLEGAL_PARAMETER,
+    );
+}
+
+#[test]
+fn paused_status_check_comes_before_the_clients_flight() {
+    for accept in [true, false] {
+        let mut config = ocsp_config();
+        config.pause_for_status_check = true;
+        let (mut client, mut server) = start_with(config);
+        let flight = server.flight(entry_extensions(status_extension(1, b"resp")));
+        deliver(&mut client, &flight.wire()).expect("paused, not failed");
+        assert!(client.status_check_pending());
+        assert!(!client.is_established());
+        assert_eq!(client.ocsp_response(), Some(&b"resp"[..]));
+        assert_eq!(client.peer_certificates().len(), 1);
+        assert!(client.pending_tls().is_empty(), "nothing sent while paused");
+        if accept {
+            client.finish_status_check(Ok(())).unwrap();
+            assert!(client.is_established());
+            server.read_client(&mut client);
+            assert_eq!(server.client_finished_ok, Some(true));
+        } else {
+            let got = client.finish_status_check(Err(Error::StatusRejected));
+            server.expect_fatal(
+                &mut client,
+                got,
+                Error::StatusRejected,
+                Sealed(A::BAD_CERTIFICATE_STATUS_RESPONSE),
+            );
+        }
+    }
+    // Without a pending check the call is a misuse.
+    let (mut client, _) = start_with(ocsp_config());
+    assert_eq!(
+        client.finish_status_check(Ok(())),
+        Err(Error::Api(oxissl_engine::ApiMisuse::NoStatusCheckPending))
+    );
+}

@@ -1677,3 +1677,196 @@ fn randomized_flights_never_panic_or_hang() {
     assert_eq!(waiting + established + failed, FUZZ_ITERATIONS);
     assert!(failed > FUZZ_ITERATIONS / 3 && established > FUZZ_ITERATIONS / 10);
 }
+
+// ---- OCSP stapling (RFC 6066 §8) ----
+
+const EXT_STATUS_REQUEST: u16 = 5;
+
+/// A CertificateStatus message (RFC 6066 §8) with `status_type` and `response`.
+fn certificate_status(status_type: u8, response: &[u8]) -> Vec<u8> {
+    let mut body = vec![status_type];
+    body.extend_from_slice(&(response.len() as u32).to_be_bytes()[1..]);
+    body.extend_from_slice(response);
+    let mut msg = vec![22];
+    msg.extend_from_slice(&(body.len() as u32).to_be_bytes()[1..]);
+    msg.extend(body);
+    msg
+}
+
+fn ocsp_config() -> ClientConfig {
+    let mut config = client_config12();
+    config.request_ocsp = true;
+    config
+}
+
+/// A hook echoing status_request in ServerHello (when `echo`) and sending `status` after the
+/// Certificate, in its record.
+fn with_status(echo: bool, status: Vec<u8>) -> impl FnMut(Step12, &mut Vec<u8>, &Server12) {
+    let mut hello = edit_hello(move |_, h| {
+        if echo {
+            h.extensions.push((EXT_STATUS_REQUEST, vec![]));
+        }
+    });
+    move |step, msg, server| {
+        hello(step, msg, server);
+        if step == Step12::Certificate {
+            msg.extend_from_slice(&status);
+        }
+    }
+}
+
+/// A complete handshake whose first flight goes through `hook`.
+fn established_with(
+    config: ClientConfig,
+    hook: impl FnMut(Step12, &mut Vec<u8>, &Server12),
+) -> ClientConnection {
+    let (mut client, mut server) = start12(config);
+    let flight = server.flight(hook);
+    deliver(&mut client, &flight.wire()).expect("valid first flight");
+    server.read_client(&mut client);
+    assert_eq!(server.client_finished_ok, Some(true));
+    let last = server.finish(unchanged12);
+    deliver(&mut client, &last.wire()).expect("valid Finished");
+    assert!(client.is_established());
+    client
+}
+
+#[test]
+fn stapled_ocsp_response_is_kept() {
+    // RFC 6066 §8: status_request offered and echoed; CertificateStatus after Certificate.
+    let client = established_with(
+        ocsp_config(),
+        with_status(true, certificate_status(1, b"an OCSP response")),
+    );
+    assert_eq!(client.ocsp_response(), Some(&b"an OCSP response"[..]));
+    // Echoed, but no CertificateStatus: allowed ("MAY ... choose not to send"), no response.
+    let client = established_with(ocsp_config(), with_status(true, Vec::new()));
+    assert_eq!(client.ocsp_response(), None);
+}
+
+#[test]
+fn status_request_is_offered_only_when_asked_for() {
+    let offered = |config: ClientConfig| {
+        let mut client = connect(config);
+        let server = Server12::accept(&mut client);
+        server.ch.offers(EXT_STATUS_REQUEST)
+    };
+    assert!(!offered(client_config12()));
+    assert!(offered(ocsp_config()));
+}
+
+#[test]
+fn certificate_status_without_the_echo() {
+    // The server did not echo status_request: CertificateStatus is out of place.
+    reject_first_flight(
+        ocsp_config(),
+        |_| {},
+        with_status(false, certificate_status(1, b"resp")),
+        Error::InvalidMessage(InvalidMessage::UnexpectedMessage {
+            got: oxissl_engine::wire::enums::HandshakeType(22),
+        }),
+        A::UNEXPECTED_MESSAGE,
+    );
+}
+
+#[test]
+fn status_request_echo_when_not_offered() {
+    reject_first_flight(
+        client_config12(),
+        |_| {},
+        with_status(true, Vec::new()),
+        Error::PeerMisbehaved(PeerMisbehaved::UnsolicitedExtension(EXT_STATUS_REQUEST)),
+        A::UNSUPPORTED_EXTENSION,
+    );
+}
+
+#[test]
+fn malformed_certificate_status() {
+    let cases: [(Vec<u8>, Error, A); 4] = [
+        (
+            certificate_status(2, b"resp"),
+            Error::PeerMisbehaved(PeerMisbehaved::IllegalParameter("certificate status type")),
+            A::ILLEGAL_PARAMETER,
+        ),
+        (
+            certificate_status(1, b""),
+            Error::InvalidMessage(InvalidMessage::EmptyVector),
+            A::DECODE_ERROR,
+        ),
+        (
+            {
+                let mut m = certificate_status(1, b"resp");
+                m[3] += 1;
+                m.push(0);
+                m
+            },
+            Error::InvalidMessage(InvalidMessage::TrailingData),
+            A::DECODE_ERROR,
+        ),
+        (
+            {
+                let mut m = certificate_status(1, b"resp");
+                m[7] += 1;
+                m
+            },
+            Error::InvalidMessage(InvalidMessage::Truncated),
+            A::DECODE_ERROR,
+        ),
+    ];
+    for (status, want, alert) in cases {
+        reject_first_flight(
+            ocsp_config(),
+            |_| {},
+            with_status(true, status),
+            want,
+            alert,
+        );
+    }
+}
+
+#[test]
+fn second_certificate_status() {
+    let mut two = certificate_status(1, b"one");
+    two.extend(certificate_status(1, b"two"));
+    reject_first_flight(
+        ocsp_config(),
+        |_| {},
+        with_status(true, two),
+        Error::InvalidMessage(InvalidMessage::UnexpectedMessage {
+            got: oxissl_engine::wire::enums::HandshakeType(22),
+        }),
+        A::UNEXPECTED_MESSAGE,
+    );
+}
+
+#[test]
+fn paused_status_check_resumes_or_rejects() {
+    // OpenSSL's status callback point in TLS 1.2: after the server's first flight, before the
+    // client's own.
+    for accept in [true, false] {
+        let mut config = ocsp_config();
+        config.pause_for_status_check = true;
+        let (mut client, mut server) = start12(config);
+        let flight = server.flight(with_status(true, certificate_status(1, b"resp")));
+        deliver(&mut client, &flight.wire()).expect("paused, not failed");
+        assert!(client.status_check_pending());
+        assert!(client.pending_tls().is_empty(), "nothing sent while paused");
+        assert_eq!(client.ocsp_response(), Some(&b"resp"[..]));
+        assert!(client.process().is_ok());
+        assert!(client.status_check_pending());
+        if accept {
+            client.finish_status_check(Ok(())).unwrap();
+            assert!(!client.status_check_pending());
+            server.read_client(&mut client);
+            assert_eq!(server.client_finished_ok, Some(true));
+        } else {
+            let got = client.finish_status_check(Err(Error::StatusRejected));
+            server.expect_fatal(
+                &mut client,
+                got,
+                Error::StatusRejected,
+                Plain(A::BAD_CERTIFICATE_STATUS_RESPONSE),
+            );
+        }
+    }
+}

@@ -75,6 +75,13 @@ pub const SSL_OP_NO_TLSV1_3: u64 = 1 << 29;
 /// `false` rejects it. oxissl calls it once for the whole chain.
 pub type VerifyCallback = Arc<dyn Fn(bool, i32) -> bool + Send + Sync>;
 
+/// `SSL_CTX_set_tlsext_status_cb`'s role: judges the server's stapled OCSP response (`None`
+/// when none came) for its chain (leaf first). 1 accepts; 0 rejects (the handshake fails with
+/// a bad_certificate_status_response alert and "invalid status response"); a negative value
+/// fails it with internal_error.
+pub type StatusCallback =
+    Arc<dyn Fn(Option<&[u8]>, &[CertificateDer<'static>]) -> i32 + Send + Sync>;
+
 /// A verify callback that also sees the peer's certificate chain as sent (DER, end-entity
 /// first), for layers that hand the certificates on (the C ABI's `X509_STORE_CTX`). Same
 /// verdict rules as [`VerifyCallback`].
@@ -297,6 +304,12 @@ pub(crate) struct Settings {
     pub key_log: Option<Arc<dyn KeyLog>>,
     /// Whether connections keep the server's key exchange share (`Ssl::peer_tmp_key`).
     pub keep_peer_tmp_key: bool,
+    /// `SSL_CTX_set_tlsext_status_type(TLSEXT_STATUSTYPE_ocsp)`: ask for a stapled OCSP
+    /// response (RFC 6066 §8).
+    pub ocsp_status: bool,
+    /// `SSL_CTX_set_tlsext_status_cb`: called, when a status was asked for, once the server's
+    /// first flight is in.
+    pub status_callback: Option<StatusCallback>,
     /// `SSL_CTX_set_read_ahead`: off by default, as in OpenSSL.
     pub read_ahead: bool,
     /// `SSL_CTX_set_session_cache_mode`'s mode (`SSL_SESS_CACHE_SERVER` by default).
@@ -392,6 +405,8 @@ impl Default for Settings {
             message_observer: None,
             key_log: None,
             keep_peer_tmp_key: false,
+            ocsp_status: false,
+            status_callback: None,
             read_ahead: false,
             session_cache_mode: SSL_SESS_CACHE_SERVER,
             buffer_pool: Arc::new(BufferPool::default()),
@@ -830,6 +845,26 @@ impl SslCtx {
     /// `Ssl::peer_tmp_key` (`SSL_get_peer_tmp_key`). Off by default: it costs memory.
     pub fn set_keep_peer_tmp_key(&mut self, keep: bool) {
         self.settings_mut().keep_peer_tmp_key = keep;
+    }
+
+    /// `SSL_CTX_set_tlsext_status_type`: with `true` (`TLSEXT_STATUSTYPE_ocsp`) connections
+    /// ask the server to staple an OCSP response (RFC 6066 §8), which `Ssl::ocsp_response`
+    /// returns and the status callback judges. Checking the response is the caller's, as in
+    /// OpenSSL. Off by default.
+    pub fn set_tlsext_status_type(&mut self, ocsp: bool) {
+        self.settings_mut().ocsp_status = ocsp;
+    }
+
+    /// `SSL_CTX_get_tlsext_status_type`: whether connections ask for OCSP stapling.
+    pub fn tlsext_status_type(&self) -> bool {
+        self.settings.ocsp_status
+    }
+
+    /// `SSL_CTX_set_tlsext_status_cb`: the status callback (see [`StatusCallback`]), called
+    /// where OpenSSL calls it: after the server's Finished in TLS 1.3 (before ours), after
+    /// its ServerHelloDone in TLS 1.2, and only when a status was asked for.
+    pub fn set_status_callback(&mut self, callback: Option<StatusCallback>) {
+        self.settings_mut().status_callback = callback;
     }
 
     /// `SSL_CTX_set_keylog_callback`: hands each connection's secrets to `key_log` in the NSS

@@ -33,6 +33,8 @@ pub mod reason {
     pub const BAD_CHANGE_CIPHER_SPEC: u32 = 103;
     /// `SSL_R_INCONSISTENT_EXTMS`.
     pub const INCONSISTENT_EXTMS: u32 = 104;
+    /// `SSL_R_INVALID_STATUS_RESPONSE`.
+    pub const INVALID_STATUS_RESPONSE: u32 = 328;
     /// `SSL_R_BAD_KEY_SHARE`.
     pub const BAD_KEY_SHARE: u32 = 108;
     /// `SSL_R_BAD_EXTENSION`.
@@ -187,6 +189,7 @@ const SSL_REASONS: &[(u32, &str)] = &[
     (294, "unexpected eof while reading"),
     (298, "record too small"),
     (306, "bad ecpoint"),
+    (328, "invalid status response"),
     (341, "invalid compression algorithm"),
     (367, "tls illegal exporter label"),
     (370, "wrong signature type"),
@@ -511,6 +514,7 @@ pub fn engine_reason(e: &EngineError) -> u32 {
         },
         EngineError::Internal(_) => R::INTERNAL_ERROR,
         EngineError::Unsupported(_) => R::UNSUPPORTED,
+        EngineError::StatusRejected => R::INVALID_STATUS_RESPONSE,
         #[allow(unreachable_patterns)]
         _ => R::INTERNAL_ERROR,
     }

@@ -298,6 +298,8 @@ pub struct Ssl {
     /// from then on and the shutdown state has `SSL_RECEIVED_SHUTDOWN`, as in OpenSSL.
     fatal_alert_received: bool,
     last_errno: Option<i32>,
+    /// The status check is left to the caller (`set_defer_status_check`).
+    defer_status_check: bool,
 }
 
 impl core::fmt::Debug for Ssl {
@@ -348,6 +350,7 @@ impl Ssl {
             pending_key_update: None,
             fatal_alert_received: false,
             last_errno: None,
+            defer_status_check: false,
         }
     }
 
@@ -706,6 +709,20 @@ impl Ssl {
             if let Err(e) = conn.process() {
                 return self.engine_failure(&e);
             }
+            if conn.status_check_pending() {
+                if self.defer_status_check {
+                    self.rwstate = Want::X509Lookup;
+                    return -1;
+                }
+                let verdict = match &self.settings.status_callback {
+                    Some(cb) => cb(conn.ocsp_response(), conn.peer_certificates()),
+                    None => 1,
+                };
+                if self.finish_status_check(verdict) != 1 {
+                    return -1;
+                }
+                continue;
+            }
             if conn.peer_closed() {
                 // close_notify during the handshake: OpenSSL 3.0 returns -1 with an empty
                 // queue, and SSL_get_error reports SSL_ERROR_ZERO_RETURN.
@@ -812,6 +829,8 @@ impl Ssl {
             .or_else(|| s.message_observer.clone());
         config.key_log = self.key_log.clone().or_else(|| s.key_log.clone());
         config.keep_server_share = s.keep_peer_tmp_key;
+        config.request_ocsp = s.ocsp_status;
+        config.pause_for_status_check = s.status_callback.is_some() || self.defer_status_check;
         let identity = ServerIdentity {
             sni: self.sni.clone(),
             verify_name: self.host.clone(),
@@ -924,6 +943,60 @@ impl Ssl {
         error::push_ssl(reason::UNEXPECTED_EOF_WHILE_READING);
         self.fatal = true;
         -1
+    }
+
+    // ---- certificate status (OCSP stapling, RFC 6066 §8) ----
+
+    /// `SSL_set_tlsext_status_type`: whether this connection asks for a stapled OCSP response
+    /// (see `SslCtx::set_tlsext_status_type`). Takes effect at the next handshake.
+    pub fn set_tlsext_status_type(&mut self, ocsp: bool) {
+        self.settings_mut().ocsp_status = ocsp;
+    }
+
+    /// `SSL_get_tlsext_status_type`: whether this connection asks for OCSP stapling.
+    pub fn tlsext_status_type(&self) -> bool {
+        self.settings.ocsp_status
+    }
+
+    /// `SSL_get_tlsext_status_ocsp_resp`: the OCSP response the server stapled, if one was
+    /// asked for and came.
+    pub fn ocsp_response(&self) -> Option<&[u8]> {
+        self.conn.as_ref()?.ocsp_response()
+    }
+
+    /// Leaves the status check to the caller instead of the context's callback: when a status
+    /// was asked for, the handshake stops where the callback would run with -1 and
+    /// `SSL_ERROR_WANT_X509_LOOKUP` until `finish_status_check` gives the verdict (for layers
+    /// whose callback must be called with the object unlocked, like the C ABI's). Takes effect
+    /// at the next handshake.
+    pub fn set_defer_status_check(&mut self, defer: bool) {
+        self.defer_status_check = defer;
+    }
+
+    /// Whether the handshake waits for `finish_status_check`.
+    pub fn status_check_pending(&self) -> bool {
+        self.conn
+            .as_ref()
+            .is_some_and(ClientConnection::status_check_pending)
+    }
+
+    /// The status verdict, in the status callback's terms: 1 accepts and the handshake can go
+    /// on (1 is returned); 0 rejects it with bad_certificate_status_response, a negative value
+    /// with internal_error (-1 is returned, the error queued).
+    pub fn finish_status_check(&mut self, verdict: i32) -> i32 {
+        let Some(conn) = self.conn.as_mut() else {
+            return -1;
+        };
+        self.rwstate = Want::Nothing;
+        let outcome = match verdict {
+            v if v > 0 => Ok(()),
+            0 => Err(oxissl_engine::Error::StatusRejected),
+            _ => Err(oxissl_engine::Error::Internal("the status callback failed")),
+        };
+        match conn.finish_status_check(outcome) {
+            Ok(()) => 1,
+            Err(e) => self.engine_failure(&e),
+        }
     }
 
     /// An engine error: queue it, send the alert the engine queued (best effort), fail.

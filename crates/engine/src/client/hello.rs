@@ -179,6 +179,7 @@ fn send_hello(
         session_id: &params.session_id,
         cipher_suites: &suites,
         server_name: params.identity.sni.as_deref(),
+        status_request: config.request_ocsp,
         groups: &config.groups,
         signature_schemes: schemes.as_slice(),
         // RFC 8446 §4.2.3: without signature_algorithms_cert, signature_algorithms would also

@@ -75,6 +75,9 @@ pub struct Negotiated {
     /// The scheme of the client's CertificateVerify, when it sent a certificate (`None`: no
     /// request, or answered with an empty Certificate).
     pub client_signature_scheme: Option<SignatureScheme>,
+    /// The OCSP response the server stapled for its certificate (RFC 6066 §8), when asked for
+    /// with `ClientConfig::request_ocsp` and sent.
+    pub ocsp_response: Option<Box<[u8]>>,
 }
 
 /// A session ticket with the PSK it unlocks (RFC 8446 §4.6.1), kept for resumption.
@@ -126,6 +129,9 @@ pub(crate) struct Common {
     /// What keying material is exported from, once the handshake is complete (its bytes on the
     /// heap, sized to the suite's hash).
     pub exporter: Option<ExporterSecret>,
+    /// The handshake waits for the caller's verdict on the server's certificate status
+    /// (`ClientConfig::pause_for_status_check`).
+    pub status_check_pending: bool,
     /// Test support: recorded ClientHellos sent in place of the ones built.
     #[cfg(test)]
     pub recorded_hellos: VecDeque<Vec<u8>>,
@@ -153,9 +159,16 @@ impl Common {
             negotiated: Negotiated::default(),
             tickets: VecDeque::new(),
             exporter: None,
+            status_check_pending: false,
             #[cfg(test)]
             recorded_hellos: VecDeque::new(),
         }
+    }
+
+    /// Where OpenSSL calls its status callback (after the server's first flight): stops the
+    /// handshake for the caller's verdict when a status was asked for and a check is wanted.
+    pub fn pause_for_status_check(&mut self) {
+        self.status_check_pending = self.config.request_ocsp && self.config.pause_for_status_check;
     }
 
     /// Keeps a resumable session: the newest for this connection, in the configuration's store
@@ -320,6 +333,7 @@ impl State {
             }
             (Self::Certificate12(s), H::CERTIFICATE) => s.handle(cx, msg),
             (Self::ServerKeyExchange12(s), H::SERVER_KEY_EXCHANGE) => s.handle(cx, msg),
+            (Self::ServerKeyExchange12(s), H::CERTIFICATE_STATUS) => s.handle_status(cx, msg),
             (Self::ServerHelloDone12(s), H::CERTIFICATE_REQUEST) => s.handle_request(cx, msg),
             (Self::ServerHelloDone12(s), H::SERVER_HELLO_DONE) => s.handle(cx, msg),
             (Self::NewTicket12(s), H::NEW_SESSION_TICKET) => s.handle(cx, msg),

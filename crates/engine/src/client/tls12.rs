@@ -28,9 +28,10 @@ use crate::wire::enums::{
 };
 use crate::wire::extensions::{check_server_block, find, ServerMessage};
 use crate::wire::handshake::{
-    decode_alpn_selected, decode_certificate12, encode_certificate12, encode_certificate_verify,
-    encode_client_key_exchange, encode_empty_certificate12, encode_finished, CertificateRequest12,
-    Message, NewSessionTicket12, ServerHello, ServerKeyExchange,
+    decode_alpn_selected, decode_certificate12, decode_certificate_status, encode_certificate12,
+    encode_certificate_verify, encode_client_key_exchange, encode_empty_certificate12,
+    encode_finished, CertificateRequest12, Message, NewSessionTicket12, ServerHello,
+    ServerKeyExchange,
 };
 
 /// Alert level warning (RFC 5246 §7.2).
@@ -50,6 +51,8 @@ struct Hello12 {
     ems: bool,
     /// The server will send NewSessionTicket (RFC 5077 §3.2).
     expect_ticket: bool,
+    /// The server may send CertificateStatus (RFC 6066 §8).
+    expect_status: bool,
 }
 
 /// The ServerHello checks common to full and abbreviated handshakes (RFC 5246 §7.4.1.3).
@@ -91,6 +94,13 @@ fn check_server_hello(
         Some(_) => return Err(InvalidMessage::BadLength.into()),
         None => false,
     };
+    // RFC 6066 §8: the server's status_request is empty; CertificateStatus may follow its
+    // Certificate.
+    let expect_status = match find(&sh.extensions, ExtensionType::STATUS_REQUEST) {
+        Some([]) => true,
+        Some(_) => return Err(InvalidMessage::BadLength.into()),
+        None => false,
+    };
     // RFC 8422 §5.2: a server's ec_point_formats MUST contain uncompressed.
     if let Some(body) = find(&sh.extensions, ExtensionType::EC_POINT_FORMATS) {
         let formats = crate::wire::codec::Reader::new(body).vec8()?;
@@ -115,6 +125,7 @@ fn check_server_hello(
         suite,
         ems,
         expect_ticket,
+        expect_status,
     })
 }
 
@@ -171,6 +182,7 @@ pub(crate) fn handle_server_hello(
         ems: hello.ems,
         session_id: sh.session_id.to_vec(),
         expect_ticket: hello.expect_ticket,
+        expect_status: hello.expect_status,
     };
     hs.add(msg.encoded);
     Ok(State::Certificate12(ExpectCertificate { hs }))
@@ -241,6 +253,9 @@ pub(crate) struct Handshake12 {
     /// The session id the server assigned (empty: not cached by id).
     session_id: Vec<u8>,
     expect_ticket: bool,
+    /// CertificateStatus may come next (the server echoed status_request; cleared once it
+    /// came or the ServerKeyExchange did).
+    expect_status: bool,
 }
 
 impl Handshake12 {
@@ -302,7 +317,24 @@ fn scheme_fits(auth: Tls12Auth, scheme: SignatureScheme) -> bool {
 }
 
 impl ExpectServerKeyExchange {
+    /// RFC 6066 §8: CertificateStatus, between Certificate and ServerKeyExchange, only after
+    /// the server echoed status_request, and at most once.
+    pub fn handle_status(mut self, cx: &mut Common, msg: Message<'_>) -> Result<State, Error> {
+        if !self.hs.expect_status {
+            return Err(InvalidMessage::UnexpectedMessage {
+                got: HandshakeType::CERTIFICATE_STATUS,
+            }
+            .into());
+        }
+        let response = decode_certificate_status(msg.body)?;
+        cx.negotiated.ocsp_response = Some(response.into());
+        self.hs.expect_status = false;
+        self.hs.add(msg.encoded);
+        Ok(State::ServerKeyExchange12(self))
+    }
+
     pub fn handle(mut self, cx: &mut Common, msg: Message<'_>) -> Result<State, Error> {
+        self.hs.expect_status = false;
         let ske = ServerKeyExchange::decode(msg.body)?;
         let config = cx.config.clone();
         // RFC 8422 §5.4: the curve must be one the client offered.
@@ -331,6 +363,7 @@ impl ExpectServerKeyExchange {
             cx.negotiated.server_share = Some(ske.public.into());
         }
         self.hs.add(msg.encoded);
+        cx.pause_for_status_check();
         Ok(State::ServerHelloDone12(ExpectServerHelloDone {
             hs: self.hs,
             public: share.public().to_vec(),

@@ -20,10 +20,10 @@ use crate::verify::scheme_accepted;
 use crate::wire::enums::{ExtensionType, HandshakeType};
 use crate::wire::extensions::{check_server_block, find, ServerMessage};
 use crate::wire::handshake::{
-    decode_alpn_selected, decode_certificate_verify, decode_extensions_body, decode_key_update,
-    encode_certificate, encode_certificate_verify, encode_empty_certificate, encode_finished,
-    encode_key_update, Certificate, CertificateRequest, KeyUpdateRequest, Message,
-    NewSessionTicket,
+    decode_alpn_selected, decode_certificate_status, decode_certificate_verify,
+    decode_extensions_body, decode_key_update, encode_certificate, encode_certificate_verify,
+    encode_empty_certificate, encode_finished, encode_key_update, Certificate, CertificateRequest,
+    KeyUpdateRequest, Message, NewSessionTicket,
 };
 
 /// Everything the encrypted handshake states carry forward.
@@ -83,6 +83,7 @@ impl ExpectEncryptedExtensions {
             cert_request: None,
         };
         if self.resumed {
+            cx.pause_for_status_check();
             return Ok(State::Finished(ExpectFinished { hs }));
         }
         Ok(State::CertificateOrRequest(ExpectCertificate {
@@ -127,9 +128,22 @@ impl ExpectCertificate {
         if cert.entries.is_empty() {
             return Err(InvalidMessage::EmptyCertificateList.into());
         }
-        for entry in &cert.entries {
-            // We request neither OCSP stapling nor SCTs, so no entry may carry them.
-            check_server_block(&entry.extensions, &[], ServerMessage::Certificate)?;
+        // RFC 8446 §4.4.2: an entry's extensions answer the ClientHello's; SCTs are never
+        // asked for, status_request only with `request_ocsp`.
+        let solicited: &[ExtensionType] = match cx.config.request_ocsp {
+            true => &[ExtensionType::STATUS_REQUEST],
+            false => &[],
+        };
+        for (i, entry) in cert.entries.iter().enumerate() {
+            check_server_block(&entry.extensions, solicited, ServerMessage::Certificate)?;
+            // RFC 8446 §4.4.2.1: the end-entity's status is in its own entry. Responses for
+            // other certificates are checked and dropped, as OpenSSL drops them.
+            if let Some(body) = find(&entry.extensions, ExtensionType::STATUS_REQUEST) {
+                let response = decode_certificate_status(body)?;
+                if i == 0 {
+                    cx.negotiated.ocsp_response = Some(response.into());
+                }
+            }
         }
         let chain: Vec<CertificateDer<'static>> = cert
             .entries
@@ -198,6 +212,7 @@ impl ExpectCertificateVerify {
             .verify_tls13_signature(end_entity, scheme, &content, signature)?;
         cx.negotiated.signature_scheme = Some(scheme);
         self.hs.transcript.add(msg.encoded);
+        cx.pause_for_status_check();
         Ok(State::Finished(ExpectFinished { hs: self.hs }))
     }
 }

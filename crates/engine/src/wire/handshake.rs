@@ -7,7 +7,7 @@ use super::enums::{
     CipherSuite, ExtensionType, HandshakeType, NamedGroup, ProtocolVersion, SignatureScheme,
 };
 use super::extensions::{parse_block, RawExtension};
-use crate::error::{Error, InvalidMessage};
+use crate::error::{Error, InvalidMessage, PeerMisbehaved};
 
 /// Length of the handshake message header (type + u24 length).
 pub const HANDSHAKE_HEADER_LEN: usize = 4;
@@ -51,6 +51,8 @@ pub struct ClientHello<'a> {
     pub cipher_suites: &'a [CipherSuite],
     /// server_name, when sent (RFC 6066 §3).
     pub server_name: Option<&'a str>,
+    /// Whether status_request asks for a stapled OCSP response (RFC 6066 §8).
+    pub status_request: bool,
     /// supported_groups.
     pub groups: &'a [NamedGroup],
     /// signature_algorithms.
@@ -76,6 +78,25 @@ pub struct ClientHello<'a> {
     pub psk: Option<(&'a [u8], u32, usize)>,
 }
 
+/// CertificateStatusType ocsp (RFC 6066 §8).
+pub const STATUS_TYPE_OCSP: u8 = 1;
+
+/// Decodes a CertificateStatus body (RFC 6066 §8; in TLS 1.3 the body of a CertificateEntry's
+/// status_request extension, RFC 8446 §4.4.2.1): ocsp(1) and a non-empty
+/// `OCSPResponse<1..2^24-1>`, nothing after it.
+pub fn decode_certificate_status(body: &[u8]) -> Result<&[u8], Error> {
+    let mut r = Reader::new(body);
+    if r.u8()? != STATUS_TYPE_OCSP {
+        return Err(PeerMisbehaved::IllegalParameter("certificate status type").into());
+    }
+    let response = r.vec24()?;
+    if response.is_empty() {
+        return Err(InvalidMessage::EmptyVector.into());
+    }
+    r.finish()?;
+    Ok(response)
+}
+
 /// The bytes at the end of an encoded ClientHello that the PSK binder list occupies
 /// (RFC 8446 §4.2.11.2: the binders are left out of the hash they are computed over).
 pub const fn binders_wire_len(binder_len: usize) -> usize {
@@ -88,6 +109,9 @@ impl ClientHello<'_> {
         let mut v = Vec::with_capacity(13);
         if self.server_name.is_some() {
             v.push(ExtensionType::SERVER_NAME);
+        }
+        if self.status_request {
+            v.push(ExtensionType::STATUS_REQUEST);
         }
         v.extend([
             ExtensionType::SUPPORTED_GROUPS,
@@ -149,6 +173,15 @@ impl ClientHello<'_> {
                     o.push(0);
                     put_vec16(o, name.as_bytes());
                 })
+            });
+        }
+        if self.status_request {
+            // RFC 6066 §8: CertificateStatusRequest for ocsp(1), with no responder ids and no
+            // request extensions.
+            ext(o, ExtensionType::STATUS_REQUEST, &|o| {
+                o.push(STATUS_TYPE_OCSP);
+                put_vec16(o, &[]);
+                put_vec16(o, &[]);
             });
         }
         ext(o, ExtensionType::SUPPORTED_GROUPS, &|o| {
