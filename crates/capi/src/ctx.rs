@@ -121,6 +121,16 @@ pub fn msg_cb_from(fp: *const c_void) -> Option<MsgCb> {
 /// value.
 pub type InfoCb = unsafe extern "C" fn(*const crate::ssl::SSL, c_int, c_int);
 /// `SSL_CTX_keylog_cb_func`: one NSS key log line (no newline) per secret.
+/// `SSL_CTX_set_tlsext_status_cb`'s callback: 1 accepts the server's certificate status, 0
+/// rejects it, a negative value fails the handshake.
+pub type StatusCb = unsafe extern "C" fn(*mut crate::ssl::SSL, *mut c_void) -> c_int;
+
+/// `TLSEXT_STATUSTYPE_ocsp`; `TLSEXT_STATUSTYPE_nothing` is -1.
+pub const TLSEXT_STATUSTYPE_OCSP: c_long = 1;
+
+/// `SSL_CTRL_SET_TLSEXT_STATUS_REQ_CB` (`SSL_CTX_set_tlsext_status_cb`).
+const CTRL_SET_STATUS_CB: c_int = 63;
+
 pub type KeylogCb = unsafe extern "C" fn(*const crate::ssl::SSL, *const c_char);
 
 /// `SSL_SESS_CACHE_CLIENT`.
@@ -161,6 +171,14 @@ pub struct CtxState {
     /// libcrypto's copy of those trusted certificates, for a C verify callback (see
     /// `x509::verify_with_callback`); built on first use, one reference owned here.
     verify_store: *mut X509_STORE,
+    /// Once the program has seen `store` (`SSL_CTX_get_cert_store`), what is loaded goes into
+    /// it too, as in OpenSSL, where the loaded certificates are in the store it hands out:
+    /// how many trust locations and store URIs are in it, and the addresses of the
+    /// certificates they put there (left out of the anchors read back from the store, which
+    /// oxissl has loaded itself).
+    store_exposed: bool,
+    locations_in_store: (usize, usize),
+    pub from_locations: std::collections::HashSet<usize>,
     security_level: c_int,
     timeout: c_long,
     /// `SSL_CTX_get0_param`'s verification parameters, made on first request (owned); each
@@ -168,6 +186,10 @@ pub struct CtxState {
     pub param: *mut ffi::X509_VERIFY_PARAM,
     /// `SSL_CTX_set_num_tickets` (a server setting, kept for `SSL_CTX_get_num_tickets`).
     num_tickets: usize,
+    /// `SSL_CTX_set_tlsext_status_cb` and its argument (ctrl 64): called by the context's
+    /// connections that asked for a certificate status, with the object unlocked.
+    pub status_cb: Option<StatusCb>,
+    pub status_cb_arg: *mut c_void,
 }
 
 /// `SSL_CTX`.
@@ -188,6 +210,7 @@ impl CtxState {
         let c = |p: Option<&Path>| p.and_then(|p| CString::new(p.as_os_str().as_bytes()).ok());
         self.trust_locations.push((c(file), c(dir)));
         self.forget_verify_store();
+        self.sync_store();
     }
 
     /// Records a store URI for `verify_store`.
@@ -196,6 +219,40 @@ impl CtxState {
             self.trust_stores.push(u);
         }
         self.forget_verify_store();
+        self.sync_store();
+    }
+
+    /// `SSL_CTX_get_cert_store`: the store, with what was loaded into this context in it.
+    pub fn exposed_store(&mut self) -> *mut X509_STORE {
+        self.store_exposed = true;
+        self.sync_store();
+        self.store
+    }
+
+    /// `SSL_CTX_set_cert_store`: a new store holds only what the program put in it.
+    fn replace_store(&mut self, store: *mut X509_STORE) -> *mut X509_STORE {
+        self.from_locations.clear();
+        self.locations_in_store = (self.trust_locations.len(), self.trust_stores.len());
+        std::mem::replace(&mut self.store, store)
+    }
+
+    /// Loads the trust locations not yet in the exposed store into it.
+    fn sync_store(&mut self) {
+        let (done_locations, done_stores) = self.locations_in_store;
+        let pending =
+            done_locations < self.trust_locations.len() || done_stores < self.trust_stores.len();
+        if !self.store_exposed || self.store.is_null() || !pending {
+            return;
+        }
+        let before = crate::x509::store_cert_addresses(self.store);
+        load_into(
+            self.store,
+            &self.trust_locations[done_locations..],
+            &self.trust_stores[done_stores..],
+        );
+        self.locations_in_store = (self.trust_locations.len(), self.trust_stores.len());
+        let after = crate::x509::store_cert_addresses(self.store);
+        self.from_locations.extend(after.difference(&before));
     }
 
     /// Drops libcrypto's copy of the trust locations, to be rebuilt on next use.
@@ -227,35 +284,44 @@ impl CtxState {
             if store.is_null() {
                 return store;
             }
-            // Loading failures were reported when the locations were first loaded.
-            // SAFETY: a mark on this thread's error queue, popped below.
-            unsafe { ffi::ERR_set_mark() };
-            for (file, dir) in &self.trust_locations {
-                let ptr = |p: &Option<CString>| p.as_ref().map_or(std::ptr::null(), |c| c.as_ptr());
-                // SAFETY: a live store; the paths are C strings owned by this context (or null).
-                unsafe {
-                    if file.is_none() && dir.is_none() {
-                        ffi::X509_STORE_set_default_paths(store);
-                    } else {
-                        ffi::X509_STORE_load_locations(store, ptr(file), ptr(dir));
-                    }
-                }
-            }
-            for uri in &self.trust_stores {
-                // SAFETY: a live store; the URI is a C string owned by this context.
-                unsafe { ffi::X509_STORE_load_store(store, uri.as_ptr()) };
-            }
-            // SAFETY: drops what the replay queued, back to the mark set above.
-            unsafe { ffi::ERR_pop_to_mark() };
+            load_into(store, &self.trust_locations, &self.trust_stores);
             self.verify_store = store;
         }
-        for der in crate::x509::store_certificates(self.store) {
+        for der in crate::x509::store_certificates_except(self.store, &self.from_locations) {
             crate::x509::add_der_to_store(self.verify_store, &der);
         }
         // SAFETY: a live store owned by this context; the caller gets its own reference.
         unsafe { ffi::X509_STORE_up_ref(self.verify_store) };
         self.verify_store
     }
+}
+
+/// Replays trust locations (file, directory; both `None` for the default paths) and store URIs
+/// into `store`. Loading failures were reported when they were first loaded: not again.
+fn load_into(
+    store: *mut X509_STORE,
+    locations: &[(Option<CString>, Option<CString>)],
+    uris: &[CString],
+) {
+    // SAFETY: a mark on this thread's error queue, popped below.
+    unsafe { ffi::ERR_set_mark() };
+    for (file, dir) in locations {
+        let ptr = |p: &Option<CString>| p.as_ref().map_or(std::ptr::null(), |c| c.as_ptr());
+        // SAFETY: a live store; the paths are C strings owned by the context (or null).
+        unsafe {
+            if file.is_none() && dir.is_none() {
+                ffi::X509_STORE_set_default_paths(store);
+            } else {
+                ffi::X509_STORE_load_locations(store, ptr(file), ptr(dir));
+            }
+        }
+    }
+    for uri in uris {
+        // SAFETY: a live store; the URI is a C string owned by the context.
+        unsafe { ffi::X509_STORE_load_store(store, uri.as_ptr()) };
+    }
+    // SAFETY: drops what the replay queued, back to the mark set above.
+    unsafe { ffi::ERR_pop_to_mark() };
 }
 
 impl SSL_CTX {
@@ -423,12 +489,36 @@ fn ctx_ctrl(st: &mut CtxState, cmd: c_int, larg: c_long, parg: *mut c_void) -> c
         }
         // Statistics of a session cache that does not exist: all zero.
         20..=31 => 0,
-        // Accepted and not acted on: max fragment, servername and
-        // status callback arguments, signature algorithms for client certificates, DH auto,
-        // split fragment, pipelines, status type.
-        52 | 54 | 64 | 65 | 97 | 101 | 102 | 118 | 125 | 126 => 1,
-        // SSL_CTRL_GET_TLSEXT_STATUS_REQ_TYPE: none requested.
-        127 => -1,
+        // SSL_CTRL_SET_TLSEXT_STATUS_REQ_TYPE: OCSP stapling asked for, or not.
+        65 => {
+            st.ctx
+                .set_tlsext_status_type(larg == TLSEXT_STATUSTYPE_OCSP);
+            1
+        }
+        // SSL_CTRL_GET_TLSEXT_STATUS_REQ_TYPE.
+        127 => match st.ctx.tlsext_status_type() {
+            true => TLSEXT_STATUSTYPE_OCSP,
+            false => -1,
+        },
+        // SSL_CTRL_SET_TLSEXT_STATUS_REQ_CB_ARG.
+        64 => {
+            st.status_cb_arg = parg;
+            1
+        }
+        // SSL_CTRL_GET_TLSEXT_STATUS_REQ_CB / _CB_ARG: into the caller's pointer.
+        128 | 129 if !parg.is_null() => {
+            // SAFETY: the caller passes a pointer to a callback or `void *` slot to fill.
+            unsafe {
+                match cmd {
+                    128 => *parg.cast::<Option<StatusCb>>() = st.status_cb,
+                    _ => *parg.cast::<*mut c_void>() = st.status_cb_arg,
+                }
+            }
+            1
+        }
+        // Accepted and not acted on: max fragment, servername callback argument, signature
+        // algorithms for client certificates, DH auto, split fragment, pipelines.
+        52 | 54 | 97 | 101 | 102 | 118 | 125 | 126 => 1,
         _ => 0,
     }
 }
@@ -598,7 +688,14 @@ entry! {
             with_ctx(c, "SSL_CTX_callback_ctrl", |st| st.msg_cb = cb);
             return 1;
         }
-        c_long::from(matches!(cmd, 6 | 53 | 56 | 63 | 72 | 75 | 76 | 77 | 79))
+        if cmd == CTRL_SET_STATUS_CB {
+            // SAFETY: `callback_ctrl` with SSL_CTRL_SET_TLSEXT_STATUS_REQ_CB carries a status
+            // callback (or null), as SSL_CTX_set_tlsext_status_cb casts it.
+            let cb = unsafe { std::mem::transmute::<*const c_void, Option<StatusCb>>(fp) };
+            with_ctx(c, "SSL_CTX_callback_ctrl", |st| st.status_cb = cb);
+            return 1;
+        }
+        c_long::from(matches!(cmd, 6 | 53 | 56 | 72 | 75 | 76 | 77 | 79))
     }
 
     /// `SSL_CTX_set_options`: returns the new mask.
@@ -896,13 +993,13 @@ entry! {
     /// `SSL_CTX_get_cert_store`: the context's store (owned by the context).
     fn SSL_CTX_get_cert_store(c: *const SSL_CTX) -> *mut X509_STORE {
         nonnull: [c], fail: std::ptr::null_mut();
-        with_ctx(c.cast_mut(), "SSL_CTX_get_cert_store", |st| st.store)
+        with_ctx(c.cast_mut(), "SSL_CTX_get_cert_store", |st| st.exposed_store())
     }
 
     /// `SSL_CTX_set_cert_store`: takes ownership of `store`, freeing the previous one.
     fn SSL_CTX_set_cert_store(c: *mut SSL_CTX, store: *mut X509_STORE) -> () {
         nonnull: [c], fail: ();
-        let old = with_ctx(c, "SSL_CTX_set_cert_store", |st| std::mem::replace(&mut st.store, store));
+        let old = with_ctx(c, "SSL_CTX_set_cert_store", |st| st.replace_store(store));
         if old != store {
             // SAFETY: the context owned one reference to the old store (null is accepted).
             unsafe { ffi::X509_STORE_free(old) };
@@ -1027,10 +1124,15 @@ fn new_ctx() -> *mut SSL_CTX {
             trust_locations: Vec::new(),
             trust_stores: Vec::new(),
             verify_store: std::ptr::null_mut(),
+            store_exposed: false,
+            locations_in_store: (0, 0),
+            from_locations: std::collections::HashSet::new(),
             security_level: 1,
             timeout: 7200,
             param: std::ptr::null_mut(),
             num_tickets: 2,
+            status_cb: None,
+            status_cb_arg: std::ptr::null_mut(),
         }),
         ex_data: ExData::new(ffi::CRYPTO_EX_INDEX_SSL_CTX),
     }));

@@ -60,20 +60,52 @@ fn handshake_first(ssl: &mut oxissl::Ssl, data: &[u8]) -> c_int {
 }
 
 /// A handshake or data call on the object (`with_ssl`), then the new-session callback for the
-/// sessions it established, called with the object unlocked.
-fn io_entry<R>(s: *mut SSL, func: &str, fail: R, f: impl FnOnce(&SSL, &mut SslState) -> R) -> R {
-    let mut pending = false;
-    let r = with_ssl(s, func, fail, |obj, st| {
-        let r = f(obj, st);
-        pending = !st.new_sessions.is_empty();
-        r
-    });
-    // Only then a second lock of the object: reads and writes stay one lock each.
-    if pending {
-        announce_new_sessions(s);
+/// sessions it established, called with the object unlocked. When the handshake stopped for
+/// the status callback, the callback runs (unlocked too, so it may call back into the object)
+/// and the call is made again with its verdict, as OpenSSL calls it within the one call.
+fn io_entry<R: Copy>(
+    s: *mut SSL,
+    func: &str,
+    fail: R,
+    mut f: impl FnMut(&SSL, &mut SslState) -> R,
+) -> R {
+    loop {
+        let (mut pending, mut status) = (false, false);
+        let r = with_ssl(s, func, fail, |obj, st| {
+            let r = f(obj, st);
+            pending = !st.new_sessions.is_empty();
+            status = st.ssl.status_check_pending();
+            r
+        });
+        // Only then a second lock of the object: reads and writes stay one lock each.
+        if pending {
+            announce_new_sessions(s);
+        }
+        if status && run_status_callback(s, func) {
+            continue;
+        }
+        crate::ssl::deliver_info_events(s);
+        return r;
     }
-    crate::ssl::deliver_info_events(s);
-    r
+}
+
+/// Calls the context's status callback (`SSL_CTX_set_tlsext_status_cb`) on the unlocked
+/// object and hands its verdict to the handshake; whether the call should be made again.
+fn run_status_callback(s: *mut SSL, func: &str) -> bool {
+    let (cb, arg) = {
+        // SAFETY: `s` is live (the caller's), and holds a reference to its context.
+        let c = unsafe { crate::ctx::ctx_ref((*s).ctx) }.lock();
+        (c.status_cb, c.status_cb_arg)
+    };
+    // SAFETY: the program's callback, called as OpenSSL calls it: the object and the
+    // argument it registered.
+    let verdict = cb.map_or(1, |cb| unsafe { cb(s, arg) });
+    with_ssl(s, func, false, |_, st| {
+        st.ssl.status_check_pending() && {
+            st.ssl.finish_status_check(verdict);
+            true
+        }
+    })
 }
 
 /// `SSL_read`/`SSL_peek` on the object.

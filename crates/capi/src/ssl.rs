@@ -312,11 +312,13 @@ impl SslState {
         if !self.ssl.in_before() {
             return;
         }
-        let (cb, ctx_info) = {
+        let (cb, ctx_info, status_cb) = {
             // SAFETY: the object holds a reference to its context.
             let c = unsafe { ctx_ref(obj.ctx) }.lock();
-            (c.keylog_cb, c.info_cb)
+            (c.keylog_cb, c.info_cb, c.status_cb)
         };
+        // The status callback runs with the object unlocked (see `io::io_entry`).
+        self.ssl.set_defer_status_check(status_cb.is_some());
         self.info_wanted = self.info_cb.is_some() || ctx_info.is_some();
         let log = cb.map(|cb| {
             Arc::new(CKeyLog {
@@ -474,8 +476,8 @@ unsafe impl Sync for StoreAnchors {}
 impl StoreAnchors {
     fn certificates(&self) -> Vec<Vec<u8>> {
         // SAFETY: see the Send impl.
-        let store = unsafe { ctx_ref(self.ctx) }.lock().store;
-        x509::store_certificates(store)
+        let c = unsafe { ctx_ref(self.ctx) }.lock();
+        x509::store_certificates_except(c.store, &c.from_locations)
     }
 }
 
@@ -591,13 +593,25 @@ fn ssl_ctrl(st: &mut SslState, cmd: c_int, larg: c_long, parg: *mut c_void) -> c
                 None => 0,
             }
         }
-        // SSL_CTRL_GET_TLSEXT_STATUS_REQ_OCSP_RESP: no stapled response.
+        // SSL_CTRL_GET_TLSEXT_STATUS_REQ_OCSP_RESP: the stapled response (valid while the
+        // connection lives) and its length; null and -1 without one. Before a handshake,
+        // OpenSSL 3.0 leaves the pointer as it is.
         70 => {
-            if !parg.is_null() {
+            let resp = st.ssl.ocsp_response();
+            if !parg.is_null() && !st.ssl.in_before() {
                 // SAFETY: the caller passes an unsigned char ** to fill.
-                unsafe { *parg.cast::<*const u8>() = std::ptr::null() };
+                unsafe {
+                    *parg.cast::<*const u8>() = resp.map_or(std::ptr::null(), <[u8]>::as_ptr)
+                };
             }
-            -1
+            resp.and_then(|r| c_long::try_from(r.len()).ok())
+                .unwrap_or(-1)
+        }
+        // SSL_CTRL_SET_TLSEXT_STATUS_REQ_TYPE: OCSP stapling for this connection.
+        65 => {
+            st.ssl
+                .set_tlsext_status_type(larg == crate::ctx::TLSEXT_STATUSTYPE_OCSP);
+            1
         }
         // SSL_CTRL_GET_CHAIN_CERTS: the current certificate's chain (borrowed).
         crate::cert::CTRL_GET_CHAIN_CERTS => st.own.chain_ctrl(cmd, larg, parg).unwrap_or(0),
@@ -657,15 +671,18 @@ fn ssl_ctrl(st: &mut SslState, cmd: c_int, larg: c_long, parg: *mut c_void) -> c
                 None => 0,
             }
         }
-        // SSL_CTRL_GET_TLSEXT_STATUS_REQ_TYPE: none requested.
-        127 => -1,
+        // SSL_CTRL_GET_TLSEXT_STATUS_REQ_TYPE.
+        127 => match st.ssl.tlsext_status_type() {
+            true => crate::ctx::TLSEXT_STATUSTYPE_OCSP,
+            false => -1,
+        },
         // SSL_CTRL_SET_MSG_CALLBACK_ARG (SSL_set_msg_callback_arg).
         16 => {
             st.msg_cb_arg = parg;
             1
         }
         // Accepted and not acted on (see SSL_CTX_ctrl).
-        52 | 54 | 65 | 97 | 101 | 102 | 118 | 125 | 126 => 1,
+        52 | 54 | 97 | 101 | 102 | 118 | 125 | 126 => 1,
         _ => 0,
     }
 }

@@ -3,6 +3,7 @@
 //! `X509_STORE`, and libcrypto's verification of the peer's chain when a C verify callback is
 //! set.
 
+use std::collections::HashSet;
 use std::ffi::{c_int, c_long, c_void, CString};
 use std::sync::OnceLock;
 
@@ -65,11 +66,10 @@ pub fn chain_from_der(ders: &[&[u8]]) -> (*mut X509, *mut OPENSSL_STACK) {
     (leaf, sk)
 }
 
-/// DER copies of every certificate object in `store` (null: none).
-pub fn store_certificates(store: *mut X509_STORE) -> Vec<Vec<u8>> {
-    let mut out = Vec::new();
+/// Calls `f` with each certificate of a store (the context's live store, or null).
+fn for_each_store_cert(store: *mut X509_STORE, mut f: impl FnMut(*const X509)) {
     if store.is_null() {
-        return out;
+        return;
     }
     // SAFETY: `store` is the context's live store. The lock keeps its object list stable
     // while we walk it; every element of the list is an X509_OBJECT.
@@ -88,12 +88,29 @@ pub fn store_certificates(store: *mut X509_STORE) -> Vec<Vec<u8>> {
             if o.is_null() || ffi::X509_OBJECT_get_type(o) != ffi::X509_LU_X509 {
                 continue;
             }
-            if let Some(der) = x509_to_der(ffi::X509_OBJECT_get0_X509(o)) {
-                out.push(der);
-            }
+            f(ffi::X509_OBJECT_get0_X509(o));
         }
         ffi::X509_STORE_unlock(store);
     }
+}
+
+/// The certificates of a store as DER, leaving out those at the addresses in `skip`.
+pub fn store_certificates_except(store: *mut X509_STORE, skip: &HashSet<usize>) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    for_each_store_cert(store, |x| {
+        if !skip.contains(&(x as usize)) {
+            out.extend(x509_to_der(x));
+        }
+    });
+    out
+}
+
+/// The addresses of a store's certificates (to tell apart those loaded later).
+pub fn store_cert_addresses(store: *mut X509_STORE) -> HashSet<usize> {
+    let mut out = HashSet::new();
+    for_each_store_cert(store, |x| {
+        out.insert(x as usize);
+    });
     out
 }
 
