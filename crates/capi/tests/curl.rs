@@ -175,3 +175,33 @@ fn curl_verbose_traces_the_same_handshake_messages() {
     assert_page(&ours);
     assert_eq!(tls_trace(&ours), want, "curl -v traces differ\n{ours}");
 }
+
+/// `curl --cert-status`: curl asks for a stapled OCSP response (SSL_set_tlsext_status_type)
+/// and checks it after the handshake with libcrypto (OCSP_basic_verify against the peer's
+/// chain and SSL_CTX_get_cert_store). With a good response it fetches the page; without
+/// one it stops with its exit 91, on either library.
+#[test]
+fn curl_cert_status_checks_the_stapled_response() {
+    let file = ocsp_response_file();
+    let mut cmd = curl(0);
+    cmd.insert(1, "--cert-status".into());
+    for (extra, want) in [(&["-status_file", file][..], 0), (&[][..], 91)] {
+        let mut flags = vec!["-www"];
+        flags.extend_from_slice(extra);
+        let server = s_server("ecdsa", "inter.pem", &flags);
+        let url = cmd.len() - 1;
+        cmd[url] = format!("https://localhost:{}/", server.port);
+        let system = run(Lib::System, &cmd, &[]);
+        system.assert_loaded();
+        assert_eq!(system.end, End::Exit(want), "{system}");
+        let ours = run(Lib::Ours, &cmd, &[]);
+        ours.assert_loaded();
+        assert_eq!(ours.end, End::Exit(want), "{ours}");
+        if want == 0 {
+            assert_page(&system);
+            assert_page(&ours);
+        } else {
+            assert_eq!(ours.stderr, system.stderr, "{system}\n{ours}");
+        }
+    }
+}

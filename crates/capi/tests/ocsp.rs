@@ -6,64 +6,10 @@
 
 mod common;
 
-use std::path::PathBuf;
-use std::process::Command;
-use std::sync::OnceLock;
+use common::{args, cert, differential, ocsp_response_file, program, rev_server, End, SServer};
 
-use common::{args, cert, differential, program, rev_server, scratch, End, SServer};
-
-/// A "good" response for `ecdsa.pem` (serial 1002), signed by its issuer `inter.pem`.
 fn response_file() -> &'static str {
-    static RESP: OnceLock<PathBuf> = OnceLock::new();
-    RESP.get_or_init(|| {
-        let dir = scratch().join("ocsp");
-        std::fs::create_dir_all(&dir).unwrap();
-        let p = |n: &str| dir.join(n).to_string_lossy().into_owned();
-        std::fs::write(
-            p("index.txt"),
-            "V\t991231235959Z\t\t1002\tunknown\t/CN=localhost (ecdsa)\n",
-        )
-        .unwrap();
-        let run = |a: &[&str]| {
-            let out = Command::new("openssl").args(a).output().unwrap();
-            assert!(
-                out.status.success(),
-                "{a:?}: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-        };
-        let (inter, key, leaf) = (cert("inter.pem"), cert("inter.key"), cert("ecdsa.pem"));
-        run(&[
-            "ocsp",
-            "-no_nonce",
-            "-issuer",
-            &inter,
-            "-cert",
-            &leaf,
-            "-reqout",
-            &p("req.der"),
-        ]);
-        run(&[
-            "ocsp",
-            "-index",
-            &p("index.txt"),
-            "-rsigner",
-            &inter,
-            "-rkey",
-            &key,
-            "-CA",
-            &inter,
-            "-reqin",
-            &p("req.der"),
-            "-respout",
-            &p("resp.der"),
-            "-ndays",
-            "1",
-        ]);
-        dir.join("resp.der")
-    })
-    .to_str()
-    .unwrap()
+    ocsp_response_file()
 }
 
 /// The response's length, as the program prints it.

@@ -445,3 +445,52 @@ fn reconnect_resumes_the_session_on_the_same_object() {
         assert_eq!(reused, 5, "{run}");
     }
 }
+
+#[test]
+fn status_prints_the_stapled_ocsp_response() {
+    // `-status`: SSL_set_tlsext_status_type and a status callback printing the response.
+    let root = cert("root.pem");
+    for version in ["-tls1_3", "-tls1_2"] {
+        let server = www(&[version, "-status_file", ocsp_response_file()]);
+        compare(
+            &s_client(
+                server.port,
+                &[
+                    "-CAfile",
+                    &root,
+                    "-servername",
+                    "localhost",
+                    "-status",
+                    "-ign_eof",
+                ],
+            ),
+            GET,
+            End::Exit(0),
+            &[
+                "OCSP response: ",
+                "    OCSP Response Status: successful (0x0)",
+                "    Cert Status: good",
+            ],
+            &[],
+        );
+    }
+    // Asked for, none stapled.
+    let server = www(&[]);
+    compare(
+        &s_client(
+            server.port,
+            &[
+                "-CAfile",
+                &root,
+                "-servername",
+                "localhost",
+                "-status",
+                "-ign_eof",
+            ],
+        ),
+        GET,
+        End::Exit(0),
+        &["OCSP response: no response sent"],
+        &[],
+    );
+}
