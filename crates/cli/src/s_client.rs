@@ -113,6 +113,9 @@ pub struct Args {
     /// PEM file of certificates sent after -cert (its issuers).
     #[arg(long = "cert_chain", value_name = "file")]
     cert_chain: Option<std::path::PathBuf>,
+    /// Ask the server to staple an OCSP response (RFC 6066 §8) and print what came.
+    #[arg(long)]
+    status: bool,
     /// How many bytes of keying material -keymatexport prints.
     #[arg(long, value_name = "bytes", default_value_t = 20,
           value_parser = clap::value_parser!(u16).range(1..))]
@@ -444,6 +447,36 @@ fn build_ctx(args: &Args, demo_ca: Option<&std::path::Path>) -> Result<SslCtx, S
     Ok(ctx)
 }
 
+/// `-status`: the stapled response's status and size (oxissl does not judge OCSP responses;
+/// `openssl ocsp -respin` shows one in full).
+fn print_ocsp_response(response: Option<&[u8]>) {
+    let Some(der) = response else {
+        println!("OCSP response: no response sent");
+        return;
+    };
+    println!("OCSP response: {} bytes", der.len());
+    match x509::ocsp_response_status(der) {
+        Some(status) => println!(
+            "    OCSP Response Status: {} (0x{status:x})",
+            ocsp_status_name(status)
+        ),
+        None => println!("    OCSP Response Status: unreadable"),
+    }
+}
+
+/// RFC 6960 §4.2.1 OCSPResponseStatus names, as OpenSSL prints them.
+fn ocsp_status_name(status: u8) -> &'static str {
+    match status {
+        0 => "successful",
+        1 => "malformedrequest",
+        2 => "internalerror",
+        3 => "trylater",
+        5 => "sigrequired",
+        6 => "unauthorized",
+        _ => "(UNKNOWN)",
+    }
+}
+
 /// Runs `s_client`; the exit status is 0 when the handshake succeeded.
 pub fn run(args: Args) -> std::process::ExitCode {
     match connect_and_run(&args) {
@@ -491,6 +524,14 @@ fn connect_and_run(args: &Args) -> Result<(), String> {
     ctx.set_message_observer(Some(tracer.clone()));
     if let Some(path) = &args.keylogfile {
         ctx.set_key_log(Some(Arc::new(KeyLogFile::open(path)?)));
+    }
+    if args.status {
+        // As openssl s_client's status callback: print what came, never refuse it.
+        ctx.set_tlsext_status_type(true);
+        ctx.set_status_callback(Some(Arc::new(|response: Option<&[u8]>, _: &[_]| {
+            print_ocsp_response(response);
+            1
+        })));
     }
 
     // As in openssl s_client, -brief implies the quiet output (but not -quiet's ign_eof).

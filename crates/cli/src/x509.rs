@@ -22,6 +22,18 @@ fn tlv(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
     (input.len() >= end).then(|| (tag, &input[hdr..end], &input[end..]))
 }
 
+/// The responseStatus of a DER OCSPResponse (RFC 6960 §4.2.1: a SEQUENCE starting with an
+/// ENUMERATED).
+pub fn ocsp_response_status(der: &[u8]) -> Option<u8> {
+    let (0x30, body, _) = tlv(der)? else {
+        return None;
+    };
+    match tlv(body)? {
+        (0x0a, [status], _) => Some(*status),
+        _ => None,
+    }
+}
+
 /// The subject and issuer Names (DER) of a certificate (RFC 5280 §4.1).
 pub fn subject_and_issuer(cert: &[u8]) -> Option<(&[u8], &[u8])> {
     let (_, cert, _) = tlv(cert)?;

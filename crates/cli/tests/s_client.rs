@@ -1537,3 +1537,81 @@ fn client_certificate_errors_are_clear() {
     out.assert_failure();
     assert!(out.stderr.contains("PEM or DER"), "{out:#?}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// -status (OCSP stapling)
+// ---------------------------------------------------------------------------------------------
+
+/// A "good" OCSP response for the ECDSA leaf signed by its issuer with `openssl ocsp`.
+fn ocsp_response() -> PathBuf {
+    let dir = scratch_dir("ocsp");
+    let p = |n: &str| dir.join(n).to_string_lossy().into_owned();
+    std::fs::write(
+        p("index.txt"),
+        "V\t991231235959Z\t\t1002\tunknown\t/CN=localhost (ecdsa)\n",
+    )
+    .unwrap();
+    let (inter, key, leaf) = (cert("inter.pem"), cert("inter.key"), cert("ecdsa.pem"));
+    for args in [
+        vec![
+            "ocsp",
+            "-no_nonce",
+            "-issuer",
+            &inter,
+            "-cert",
+            &leaf,
+            "-reqout",
+            &p("req.der"),
+        ],
+        vec![
+            "ocsp",
+            "-index",
+            &p("index.txt"),
+            "-rsigner",
+            &inter,
+            "-rkey",
+            &key,
+            "-CA",
+            &inter,
+            "-reqin",
+            &p("req.der"),
+            "-respout",
+            &p("resp.der"),
+            "-ndays",
+            "1",
+        ],
+    ] {
+        let out = Command::new("openssl").args(&args).output().unwrap();
+        assert!(out.status.success(), "{args:?}");
+    }
+    dir.join("resp.der")
+}
+
+#[test]
+fn status_prints_the_stapled_ocsp_response() {
+    let file = ocsp_response();
+    let size = std::fs::metadata(&file).unwrap().len();
+    let root = cert("root.pem");
+    for version in ["-tls1_3", "-tls1_2"] {
+        let server = Server::start(&[version, "-status_file", file.to_str().unwrap()]);
+        let out = oxissl(
+            &["-connect", &server.addr(), "-CAfile", &root, "-status"],
+            b"",
+        );
+        out.assert_success()
+            .assert_line(&format!("OCSP response: {size} bytes"))
+            .assert_line("    OCSP Response Status: successful (0x0)")
+            .assert_line("Verify return code: 0 (ok)");
+        // Not asked for: nothing printed, whatever the server could staple.
+        let out = oxissl(&["-connect", &server.addr(), "-CAfile", &root], b"");
+        out.assert_success()
+            .assert_no_line_starting("OCSP response");
+    }
+    let server = Server::start(&[]);
+    oxissl(
+        &["-connect", &server.addr(), "-CAfile", &root, "-status"],
+        b"",
+    )
+    .assert_success()
+    .assert_line("OCSP response: no response sent");
+}
