@@ -236,6 +236,10 @@ pub struct ClientConfig {
     /// TLS 1.3, before ServerHelloDone in TLS 1.2; OpenSSL's status callback point) until the
     /// caller calls `ClientConnection::finish_status_check` with its verdict.
     pub pause_for_status_check: bool,
+    /// When a server asks for a certificate and `client_credential` is `None`: stop until the
+    /// caller answers with `ClientConnection::finish_client_credential` (OpenSSL's client
+    /// certificate callback). Off: such a request gets an empty Certificate.
+    pub pause_for_client_credential: bool,
 }
 
 impl ClientConfig {
@@ -271,6 +275,7 @@ impl ClientConfig {
             client_credential: None,
             request_ocsp: false,
             pause_for_status_check: false,
+            pause_for_client_credential: false,
             buffer_pool: Arc::new(BufferPool::default()),
         }
     }

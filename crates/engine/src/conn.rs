@@ -11,9 +11,10 @@ use rustls_pki_types::{CertificateDer, ServerName};
 
 use crate::client::session::StoredSession;
 use crate::client::{
-    self, CcsAction, Common, ExporterSecret, Negotiated, ServerIdentity, SessionTicket, State,
+    self, CcsAction, Common, ExporterSecret, Negotiated, Pending, ServerIdentity, SessionTicket,
+    State,
 };
-use crate::config::ClientConfig;
+use crate::config::{ClientConfig, ClientCredential};
 use crate::error::{ApiMisuse, CertificateError, Error, InvalidMessage};
 use crate::keys::exporter::{export12, export13_from_master};
 use crate::record::deframer::parse_header;
@@ -312,7 +313,7 @@ impl ClientConnection {
 
     fn process_records(&mut self) -> Result<(), Error> {
         while self.plain_start == self.plain_end && !self.peer_closed {
-            if self.cx.status_check_pending {
+            if self.cx.pending.is_some() {
                 return Ok(());
             }
             let Some(header) = parse_header(&self.rx[self.rx_start..self.rx_end])? else {
@@ -476,7 +477,7 @@ impl ClientConnection {
     }
 
     fn handle_messages(&mut self) -> Result<(), Error> {
-        while !self.cx.status_check_pending {
+        while self.cx.pending.is_none() {
             let Some((typ, encoded)) = self.joiner.next_message()? else {
                 break;
             };
@@ -509,7 +510,37 @@ impl ClientConnection {
     /// `ClientConfig::pause_for_status_check`). The server's chain, its verification result and
     /// its OCSP response (`ocsp_response`) are known by then.
     pub fn status_check_pending(&self) -> bool {
-        self.cx.status_check_pending
+        self.cx.pending == Some(Pending::StatusCheck)
+    }
+
+    /// Whether the handshake waits for `finish_client_credential` (see
+    /// `ClientConfig::pause_for_client_credential`).
+    pub fn client_credential_pending(&self) -> bool {
+        self.cx.pending == Some(Pending::ClientCredential)
+    }
+
+    /// Answers the server's CertificateRequest: with `credential` when its key can sign with
+    /// a scheme the server and the configuration accept (RFC 8446 §4.4.2.3, RFC 5246
+    /// §7.4.4), else with an empty Certificate, as when none is configured. The handshake
+    /// then goes on from the records already received.
+    pub fn finish_client_credential(
+        &mut self,
+        credential: Option<Arc<ClientCredential>>,
+    ) -> Result<(), Error> {
+        if let Some(e) = &self.error {
+            return Err(e.clone());
+        }
+        if !self.client_credential_pending() {
+            return Err(Error::Api(ApiMisuse::NoCredentialPending));
+        }
+        self.cx.pending = None;
+        if let (Some(state), Some(credential)) = (self.state.as_mut(), credential) {
+            state.use_client_credential(&self.cx, credential);
+        }
+        match self.handle_messages().and_then(|()| self.process_records()) {
+            Ok(()) => Ok(()),
+            Err(e) => Err(self.fail(e)),
+        }
     }
 
     /// The caller's verdict on the server's certificate status: `Ok`, the handshake goes on
@@ -519,10 +550,10 @@ impl ClientConnection {
         if let Some(e) = &self.error {
             return Err(e.clone());
         }
-        if !self.cx.status_check_pending {
+        if !self.status_check_pending() {
             return Err(Error::Api(ApiMisuse::NoStatusCheckPending));
         }
-        self.cx.status_check_pending = false;
+        self.cx.pending = None;
         if let Err(e) = verdict {
             return Err(self.fail(e));
         }

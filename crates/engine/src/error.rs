@@ -306,6 +306,8 @@ pub enum ApiMisuse {
     NoSignatureSchemes,
     /// `finish_status_check` was called while no status check was pending.
     NoStatusCheckPending,
+    /// `finish_client_credential` was called while no certificate was asked for.
+    NoCredentialPending,
     /// Keying material could not be exported with these arguments.
     Exporter(crate::keys::exporter::ExportError),
 }

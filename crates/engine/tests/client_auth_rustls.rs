@@ -209,3 +209,32 @@ fn required_certificate_missing() {
         assert!(client.negotiated().client_certificate_requested);
     }
 }
+
+#[test]
+fn certificate_asked_of_the_caller_is_verified_by_rustls() {
+    // `pause_for_client_credential`: the handshake stops at the CertificateRequest; the
+    // certificate given then is sent and verified by the server, in TLS 1.3 and 1.2.
+    for tls13 in [true, false] {
+        let mut config = client_config(tls13, None);
+        config.pause_for_client_credential = true;
+        let mut client = ClientConnection::new(Arc::new(config), "localhost").unwrap();
+        let version = match tls13 {
+            true => &rustls::version::TLS13,
+            false => &rustls::version::TLS12,
+        };
+        let mut server = ServerConnection::new(server(version)).unwrap();
+        let mut got = Got::default();
+        let (client_result, _) = run(&mut client, &mut server, &mut got);
+        assert_eq!(client_result, Ok(()));
+        assert!(client.client_credential_pending(), "tls13 {tls13}");
+        assert!(!client.is_established());
+        let given = credential("client-ecdsa");
+        let leaf = given.chain()[0].clone();
+        client.finish_client_credential(Some(given)).unwrap();
+        let (client_result, server_error) = run(&mut client, &mut server, &mut got);
+        assert_eq!(client_result, Ok(()));
+        assert!(server_error.is_none(), "{server_error:?}");
+        assert!(client.is_established() && !server.is_handshaking());
+        assert_eq!(server.peer_certificates().unwrap()[0], leaf);
+    }
+}

@@ -1870,3 +1870,55 @@ fn paused_status_check_resumes_or_rejects() {
         }
     }
 }
+
+// ---- a client certificate asked of the caller ----
+
+#[test]
+fn certificate_asked_of_the_caller_when_none_is_configured() {
+    // OpenSSL's client certificate callback: the handshake stops at the request until the
+    // caller answers; a fitting certificate goes out with its CertificateVerify, none sends
+    // an empty Certificate.
+    for give in [true, false] {
+        let mut config = client_config12();
+        config.pause_for_client_credential = true;
+        let (mut client, mut server) = start12(config);
+        server.cert_request = true;
+        let flight = server.flight(unchanged12);
+        deliver(&mut client, &flight.wire()).expect("paused, not failed");
+        assert!(client.client_credential_pending());
+        assert!(client.pending_tls().is_empty(), "nothing sent while paused");
+        let answer = give.then(|| credential("client-ecdsa.chain.pem", "client-ecdsa.key"));
+        client.finish_client_credential(answer).unwrap();
+        assert!(!client.client_credential_pending());
+        server.read_client(&mut client);
+        assert_eq!(server.client_finished_ok, Some(true));
+        let sent = server.client_certificate.clone().expect("a Certificate");
+        assert_eq!(sent.len() > 3, give, "{sent:?}");
+        assert_eq!(server.client_certificate_verify.is_some(), give);
+        assert_eq!(
+            client.negotiated().client_signature_scheme,
+            give.then_some(SignatureScheme::ECDSA_SECP256R1_SHA256)
+        );
+        let last = server.finish(unchanged12);
+        deliver(&mut client, &last.wire()).expect("valid Finished");
+        assert!(client.is_established());
+    }
+}
+
+#[test]
+fn no_pause_without_a_request_or_with_a_configured_certificate() {
+    let mut config = client_config12();
+    config.pause_for_client_credential = true;
+    let (mut client, mut server) = start12(config.clone());
+    server.complete_handshake(&mut client);
+    assert!(!client.client_credential_pending());
+    config.client_credential = Some(credential("client-ecdsa.chain.pem", "client-ecdsa.key"));
+    let (mut client, mut server) = start12(config);
+    server.cert_request = true;
+    server.complete_handshake(&mut client);
+    assert!(server.client_certificate.is_some_and(|c| c.len() > 3));
+    assert_eq!(
+        client.finish_client_credential(None),
+        Err(Error::Api(oxissl_engine::ApiMisuse::NoCredentialPending))
+    );
+}

@@ -22,8 +22,8 @@ use oxissl_engine::provider::{
 use oxissl_engine::record::pool::BufferPool;
 use oxissl_engine::verify::TLS12_SCHEMES;
 use oxissl_engine::{
-    CertificateDer, CipherSuite, KeyLog, MessageObserver, NamedGroup, PrivateKey, RootStore,
-    SignatureScheme, Tls13Suite,
+    CertificateDer, CipherSuite, ClientCredential, KeyLog, MessageObserver, NamedGroup, PrivateKey,
+    RootStore, SignatureScheme, Tls13Suite,
 };
 
 use crate::error::{self, reason, ErrorEntry, ERR_LIB_SSL, ERR_LIB_SYS};
@@ -81,6 +81,11 @@ pub type VerifyCallback = Arc<dyn Fn(bool, i32) -> bool + Send + Sync>;
 /// fails it with internal_error.
 pub type StatusCallback =
     Arc<dyn Fn(Option<&[u8]>, &[CertificateDer<'static>]) -> i32 + Send + Sync>;
+
+/// `SSL_CTX_set_client_cert_cb`'s role: called when a server asks for a certificate and none is
+/// configured; the credential it returns is sent (if its key fits the request), `None` sends an
+/// empty Certificate.
+pub type ClientCertCallback = Arc<dyn Fn() -> Option<Arc<ClientCredential>> + Send + Sync>;
 
 /// A verify callback that also sees the peer's certificate chain as sent (DER, end-entity
 /// first), for layers that hand the certificates on (the C ABI's `X509_STORE_CTX`). Same
@@ -310,6 +315,8 @@ pub(crate) struct Settings {
     /// `SSL_CTX_set_tlsext_status_cb`: called, when a status was asked for, once the server's
     /// first flight is in.
     pub status_callback: Option<StatusCallback>,
+    /// `SSL_CTX_set_client_cert_cb`.
+    pub client_cert_callback: Option<ClientCertCallback>,
     /// `SSL_CTX_set_read_ahead`: off by default, as in OpenSSL.
     pub read_ahead: bool,
     /// `SSL_CTX_set_session_cache_mode`'s mode (`SSL_SESS_CACHE_SERVER` by default).
@@ -407,6 +414,7 @@ impl Default for Settings {
             keep_peer_tmp_key: false,
             ocsp_status: false,
             status_callback: None,
+            client_cert_callback: None,
             read_ahead: false,
             session_cache_mode: SSL_SESS_CACHE_SERVER,
             buffer_pool: Arc::new(BufferPool::default()),
@@ -865,6 +873,12 @@ impl SslCtx {
     /// its ServerHelloDone in TLS 1.2, and only when a status was asked for.
     pub fn set_status_callback(&mut self, callback: Option<StatusCallback>) {
         self.settings_mut().status_callback = callback;
+    }
+
+    /// `SSL_CTX_set_client_cert_cb`: asked for a certificate when a server requests one and
+    /// none is configured (see [`ClientCertCallback`]), where OpenSSL asks its callback.
+    pub fn set_client_cert_callback(&mut self, callback: Option<ClientCertCallback>) {
+        self.settings_mut().client_cert_callback = callback;
     }
 
     /// `SSL_CTX_set_keylog_callback`: hands each connection's secrets to `key_log` in the NSS

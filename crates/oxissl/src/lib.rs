@@ -34,8 +34,8 @@ pub mod stream;
 pub use bio::{new_bio_pair, Bio, BioIo, MemBio, PairBio, RetryFlags, SocketBio};
 pub use cert::{SSL_FILETYPE_ASN1, SSL_FILETYPE_PEM};
 pub use ctx::{
-    ChainVerifyCallback, ExternalChainVerifier, SslCtx, StatusCallback, TrustAnchorSource,
-    VerifyCallback, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER, SSL_MODE_AUTO_RETRY,
+    ChainVerifyCallback, ClientCertCallback, ExternalChainVerifier, SslCtx, StatusCallback,
+    TrustAnchorSource, VerifyCallback, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER, SSL_MODE_AUTO_RETRY,
     SSL_MODE_ENABLE_PARTIAL_WRITE, SSL_MODE_RELEASE_BUFFERS, SSL_OP_ENABLE_MIDDLEBOX_COMPAT,
     SSL_OP_IGNORE_UNEXPECTED_EOF, SSL_OP_NO_COMPRESSION, SSL_OP_NO_TICKET, SSL_OP_NO_TLSV1_2,
     SSL_OP_NO_TLSV1_3, SSL_SESS_CACHE_CLIENT, SSL_SESS_CACHE_SERVER, SSL_VERIFY_NONE,

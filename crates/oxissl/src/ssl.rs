@@ -300,6 +300,8 @@ pub struct Ssl {
     last_errno: Option<i32>,
     /// The status check is left to the caller (`set_defer_status_check`).
     defer_status_check: bool,
+    /// A certificate asked for is left to the caller (`set_defer_client_cert`).
+    defer_client_cert: bool,
 }
 
 impl core::fmt::Debug for Ssl {
@@ -351,6 +353,7 @@ impl Ssl {
             fatal_alert_received: false,
             last_errno: None,
             defer_status_check: false,
+            defer_client_cert: false,
         }
     }
 
@@ -709,6 +712,21 @@ impl Ssl {
             if let Err(e) = conn.process() {
                 return self.engine_failure(&e);
             }
+            if conn.client_credential_pending() {
+                if self.defer_client_cert {
+                    self.rwstate = Want::X509Lookup;
+                    return -1;
+                }
+                let credential = self
+                    .settings
+                    .client_cert_callback
+                    .as_ref()
+                    .and_then(|cb| cb());
+                if let Err(e) = conn.finish_client_credential(credential) {
+                    return self.engine_failure(&e);
+                }
+                continue;
+            }
             if conn.status_check_pending() {
                 if self.defer_status_check {
                     self.rwstate = Want::X509Lookup;
@@ -831,6 +849,8 @@ impl Ssl {
         config.keep_server_share = s.keep_peer_tmp_key;
         config.request_ocsp = s.ocsp_status;
         config.pause_for_status_check = s.status_callback.is_some() || self.defer_status_check;
+        config.pause_for_client_credential =
+            s.client_cert_callback.is_some() || self.defer_client_cert;
         let identity = ServerIdentity {
             sni: self.sni.clone(),
             verify_name: self.host.clone(),
@@ -994,6 +1014,41 @@ impl Ssl {
             _ => Err(oxissl_engine::Error::Internal("the status callback failed")),
         };
         match conn.finish_status_check(outcome) {
+            Ok(()) => 1,
+            Err(e) => self.engine_failure(&e),
+        }
+    }
+
+    // ---- a client certificate asked for during the handshake ----
+
+    /// Leaves the answer to a server's certificate request (when none is configured) to the
+    /// caller instead of the context's callback: the handshake stops there with -1 and
+    /// `SSL_ERROR_WANT_X509_LOOKUP`, as OpenSSL's does when its client certificate callback
+    /// asks to be called again, until `finish_client_cert`. Takes effect at the next
+    /// handshake.
+    pub fn set_defer_client_cert(&mut self, defer: bool) {
+        self.defer_client_cert = defer;
+    }
+
+    /// Whether the handshake waits for `finish_client_cert`.
+    pub fn client_cert_pending(&self) -> bool {
+        self.conn
+            .as_ref()
+            .is_some_and(ClientConnection::client_credential_pending)
+    }
+
+    /// Answers the pending certificate request: with the certificate and key set on this
+    /// connection since (`use_certificate*`, `use_private_key*`) when `send` and both are
+    /// there, else with none (an empty Certificate). 1, or -1 with the error queued.
+    pub fn finish_client_cert(&mut self, send: bool) -> i32 {
+        let credential = send
+            .then(|| self.settings.connection_credential())
+            .flatten();
+        let Some(conn) = self.conn.as_mut() else {
+            return -1;
+        };
+        self.rwstate = Want::Nothing;
+        match conn.finish_client_credential(credential) {
             Ok(()) => 1,
             Err(e) => self.engine_failure(&e),
         }

@@ -6,10 +6,12 @@
 mod common;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use common::{s_server, tcp, Server};
 use oxissl::error::{self as err, reason, ERR_LIB_PEM, ERR_LIB_SSL, ERR_LIB_X509};
 use oxissl::{ErrorCode, Ssl, SslCtx, SSL_FILETYPE_ASN1, SSL_FILETYPE_PEM};
+use oxissl_engine::{CertificateDer, ClientCredential};
 
 fn pki(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -288,4 +290,59 @@ fn ssl_settings_do_not_leak_into_the_context() {
     assert!(ctx.check_private_key().is_err());
     assert!(Ssl::new(&ctx).check_private_key().is_err());
     err::clear_error();
+}
+
+#[test]
+fn client_cert_callback_answers_the_request() {
+    // SSL_CTX_set_client_cert_cb: asked only when the server requests a certificate and none
+    // is configured; what it returns is sent, `None` sends an empty Certificate.
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    for version in ["-tls1_3", "-tls1_2"] {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let seen = calls.clone();
+        let mut ctx = SslCtx::new();
+        ctx.set_client_cert_callback(Some(Arc::new(move || {
+            seen.fetch_add(1, Ordering::SeqCst);
+            let chain = vec![CertificateDer::from(der("client-ecdsa.pem", "CERTIFICATE"))];
+            let key = der("client-ecdsa.key", "PRIVATE KEY");
+            Some(Arc::new(ClientCredential::from_der(chain, &key).unwrap()))
+        })));
+        accepted(&ctx, version, &[], "ecdsa");
+        assert_eq!(calls.load(Ordering::SeqCst), 1, "{version}");
+        // No request, no call.
+        let server = s_server(&["-www", version]);
+        let mut ssl = connect(&ctx, server.port);
+        assert_eq!(ssl.connect(), 1);
+        assert_eq!(calls.load(Ordering::SeqCst), 1, "{version}");
+    }
+    // Answering none: the server that requires one refuses.
+    let mut ctx = SslCtx::new();
+    ctx.set_client_cert_callback(Some(Arc::new(|| None)));
+    let server = mtls_server("-tls1_2", &[]);
+    let mut ssl = connect(&ctx, server.port);
+    assert_eq!(ssl.connect(), -1);
+}
+
+#[test]
+fn deferred_client_cert_waits_for_the_caller() {
+    // Like a C callback asking to be called again: SSL_ERROR_WANT_X509_LOOKUP until the
+    // certificate and key are set on the connection and the answer given.
+    for version in ["-tls1_3", "-tls1_2"] {
+        let server = mtls_server(version, &[]);
+        let mut ssl = connect(&SslCtx::new(), server.port);
+        ssl.set_defer_client_cert(true);
+        let r = ssl.connect();
+        assert_eq!(r, -1, "{version}: {:?}", err::peek_error());
+        assert_eq!(ssl.get_error(r), ErrorCode::WANT_X509_LOOKUP);
+        assert!(ssl.client_cert_pending());
+        assert_eq!(ssl.connect(), -1);
+        ssl.use_certificate_chain_file(&pki("client-ecdsa.chain.pem"))
+            .unwrap();
+        ssl.use_private_key_file(&pki("client-ecdsa.key"), SSL_FILETYPE_PEM)
+            .unwrap();
+        assert_eq!(ssl.finish_client_cert(true), 1);
+        assert!(!ssl.client_cert_pending());
+        assert_eq!(ssl.connect(), 1, "{version}: {:?}", err::peek_error());
+        assert!(get_page(&mut ssl).contains("CN=oxissl test client (ecdsa)"));
+    }
 }

@@ -40,13 +40,17 @@ pub(crate) fn choose_scheme(
 /// the request's signature_algorithms. signature_algorithms_cert is not used to pick a chain:
 /// there is only the one configured, and §4.4.2.2's fallback lets it be sent regardless.
 pub(crate) fn select13(config: &ClientConfig, req: &CertificateRequest<'_>) -> Option<ClientAuth> {
-    let credential = config.client_credential.clone()?;
-    let scheme = choose_scheme(
-        credential.key().kind(),
-        &req.schemes,
-        &config.signature_schemes,
-        true,
-    )?;
+    with_credential13(config, config.client_credential.clone()?, &req.schemes)
+}
+
+/// `credential` for a TLS 1.3 request offering `schemes`, if its key can sign with one of them.
+pub(crate) fn with_credential13(
+    config: &ClientConfig,
+    credential: Arc<ClientCredential>,
+    schemes: &[SignatureScheme],
+) -> Option<ClientAuth> {
+    let kind = credential.key().kind();
+    let scheme = choose_scheme(kind, schemes, &config.signature_schemes, true)?;
     Some(ClientAuth { credential, scheme })
 }
 
@@ -58,14 +62,22 @@ pub(crate) fn select12(
     req: &CertificateRequest12<'_>,
 ) -> Option<ClientAuth> {
     let credential = config.client_credential.clone()?;
+    with_credential12(config, credential, req.certificate_types, &req.schemes)
+}
+
+/// `credential` for a TLS 1.2 request, if its certificate type is among `types` and its key
+/// can sign with one of `schemes`.
+pub(crate) fn with_credential12(
+    config: &ClientConfig,
+    credential: Arc<ClientCredential>,
+    types: &[u8],
+    schemes: &[SignatureScheme],
+) -> Option<ClientAuth> {
     let kind = credential.key().kind();
-    if !req
-        .certificate_types
-        .contains(&kind.tls12_certificate_type())
-    {
+    if !types.contains(&kind.tls12_certificate_type()) {
         return None;
     }
-    let scheme = choose_scheme(kind, &req.schemes, &config.signature_schemes, false)?;
+    let scheme = choose_scheme(kind, schemes, &config.signature_schemes, false)?;
     Some(ClientAuth { credential, scheme })
 }
 

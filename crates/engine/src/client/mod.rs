@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use rustls_pki_types::{CertificateDer, ServerName};
 
-use crate::config::ClientConfig;
+use crate::config::{ClientConfig, ClientCredential};
 use crate::error::{CertificateError, Error, InvalidMessage};
 use crate::keys::exporter::SecretBytes;
 use crate::provider::{HashAlgorithm, Secret, Tls13Suite};
@@ -80,6 +80,15 @@ pub struct Negotiated {
     pub ocsp_response: Option<Box<[u8]>>,
 }
 
+/// What a handshake stopped for, until the caller answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pending {
+    /// The verdict on the server's certificate status (`finish_status_check`).
+    StatusCheck,
+    /// A certificate for the server's CertificateRequest, or none (`finish_client_credential`).
+    ClientCredential,
+}
+
 /// A session ticket with the PSK it unlocks (RFC 8446 §4.6.1), kept for resumption.
 #[derive(Debug, Clone)]
 pub struct SessionTicket {
@@ -129,9 +138,8 @@ pub(crate) struct Common {
     /// What keying material is exported from, once the handshake is complete (its bytes on the
     /// heap, sized to the suite's hash).
     pub exporter: Option<ExporterSecret>,
-    /// The handshake waits for the caller's verdict on the server's certificate status
-    /// (`ClientConfig::pause_for_status_check`).
-    pub status_check_pending: bool,
+    /// What the handshake waits for from the caller, if anything.
+    pub pending: Option<Pending>,
     /// Test support: recorded ClientHellos sent in place of the ones built.
     #[cfg(test)]
     pub recorded_hellos: VecDeque<Vec<u8>>,
@@ -159,7 +167,7 @@ impl Common {
             negotiated: Negotiated::default(),
             tickets: VecDeque::new(),
             exporter: None,
-            status_check_pending: false,
+            pending: None,
             #[cfg(test)]
             recorded_hellos: VecDeque::new(),
         }
@@ -168,7 +176,20 @@ impl Common {
     /// Where OpenSSL calls its status callback (after the server's first flight): stops the
     /// handshake for the caller's verdict when a status was asked for and a check is wanted.
     pub fn pause_for_status_check(&mut self) {
-        self.status_check_pending = self.config.request_ocsp && self.config.pause_for_status_check;
+        if self.config.request_ocsp && self.config.pause_for_status_check {
+            self.pending = Some(Pending::StatusCheck);
+        }
+    }
+
+    /// Whether a CertificateRequest without a configured certificate stops the handshake for
+    /// the caller to supply one (`ClientConfig::pause_for_client_credential`); if so, stops it.
+    pub fn pause_for_client_credential(&mut self) -> bool {
+        let pause =
+            self.config.client_credential.is_none() && self.config.pause_for_client_credential;
+        if pause {
+            self.pending = Some(Pending::ClientCredential);
+        }
+        pause
     }
 
     /// Keeps a resumable session: the newest for this connection, in the configuration's store
@@ -339,6 +360,15 @@ impl State {
             (Self::NewTicket12(s), H::NEW_SESSION_TICKET) => s.handle(cx, msg),
             (Self::Finished12(s), H::FINISHED) => s.handle(cx, msg),
             (_, got) => Err(InvalidMessage::UnexpectedMessage { got }.into()),
+        }
+    }
+
+    /// Hands the caller's certificate to the state waiting for it (`finish_client_credential`).
+    pub fn use_client_credential(&mut self, cx: &Common, credential: Arc<ClientCredential>) {
+        match self {
+            Self::Certificate(s) => s.use_client_credential(cx, credential),
+            Self::ServerHelloDone12(s) => s.use_client_credential(cx, credential),
+            _ => {}
         }
     }
 

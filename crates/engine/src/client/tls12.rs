@@ -7,12 +7,15 @@
 
 use rustls_pki_types::CertificateDer;
 
-use super::auth::{select12, ClientAuth};
+use std::sync::Arc;
+
+use super::auth::{select12, with_credential12, ClientAuth};
 use super::session::{
     Resumption, StoredSession, MAX_TLS12_SESSION_LIFETIME, TLS12_SESSION_LIFETIME,
 };
 use super::tls13::verify_server_chain;
 use super::{Common, ExporterSecret, ServerIdentity, State};
+use crate::config::ClientCredential;
 use crate::error::{Error, InvalidMessage, PeerIncompatible, PeerMisbehaved};
 use crate::keys::exporter::SecretBytes;
 use crate::keys::prf12::{key_block, master_secret, verify_data, DirectionKeys};
@@ -165,8 +168,9 @@ pub(crate) fn handle_server_hello(
     }
     // RFC 5246 §7.4.8: a CertificateVerify signs the handshake messages themselves, so they
     // are kept from the ClientHello on while a certificate may be asked for.
-    let messages = match (&cx.config.client_credential, &transcript) {
-        (Some(_), Transcript::Buffered(hello)) => Some(hello.clone()),
+    let may_sign = cx.config.client_credential.is_some() || cx.config.pause_for_client_credential;
+    let messages = match (may_sign, &transcript) {
+        (true, Transcript::Buffered(hello)) => Some(hello.clone()),
         _ => None,
     };
     transcript.start_hash(hello.suite.hash);
@@ -370,6 +374,7 @@ impl ExpectServerKeyExchange {
             pre_master,
             cert_requested: false,
             auth: None,
+            request: None,
         }))
     }
 }
@@ -383,6 +388,9 @@ pub(crate) struct ExpectServerHelloDone {
     cert_requested: bool,
     /// The chain and scheme to answer the CertificateRequest with (`None`: an empty one).
     auth: Option<ClientAuth>,
+    /// The request's certificate_types and supported_signature_algorithms, kept while the
+    /// caller is asked for a certificate.
+    request: Option<(Vec<u8>, Vec<SignatureScheme>)>,
 }
 
 fn record_key(suite: &Tls12Suite, keys: DirectionKeys) -> RecordKey {
@@ -394,6 +402,13 @@ fn record_key(suite: &Tls12Suite, keys: DirectionKeys) -> RecordKey {
 }
 
 impl ExpectServerHelloDone {
+    /// The caller's certificate for the CertificateRequest (`finish_client_credential`).
+    pub fn use_client_credential(&mut self, cx: &Common, credential: Arc<ClientCredential>) {
+        if let (Some((types, schemes)), Some(_)) = (&self.request, &self.hs.messages) {
+            self.auth = with_credential12(&cx.config, credential, types, schemes);
+        }
+    }
+
     /// RFC 5246 §7.4.4: the client answers with its chain and a CertificateVerify when it has
     /// a fitting one, else with an empty Certificate (§7.4.6).
     pub fn handle_request(mut self, cx: &mut Common, msg: Message<'_>) -> Result<State, Error> {
@@ -408,6 +423,9 @@ impl ExpectServerHelloDone {
         cx.negotiated.client_certificate_requested = true;
         if self.hs.messages.is_some() {
             self.auth = select12(&cx.config, &req);
+        }
+        if cx.pause_for_client_credential() {
+            self.request = Some((req.certificate_types.to_vec(), req.schemes.clone()));
         }
         self.hs.add(msg.encoded);
         Ok(State::ServerHelloDone12(self))

@@ -4,10 +4,12 @@
 
 use rustls_pki_types::CertificateDer;
 
-use super::auth::{client_signed_content, select13, ClientAuth};
+use std::sync::Arc;
+
+use super::auth::{client_signed_content, select13, with_credential13, ClientAuth};
 use super::session::{Resumption, StoredSession};
 use super::{Common, ExporterSecret, ServerIdentity, SessionTicket, State, MAX_STORED_TICKETS};
-use crate::config::VerifyMode;
+use crate::config::{ClientCredential, VerifyMode};
 use crate::error::{Error, InvalidMessage, PeerMisbehaved};
 use crate::keys::schedule13::{
     finished_verify_data, next_traffic_secret, ticket_psk, traffic_key, HandshakeSecret,
@@ -17,7 +19,7 @@ use crate::keys::transcript::Transcript;
 use crate::provider::{verify_tag_eq, Secret, Tls13Suite};
 use crate::record::protect::RecordKey;
 use crate::verify::scheme_accepted;
-use crate::wire::enums::{ExtensionType, HandshakeType};
+use crate::wire::enums::{ExtensionType, HandshakeType, SignatureScheme};
 use crate::wire::extensions::{check_server_block, find, ServerMessage};
 use crate::wire::handshake::{
     decode_alpn_selected, decode_certificate_status, decode_certificate_verify,
@@ -43,6 +45,8 @@ struct CertRequestAnswer {
     context: Vec<u8>,
     /// The chain and scheme; `None` sends an empty Certificate.
     auth: Option<ClientAuth>,
+    /// The request's signature_algorithms, kept while the caller is asked for a certificate.
+    schemes: Vec<SignatureScheme>,
 }
 
 /// Waiting for EncryptedExtensions.
@@ -110,9 +114,14 @@ impl ExpectCertificate {
             return Err(PeerMisbehaved::IllegalParameter("certificate_request_context").into());
         }
         cx.negotiated.client_certificate_requested = true;
+        let schemes = match cx.pause_for_client_credential() {
+            true => req.schemes.clone(),
+            false => Vec::new(),
+        };
         self.hs.cert_request = Some(CertRequestAnswer {
             context: req.context.to_vec(),
             auth: select13(&cx.config, &req),
+            schemes,
         });
         self.hs.transcript.add(msg.encoded);
         Ok(State::Certificate(self))
@@ -155,6 +164,15 @@ impl ExpectCertificate {
         Ok(State::CertificateVerify(ExpectCertificateVerify {
             hs: self.hs,
         }))
+    }
+}
+
+impl ExpectCertificate {
+    /// The caller's certificate for the CertificateRequest (`finish_client_credential`).
+    pub fn use_client_credential(&mut self, cx: &Common, credential: Arc<ClientCredential>) {
+        if let Some(answer) = &mut self.hs.cert_request {
+            answer.auth = with_credential13(&cx.config, credential, &answer.schemes);
+        }
     }
 }
 

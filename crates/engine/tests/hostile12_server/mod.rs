@@ -43,6 +43,7 @@ pub const CERTIFICATE_REQUEST: u8 = 13;
 pub const SERVER_HELLO_DONE: u8 = 14;
 pub const CLIENT_KEY_EXCHANGE: u8 = 16;
 pub const CERTIFICATE12: u8 = 11;
+pub const CERTIFICATE_VERIFY12: u8 = 15;
 
 // Extension types (RFC 8422 §5.1.2, RFC 7627 §5.1, RFC 5077 §3.2, RFC 5746 §3.2).
 pub const EXT_EC_POINT_FORMATS: u16 = 11;
@@ -300,6 +301,9 @@ pub struct Server12 {
     pub client_finished_ok: Option<bool>,
     /// The client's Certificate body, when it sent one.
     pub client_certificate: Option<Vec<u8>>,
+    /// The client's CertificateVerify body (scheme and signature), when it sent one; taken
+    /// into the transcript, its signature is not checked here.
+    pub client_certificate_verify: Option<Vec<u8>>,
     /// The ticket to issue when the client asked for one (RFC 5077 §3.2).
     pub new_ticket: Option<NewTicket>,
     /// The session being resumed (abbreviated handshake).
@@ -359,6 +363,7 @@ impl Server12 {
             alpn: None,
             client_finished_ok: None,
             client_certificate: None,
+            client_certificate_verify: None,
             new_ticket: None,
             resumed: None,
             group,
@@ -916,6 +921,10 @@ impl Server12 {
             match msg[0] {
                 CERTIFICATE12 => {
                     self.client_certificate = Some(msg[4..].to_vec());
+                    self.add(msg);
+                }
+                CERTIFICATE_VERIFY12 => {
+                    self.client_certificate_verify = Some(msg[4..].to_vec());
                     self.add(msg);
                 }
                 CLIENT_KEY_EXCHANGE => {
