@@ -102,6 +102,43 @@ pub const MAX_CLIENT_CERTIFICATES: usize = DEFAULT_MAX_CERTIFICATES;
 /// entry adds a 3-byte length and 2 bytes of (empty) extensions; this bounds the sum.
 pub const MAX_CLIENT_CHAIN_BYTES: usize = (1 << 24) - 1 - MAX_CLIENT_CERTIFICATES * 5;
 
+/// A maximum fragment length a client may ask for (RFC 6066 §4): the largest record plaintext
+/// either side sends once the server agreed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MaxFragmentLength {
+    /// 2^9 bytes (code 1).
+    Bytes512 = 1,
+    /// 2^10 bytes (code 2).
+    Bytes1024 = 2,
+    /// 2^11 bytes (code 3).
+    Bytes2048 = 3,
+    /// 2^12 bytes (code 4).
+    Bytes4096 = 4,
+}
+
+impl MaxFragmentLength {
+    /// The code sent in the extension.
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+
+    /// The length for a code (1 to 4), as OpenSSL's `TLSEXT_max_fragment_length_*` number.
+    pub fn from_code(code: u8) -> Option<Self> {
+        Some(match code {
+            1 => Self::Bytes512,
+            2 => Self::Bytes1024,
+            3 => Self::Bytes2048,
+            4 => Self::Bytes4096,
+            _ => return None,
+        })
+    }
+
+    /// The limit in bytes: 2^(8 + code).
+    pub fn bytes(self) -> usize {
+        1 << (8 + self.code())
+    }
+}
+
 /// A client certificate chain (DER, leaf first) and the private key of the leaf, sent when a
 /// server asks for a certificate (RFC 8446 §4.3.2, RFC 5246 §7.4.4).
 #[derive(Clone)]
@@ -240,6 +277,11 @@ pub struct ClientConfig {
     /// caller answers with `ClientConnection::finish_client_credential` (OpenSSL's client
     /// certificate callback). Off: such a request gets an empty Certificate.
     pub pause_for_client_credential: bool,
+    /// Ask the server for smaller records (max_fragment_length, RFC 6066 §4). Once it agrees
+    /// (TLS 1.2 ServerHello, TLS 1.3 EncryptedExtensions), neither side's record plaintext may
+    /// exceed the length, and a longer record from the server is record_overflow. `None`
+    /// (the default): 2^14.
+    pub max_fragment_length: Option<MaxFragmentLength>,
 }
 
 impl ClientConfig {
@@ -276,6 +318,7 @@ impl ClientConfig {
             request_ocsp: false,
             pause_for_status_check: false,
             pause_for_client_credential: false,
+            max_fragment_length: None,
             buffer_pool: Arc::new(BufferPool::default()),
         }
     }

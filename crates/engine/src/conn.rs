@@ -20,7 +20,7 @@ use crate::keys::exporter::{export12, export13_from_master};
 use crate::record::deframer::parse_header;
 use crate::record::joiner::Joiner;
 use crate::record::protect::{open, open_into, write_records, RecordKey, RecordKind};
-use crate::record::{HEADER_LEN, MAX_PLAINTEXT, MAX_WIRE_RECORD};
+use crate::record::{HEADER_LEN, MAX_WIRE_RECORD};
 use crate::wire::enums::{AlertDescription, ContentType, NamedGroup, ProtocolVersion};
 use crate::wire::handshake::Message;
 
@@ -382,7 +382,8 @@ impl ClientConnection {
         if len == 0 && typ != ContentType::APPLICATION_DATA {
             return Err(InvalidMessage::EmptyRecord.into());
         }
-        if len > MAX_PLAINTEXT {
+        // RFC 6066 §4: past an agreed maximum fragment length too.
+        if len > self.cx.fragment_limit {
             return Err(InvalidMessage::RecordTooLarge.into());
         }
         match typ {
@@ -639,7 +640,7 @@ impl ClientConnection {
             self.cx.tx = self.cx.config.buffer_pool.take_send();
         }
         // RFC 8446 §5.5: new keys before this write would pass the limit.
-        let records = data.len().div_ceil(MAX_PLAINTEXT).max(1) as u64;
+        let records = data.len().div_ceil(self.cx.fragment_limit).max(1) as u64;
         let used = self.cx.write_key.as_ref().map_or(0, RecordKey::sequence);
         if matches!(self.state, Some(State::Established(_)))
             && used + records > KEY_UPDATE_AFTER_RECORDS
@@ -651,6 +652,7 @@ impl ClientConnection {
             &mut self.cx.tx,
             ContentType::APPLICATION_DATA,
             data,
+            self.cx.fragment_limit,
         )
         .map_err(|e| self.fail(e))?;
         Ok(data.len())
@@ -882,6 +884,7 @@ impl core::fmt::Debug for ClientConnection {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record::MAX_PLAINTEXT;
     use crate::verify::NoServerVerification;
 
     fn started() -> ClientConnection {

@@ -29,8 +29,8 @@ mod test_util;
 pub use client::session::{Resumption, SessionStore, StoredSession};
 pub use client::{Negotiated, ServerIdentity, SessionTicket};
 pub use config::{
-    key_log_line, ClientConfig, ClientCredential, FixedClock, KeyLog, MessageObserver, SystemClock,
-    TimeSource, VerifyMode,
+    key_log_line, ClientConfig, ClientCredential, FixedClock, KeyLog, MaxFragmentLength,
+    MessageObserver, SystemClock, TimeSource, VerifyMode,
 };
 pub use conn::{ClientConnection, ReadStatus};
 pub use error::{

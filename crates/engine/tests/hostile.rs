@@ -1664,3 +1664,80 @@ fn paused_status_check_comes_before_the_clients_flight() {
         Err(Error::Api(oxissl_engine::ApiMisuse::NoStatusCheckPending))
     );
 }
+
+// ---- max_fragment_length (RFC 6066 §4) ----
+
+const EXT_MAX_FRAGMENT_LENGTH: u16 = 1;
+
+fn mfl_config() -> ClientConfig {
+    let mut config = client_config();
+    config.max_fragment_length = Some(oxissl_engine::MaxFragmentLength::Bytes512);
+    config
+}
+
+#[test]
+fn max_fragment_length_limits_records_both_ways() {
+    let (mut client, mut server) = start_with(mfl_config());
+    assert!(server.ch.offers(EXT_MAX_FRAGMENT_LENGTH));
+    let flight = server.flight(ee_hook(vec![(EXT_MAX_FRAGMENT_LENGTH, vec![1])]));
+    deliver(&mut client, &flight.wire()).unwrap();
+    assert!(client.is_established());
+    assert_eq!(
+        client.negotiated().max_fragment_length,
+        Some(oxissl_engine::MaxFragmentLength::Bytes512)
+    );
+    server.read_client(&mut client);
+    assert_eq!(server.client_finished_ok, Some(true));
+    // Ours: 2000 bytes go out as records of at most 512.
+    assert_eq!(client.write(&[7; 2000]).unwrap(), 2000);
+    let records = server.read_client(&mut client);
+    let sizes: Vec<usize> = records.iter().map(|r| r.payload.len()).collect();
+    assert_eq!(sizes, [512, 512, 512, 464], "{sizes:?}");
+    // Theirs: 512 bytes are fine, 513 are record_overflow.
+    let ok = server.seal(APPLICATION_DATA, &[1; 512]);
+    deliver(&mut client, &ok).unwrap();
+    let mut buf = [0u8; 1024];
+    assert!(matches!(client.read(&mut buf), Ok(ReadStatus::Data(512))));
+    let big = server.seal(APPLICATION_DATA, &[1; 513]);
+    let got = deliver(&mut client, &big);
+    server.expect_fatal(
+        &mut client,
+        got,
+        invalid(InvalidMessage::RecordTooLarge),
+        Sealed(A::RECORD_OVERFLOW),
+    );
+}
+
+#[test]
+fn max_fragment_length_echo_must_match() {
+    // RFC 6066 §4: a different length in the answer -> illegal_parameter.
+    for body in [vec![2], vec![], vec![1, 1]] {
+        reject_flight_with(
+            mfl_config(),
+            ee_hook(vec![(EXT_MAX_FRAGMENT_LENGTH, body)]),
+            misbehaved(PeerMisbehaved::IllegalExtensionValue("max_fragment_length")),
+            A::ILLEGAL_PARAMETER,
+        );
+    }
+    // Not asked for: unsolicited.
+    reject_flight(
+        ee_hook(vec![(EXT_MAX_FRAGMENT_LENGTH, vec![1])]),
+        misbehaved(PeerMisbehaved::UnsolicitedExtension(
+            EXT_MAX_FRAGMENT_LENGTH,
+        )),
+        A::UNSUPPORTED_EXTENSION,
+    );
+}
+
+#[test]
+fn max_fragment_length_ignored_by_the_server() {
+    // Without the server's answer the limit stays 2^14.
+    let (mut client, mut server) = start_with(mfl_config());
+    let flight = server.flight(unchanged);
+    deliver(&mut client, &flight.wire()).unwrap();
+    server.read_client(&mut client);
+    assert_eq!(client.negotiated().max_fragment_length, None);
+    assert_eq!(client.write(&[7; 2000]).unwrap(), 2000);
+    let records = server.read_client(&mut client);
+    assert_eq!(records.len(), 1);
+}

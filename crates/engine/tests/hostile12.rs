@@ -1922,3 +1922,48 @@ fn no_pause_without_a_request_or_with_a_configured_certificate() {
         Err(Error::Api(oxissl_engine::ApiMisuse::NoCredentialPending))
     );
 }
+
+// ---- max_fragment_length (RFC 6066 §4) ----
+
+const EXT_MAX_FRAGMENT_LENGTH: u16 = 1;
+
+fn mfl_config(mfl: oxissl_engine::MaxFragmentLength) -> ClientConfig {
+    let mut config = client_config12();
+    config.max_fragment_length = Some(mfl);
+    config
+}
+
+#[test]
+fn max_fragment_length_in_server_hello() {
+    // Agreed in ServerHello: the client's own flight is already cut to the length.
+    use oxissl_engine::MaxFragmentLength as M;
+    let (mut client, mut server) = start12(mfl_config(M::Bytes1024));
+    assert!(server.ch.offers(EXT_MAX_FRAGMENT_LENGTH));
+    let flight = server.flight(edit_hello(|_, h| {
+        h.extensions.push((EXT_MAX_FRAGMENT_LENGTH, vec![2]))
+    }));
+    deliver(&mut client, &flight.wire()).unwrap();
+    server.read_client(&mut client);
+    assert_eq!(server.client_finished_ok, Some(true));
+    let last = server.finish(unchanged12);
+    deliver(&mut client, &last.wire()).unwrap();
+    assert!(client.is_established());
+    assert_eq!(client.negotiated().max_fragment_length, Some(M::Bytes1024));
+    assert_eq!(client.write(&[7; 3000]).unwrap(), 3000);
+    let sizes: Vec<usize> = server
+        .read_client(&mut client)
+        .iter()
+        .map(|r| r.payload.len())
+        .collect();
+    assert_eq!(sizes, [1024, 1024, 952]);
+}
+
+#[test]
+fn max_fragment_length_answer_differs() {
+    reject_hello(
+        mfl_config(oxissl_engine::MaxFragmentLength::Bytes512),
+        |_, h| h.extensions.push((EXT_MAX_FRAGMENT_LENGTH, vec![4])),
+        Error::PeerMisbehaved(PeerMisbehaved::IllegalExtensionValue("max_fragment_length")),
+        A::ILLEGAL_PARAMETER,
+    );
+}

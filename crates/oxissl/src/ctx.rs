@@ -22,8 +22,8 @@ use oxissl_engine::provider::{
 use oxissl_engine::record::pool::BufferPool;
 use oxissl_engine::verify::TLS12_SCHEMES;
 use oxissl_engine::{
-    CertificateDer, CipherSuite, ClientCredential, KeyLog, MessageObserver, NamedGroup, PrivateKey,
-    RootStore, SignatureScheme, Tls13Suite,
+    CertificateDer, CipherSuite, ClientCredential, KeyLog, MaxFragmentLength, MessageObserver,
+    NamedGroup, PrivateKey, RootStore, SignatureScheme, Tls13Suite,
 };
 
 use crate::error::{self, reason, ErrorEntry, ERR_LIB_SSL, ERR_LIB_SYS};
@@ -317,6 +317,8 @@ pub(crate) struct Settings {
     pub status_callback: Option<StatusCallback>,
     /// `SSL_CTX_set_client_cert_cb`.
     pub client_cert_callback: Option<ClientCertCallback>,
+    /// `SSL_CTX_set_tlsext_max_fragment_length`.
+    pub max_fragment_length: Option<MaxFragmentLength>,
     /// `SSL_CTX_set_read_ahead`: off by default, as in OpenSSL.
     pub read_ahead: bool,
     /// `SSL_CTX_set_session_cache_mode`'s mode (`SSL_SESS_CACHE_SERVER` by default).
@@ -332,6 +334,21 @@ pub(crate) struct Settings {
     pub extra_chain: Vec<CertificateDer<'static>>,
     /// The client certificate's private key (`use_private_key*`).
     pub private_key: Option<Arc<PrivateKey>>,
+}
+
+/// OpenSSL's max fragment length mode: 0 for none, 1 to 4 for a length; another value queues
+/// "ssl3 ext invalid max fragment length".
+pub(crate) fn parse_max_fragment_length(mode: u8) -> Result<Option<MaxFragmentLength>, ()> {
+    if mode == 0 {
+        return Ok(None);
+    }
+    match MaxFragmentLength::from_code(mode) {
+        Some(m) => Ok(Some(m)),
+        None => {
+            error::push_ssl(reason::SSL3_EXT_INVALID_MAX_FRAGMENT_LENGTH);
+            Err(())
+        }
+    }
 }
 
 /// The configured roots plus the certificates a [`TrustAnchorSource`] supplied (from C: what
@@ -415,6 +432,7 @@ impl Default for Settings {
             ocsp_status: false,
             status_callback: None,
             client_cert_callback: None,
+            max_fragment_length: None,
             read_ahead: false,
             session_cache_mode: SSL_SESS_CACHE_SERVER,
             buffer_pool: Arc::new(BufferPool::default()),
@@ -873,6 +891,20 @@ impl SslCtx {
     /// its ServerHelloDone in TLS 1.2, and only when a status was asked for.
     pub fn set_status_callback(&mut self, callback: Option<StatusCallback>) {
         self.settings_mut().status_callback = callback;
+    }
+
+    /// `SSL_CTX_set_tlsext_max_fragment_length`: 0 (`TLSEXT_max_fragment_length_DISABLED`)
+    /// asks for nothing; 1 to 4 ask for records of at most 512, 1024, 2048 or 4096 bytes
+    /// (RFC 6066 §4), which bind both sides once the server agrees. 1, or 0 with "ssl3 ext
+    /// invalid max fragment length" for another value, as in OpenSSL.
+    pub fn set_tlsext_max_fragment_length(&mut self, mode: u8) -> i32 {
+        match parse_max_fragment_length(mode) {
+            Ok(m) => {
+                self.settings_mut().max_fragment_length = m;
+                1
+            }
+            Err(()) => 0,
+        }
     }
 
     /// `SSL_CTX_set_client_cert_cb`: asked for a certificate when a server requests one and

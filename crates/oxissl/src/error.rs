@@ -33,6 +33,8 @@ pub mod reason {
     pub const BAD_CHANGE_CIPHER_SPEC: u32 = 103;
     /// `SSL_R_INCONSISTENT_EXTMS`.
     pub const INCONSISTENT_EXTMS: u32 = 104;
+    /// `SSL_R_SSL3_EXT_INVALID_MAX_FRAGMENT_LENGTH`.
+    pub const SSL3_EXT_INVALID_MAX_FRAGMENT_LENGTH: u32 = 232;
     /// `SSL_R_INVALID_STATUS_RESPONSE`.
     pub const INVALID_STATUS_RESPONSE: u32 = 328;
     /// `SSL_R_BAD_KEY_SHARE`.
@@ -176,6 +178,7 @@ const SSL_REASONS: &[(u32, &str)] = &[
     (211, "read bio not set"),
     (217, "unsolicited extension"),
     (229, "ssl handshake failure"),
+    (232, "ssl3 ext invalid max fragment length"),
     (236, "bad handshake state"),
     (244, "unexpected message"),
     (245, "unexpected record"),

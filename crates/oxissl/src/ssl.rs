@@ -13,9 +13,9 @@ use std::net::TcpStream;
 use std::sync::{Arc, Mutex};
 
 use oxissl_engine::{
-    CertificateDer, CertificateError, ClientConfig, ClientConnection, KeyLog, MessageObserver,
-    ReadStatus, RootStore, ServerCertVerifier, ServerIdentity, ServerName, StoredSession, UnixTime,
-    VerifyMode, WebPkiVerifier,
+    CertificateDer, CertificateError, ClientConfig, ClientConnection, KeyLog, MaxFragmentLength,
+    MessageObserver, ReadStatus, RootStore, ServerCertVerifier, ServerIdentity, ServerName,
+    StoredSession, UnixTime, VerifyMode, WebPkiVerifier,
 };
 
 use crate::bio::{Bio, BioIo, RetryFlags, SocketBio};
@@ -849,6 +849,7 @@ impl Ssl {
         config.keep_server_share = s.keep_peer_tmp_key;
         config.request_ocsp = s.ocsp_status;
         config.pause_for_status_check = s.status_callback.is_some() || self.defer_status_check;
+        config.max_fragment_length = s.max_fragment_length;
         config.pause_for_client_credential =
             s.client_cert_callback.is_some() || self.defer_client_cert;
         let identity = ServerIdentity {
@@ -1017,6 +1018,29 @@ impl Ssl {
             Ok(()) => 1,
             Err(e) => self.engine_failure(&e),
         }
+    }
+
+    // ---- maximum fragment length (RFC 6066 §4) ----
+
+    /// `SSL_set_tlsext_max_fragment_length`: as `SslCtx::set_tlsext_max_fragment_length`, for
+    /// this connection's next handshake.
+    pub fn set_tlsext_max_fragment_length(&mut self, mode: u8) -> i32 {
+        match crate::ctx::parse_max_fragment_length(mode) {
+            Ok(m) => {
+                self.settings_mut().max_fragment_length = m;
+                1
+            }
+            Err(()) => 0,
+        }
+    }
+
+    /// The maximum fragment length the server agreed to (OpenSSL's
+    /// `SSL_SESSION_get_max_fragment_length` code: 1 to 4), or 0 for none.
+    pub fn max_fragment_length(&self) -> u8 {
+        self.conn
+            .as_ref()
+            .and_then(|c| c.negotiated().max_fragment_length)
+            .map_or(0, MaxFragmentLength::code)
     }
 
     // ---- a client certificate asked for during the handshake ----
@@ -1240,7 +1264,10 @@ impl Ssl {
             };
         }
         let limit = if self.settings.mode & SSL_MODE_ENABLE_PARTIAL_WRITE != 0 {
-            MAX_RECORD_PLAINTEXT
+            match self.max_fragment_length() {
+                0 => MAX_RECORD_PLAINTEXT,
+                code => 1 << (8 + code),
+            }
         } else {
             MAX_RET
         };

@@ -1052,3 +1052,47 @@ fn one_object_reconnects_after_clear_and_resumes_only_after_shutdown() {
     assert_eq!(ssl.connect(), 1);
     assert!(ssl.session_reused());
 }
+
+#[test]
+fn max_fragment_length_against_openssl() {
+    // RFC 6066 §4 with s_server, which enforces the length on what it receives: a 3000-byte
+    // line goes out in 512-byte records and comes back reversed in them.
+    for version in ["-tls1_3", "-tls1_2"] {
+        let server = common::s_server(&["-rev", version]);
+        let mut ctx = oxissl::SslCtx::new();
+        assert_eq!(ctx.set_tlsext_max_fragment_length(1), 1);
+        let mut ssl = oxissl::Ssl::new(&ctx);
+        ssl.set_fd(common::tcp(server.port));
+        assert_eq!(
+            ssl.connect(),
+            1,
+            "{version}: {:?}",
+            oxissl::error::peek_error()
+        );
+        assert_eq!(ssl.max_fragment_length(), 1);
+        let line: Vec<u8> = (0..3000u32).map(|i| b'a' + (i % 26) as u8).collect();
+        let mut out = line.clone();
+        out.push(b'\n');
+        assert_eq!(ssl.write(&out), 3001);
+        let mut got = Vec::new();
+        let mut buf = [0u8; 4096];
+        while !got.ends_with(b"\n") {
+            let n = ssl.read(&mut buf);
+            assert!(n > 0, "{version}: {n} {:?}", oxissl::error::peek_error());
+            assert!(n <= 512, "a record of {n} bytes");
+            got.extend_from_slice(&buf[..n as usize]);
+        }
+        let mut want = line.clone();
+        want.reverse();
+        want.push(b'\n');
+        assert_eq!(got, want, "{version}");
+    }
+    // Another mode is refused with OpenSSL's reason.
+    let mut ctx = oxissl::SslCtx::new();
+    oxissl::error::clear_error();
+    assert_eq!(ctx.set_tlsext_max_fragment_length(5), 0);
+    assert_eq!(
+        oxissl::error::peek_error().map(|e| e.reason()),
+        Some(oxissl::error::reason::SSL3_EXT_INVALID_MAX_FRAGMENT_LENGTH)
+    );
+}

@@ -180,6 +180,9 @@ fn send_hello(
         cipher_suites: &suites,
         server_name: params.identity.sni.as_deref(),
         status_request: config.request_ocsp,
+        max_fragment_length: config
+            .max_fragment_length
+            .map(crate::config::MaxFragmentLength::code),
         groups: &config.groups,
         signature_schemes: schemes.as_slice(),
         // RFC 8446 §4.2.3: without signature_algorithms_cert, signature_algorithms would also

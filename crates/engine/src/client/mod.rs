@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use rustls_pki_types::{CertificateDer, ServerName};
 
-use crate::config::{ClientConfig, ClientCredential};
+use crate::config::{ClientConfig, ClientCredential, MaxFragmentLength};
 use crate::error::{CertificateError, Error, InvalidMessage};
 use crate::keys::exporter::SecretBytes;
 use crate::provider::{HashAlgorithm, Secret, Tls13Suite};
@@ -78,6 +78,8 @@ pub struct Negotiated {
     /// The OCSP response the server stapled for its certificate (RFC 6066 §8), when asked for
     /// with `ClientConfig::request_ocsp` and sent.
     pub ocsp_response: Option<Box<[u8]>>,
+    /// The maximum fragment length the server agreed to (RFC 6066 §4), if one was asked for.
+    pub max_fragment_length: Option<MaxFragmentLength>,
 }
 
 /// What a handshake stopped for, until the caller answers.
@@ -140,6 +142,9 @@ pub(crate) struct Common {
     pub exporter: Option<ExporterSecret>,
     /// What the handshake waits for from the caller, if anything.
     pub pending: Option<Pending>,
+    /// The largest record plaintext either side may send: 2^14, or the maximum fragment
+    /// length the server agreed to (RFC 6066 §4).
+    pub fragment_limit: usize,
     /// Test support: recorded ClientHellos sent in place of the ones built.
     #[cfg(test)]
     pub recorded_hellos: VecDeque<Vec<u8>>,
@@ -168,6 +173,7 @@ impl Common {
             tickets: VecDeque::new(),
             exporter: None,
             pending: None,
+            fragment_limit: crate::record::MAX_PLAINTEXT,
             #[cfg(test)]
             recorded_hellos: VecDeque::new(),
         }
@@ -178,6 +184,22 @@ impl Common {
     pub fn pause_for_status_check(&mut self) {
         if self.config.request_ocsp && self.config.pause_for_status_check {
             self.pending = Some(Pending::StatusCheck);
+        }
+    }
+
+    /// The server's max_fragment_length (RFC 6066 §4): it must be the one asked for, else
+    /// illegal_parameter; from then on records are at most that long both ways.
+    pub fn accept_max_fragment_length(&mut self, body: &[u8]) -> Result<(), Error> {
+        let asked = self.config.max_fragment_length;
+        match asked.filter(|m| body == [m.code()]) {
+            Some(m) => {
+                self.negotiated.max_fragment_length = Some(m);
+                self.fragment_limit = m.bytes();
+                Ok(())
+            }
+            None => Err(
+                crate::error::PeerMisbehaved::IllegalExtensionValue("max_fragment_length").into(),
+            ),
         }
     }
 
@@ -221,6 +243,7 @@ impl Common {
             &mut self.tx,
             ContentType::HANDSHAKE,
             msg,
+            self.fragment_limit,
         )
     }
 
@@ -280,6 +303,7 @@ impl Common {
             &mut self.tx,
             ContentType::ALERT,
             &[level, desc.0],
+            self.fragment_limit,
         );
     }
 

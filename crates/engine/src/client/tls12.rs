@@ -104,6 +104,9 @@ fn check_server_hello(
         Some(_) => return Err(InvalidMessage::BadLength.into()),
         None => false,
     };
+    if let Some(body) = find(&sh.extensions, ExtensionType::MAX_FRAGMENT_LENGTH) {
+        cx.accept_max_fragment_length(body)?;
+    }
     // RFC 8422 §5.2: a server's ec_point_formats MUST contain uncompressed.
     if let Some(body) = find(&sh.extensions, ExtensionType::EC_POINT_FORMATS) {
         let formats = crate::wire::codec::Reader::new(body).vec8()?;

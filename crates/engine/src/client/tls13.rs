@@ -69,6 +69,9 @@ impl ExpectEncryptedExtensions {
         if find(&block, ExtensionType::SERVER_NAME).is_some_and(|b| !b.is_empty()) {
             return Err(InvalidMessage::BadLength.into());
         }
+        if let Some(body) = find(&block, ExtensionType::MAX_FRAGMENT_LENGTH) {
+            cx.accept_max_fragment_length(body)?;
+        }
         if let Some(body) = find(&block, ExtensionType::ALPN) {
             let proto = decode_alpn_selected(body)?;
             // RFC 7301 §3.2: the server's choice must be one the client offered.

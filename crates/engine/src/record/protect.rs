@@ -189,22 +189,23 @@ pub fn plain_with_version(
     out.extend_from_slice(payload);
 }
 
-/// Appends `payload` as records of at most 2^14 bytes, protected when `key` is set.
+/// Appends `payload` as records of at most `limit` bytes (2^14, or a maximum fragment length,
+/// RFC 6066 §4), protected when `key` is set.
 pub fn write_records(
     key: Option<&mut RecordKey>,
     out: &mut Vec<u8>,
     typ: ContentType,
     payload: &[u8],
+    limit: usize,
 ) -> Result<(), Error> {
+    let limit = limit.clamp(1, MAX_PLAINTEXT);
     match key {
         Some(key) => {
-            for chunk in payload.chunks(MAX_PLAINTEXT) {
+            for chunk in payload.chunks(limit) {
                 seal(key, out, typ, chunk)?;
             }
         }
-        None => payload
-            .chunks(MAX_PLAINTEXT)
-            .for_each(|c| plain(out, typ, c)),
+        None => payload.chunks(limit).for_each(|c| plain(out, typ, c)),
     }
     Ok(())
 }
@@ -338,6 +339,7 @@ mod tests {
             &mut out,
             ContentType::APPLICATION_DATA,
             &payload,
+            MAX_PLAINTEXT,
         )
         .unwrap();
         assert_eq!(w.sequence(), 2);

@@ -53,6 +53,8 @@ pub struct ClientHello<'a> {
     pub server_name: Option<&'a str>,
     /// Whether status_request asks for a stapled OCSP response (RFC 6066 §8).
     pub status_request: bool,
+    /// max_fragment_length's code (RFC 6066 §4), when asked for.
+    pub max_fragment_length: Option<u8>,
     /// supported_groups.
     pub groups: &'a [NamedGroup],
     /// signature_algorithms.
@@ -112,6 +114,9 @@ impl ClientHello<'_> {
         }
         if self.status_request {
             v.push(ExtensionType::STATUS_REQUEST);
+        }
+        if self.max_fragment_length.is_some() {
+            v.push(ExtensionType::MAX_FRAGMENT_LENGTH);
         }
         v.extend([
             ExtensionType::SUPPORTED_GROUPS,
@@ -174,6 +179,10 @@ impl ClientHello<'_> {
                     put_vec16(o, name.as_bytes());
                 })
             });
+        }
+        if let Some(code) = self.max_fragment_length {
+            // RFC 6066 §4: one byte, the length's code.
+            ext(o, ExtensionType::MAX_FRAGMENT_LENGTH, &|o| o.push(code));
         }
         if self.status_request {
             // RFC 6066 §8: CertificateStatusRequest for ocsp(1), with no responder ids and no
