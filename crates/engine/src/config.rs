@@ -282,6 +282,11 @@ pub struct ClientConfig {
     /// exceed the length, and a longer record from the server is record_overflow. `None`
     /// (the default): 2^14.
     pub max_fragment_length: Option<MaxFragmentLength>,
+    /// Pads every TLS 1.3 record sent to a multiple of this many bytes of inner plaintext
+    /// (RFC 8446 §5.4, against traffic analysis; OpenSSL's `SSL_CTX_set_block_padding`),
+    /// without going past the record size limit. 0 (the default) or 1: no padding. TLS 1.2
+    /// records cannot be padded.
+    pub record_padding: usize,
 }
 
 impl ClientConfig {
@@ -319,6 +324,7 @@ impl ClientConfig {
             pause_for_status_check: false,
             pause_for_client_credential: false,
             max_fragment_length: None,
+            record_padding: 0,
             buffer_pool: Arc::new(BufferPool::default()),
         }
     }

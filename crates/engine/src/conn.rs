@@ -653,6 +653,7 @@ impl ClientConnection {
             ContentType::APPLICATION_DATA,
             data,
             self.cx.fragment_limit,
+            self.cx.config.record_padding,
         )
         .map_err(|e| self.fail(e))?;
         Ok(data.len())

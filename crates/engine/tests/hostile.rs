@@ -1741,3 +1741,40 @@ fn max_fragment_length_ignored_by_the_server() {
     let records = server.read_client(&mut client);
     assert_eq!(records.len(), 1);
 }
+
+// ---- record padding (RFC 8446 §5.4) ----
+
+/// The record lengths (header field) of a run of records.
+fn record_lengths(mut wire: &[u8]) -> Vec<usize> {
+    let mut out = Vec::new();
+    while wire.len() >= 5 {
+        let len = usize::from(u16::from_be_bytes([wire[3], wire[4]]));
+        out.push(len);
+        wire = &wire[5 + len..];
+    }
+    out
+}
+
+#[test]
+fn records_are_padded_to_the_block() {
+    let mut config = client_config();
+    config.record_padding = 256;
+    let (mut client, mut server) = start_with(config);
+    // The ClientHello is not protected: never padded.
+    let flight = server.flight(unchanged);
+    deliver(&mut client, &flight.wire()).unwrap();
+    // change_cipher_spec, then Finished (36 bytes + type) padded to 256, plus the tag.
+    assert_eq!(record_lengths(client.pending_tls()), [1, 256 + 16]);
+    server.read_client(&mut client);
+    assert_eq!(server.client_finished_ok, Some(true));
+    client.write(b"0123456789").unwrap();
+    client.write(&[5; 600]).unwrap();
+    assert_eq!(record_lengths(client.pending_tls()), [256 + 16, 768 + 16]);
+    let records = server.read_client(&mut client);
+    assert_eq!(records[0].payload, b"0123456789");
+    assert_eq!(records[1].payload, [5; 600]);
+    // A full record is not padded past the limit.
+    client.write(&[6; 16384]).unwrap();
+    assert_eq!(record_lengths(client.pending_tls()), [16384 + 1 + 16]);
+    server.read_client(&mut client);
+}

@@ -319,6 +319,8 @@ pub(crate) struct Settings {
     pub client_cert_callback: Option<ClientCertCallback>,
     /// `SSL_CTX_set_tlsext_max_fragment_length`.
     pub max_fragment_length: Option<MaxFragmentLength>,
+    /// `SSL_CTX_set_block_padding` (0: none).
+    pub record_padding: usize,
     /// `SSL_CTX_set_read_ahead`: off by default, as in OpenSSL.
     pub read_ahead: bool,
     /// `SSL_CTX_set_session_cache_mode`'s mode (`SSL_SESS_CACHE_SERVER` by default).
@@ -335,6 +337,18 @@ pub(crate) struct Settings {
     /// The client certificate's private key (`use_private_key*`).
     pub private_key: Option<Arc<PrivateKey>>,
 }
+
+/// `SSL_CTX_set_block_padding`'s rule: 1 means none, up to a record's 2^14 bytes is a block.
+pub(crate) fn block_padding(block_size: usize) -> Option<usize> {
+    match block_size {
+        1 => Some(0),
+        b if b <= MAX_PLAIN_LENGTH => Some(b),
+        _ => None,
+    }
+}
+
+/// `SSL3_RT_MAX_PLAIN_LENGTH`.
+const MAX_PLAIN_LENGTH: usize = 1 << 14;
 
 /// OpenSSL's max fragment length mode: 0 for none, 1 to 4 for a length; another value queues
 /// "ssl3 ext invalid max fragment length".
@@ -433,6 +447,7 @@ impl Default for Settings {
             status_callback: None,
             client_cert_callback: None,
             max_fragment_length: None,
+            record_padding: 0,
             read_ahead: false,
             session_cache_mode: SSL_SESS_CACHE_SERVER,
             buffer_pool: Arc::new(BufferPool::default()),
@@ -904,6 +919,19 @@ impl SslCtx {
                 1
             }
             Err(()) => 0,
+        }
+    }
+
+    /// `SSL_CTX_set_block_padding`: TLS 1.3 records are padded to a multiple of `block_size`
+    /// bytes (RFC 8446 §5.4); 0 or 1 turn padding off. 1, or 0 (nothing changed) for a block
+    /// larger than a record, as in OpenSSL.
+    pub fn set_block_padding(&mut self, block_size: usize) -> i32 {
+        match block_padding(block_size) {
+            Some(b) => {
+                self.settings_mut().record_padding = b;
+                1
+            }
+            None => 0,
         }
     }
 

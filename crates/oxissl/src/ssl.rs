@@ -850,6 +850,7 @@ impl Ssl {
         config.request_ocsp = s.ocsp_status;
         config.pause_for_status_check = s.status_callback.is_some() || self.defer_status_check;
         config.max_fragment_length = s.max_fragment_length;
+        config.record_padding = s.record_padding;
         config.pause_for_client_credential =
             s.client_cert_callback.is_some() || self.defer_client_cert;
         let identity = ServerIdentity {
@@ -1031,6 +1032,18 @@ impl Ssl {
                 1
             }
             Err(()) => 0,
+        }
+    }
+
+    /// `SSL_set_block_padding`: as `SslCtx::set_block_padding`, for this connection (its
+    /// next handshake).
+    pub fn set_block_padding(&mut self, block_size: usize) -> i32 {
+        match crate::ctx::block_padding(block_size) {
+            Some(b) => {
+                self.settings_mut().record_padding = b;
+                1
+            }
+            None => 0,
         }
     }
 

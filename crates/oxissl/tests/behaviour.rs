@@ -1096,3 +1096,20 @@ fn max_fragment_length_against_openssl() {
         Some(oxissl::error::reason::SSL3_EXT_INVALID_MAX_FRAGMENT_LENGTH)
     );
 }
+
+#[test]
+fn block_padding_against_openssl() {
+    // RFC 8446 §5.4 padding in every record: s_server takes the padded records as usual.
+    let server = common::s_server(&["-rev", "-tls1_3"]);
+    let mut ctx = oxissl::SslCtx::new();
+    assert_eq!(ctx.set_block_padding(16385), 0, "larger than a record");
+    assert_eq!(ctx.set_block_padding(512), 1);
+    let mut ssl = oxissl::Ssl::new(&ctx);
+    ssl.set_fd(common::tcp(server.port));
+    assert_eq!(ssl.connect(), 1, "{:?}", oxissl::error::peek_error());
+    assert_eq!(ssl.write(b"padded\n"), 7);
+    let mut buf = [0u8; 64];
+    let n = ssl.read(&mut buf);
+    assert_eq!(&buf[..n.max(0) as usize], b"deddap\n");
+    assert_eq!(ssl.set_block_padding(1), 1);
+}

@@ -244,6 +244,7 @@ impl Common {
             ContentType::HANDSHAKE,
             msg,
             self.fragment_limit,
+            self.config.record_padding,
         )
     }
 
@@ -304,6 +305,7 @@ impl Common {
             ContentType::ALERT,
             &[level, desc.0],
             self.fragment_limit,
+            self.config.record_padding,
         );
     }
 

@@ -108,8 +108,35 @@ pub fn seal(
     typ: ContentType,
     payload: &[u8],
 ) -> Result<(), Error> {
+    seal_padded(key, out, typ, payload, 0, MAX_PLAINTEXT)
+}
+
+/// `seal`, with a TLS 1.3 record's inner plaintext (content and type byte) padded with zeros
+/// to a multiple of `block` (RFC 8446 §5.4; 0 or 1: none), but not past `cap` bytes. TLS 1.2
+/// records are never padded.
+pub fn seal_padded(
+    key: &mut RecordKey,
+    out: &mut Vec<u8>,
+    typ: ContentType,
+    payload: &[u8],
+    block: usize,
+    cap: usize,
+) -> Result<(), Error> {
     match key.kind {
-        RecordKind::Tls13 => seal13(key, out, typ, payload),
+        RecordKind::Tls13 => {
+            let inner = payload.len() + 1;
+            let padding = match block {
+                0 | 1 => 0,
+                b => (b - inner % b) % b,
+            };
+            seal13(
+                key,
+                out,
+                typ,
+                payload,
+                padding.min(cap.saturating_sub(inner)),
+            )
+        }
         _ => seal12(key, out, typ, payload),
     }
 }
@@ -150,9 +177,10 @@ fn seal13(
     out: &mut Vec<u8>,
     typ: ContentType,
     payload: &[u8],
+    padding: usize,
 ) -> Result<(), Error> {
-    debug_assert!(payload.len() <= MAX_PLAINTEXT);
-    let len = payload.len() + 1 + AEAD_TAG_LEN;
+    debug_assert!(payload.len() + padding <= MAX_PLAINTEXT);
+    let len = payload.len() + 1 + padding + AEAD_TAG_LEN;
     let start = out.len();
     out.reserve(HEADER_LEN + len);
     // RFC 8446 §5.2: protected records travel as application_data, version 0x0303.
@@ -164,6 +192,7 @@ fn seal13(
     );
     out.extend_from_slice(payload);
     out.push(typ.0);
+    out.resize(out.len() + padding, 0);
     let seq = key.next_seq()?;
     let nonce = key.nonce(seq, None);
     let (header, body) = out[start..].split_at_mut(HEADER_LEN);
@@ -190,19 +219,21 @@ pub fn plain_with_version(
 }
 
 /// Appends `payload` as records of at most `limit` bytes (2^14, or a maximum fragment length,
-/// RFC 6066 §4), protected when `key` is set.
+/// RFC 6066 §4), protected when `key` is set, TLS 1.3 ones padded to a multiple of
+/// `pad_block` within the limit (see `seal_padded`).
 pub fn write_records(
     key: Option<&mut RecordKey>,
     out: &mut Vec<u8>,
     typ: ContentType,
     payload: &[u8],
     limit: usize,
+    pad_block: usize,
 ) -> Result<(), Error> {
     let limit = limit.clamp(1, MAX_PLAINTEXT);
     match key {
         Some(key) => {
             for chunk in payload.chunks(limit) {
-                seal(key, out, typ, chunk)?;
+                seal_padded(key, out, typ, chunk, pad_block, limit)?;
             }
         }
         None => payload.chunks(limit).for_each(|c| plain(out, typ, c)),
@@ -340,6 +371,7 @@ mod tests {
             ContentType::APPLICATION_DATA,
             &payload,
             MAX_PLAINTEXT,
+            0,
         )
         .unwrap();
         assert_eq!(w.sequence(), 2);
