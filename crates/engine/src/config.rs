@@ -287,6 +287,9 @@ pub struct ClientConfig {
     /// without going past the record size limit. 0 (the default) or 1: no padding. TLS 1.2
     /// records cannot be padded.
     pub record_padding: usize,
+    /// The largest record plaintext this client sends (OpenSSL's `max_send_fragment`,
+    /// 512 to 2^14, the default); a smaller agreed maximum fragment length wins.
+    pub max_send_fragment: usize,
 }
 
 impl ClientConfig {
@@ -325,6 +328,7 @@ impl ClientConfig {
             pause_for_client_credential: false,
             max_fragment_length: None,
             record_padding: 0,
+            max_send_fragment: crate::record::MAX_PLAINTEXT,
             buffer_pool: Arc::new(BufferPool::default()),
         }
     }

@@ -640,19 +640,20 @@ impl ClientConnection {
             self.cx.tx = self.cx.config.buffer_pool.take_send();
         }
         // RFC 8446 §5.5: new keys before this write would pass the limit.
-        let records = data.len().div_ceil(self.cx.fragment_limit).max(1) as u64;
+        let records = data.len().div_ceil(self.cx.send_limit()).max(1) as u64;
         let used = self.cx.write_key.as_ref().map_or(0, RecordKey::sequence);
         if matches!(self.state, Some(State::Established(_)))
             && used + records > KEY_UPDATE_AFTER_RECORDS
         {
             self.update_write_key().map_err(|e| self.fail(e))?;
         }
+        let limit = self.cx.send_limit();
         write_records(
             self.cx.write_key.as_mut(),
             &mut self.cx.tx,
             ContentType::APPLICATION_DATA,
             data,
-            self.cx.fragment_limit,
+            limit,
             self.cx.config.record_padding,
         )
         .map_err(|e| self.fail(e))?;

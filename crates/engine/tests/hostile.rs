@@ -1778,3 +1778,23 @@ fn records_are_padded_to_the_block() {
     assert_eq!(record_lengths(client.pending_tls()), [16384 + 1 + 16]);
     server.read_client(&mut client);
 }
+
+#[test]
+fn max_send_fragment_limits_only_what_is_sent() {
+    let mut config = client_config();
+    config.max_send_fragment = 1000;
+    let (mut client, mut server) = start_with(config);
+    server.complete_handshake(&mut client);
+    client.write(&[3; 2500]).unwrap();
+    let sizes: Vec<usize> = server
+        .read_client(&mut client)
+        .iter()
+        .map(|r| r.payload.len())
+        .collect();
+    assert_eq!(sizes, [1000, 1000, 500]);
+    // The server's records may still be full size.
+    let big = server.seal(APPLICATION_DATA, &[1; 16384]);
+    deliver(&mut client, &big).unwrap();
+    let mut buf = vec![0u8; 16384];
+    assert!(matches!(client.read(&mut buf), Ok(ReadStatus::Data(16384))));
+}

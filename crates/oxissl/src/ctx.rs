@@ -321,6 +321,8 @@ pub(crate) struct Settings {
     pub max_fragment_length: Option<MaxFragmentLength>,
     /// `SSL_CTX_set_block_padding` (0: none).
     pub record_padding: usize,
+    /// `SSL_CTX_set_max_send_fragment`.
+    pub max_send_fragment: usize,
     /// `SSL_CTX_set_read_ahead`: off by default, as in OpenSSL.
     pub read_ahead: bool,
     /// `SSL_CTX_set_session_cache_mode`'s mode (`SSL_SESS_CACHE_SERVER` by default).
@@ -348,7 +350,10 @@ pub(crate) fn block_padding(block_size: usize) -> Option<usize> {
 }
 
 /// `SSL3_RT_MAX_PLAIN_LENGTH`.
-const MAX_PLAIN_LENGTH: usize = 1 << 14;
+pub(crate) const MAX_PLAIN_LENGTH: usize = 1 << 14;
+
+/// The smallest `max_send_fragment` OpenSSL accepts.
+pub(crate) const MIN_SEND_FRAGMENT: usize = 512;
 
 /// OpenSSL's max fragment length mode: 0 for none, 1 to 4 for a length; another value queues
 /// "ssl3 ext invalid max fragment length".
@@ -448,6 +453,7 @@ impl Default for Settings {
             client_cert_callback: None,
             max_fragment_length: None,
             record_padding: 0,
+            max_send_fragment: MAX_PLAIN_LENGTH,
             read_ahead: false,
             session_cache_mode: SSL_SESS_CACHE_SERVER,
             buffer_pool: Arc::new(BufferPool::default()),
@@ -933,6 +939,16 @@ impl SslCtx {
             }
             None => 0,
         }
+    }
+
+    /// `SSL_CTX_set_max_send_fragment`: the largest record plaintext connections send, 512 to
+    /// 16384 (the default). 1, or 0 (nothing changed) outside that range, as in OpenSSL.
+    pub fn set_max_send_fragment(&mut self, max: usize) -> i32 {
+        if !(MIN_SEND_FRAGMENT..=MAX_PLAIN_LENGTH).contains(&max) {
+            return 0;
+        }
+        self.settings_mut().max_send_fragment = max;
+        1
     }
 
     /// `SSL_CTX_set_client_cert_cb`: asked for a certificate when a server requests one and

@@ -851,6 +851,7 @@ impl Ssl {
         config.pause_for_status_check = s.status_callback.is_some() || self.defer_status_check;
         config.max_fragment_length = s.max_fragment_length;
         config.record_padding = s.record_padding;
+        config.max_send_fragment = s.max_send_fragment;
         config.pause_for_client_credential =
             s.client_cert_callback.is_some() || self.defer_client_cert;
         let identity = ServerIdentity {
@@ -1045,6 +1046,16 @@ impl Ssl {
             }
             None => 0,
         }
+    }
+
+    /// `SSL_set_max_send_fragment`: as `SslCtx::set_max_send_fragment`, for this connection
+    /// (its next handshake).
+    pub fn set_max_send_fragment(&mut self, max: usize) -> i32 {
+        if !(crate::ctx::MIN_SEND_FRAGMENT..=crate::ctx::MAX_PLAIN_LENGTH).contains(&max) {
+            return 0;
+        }
+        self.settings_mut().max_send_fragment = max;
+        1
     }
 
     /// The maximum fragment length the server agreed to (OpenSSL's
@@ -1277,10 +1288,11 @@ impl Ssl {
             };
         }
         let limit = if self.settings.mode & SSL_MODE_ENABLE_PARTIAL_WRITE != 0 {
-            match self.max_fragment_length() {
+            let agreed = match self.max_fragment_length() {
                 0 => MAX_RECORD_PLAINTEXT,
                 code => 1 << (8 + code),
-            }
+            };
+            agreed.min(self.settings.max_send_fragment)
         } else {
             MAX_RET
         };

@@ -1113,3 +1113,26 @@ fn block_padding_against_openssl() {
     assert_eq!(&buf[..n.max(0) as usize], b"deddap\n");
     assert_eq!(ssl.set_block_padding(1), 1);
 }
+
+#[test]
+fn max_send_fragment_against_openssl() {
+    let server = common::s_server(&["-rev"]);
+    let mut ctx = oxissl::SslCtx::new();
+    assert_eq!(ctx.set_max_send_fragment(511), 0);
+    assert_eq!(ctx.set_max_send_fragment(16385), 0);
+    assert_eq!(ctx.set_max_send_fragment(512), 1);
+    let mut ssl = oxissl::Ssl::new(&ctx);
+    ssl.set_fd(common::tcp(server.port));
+    assert_eq!(ssl.connect(), 1, "{:?}", oxissl::error::peek_error());
+    let mut line = vec![b'x'; 2000];
+    line.push(b'\n');
+    assert_eq!(ssl.write(&line), 2001);
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !got.ends_with(b"\n") {
+        let n = ssl.read(&mut buf);
+        assert!(n > 0);
+        got.extend_from_slice(&buf[..n as usize]);
+    }
+    assert_eq!(got, line);
+}

@@ -187,6 +187,11 @@ impl Common {
         }
     }
 
+    /// The largest record plaintext to send: the fragment limit, or less if configured.
+    pub fn send_limit(&self) -> usize {
+        self.fragment_limit.min(self.config.max_send_fragment)
+    }
+
     /// The server's max_fragment_length (RFC 6066 §4): it must be the one asked for, else
     /// illegal_parameter; from then on records are at most that long both ways.
     pub fn accept_max_fragment_length(&mut self, body: &[u8]) -> Result<(), Error> {
@@ -238,12 +243,13 @@ impl Common {
     /// Queues encoded handshake messages under the current write key.
     pub fn send_handshake(&mut self, msg: &[u8]) -> Result<(), Error> {
         self.observe_handshake(true, msg);
+        let limit = self.send_limit();
         write_records(
             self.write_key.as_mut(),
             &mut self.tx,
             ContentType::HANDSHAKE,
             msg,
-            self.fragment_limit,
+            limit,
             self.config.record_padding,
         )
     }
@@ -299,12 +305,13 @@ impl Common {
     pub fn send_alert(&mut self, level: u8, desc: AlertDescription) {
         self.observe(true, ContentType::ALERT, &[level, desc.0]);
         // An alert that cannot be sealed is dropped: the connection is ending either way.
+        let limit = self.send_limit();
         let _ = write_records(
             self.write_key.as_mut(),
             &mut self.tx,
             ContentType::ALERT,
             &[level, desc.0],
-            self.fragment_limit,
+            limit,
             self.config.record_padding,
         );
     }
