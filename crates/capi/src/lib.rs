@@ -29,6 +29,16 @@
 
 mod entry;
 
+// The version node's own symbol: OpenSSL's libssl.so.3, linked by GNU ld, exports an absolute
+// `OPENSSL_3.0.0` (value 0) for its version node; lld, rustc's linker, makes none, so it is
+// defined here and exported by libssl.map.
+#[cfg(target_os = "linux")]
+std::arch::global_asm!(
+    ".globl \"OPENSSL_3.0.0\"",
+    ".type \"OPENSSL_3.0.0\", %object",
+    ".set \"OPENSSL_3.0.0\", 0",
+);
+
 mod bio_ssl;
 mod cbio;
 mod cert;
