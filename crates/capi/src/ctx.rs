@@ -168,6 +168,8 @@ pub struct CtxState {
     pub param: *mut ffi::X509_VERIFY_PARAM,
     /// `SSL_CTX_set_num_tickets` (a server setting, kept for `SSL_CTX_get_num_tickets`).
     num_tickets: usize,
+    /// The CA name lists (`ca_list.rs`).
+    pub ca_lists: crate::ca_list::CaLists,
 }
 
 /// `SSL_CTX`.
@@ -1031,6 +1033,7 @@ fn new_ctx() -> *mut SSL_CTX {
             timeout: 7200,
             param: std::ptr::null_mut(),
             num_tickets: 2,
+            ca_lists: crate::ca_list::CaLists::empty(),
         }),
         ex_data: ExData::new(ffi::CRYPTO_EX_INDEX_SSL_CTX),
     }));

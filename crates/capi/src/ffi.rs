@@ -33,6 +33,9 @@ opaque!(
     EVP_MD,
     PKCS8_PRIV_KEY_INFO,
     RSA,
+    X509_NAME,
+    OSSL_STORE_CTX,
+    OSSL_STORE_INFO,
 );
 
 /// `CRYPTO_EX_DATA` (crypto.h): embedded in each object that carries ex_data.
@@ -394,6 +397,31 @@ extern "C" {
     pub fn CRYPTO_free_ex_data(class_index: c_int, obj: *mut c_void, ad: *mut CRYPTO_EX_DATA);
     pub fn CRYPTO_set_ex_data(ad: *mut CRYPTO_EX_DATA, idx: c_int, val: *mut c_void) -> c_int;
     pub fn CRYPTO_get_ex_data(ad: *const CRYPTO_EX_DATA, idx: c_int) -> *mut c_void;
+}
+
+/// `OSSL_STORE_INFO_NAME`, `OSSL_STORE_INFO_CERT`.
+pub const OSSL_STORE_INFO_NAME: c_int = 1;
+pub const OSSL_STORE_INFO_CERT: c_int = 5;
+
+extern "C" {
+    // CA name lists.
+    pub fn X509_get_subject_name(x: *const X509) -> *mut X509_NAME;
+    pub fn X509_NAME_dup(n: *const X509_NAME) -> *mut X509_NAME;
+    pub fn X509_NAME_cmp(a: *const X509_NAME, b: *const X509_NAME) -> c_int;
+    pub fn OSSL_STORE_open(
+        uri: *const c_char,
+        ui_method: *const c_void,
+        ui_data: *mut c_void,
+        post_process: *const c_void,
+        post_process_data: *mut c_void,
+    ) -> *mut OSSL_STORE_CTX;
+    pub fn OSSL_STORE_load(ctx: *mut OSSL_STORE_CTX) -> *mut OSSL_STORE_INFO;
+    pub fn OSSL_STORE_eof(ctx: *mut OSSL_STORE_CTX) -> c_int;
+    pub fn OSSL_STORE_close(ctx: *mut OSSL_STORE_CTX) -> c_int;
+    pub fn OSSL_STORE_INFO_get_type(info: *const OSSL_STORE_INFO) -> c_int;
+    pub fn OSSL_STORE_INFO_get0_CERT(info: *const OSSL_STORE_INFO) -> *mut X509;
+    pub fn OSSL_STORE_INFO_get0_NAME(info: *const OSSL_STORE_INFO) -> *const c_char;
+    pub fn OSSL_STORE_INFO_free(info: *mut OSSL_STORE_INFO);
 }
 
 extern "C" {

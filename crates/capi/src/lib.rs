@@ -40,6 +40,7 @@ std::arch::global_asm!(
 );
 
 mod bio_ssl;
+mod ca_list;
 mod cbio;
 mod cert;
 mod cipher;

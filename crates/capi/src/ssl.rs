@@ -85,6 +85,8 @@ pub struct SslState {
     pub peername: Option<CString>,
     /// The connection's own certificates and keys (a copy of the context's made by `SSL_new`).
     pub own: crate::cert::OwnCerts,
+    /// The CA name lists (unset: the context's).
+    pub ca_lists: crate::ca_list::CaLists,
 }
 
 /// A copy of the context's verification parameters for a new `SSL` (null when the context has
@@ -787,6 +789,7 @@ entry! {
                 host: None,
                 peername: None,
                 own,
+                ca_lists: crate::ca_list::CaLists::unset(),
             }),
             ex_data: ExData::new(ffi::CRYPTO_EX_INDEX_SSL),
             info_events: Mutex::new(Vec::new()),

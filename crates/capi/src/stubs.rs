@@ -276,27 +276,6 @@ entry! {
         let _ = (cb, arg);
     }
 
-    /// `SSL_CTX_set_client_CA_list`: a server's list; taken and freed.
-    fn SSL_CTX_set_client_CA_list(c: *mut SSL_CTX, list: *mut c_void) -> () {
-        nonnull: [c], fail: ();
-        // SAFETY: the call hands over the stack of X509_NAME (null accepted).
-        unsafe { ffi::OPENSSL_sk_pop_free(list.cast(), Some(ffi::x509_name_free_void)) };
-    }
-
-    /// `SSL_get_client_CA_list`: null (the CA names a server asks for are not kept).
-    fn SSL_get_client_CA_list(s: *const SSL) -> *mut c_void {
-        nonnull: [s], fail: std::ptr::null_mut();
-        std::ptr::null_mut()
-    }
-
-    /// `SSL_load_client_CA_file`: not supported (null; a server's list).
-    fn SSL_load_client_CA_file(file: *const c_char) -> *mut c_void {
-        nonnull: [], fail: std::ptr::null_mut();
-        let _ = file;
-        unsupported("SSL_load_client_CA_file", "client CA lists are a server's");
-        std::ptr::null_mut()
-    }
-
     /// `SSL_CTX_set_client_cert_engine`: not supported (0).
     fn SSL_CTX_set_client_cert_engine(c: *mut SSL_CTX, e: *mut c_void) -> c_int {
         nonnull: [c], fail: 0;
@@ -399,12 +378,6 @@ entry! {
         nonnull: [sess], fail: 0;
         let _ = version;
         unsupported("SSL_SESSION_set_protocol_version", "building sessions by hand is not supported")
-    }
-
-    /// `SSL_CTX_add_client_CA`: accepted (a server-side list).
-    fn SSL_CTX_add_client_CA(c: *mut SSL_CTX, x: *mut X509) -> c_int {
-        nonnull: [c, x], fail: 0;
-        1
     }
 
     /// `SSL_CTX_set_post_handshake_auth`: accepted; the post_handshake_auth extension is not
@@ -567,14 +540,6 @@ entry! {
     fn SSL_CTX_sess_set_get_cb(c: *mut SSL_CTX, cb: *const c_void) -> () {
         nonnull: [c], fail: ();
         let _ = cb;
-    }
-
-    /// `SSL_CTX_set0_CA_list`: taken and freed (the certificate_authorities extension is not
-    /// sent).
-    fn SSL_CTX_set0_CA_list(c: *mut SSL_CTX, list: *mut c_void) -> () {
-        nonnull: [c], fail: ();
-        // SAFETY: the call hands over the stack of X509_NAME (null accepted).
-        unsafe { ffi::OPENSSL_sk_pop_free(list.cast(), Some(ffi::x509_name_free_void)) };
     }
 
     /// `SSL_CTX_set0_tmp_dh_pkey`: a server's DH parameters; taken and freed (1).
@@ -740,13 +705,6 @@ entry! {
         nonnull: [s], fail: -1;
         unsupported("SSL_stateless", SERVER_ONLY);
         -1
-    }
-
-    /// `SSL_add_file_cert_subjects_to_stack`: a server's CA name list; not supported (0).
-    fn SSL_add_file_cert_subjects_to_stack(stack: *mut c_void, file: *const c_char) -> c_int {
-        nonnull: [], fail: 0;
-        let _ = (stack, file);
-        unsupported("SSL_add_file_cert_subjects_to_stack", "client CA lists are a server's")
     }
 
     /// `SSL_check_chain`: not supported (0).
