@@ -94,8 +94,6 @@ fn ctx_for(func: &str, method: *const SSL_METHOD) -> *mut SSL_CTX {
 
 /// The C verify callback (`SSL_verify_cb`).
 pub type VerifyCb = unsafe extern "C" fn(c_int, *mut ffi::X509_STORE_CTX) -> c_int;
-/// A callback stored but not called (message, info ...).
-pub type AnyCb = *const c_void;
 /// The message callback (`SSL_CTX_set_msg_callback`): write_p, version, content type, the
 /// message, its length, the connection and the callback's argument.
 pub type MsgCb = unsafe extern "C" fn(
@@ -170,6 +168,8 @@ pub struct CtxState {
     num_tickets: usize,
     /// The CA name lists (`ca_list.rs`).
     pub ca_lists: crate::ca_list::CaLists,
+    /// The internal session store and the cache callbacks (`sess_cache.rs`).
+    pub sessions: crate::sess_cache::SessionStore,
 }
 
 /// `SSL_CTX`.
@@ -183,6 +183,11 @@ impl CtxState {
     /// `SSL_CTX_get_read_ahead`'s value (copied into each new `SSL`).
     pub fn read_ahead(&self) -> c_long {
         self.read_ahead
+    }
+
+    /// `SSL_CTX_sess_get_cache_size`.
+    pub fn sess_cache_size(&self) -> c_long {
+        self.sess_cache_size
     }
 
     /// Records a trust location (`None, None`: the default paths) for `verify_store`.
@@ -283,6 +288,8 @@ impl SSL_CTX {
         if c.refs.fetch_sub(1, Ordering::AcqRel) != 1 {
             return;
         }
+        // As OpenSSL's SSL_CTX_free: the session store is flushed (remove callback) first.
+        crate::sess_cache::flush(p, 0);
         c.ex_data.free(p.cast());
         // SAFETY: this was the last reference; the box came from Box::into_raw in SSL_CTX_new.
         let c = unsafe { Box::from_raw(p) };
@@ -423,8 +430,10 @@ fn ctx_ctrl(st: &mut CtxState, cmd: c_int, larg: c_long, parg: *mut c_void) -> c
             st.msg_cb_arg = parg;
             1
         }
-        // Statistics of a session cache that does not exist: all zero.
-        20..=31 => 0,
+        // SSL_CTRL_SESS_NUMBER: the sessions in the store (SSL_CTX_add_session).
+        20 => c_long::try_from(st.sessions.len()).unwrap_or(c_long::MAX),
+        // Statistics of a session cache the handshakes do not use: all zero.
+        21..=31 => 0,
         // Accepted and not acted on: max fragment, servername and
         // status callback arguments, signature algorithms for client certificates, DH auto,
         // split fragment, pipelines, status type.
@@ -837,12 +846,6 @@ entry! {
         with_ctx(c, "SSL_CTX_sess_get_new_cb", |st| st.new_session_cb)
     }
 
-    /// `SSL_CTX_sess_set_remove_cb`: accepted; never called.
-    fn SSL_CTX_sess_set_remove_cb(c: *mut SSL_CTX, cb: AnyCb) -> () {
-        nonnull: [c], fail: ();
-        let _ = cb;
-    }
-
     /// `SSL_CTX_set_msg_callback`: connections made afterwards (`SSL_new`) report each
     /// handshake message, change_cipher_spec sent and alert to `cb`, as OpenSSL does (its record
     /// header and inner content type reports are not made).
@@ -1034,6 +1037,7 @@ fn new_ctx() -> *mut SSL_CTX {
             param: std::ptr::null_mut(),
             num_tickets: 2,
             ca_lists: crate::ca_list::CaLists::empty(),
+            sessions: crate::sess_cache::SessionStore::new(),
         }),
         ex_data: ExData::new(ffi::CRYPTO_EX_INDEX_SSL_CTX),
     }));

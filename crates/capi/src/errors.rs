@@ -29,6 +29,8 @@ const CAPI_REASONS: &[(u32, &str)] = &[
     (124, "bad ssl filetype"),
     (247, "unknown certificate type"),
     (268, "x509 lib"),
+    (273, "ssl session id context too long"),
+    (408, "ssl session id too long"),
     (232, "ssl3 ext invalid max fragment length"),
     (266, "wrong ssl version"),
     (385, "invalid null cmd name"),

@@ -36,6 +36,7 @@ opaque!(
     X509_NAME,
     OSSL_STORE_CTX,
     OSSL_STORE_INFO,
+    OPENSSL_LHASH,
 );
 
 /// `CRYPTO_EX_DATA` (crypto.h): embedded in each object that carries ex_data.
@@ -399,6 +400,12 @@ extern "C" {
     pub fn CRYPTO_get_ex_data(ad: *const CRYPTO_EX_DATA, idx: c_int) -> *mut c_void;
 }
 
+/// `OPENSSL_LH_HASHFUNC` / `OPENSSL_LH_COMPFUNC`.
+pub type LhHashFn = unsafe extern "C" fn(*const c_void) -> c_ulong;
+pub type LhCompFn = unsafe extern "C" fn(*const c_void, *const c_void) -> c_int;
+
+/// `CRYPTO_EX_INDEX_SSL_SESSION`.
+pub const CRYPTO_EX_INDEX_SSL_SESSION: c_int = 2;
 /// `OSSL_STORE_INFO_NAME`, `OSSL_STORE_INFO_CERT`.
 pub const OSSL_STORE_INFO_NAME: c_int = 1;
 pub const OSSL_STORE_INFO_CERT: c_int = 5;
@@ -422,6 +429,16 @@ extern "C" {
     pub fn OSSL_STORE_INFO_get0_CERT(info: *const OSSL_STORE_INFO) -> *mut X509;
     pub fn OSSL_STORE_INFO_get0_NAME(info: *const OSSL_STORE_INFO) -> *const c_char;
     pub fn OSSL_STORE_INFO_free(info: *mut OSSL_STORE_INFO);
+    // The context's session store and the sessions' ex_data.
+    pub fn OPENSSL_LH_new(h: LhHashFn, c: LhCompFn) -> *mut OPENSSL_LHASH;
+    pub fn OPENSSL_LH_free(lh: *mut OPENSSL_LHASH);
+    pub fn OPENSSL_LH_insert(lh: *mut OPENSSL_LHASH, data: *mut c_void) -> *mut c_void;
+    pub fn OPENSSL_LH_delete(lh: *mut OPENSSL_LHASH, data: *const c_void) -> *mut c_void;
+    pub fn CRYPTO_dup_ex_data(
+        class_index: c_int,
+        to: *mut CRYPTO_EX_DATA,
+        from: *const CRYPTO_EX_DATA,
+    ) -> c_int;
 }
 
 extern "C" {

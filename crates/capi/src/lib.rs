@@ -51,6 +51,7 @@ mod exdata;
 mod ffi;
 mod info;
 mod io;
+mod sess_cache;
 mod session;
 mod session_der;
 mod ssl;

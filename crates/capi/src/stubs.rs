@@ -352,13 +352,6 @@ entry! {
         std::ptr::null_mut()
     }
 
-    /// `SSL_SESSION_set1_id_context`: accepted (a server's session scope).
-    fn SSL_SESSION_set1_id_context(sess: *mut c_void, ctx: *const u8, len: c_uint) -> c_int {
-        nonnull: [sess], fail: 0;
-        let _ = (ctx, len);
-        1
-    }
-
     /// `SSL_SESSION_set1_master_key`: not supported (0).
     fn SSL_SESSION_set1_master_key(sess: *mut c_void, key: *const u8, len: usize) -> c_int {
         nonnull: [sess], fail: 0;
@@ -534,12 +527,6 @@ entry! {
     fn SSL_CTX_set0_security_ex_data(c: *mut SSL_CTX, ex: *mut c_void) -> () {
         nonnull: [c], fail: ();
         let _ = ex;
-    }
-
-    /// `SSL_CTX_sess_set_get_cb`: a server's session cache lookup; accepted, never called.
-    fn SSL_CTX_sess_set_get_cb(c: *mut SSL_CTX, cb: *const c_void) -> () {
-        nonnull: [c], fail: ();
-        let _ = cb;
     }
 
     /// `SSL_CTX_set0_tmp_dh_pkey`: a server's DH parameters; taken and freed (1).
