@@ -170,6 +170,8 @@ pub struct CtxState {
     pub ca_lists: crate::ca_list::CaLists,
     /// The internal session store and the cache callbacks (`sess_cache.rs`).
     pub sessions: crate::sess_cache::SessionStore,
+    /// The settings `deferred.rs` keeps for a later change.
+    pub deferred: crate::deferred::Deferred,
 }
 
 /// `SSL_CTX`.
@@ -1038,6 +1040,7 @@ fn new_ctx() -> *mut SSL_CTX {
             num_tickets: 2,
             ca_lists: crate::ca_list::CaLists::empty(),
             sessions: crate::sess_cache::SessionStore::new(),
+            deferred: crate::deferred::Deferred::default(),
         }),
         ex_data: ExData::new(ffi::CRYPTO_EX_INDEX_SSL_CTX),
     }));

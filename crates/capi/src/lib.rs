@@ -46,6 +46,7 @@ mod cert;
 mod cipher;
 mod conf;
 mod ctx;
+mod deferred;
 mod errors;
 mod exdata;
 mod ffi;

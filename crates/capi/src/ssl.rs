@@ -87,6 +87,8 @@ pub struct SslState {
     pub own: crate::cert::OwnCerts,
     /// The CA name lists (unset: the context's).
     pub ca_lists: crate::ca_list::CaLists,
+    /// `SSL_set_record_padding_callback_arg` (`deferred.rs`).
+    pub padding_arg: *mut c_void,
 }
 
 /// A copy of the context's verification parameters for a new `SSL` (null when the context has
@@ -741,7 +743,7 @@ entry! {
         nonnull: [c], fail: std::ptr::null_mut();
         // SAFETY: checked non-null; the caller holds a reference.
         let cref = unsafe { ctx_ref(c) };
-        let (mut ssl, mode, depth, cb, quiet, minv, maxv, read_ahead, param, own, msg) = {
+        let (mut ssl, mode, depth, cb, quiet, minv, maxv, read_ahead, param, own, msg, padding) = {
             let cs = cref.lock();
             (
                 oxissl::Ssl::new(&crate::cert::connection_ctx(&cs.ctx, &cs.own, cs.extra_certs)),
@@ -755,6 +757,7 @@ entry! {
                 inherited_param(cs.param),
                 cs.own.dup(),
                 (cs.msg_cb, cs.msg_cb_arg),
+                cs.deferred.padding_arg,
             )
         };
         let anchors = StoreAnchors { ctx: c };
@@ -790,6 +793,7 @@ entry! {
                 peername: None,
                 own,
                 ca_lists: crate::ca_list::CaLists::unset(),
+                padding_arg: padding,
             }),
             ex_data: ExData::new(ffi::CRYPTO_EX_INDEX_SSL),
             info_events: Mutex::new(Vec::new()),

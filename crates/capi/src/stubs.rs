@@ -588,24 +588,6 @@ entry! {
         let _ = cb;
     }
 
-    /// `SSL_CTX_set_tlsext_max_fragment_length`: `TLSEXT_max_fragment_length_DISABLED` (0) is
-    /// accepted; asking for smaller records is not supported (0).
-    fn SSL_CTX_set_tlsext_max_fragment_length(c: *mut SSL_CTX, mode: u8) -> c_int {
-        nonnull: [c], fail: 0;
-        match mode {
-            0 => 1,
-            1..=4 => unsupported(
-                "SSL_CTX_set_tlsext_max_fragment_length",
-                "the max_fragment_length extension is not supported",
-            ),
-            _ => {
-                // SSL_R_SSL3_EXT_INVALID_MAX_FRAGMENT_LENGTH
-                errors::raise_ssl("SSL_CTX_set_tlsext_max_fragment_length", 232, None);
-                0
-            }
-        }
-    }
-
     /// `SSL_CTX_use_serverinfo_file`: a server's data; not supported (0).
     fn SSL_CTX_use_serverinfo_file(c: *mut SSL_CTX, file: *const c_char) -> c_int {
         nonnull: [c], fail: 0;
