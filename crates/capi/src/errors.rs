@@ -30,6 +30,8 @@ const CAPI_REASONS: &[(u32, &str)] = &[
     (247, "unknown certificate type"),
     (268, "x509 lib"),
     (273, "ssl session id context too long"),
+    (288, "private key mismatch"),
+    (289, "not replacing certificate"),
     (408, "ssl session id too long"),
     (232, "ssl3 ext invalid max fragment length"),
     (266, "wrong ssl version"),

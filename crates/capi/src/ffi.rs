@@ -34,9 +34,9 @@ opaque!(
     PKCS8_PRIV_KEY_INFO,
     RSA,
     X509_NAME,
+    OPENSSL_LHASH,
     OSSL_STORE_CTX,
     OSSL_STORE_INFO,
-    OPENSSL_LHASH,
 );
 
 /// `CRYPTO_EX_DATA` (crypto.h): embedded in each object that carries ex_data.
@@ -411,10 +411,12 @@ pub const OSSL_STORE_INFO_NAME: c_int = 1;
 pub const OSSL_STORE_INFO_CERT: c_int = 5;
 
 extern "C" {
-    // CA name lists.
+    // CA name lists, the session store and compression's method stack.
     pub fn X509_get_subject_name(x: *const X509) -> *mut X509_NAME;
     pub fn X509_NAME_dup(n: *const X509_NAME) -> *mut X509_NAME;
     pub fn X509_NAME_cmp(a: *const X509_NAME, b: *const X509_NAME) -> c_int;
+    pub fn X509_VERIFY_PARAM_set_purpose(p: *mut X509_VERIFY_PARAM, purpose: c_int) -> c_int;
+    pub fn X509_VERIFY_PARAM_set_trust(p: *mut X509_VERIFY_PARAM, trust: c_int) -> c_int;
     pub fn OSSL_STORE_open(
         uri: *const c_char,
         ui_method: *const c_void,
@@ -429,7 +431,6 @@ extern "C" {
     pub fn OSSL_STORE_INFO_get0_CERT(info: *const OSSL_STORE_INFO) -> *mut X509;
     pub fn OSSL_STORE_INFO_get0_NAME(info: *const OSSL_STORE_INFO) -> *const c_char;
     pub fn OSSL_STORE_INFO_free(info: *mut OSSL_STORE_INFO);
-    // The context's session store and the sessions' ex_data.
     pub fn OPENSSL_LH_new(h: LhHashFn, c: LhCompFn) -> *mut OPENSSL_LHASH;
     pub fn OPENSSL_LH_free(lh: *mut OPENSSL_LHASH);
     pub fn OPENSSL_LH_insert(lh: *mut OPENSSL_LHASH, data: *mut c_void) -> *mut c_void;
@@ -439,6 +440,8 @@ extern "C" {
         to: *mut CRYPTO_EX_DATA,
         from: *const CRYPTO_EX_DATA,
     ) -> c_int;
+    pub fn EVP_PKEY_eq(a: *const EVP_PKEY, b: *const EVP_PKEY) -> c_int;
+    pub fn BIO_f_buffer() -> *const BIO_METHOD;
 }
 
 extern "C" {

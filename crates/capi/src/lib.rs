@@ -20,7 +20,8 @@
 //! Layout: [`ctx`] (`SSL_CTX_*`, methods, init), [`ssl`] (`SSL` lifecycle, BIOs, settings),
 //! [`io`] (handshake, read, write, shutdown, `SSL_get_error`), [`info`] (state, certificates,
 //! version, cipher, ALPN), [`cert`] (the program's own certificate and key), [`session`],
-//! [`cipher`], [`bio_ssl`] (`BIO_f_ssl`), [`stubs`].
+//! [`cipher`], [`bio_ssl`] (`BIO_f_ssl`), [`ca_list`] (CA name lists), [`sess_cache`] (the
+//! context's session store), [`deferred`] (settings kept minimal for now), [`stubs`].
 
 // The C names (SSL, SSL_CTX, BIO ...) are kept for the types C sees.
 #![allow(clippy::missing_safety_doc, clippy::upper_case_acronyms)]

@@ -627,4 +627,31 @@ entry! {
         nonnull: [sess], fail: 0;
         0
     }
+
+    /// `SSL_copy_session_id`: `to` takes `from`'s session, method and own certificates and
+    /// keys, as OpenSSL copies them; 1, or 0 when `to` is busy.
+    fn SSL_copy_session_id(to: *mut SSL, from: *const SSL) -> c_int {
+        nonnull: [to, from], fail: 0;
+        copy_session_id(to, from)
+    }
+}
+
+/// `SSL_copy_session_id`'s work (also `BIO_ssl_copy_session_id`'s).
+pub fn copy_session_id(to: *mut SSL, from: *const SSL) -> c_int {
+    let sess = session_of(from);
+    let Some((method, own)) = with_ssl(from, "SSL_copy_session_id", None, |_, st| {
+        Some((st.method, st.own.dup()))
+    }) else {
+        return 0;
+    };
+    // SAFETY: `to` is checked non-null by the caller; `sess` is `from`'s (or null).
+    if unsafe { SSL_set_session(to, sess) } == 0 {
+        return 0;
+    }
+    with_ssl(to, "SSL_copy_session_id", 0, |_, st| {
+        crate::ssl::apply_method(st, method);
+        st.own = own;
+        crate::cert::sync_own(st);
+        1
+    })
 }

@@ -219,13 +219,6 @@ entry! {
         unsupported("SSL_write_early_data", "early data is not supported")
     }
 
-    /// `SSL_CTX_set_max_early_data`: a server setting; accepted.
-    fn SSL_CTX_set_max_early_data(c: *mut SSL_CTX, max: u32) -> c_int {
-        nonnull: [c], fail: 0;
-        let _ = max;
-        1
-    }
-
     /// `SSL_CTX_add_client_custom_ext`: not supported (0).
     fn SSL_CTX_add_client_custom_ext(
         c: *mut SSL_CTX,
@@ -510,25 +503,6 @@ entry! {
         unsupported("SSL_CTX_set_default_ctlog_list_file", NO_CT)
     }
 
-    /// `SSL_CTX_get_security_callback`: null (none is kept; security levels are not enforced
-    /// through callbacks).
-    fn SSL_CTX_get_security_callback(c: *const SSL_CTX) -> *const c_void {
-        nonnull: [c], fail: std::ptr::null();
-        std::ptr::null()
-    }
-
-    /// `SSL_CTX_set_security_callback`: accepted, never called.
-    fn SSL_CTX_set_security_callback(c: *mut SSL_CTX, cb: *const c_void) -> () {
-        nonnull: [c], fail: ();
-        let _ = cb;
-    }
-
-    /// `SSL_CTX_set0_security_ex_data`: accepted (for a callback never called).
-    fn SSL_CTX_set0_security_ex_data(c: *mut SSL_CTX, ex: *mut c_void) -> () {
-        nonnull: [c], fail: ();
-        let _ = ex;
-    }
-
     /// `SSL_CTX_set0_tmp_dh_pkey`: a server's DH parameters; taken and freed (1).
     fn SSL_CTX_set0_tmp_dh_pkey(c: *mut SSL_CTX, key: *mut EVP_PKEY) -> c_int {
         nonnull: [c], fail: 0;
@@ -567,13 +541,6 @@ entry! {
     fn SSL_CTX_set_not_resumable_session_callback(c: *mut SSL_CTX, cb: *const c_void) -> () {
         nonnull: [c], fail: ();
         let _ = cb;
-    }
-
-    /// `SSL_CTX_set_recv_max_early_data`: a server setting; accepted (1).
-    fn SSL_CTX_set_recv_max_early_data(c: *mut SSL_CTX, max: u32) -> c_int {
-        nonnull: [c], fail: 0;
-        let _ = max;
-        1
     }
 
     /// `SSL_CTX_set_stateless_cookie_generate_cb`: a server callback; accepted, never called.
