@@ -442,6 +442,7 @@ extern "C" {
     ) -> c_int;
     pub fn EVP_PKEY_eq(a: *const EVP_PKEY, b: *const EVP_PKEY) -> c_int;
     pub fn BIO_f_buffer() -> *const BIO_METHOD;
+    pub fn CTLOG_STORE_free(store: *mut c_void);
 }
 
 extern "C" {
