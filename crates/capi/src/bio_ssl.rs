@@ -404,4 +404,46 @@ entry! {
             cur = unsafe { ffi::BIO_next(cur) };
         }
     }
+
+    /// `BIO_new_buffer_ssl_connect`: a libcrypto buffering BIO (`BIO_f_buffer`) on top of
+    /// `BIO_new_ssl_connect`'s chain.
+    fn BIO_new_buffer_ssl_connect(ctx: *mut SSL_CTX) -> *mut BIO {
+        nonnull: [ctx], fail: std::ptr::null_mut();
+        // SAFETY: BIO_f_buffer is libcrypto's method; on failure what was made is freed.
+        unsafe {
+            let buffer = ffi::BIO_new(ffi::BIO_f_buffer());
+            if buffer.is_null() {
+                return std::ptr::null_mut();
+            }
+            let ssl = BIO_new_ssl_connect(ctx);
+            if ssl.is_null() {
+                ffi::BIO_free(buffer);
+                return std::ptr::null_mut();
+            }
+            let top = ffi::BIO_push(buffer, ssl);
+            if top.is_null() {
+                ffi::BIO_free(buffer);
+                ffi::BIO_free_all(ssl);
+            }
+            top
+        }
+    }
+
+    /// `BIO_ssl_copy_session_id`: `SSL_copy_session_id` between the SSL BIOs found in the two
+    /// chains; 0 when either has none.
+    fn BIO_ssl_copy_session_id(to: *mut BIO, from: *mut BIO) -> c_int {
+        nonnull: [to, from], fail: 0;
+        // SAFETY: two live BIO chains from the caller; BIO_find_type only walks them.
+        let (t, f) = unsafe {
+            (ffi::BIO_find_type(to, ffi::BIO_TYPE_SSL), ffi::BIO_find_type(from, ffi::BIO_TYPE_SSL))
+        };
+        if t.is_null() || f.is_null() {
+            return 0;
+        }
+        let (ts, fs) = (ssl_of(t), ssl_of(f));
+        if ts.is_null() || fs.is_null() {
+            return 0;
+        }
+        crate::session::copy_session_id(ts, fs)
+    }
 }

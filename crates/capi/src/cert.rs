@@ -41,6 +41,9 @@ const SSL_R_NO_PRIVATE_KEY_ASSIGNED: u32 = 190;
 const SSL_R_UNKNOWN_CERTIFICATE_TYPE: u32 = 247;
 /// `SSL_R_X509_LIB`.
 const SSL_R_X509_LIB: u32 = 268;
+/// `SSL_R_PRIVATE_KEY_MISMATCH`, `SSL_R_NOT_REPLACING_CERTIFICATE`.
+const SSL_R_PRIVATE_KEY_MISMATCH: u32 = 288;
+const SSL_R_NOT_REPLACING_CERTIFICATE: u32 = 289;
 /// `ERR_R_SYS_LIB`, `ERR_R_BUF_LIB`, `ERR_R_EVP_LIB`, `ERR_R_PEM_LIB`, `ERR_R_ASN1_LIB`
 /// (common reasons: `ERR_RFLAG_COMMON | lib`).
 const ERR_R_SYS_LIB: u32 = 0x8_0002;
@@ -245,6 +248,60 @@ impl OwnCerts {
         true
     }
 
+    /// `ssl_set_cert_and_key`: the certificate, its key and chain (a new stack of new
+    /// references; null: none) into the key type's slot, which becomes current. Without
+    /// `override`, a slot holding anything is `SSL_R_NOT_REPLACING_CERTIFICATE`.
+    fn set_all(
+        &mut self,
+        func: &str,
+        x: *mut X509,
+        k: *mut EVP_PKEY,
+        chain: *mut OPENSSL_STACK,
+        replace: bool,
+    ) -> bool {
+        // SAFETY: live objects from the caller; the public key is borrowed from `x`.
+        let pk = unsafe { ffi::X509_get0_pubkey(x) };
+        if pk.is_null() {
+            errors::raise_ssl(func, SSL_R_X509_LIB, None);
+            return false;
+        }
+        // SAFETY: two live keys.
+        if unsafe { ffi::EVP_PKEY_eq(pk, k) } != 1 {
+            errors::raise_ssl(func, SSL_R_PRIVATE_KEY_MISMATCH, None);
+            return false;
+        }
+        let Some(i) = slot_of(pk) else {
+            errors::raise_ssl(func, SSL_R_UNKNOWN_CERTIFICATE_TYPE, None);
+            return false;
+        };
+        let slot = &mut self.slots[i];
+        let occupied = !(slot.cert.is_null() && slot.key.is_null() && slot.chain.is_null());
+        if occupied && !replace {
+            errors::raise_ssl(func, SSL_R_NOT_REPLACING_CERTIFICATE, None);
+            return false;
+        }
+        let chain = if chain.is_null() {
+            chain
+        } else {
+            // SAFETY: the caller's live stack; the copy holds its own references.
+            let dup = unsafe { ffi::X509_chain_up_ref(chain) };
+            if dup.is_null() {
+                return false;
+            }
+            dup
+        };
+        free_chain(std::mem::replace(&mut slot.chain, chain));
+        // SAFETY: the slot takes new references and drops its old ones (null accepted).
+        unsafe {
+            ffi::X509_up_ref(x);
+            ffi::X509_free(std::mem::replace(&mut slot.cert, x));
+            ffi::EVP_PKEY_up_ref(k);
+            ffi::EVP_PKEY_free(std::mem::replace(&mut slot.key, k));
+        }
+        self.current = i;
+        true
+    }
+
     /// `SSL_CTX_check_private_key`: the current slot has a certificate and a key that match.
     fn check(&self, func: &str) -> bool {
         let slot = self.slot();
@@ -434,7 +491,7 @@ enum Target {
 /// Applies the connection's current pair to its `oxissl::Ssl` (after each change of it). The
 /// pair was accepted by the model; oxissl's own complaints (a pair it already had that no
 /// longer fits) are not the program's.
-fn sync_ssl(st: &mut SslState) {
+pub fn sync_own(st: &mut SslState) {
     let (cert, key) = st.own.current_der();
     if let Some(c) = cert {
         let _ = st.ssl.use_certificate(&c);
@@ -465,7 +522,7 @@ impl Target {
             Target::Ssl(s) => with_ssl(s, func, 0, |_, st| {
                 let ok = st.own.set_cert(func, x);
                 if ok {
-                    sync_ssl(st);
+                    sync_own(st);
                 }
                 c_int::from(ok)
             }),
@@ -487,7 +544,53 @@ impl Target {
             Target::Ssl(s) => with_ssl(s, func, 0, |_, st| {
                 let ok = st.own.set_key(func, k);
                 if ok {
-                    sync_ssl(st);
+                    sync_own(st);
+                }
+                c_int::from(ok)
+            }),
+        }
+    }
+
+    /// `SSL_CTX_use_cert_and_key` / `SSL_use_cert_and_key`. A key held outside this library
+    /// (null, an engine's) and, on one `SSL`, a chain (oxissl takes a connection's chain only
+    /// from a file) are refused clearly.
+    fn use_cert_and_key(
+        self,
+        func: &str,
+        x: *mut X509,
+        k: *mut EVP_PKEY,
+        chain: *mut OPENSSL_STACK,
+        replace: bool,
+    ) -> c_int {
+        if k.is_null() {
+            let why = "a private key held outside this library is not supported";
+            errors::raise_ssl(func, ERR_R_UNSUPPORTED, Some(why));
+            return 0;
+        }
+        // SAFETY: null or the caller's live stack.
+        let chained = !chain.is_null() && unsafe { ffi::OPENSSL_sk_num(chain) } > 0;
+        if chained && matches!(self, Target::Ssl(_)) {
+            let why =
+                "a connection's chain is set with SSL_use_certificate_chain_file or on its context";
+            errors::raise_ssl(func, ERR_R_UNSUPPORTED, Some(why));
+            return 0;
+        }
+        match key_to_pkcs8(k) {
+            Some(der) if oxissl_accepts(func, &der) => {}
+            Some(_) => return 0,
+            None => {
+                errors::raise_ssl(func, ERR_R_UNSUPPORTED, Some("the key cannot be encoded"));
+                return 0;
+            }
+        }
+        match self {
+            Target::Ctx(c) => with_ctx(c, func, |st| {
+                c_int::from(st.own.set_all(func, x, k, chain, replace))
+            }),
+            Target::Ssl(s) => with_ssl(s, func, 0, |_, st| {
+                let ok = st.own.set_all(func, x, k, chain, replace);
+                if ok {
+                    sync_own(st);
                 }
                 c_int::from(ok)
             }),
@@ -721,7 +824,7 @@ impl Target {
                     if let Some(p) = path {
                         let _ = st.ssl.use_certificate_chain_file(p);
                     }
-                    sync_ssl(st);
+                    sync_own(st);
                 })
             }
         }
@@ -765,6 +868,31 @@ entry! {
     fn SSL_CTX_use_certificate(c: *mut SSL_CTX, x: *mut X509) -> c_int {
         nonnull: [c, x], fail: 0;
         Target::Ctx(c).use_cert(CTX_CERT, x)
+    }
+
+    /// `SSL_CTX_use_cert_and_key`: the certificate, its private key and the chain sent after
+    /// it, at once; without `override` a key type already set is not replaced.
+    fn SSL_CTX_use_cert_and_key(
+        c: *mut SSL_CTX,
+        x: *mut X509,
+        key: *mut EVP_PKEY,
+        chain: *mut OPENSSL_STACK,
+        override_: c_int,
+    ) -> c_int {
+        nonnull: [c, x], fail: 0;
+        Target::Ctx(c).use_cert_and_key("SSL_CTX_use_cert_and_key", x, key, chain, override_ != 0)
+    }
+
+    /// `SSL_use_cert_and_key`: as the context's form, for one connection (without a chain).
+    fn SSL_use_cert_and_key(
+        s: *mut SSL,
+        x: *mut X509,
+        key: *mut EVP_PKEY,
+        chain: *mut OPENSSL_STACK,
+        override_: c_int,
+    ) -> c_int {
+        nonnull: [s, x], fail: 0;
+        Target::Ssl(s).use_cert_and_key("SSL_use_cert_and_key", x, key, chain, override_ != 0)
     }
 
     /// `SSL_CTX_use_certificate_file`: the first certificate of a PEM file, or a DER file.

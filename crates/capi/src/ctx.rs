@@ -56,46 +56,72 @@ static DTLS_METHOD: SSL_METHOD = SSL_METHOD {
 
 /// `ERR_R_UNSUPPORTED`.
 const ERR_R_UNSUPPORTED: u32 = 0x8010C;
+/// `SSL_R_SSL_LIBRARY_HAS_NO_CIPHERS`.
+const SSL_R_SSL_LIBRARY_HAS_NO_CIPHERS: u32 = 230;
+/// `OSSL_default_cipher_list()` and `OSSL_default_ciphersuites()`, OpenSSL 3.0's.
+pub const DEFAULT_CIPHER_LIST: &std::ffi::CStr = c"ALL:!COMPLEMENTOFDEFAULT:!eNULL";
+pub const DEFAULT_CIPHERSUITES: &std::ffi::CStr =
+    c"TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256";
 
-/// `SSL_CTX_new` for `method`: a context, or null with the reason queued.
-fn ctx_for(func: &str, method: *const SSL_METHOD) -> *mut SSL_CTX {
-    // SAFETY: a method pointer handed out by this library (checked non-null by the caller).
-    let role = unsafe { &*method }.role;
-    match role {
-        MethodRole::Client => new_ctx(),
-        MethodRole::Server => {
-            errors::raise_ssl(
-                func,
-                ERR_R_UNSUPPORTED,
-                Some("the server side is not supported"),
-            );
-            std::ptr::null_mut()
+impl SSL_METHOD {
+    /// The method's version (`TLS_ANY_VERSION` for the version-flexible ones), which
+    /// `SSL_client_version` reports before a ClientHello is made.
+    pub fn version(&self) -> c_int {
+        match self.role {
+            MethodRole::Pinned(v) => c_int::from(v),
+            _ => 0x10000,
         }
-        MethodRole::Legacy => {
-            errors::raise_ssl(func, ERR_R_UNSUPPORTED, Some("TLS 1.0 and 1.1 are refused"));
-            std::ptr::null_mut()
-        }
-        MethodRole::Dtls => {
-            errors::raise_ssl(func, ERR_R_UNSUPPORTED, Some("DTLS is not supported"));
-            std::ptr::null_mut()
-        }
-        MethodRole::Pinned(v) => {
-            let c = new_ctx();
-            if !c.is_null() {
-                // SAFETY: just made, one reference held here.
-                let mut st = unsafe { ctx_ref(c) }.lock();
-                st.ctx.set_min_proto_version(v);
-                st.ctx.set_max_proto_version(v);
-            }
-            c
+    }
+
+    /// The version a method pins a connection to, if any.
+    pub fn pinned(&self) -> Option<u16> {
+        match self.role {
+            MethodRole::Pinned(v) => Some(v),
+            _ => None,
         }
     }
 }
 
+/// Borrows a method from a C pointer handed out by this library.
+///
+/// # Safety
+/// `m` is non-null and one of this library's static methods.
+pub unsafe fn method_ref<'a>(m: *const SSL_METHOD) -> &'a SSL_METHOD {
+    // SAFETY: per the contract.
+    unsafe { &*m }
+}
+
+/// Whether this client can use `method`; if not, the reason is queued for `func`.
+pub fn usable_method(func: &str, method: &SSL_METHOD) -> bool {
+    let why = match method.role {
+        MethodRole::Client | MethodRole::Pinned(_) => return true,
+        MethodRole::Server => "the server side is not supported",
+        MethodRole::Legacy => "TLS 1.0 and 1.1 are refused",
+        MethodRole::Dtls => "DTLS is not supported",
+    };
+    errors::raise_ssl(func, ERR_R_UNSUPPORTED, Some(why));
+    false
+}
+
+/// `SSL_CTX_new` for `method`: a context, or null with the reason queued.
+fn ctx_for(func: &str, method: *const SSL_METHOD) -> *mut SSL_CTX {
+    // SAFETY: a method pointer handed out by this library (checked non-null by the caller).
+    let m = unsafe { method_ref(method) };
+    if !usable_method(func, m) {
+        return std::ptr::null_mut();
+    }
+    let c = new_ctx(method);
+    if let (Some(v), false) = (m.pinned(), c.is_null()) {
+        // SAFETY: just made, one reference held here.
+        let mut st = unsafe { ctx_ref(c) }.lock();
+        st.ctx.set_min_proto_version(v);
+        st.ctx.set_max_proto_version(v);
+    }
+    c
+}
+
 /// The C verify callback (`SSL_verify_cb`).
 pub type VerifyCb = unsafe extern "C" fn(c_int, *mut ffi::X509_STORE_CTX) -> c_int;
-/// A callback stored but not called (message, info ...).
-pub type AnyCb = *const c_void;
 /// The message callback (`SSL_CTX_set_msg_callback`): write_p, version, content type, the
 /// message, its length, the connection and the callback's argument.
 pub type MsgCb = unsafe extern "C" fn(
@@ -185,12 +211,38 @@ pub struct CtxState {
     /// `SSL` made after that inherits them.
     pub param: *mut ffi::X509_VERIFY_PARAM,
     /// `SSL_CTX_set_num_tickets` (a server setting, kept for `SSL_CTX_get_num_tickets`).
-    num_tickets: usize,
+    pub num_tickets: usize,
+    /// The method the context was made with (`SSL_CTX_get_ssl_method`), copied by `SSL_new`.
+    pub method: *const SSL_METHOD,
+    /// The CA name lists (`ca_list.rs`).
+    pub ca_lists: crate::ca_list::CaLists,
+    /// The internal session store and the cache callbacks (`sess_cache.rs`).
+    pub sessions: crate::sess_cache::SessionStore,
+    /// `SSL_CTX_set_security_callback` and `SSL_CTX_set0_security_ex_data`: stored, copied by
+    /// `SSL_new`, not called.
+    pub security_cb: Option<SecurityCb>,
+    pub security_ex: *mut c_void,
+    /// `SSL_CTX_set_max_early_data` / `SSL_CTX_set_recv_max_early_data` (server settings).
+    pub max_early_data: u32,
+    pub recv_max_early_data: u32,
+    /// The settings `deferred.rs` keeps for a later change.
+    pub deferred: crate::deferred::Deferred,
     /// `SSL_CTX_set_tlsext_status_cb` and its argument (ctrl 64): called by the context's
     /// connections that asked for a certificate status, with the object unlocked.
     pub status_cb: Option<StatusCb>,
     pub status_cb_arg: *mut c_void,
 }
+
+/// `SSL_CTX_set_security_callback`'s callback.
+pub type SecurityCb = unsafe extern "C" fn(
+    *const crate::ssl::SSL,
+    *const SSL_CTX,
+    c_int,
+    c_int,
+    c_int,
+    *mut c_void,
+    *mut c_void,
+) -> c_int;
 
 /// `SSL_CTX`.
 pub struct SSL_CTX {
@@ -203,6 +255,42 @@ impl CtxState {
     /// `SSL_CTX_get_read_ahead`'s value (copied into each new `SSL`).
     pub fn read_ahead(&self) -> c_long {
         self.read_ahead
+    }
+
+    /// `SSL_CTX_sess_get_cache_size`.
+    pub fn sess_cache_size(&self) -> c_long {
+        self.sess_cache_size
+    }
+
+    /// `SSL_CTX_get_security_level` (copied into each new `SSL`).
+    pub fn security_level(&self) -> c_int {
+        self.security_level
+    }
+
+    /// `SSL_CTX_set_ssl_version`: the new method, with OpenSSL's default cipher lists (as its
+    /// `SSL_CTX_set_ssl_version` resets them); a pinned method pins the versions.
+    fn set_method(&mut self, func: &str, method: *const SSL_METHOD) -> bool {
+        // SAFETY: the caller checked the pointer is one of this library's methods.
+        let (new, old) = unsafe { (method_ref(method), method_ref(self.method)) };
+        match (new.pinned(), old.pinned()) {
+            (Some(v), _) => {
+                self.ctx.set_min_proto_version(v);
+                self.ctx.set_max_proto_version(v);
+            }
+            (None, Some(_)) => {
+                self.ctx.set_min_proto_version(0);
+                self.ctx.set_max_proto_version(0);
+            }
+            (None, None) => {}
+        }
+        self.method = method;
+        let suites = DEFAULT_CIPHERSUITES.to_str().unwrap_or_default();
+        let list = DEFAULT_CIPHER_LIST.to_str().unwrap_or_default();
+        if self.ctx.set_ciphersuites(suites).is_err() || self.ctx.set_cipher_list(list).is_err() {
+            errors::raise_ssl(func, SSL_R_SSL_LIBRARY_HAS_NO_CIPHERS, None);
+            return false;
+        }
+        true
     }
 
     /// Records a trust location (`None, None`: the default paths) for `verify_store`.
@@ -347,6 +435,8 @@ impl SSL_CTX {
         if c.refs.fetch_sub(1, Ordering::AcqRel) != 1 {
             return;
         }
+        // As OpenSSL's SSL_CTX_free: the session store is flushed (remove callback) first.
+        crate::sess_cache::flush(p, 0);
         c.ex_data.free(p.cast());
         // SAFETY: this was the last reference; the box came from Box::into_raw in SSL_CTX_new.
         let c = unsafe { Box::from_raw(p) };
@@ -487,8 +577,10 @@ fn ctx_ctrl(st: &mut CtxState, cmd: c_int, larg: c_long, parg: *mut c_void) -> c
             st.msg_cb_arg = parg;
             1
         }
-        // Statistics of a session cache that does not exist: all zero.
-        20..=31 => 0,
+        // SSL_CTRL_SESS_NUMBER: the sessions in the store (SSL_CTX_add_session).
+        20 => c_long::try_from(st.sessions.len()).unwrap_or(c_long::MAX),
+        // Statistics of a session cache the handshakes do not use: all zero.
+        21..=31 => 0,
         // SSL_CTRL_SET_TLSEXT_STATUS_REQ_TYPE: OCSP stapling asked for, or not.
         65 => {
             st.ctx
@@ -630,6 +722,121 @@ entry! {
     fn DTLSv1_server_method() -> *const SSL_METHOD {
         nonnull: [], fail: std::ptr::null();
         &DTLS_METHOD
+    }
+
+    /// `DTLSv1_2_method`: refused by `SSL_CTX_new`.
+    fn DTLSv1_2_method() -> *const SSL_METHOD {
+        nonnull: [], fail: std::ptr::null();
+        &DTLS_METHOD
+    }
+
+    /// `DTLSv1_2_client_method`: refused by `SSL_CTX_new`.
+    fn DTLSv1_2_client_method() -> *const SSL_METHOD {
+        nonnull: [], fail: std::ptr::null();
+        &DTLS_METHOD
+    }
+
+    /// `DTLSv1_2_server_method`: refused by `SSL_CTX_new`.
+    fn DTLSv1_2_server_method() -> *const SSL_METHOD {
+        nonnull: [], fail: std::ptr::null();
+        &DTLS_METHOD
+    }
+
+    /// `SSL_CTX_get_ssl_method`: the method the context was made with (or set).
+    fn SSL_CTX_get_ssl_method(c: *const SSL_CTX) -> *const SSL_METHOD {
+        nonnull: [c], fail: std::ptr::null();
+        with_ctx(c.cast_mut(), "SSL_CTX_get_ssl_method", |st| st.method)
+    }
+
+    /// `SSL_CTX_set_ssl_version`: another method for the `SSL` objects made afterwards, with
+    /// OpenSSL's default cipher lists again, as its call resets them; a method `SSL_CTX_new`
+    /// refuses (server, TLS 1.0/1.1, DTLS) is refused here too (0).
+    fn SSL_CTX_set_ssl_version(c: *mut SSL_CTX, method: *const SSL_METHOD) -> c_int {
+        nonnull: [c, method], fail: 0;
+        // SAFETY: checked non-null; one of this library's methods.
+        if !usable_method("SSL_CTX_set_ssl_version", unsafe { method_ref(method) }) {
+            return 0;
+        }
+        with_ctx(c, "SSL_CTX_set_ssl_version", |st| {
+            c_int::from(st.set_method("SSL_CTX_set_ssl_version", method))
+        })
+    }
+
+    /// `SSL_CTX_get_ciphers`: null, as `SSL_get_ciphers` (no cipher stack is built; the
+    /// suites offered are the context's lists).
+    fn SSL_CTX_get_ciphers(c: *const SSL_CTX) -> *mut c_void {
+        nonnull: [c], fail: std::ptr::null_mut();
+        std::ptr::null_mut()
+    }
+
+    /// `SSL_CTX_set_purpose`: set on the context's verification parameters (libcrypto checks
+    /// the value); the server's certificate is always checked for TLS server use.
+    fn SSL_CTX_set_purpose(c: *mut SSL_CTX, purpose: c_int) -> c_int {
+        nonnull: [c], fail: 0;
+        with_ctx(c, "SSL_CTX_set_purpose", |st| {
+            // SAFETY: the context's parameters, made if needed (null: out of memory).
+            with_param(&mut st.param, |p| unsafe { ffi::X509_VERIFY_PARAM_set_purpose(p, purpose) })
+        })
+    }
+
+    /// `SSL_CTX_set_trust`: set on the context's verification parameters.
+    fn SSL_CTX_set_trust(c: *mut SSL_CTX, trust: c_int) -> c_int {
+        nonnull: [c], fail: 0;
+        with_ctx(c, "SSL_CTX_set_trust", |st| {
+            // SAFETY: as for SSL_CTX_set_purpose.
+            with_param(&mut st.param, |p| unsafe { ffi::X509_VERIFY_PARAM_set_trust(p, trust) })
+        })
+    }
+
+    /// `SSL_CTX_set_security_callback`: stored and reported back; not called (the security
+    /// level's checks are oxissl's own).
+    fn SSL_CTX_set_security_callback(c: *mut SSL_CTX, cb: Option<SecurityCb>) -> () {
+        nonnull: [c], fail: ();
+        with_ctx(c, "SSL_CTX_set_security_callback", |st| st.security_cb = cb)
+    }
+
+    /// `SSL_CTX_get_security_callback`: what was set (null by default).
+    fn SSL_CTX_get_security_callback(c: *const SSL_CTX) -> Option<SecurityCb> {
+        nonnull: [c], fail: None;
+        with_ctx(c.cast_mut(), "SSL_CTX_get_security_callback", |st| st.security_cb)
+    }
+
+    /// `SSL_CTX_set0_security_ex_data`: stored (for the security callback).
+    fn SSL_CTX_set0_security_ex_data(c: *mut SSL_CTX, ex: *mut c_void) -> () {
+        nonnull: [c], fail: ();
+        with_ctx(c, "SSL_CTX_set0_security_ex_data", |st| st.security_ex = ex)
+    }
+
+    /// `SSL_CTX_get0_security_ex_data`.
+    fn SSL_CTX_get0_security_ex_data(c: *const SSL_CTX) -> *mut c_void {
+        nonnull: [c], fail: std::ptr::null_mut();
+        with_ctx(c.cast_mut(), "SSL_CTX_get0_security_ex_data", |st| st.security_ex)
+    }
+
+    /// `SSL_CTX_set_max_early_data`: a server setting; stored.
+    fn SSL_CTX_set_max_early_data(c: *mut SSL_CTX, max: u32) -> c_int {
+        nonnull: [c], fail: 0;
+        with_ctx(c, "SSL_CTX_set_max_early_data", |st| st.max_early_data = max);
+        1
+    }
+
+    /// `SSL_CTX_get_max_early_data` (0 by default).
+    fn SSL_CTX_get_max_early_data(c: *const SSL_CTX) -> u32 {
+        nonnull: [c], fail: 0;
+        with_ctx(c.cast_mut(), "SSL_CTX_get_max_early_data", |st| st.max_early_data)
+    }
+
+    /// `SSL_CTX_set_recv_max_early_data`: a server setting; stored.
+    fn SSL_CTX_set_recv_max_early_data(c: *mut SSL_CTX, max: u32) -> c_int {
+        nonnull: [c], fail: 0;
+        with_ctx(c, "SSL_CTX_set_recv_max_early_data", |st| st.recv_max_early_data = max);
+        1
+    }
+
+    /// `SSL_CTX_get_recv_max_early_data` (16384 by default, as in OpenSSL).
+    fn SSL_CTX_get_recv_max_early_data(c: *const SSL_CTX) -> u32 {
+        nonnull: [c], fail: 0;
+        with_ctx(c.cast_mut(), "SSL_CTX_get_recv_max_early_data", |st| st.recv_max_early_data)
     }
 
     /// `TLSv1_method`: `SSL_CTX_new` refuses it (legacy protocol).
@@ -932,12 +1139,6 @@ entry! {
         with_ctx(c, "SSL_CTX_sess_get_new_cb", |st| st.new_session_cb)
     }
 
-    /// `SSL_CTX_sess_set_remove_cb`: accepted; never called.
-    fn SSL_CTX_sess_set_remove_cb(c: *mut SSL_CTX, cb: AnyCb) -> () {
-        nonnull: [c], fail: ();
-        let _ = cb;
-    }
-
     /// `SSL_CTX_set_msg_callback`: connections made afterwards (`SSL_new`) report each
     /// handshake message, change_cipher_spec sent and alert to `cb`, as OpenSSL does (its record
     /// header and inner content type reports are not made).
@@ -1075,6 +1276,22 @@ entry! {
     }
 }
 
+/// Runs `f` on the verification parameters in `slot`, made first if needed; 0 when they
+/// cannot be made.
+pub fn with_param(
+    slot: &mut *mut ffi::X509_VERIFY_PARAM,
+    f: impl FnOnce(*mut ffi::X509_VERIFY_PARAM) -> c_int,
+) -> c_int {
+    if slot.is_null() {
+        // SAFETY: no preconditions; null means out of memory.
+        *slot = unsafe { ffi::X509_VERIFY_PARAM_new() };
+    }
+    if slot.is_null() {
+        return 0;
+    }
+    f(*slot)
+}
+
 /// The path a `file:` store URI (or a plain path) names; `None` for other schemes.
 fn store_path(uri: &str) -> Option<&Path> {
     let path = match uri.strip_prefix("file:") {
@@ -1093,7 +1310,7 @@ fn store_path(uri: &str) -> Option<&Path> {
     Some(Path::new(path))
 }
 
-fn new_ctx() -> *mut SSL_CTX {
+fn new_ctx(method: *const SSL_METHOD) -> *mut SSL_CTX {
     init(0, std::ptr::null());
     // SAFETY: X509_STORE_new has no preconditions; null means out of memory.
     let store = unsafe { ffi::X509_STORE_new() };
@@ -1133,6 +1350,15 @@ fn new_ctx() -> *mut SSL_CTX {
             num_tickets: 2,
             status_cb: None,
             status_cb_arg: std::ptr::null_mut(),
+            method,
+            ca_lists: crate::ca_list::CaLists::empty(),
+            sessions: crate::sess_cache::SessionStore::new(),
+            security_cb: None,
+            security_ex: std::ptr::null_mut(),
+            max_early_data: 0,
+            // SSL3_RT_MAX_PLAIN_LENGTH, OpenSSL's default.
+            recv_max_early_data: 16384,
+            deferred: crate::deferred::Deferred::default(),
         }),
         ex_data: ExData::new(ffi::CRYPTO_EX_INDEX_SSL_CTX),
     }));

@@ -1,4 +1,4 @@
-//! Application data attached to `SSL` and `SSL_CTX` objects (`SSL_set_ex_data`,
+//! Application data attached to `SSL`, `SSL_CTX` and `SSL_SESSION` objects (`SSL_set_ex_data`,
 //! `SSL_CTX_get_ex_data`), kept in libcrypto's own `CRYPTO_EX_DATA` so that indexes from
 //! `SSL_get_ex_new_index` (a macro over libcrypto's `CRYPTO_get_ex_new_index`) and their
 //! new/free callbacks work as with OpenSSL.
@@ -53,6 +53,17 @@ impl ExData {
         self.with(0, |ad| {
             // SAFETY: `ad` is this object's live ex_data block.
             unsafe { ffi::CRYPTO_set_ex_data(ad, idx, val) }
+        })
+    }
+
+    /// `CRYPTO_dup_ex_data` from `from` into this (initialised) block, through the indexes'
+    /// dup callbacks: `SSL_SESSION_dup`.
+    pub fn dup_from(&self, from: &ExData) -> bool {
+        from.with(false, |src| {
+            self.with(false, |dst| {
+                // SAFETY: two live ex_data blocks of the same class, both initialised.
+                unsafe { ffi::CRYPTO_dup_ex_data(self.class, dst, src) == 1 }
+            })
         })
     }
 

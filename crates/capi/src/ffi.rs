@@ -33,6 +33,10 @@ opaque!(
     EVP_MD,
     PKCS8_PRIV_KEY_INFO,
     RSA,
+    X509_NAME,
+    OPENSSL_LHASH,
+    OSSL_STORE_CTX,
+    OSSL_STORE_INFO,
 );
 
 /// `CRYPTO_EX_DATA` (crypto.h): embedded in each object that carries ex_data.
@@ -394,6 +398,51 @@ extern "C" {
     pub fn CRYPTO_free_ex_data(class_index: c_int, obj: *mut c_void, ad: *mut CRYPTO_EX_DATA);
     pub fn CRYPTO_set_ex_data(ad: *mut CRYPTO_EX_DATA, idx: c_int, val: *mut c_void) -> c_int;
     pub fn CRYPTO_get_ex_data(ad: *const CRYPTO_EX_DATA, idx: c_int) -> *mut c_void;
+}
+
+/// `OPENSSL_LH_HASHFUNC` / `OPENSSL_LH_COMPFUNC`.
+pub type LhHashFn = unsafe extern "C" fn(*const c_void) -> c_ulong;
+pub type LhCompFn = unsafe extern "C" fn(*const c_void, *const c_void) -> c_int;
+
+/// `CRYPTO_EX_INDEX_SSL_SESSION`.
+pub const CRYPTO_EX_INDEX_SSL_SESSION: c_int = 2;
+/// `OSSL_STORE_INFO_NAME`, `OSSL_STORE_INFO_CERT`.
+pub const OSSL_STORE_INFO_NAME: c_int = 1;
+pub const OSSL_STORE_INFO_CERT: c_int = 5;
+
+extern "C" {
+    // CA name lists, the session store and compression's method stack.
+    pub fn X509_get_subject_name(x: *const X509) -> *mut X509_NAME;
+    pub fn X509_NAME_dup(n: *const X509_NAME) -> *mut X509_NAME;
+    pub fn X509_NAME_cmp(a: *const X509_NAME, b: *const X509_NAME) -> c_int;
+    pub fn X509_VERIFY_PARAM_set_purpose(p: *mut X509_VERIFY_PARAM, purpose: c_int) -> c_int;
+    pub fn X509_VERIFY_PARAM_set_trust(p: *mut X509_VERIFY_PARAM, trust: c_int) -> c_int;
+    pub fn OSSL_STORE_open(
+        uri: *const c_char,
+        ui_method: *const c_void,
+        ui_data: *mut c_void,
+        post_process: *const c_void,
+        post_process_data: *mut c_void,
+    ) -> *mut OSSL_STORE_CTX;
+    pub fn OSSL_STORE_load(ctx: *mut OSSL_STORE_CTX) -> *mut OSSL_STORE_INFO;
+    pub fn OSSL_STORE_eof(ctx: *mut OSSL_STORE_CTX) -> c_int;
+    pub fn OSSL_STORE_close(ctx: *mut OSSL_STORE_CTX) -> c_int;
+    pub fn OSSL_STORE_INFO_get_type(info: *const OSSL_STORE_INFO) -> c_int;
+    pub fn OSSL_STORE_INFO_get0_CERT(info: *const OSSL_STORE_INFO) -> *mut X509;
+    pub fn OSSL_STORE_INFO_get0_NAME(info: *const OSSL_STORE_INFO) -> *const c_char;
+    pub fn OSSL_STORE_INFO_free(info: *mut OSSL_STORE_INFO);
+    pub fn OPENSSL_LH_new(h: LhHashFn, c: LhCompFn) -> *mut OPENSSL_LHASH;
+    pub fn OPENSSL_LH_free(lh: *mut OPENSSL_LHASH);
+    pub fn OPENSSL_LH_insert(lh: *mut OPENSSL_LHASH, data: *mut c_void) -> *mut c_void;
+    pub fn OPENSSL_LH_delete(lh: *mut OPENSSL_LHASH, data: *const c_void) -> *mut c_void;
+    pub fn CRYPTO_dup_ex_data(
+        class_index: c_int,
+        to: *mut CRYPTO_EX_DATA,
+        from: *const CRYPTO_EX_DATA,
+    ) -> c_int;
+    pub fn EVP_PKEY_eq(a: *const EVP_PKEY, b: *const EVP_PKEY) -> c_int;
+    pub fn BIO_f_buffer() -> *const BIO_METHOD;
+    pub fn CTLOG_STORE_free(store: *mut c_void);
 }
 
 extern "C" {

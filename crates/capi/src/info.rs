@@ -3,6 +3,8 @@
 //! and the alert description strings.
 
 use std::ffi::{c_char, c_int, c_long, c_uint, c_void, CString};
+use std::sync::atomic::{AtomicPtr, Ordering};
+use std::sync::OnceLock;
 
 use crate::cipher::{cipher_by_id, SSL_CIPHER};
 use crate::entry::{bytes_arg, copy_out, entry, static_cstr};
@@ -94,11 +96,31 @@ entry! {
         })
     }
 
+    /// `SSL_get_state`: OpenSSL's `OSSL_HANDSHAKE_STATE` for the state `SSL_state_string_long`
+    /// names (`TLS_ST_BEFORE` before the handshake, `TLS_ST_OK` after it).
+    fn SSL_get_state(s: *const SSL) -> c_int {
+        nonnull: [s], fail: 0;
+        with_ssl(s, "SSL_get_state", 0, |_, st| handshake_state(st.ssl.state_string_long()))
+    }
+
+    /// `SSL_rstate_string`: "RH" (the record layer waits for a record header between calls).
+    fn SSL_rstate_string(s: *const SSL) -> *const c_char {
+        nonnull: [s], fail: static_cstr("unknown");
+        static_cstr("RH")
+    }
+
+    /// `SSL_rstate_string_long`: "read header".
+    fn SSL_rstate_string_long(s: *const SSL) -> *const c_char {
+        nonnull: [s], fail: static_cstr("unknown");
+        static_cstr("read header")
+    }
+
     /// `SSL_get_verify_result`: `X509_V_OK` or the `X509_V_ERR_*` number.
     fn SSL_get_verify_result(s: *const SSL) -> c_long {
         nonnull: [s], fail: 1;
         with_ssl(s, "SSL_get_verify_result", 1, |_, st| {
-            c_long::try_from(st.ssl.get_verify_result()).unwrap_or(1)
+            st.verify_result
+                .unwrap_or_else(|| c_long::try_from(st.ssl.get_verify_result()).unwrap_or(1))
         })
     }
 
@@ -363,7 +385,51 @@ fn group_name(nid: c_int) -> Option<&'static str> {
     })
 }
 
+/// The compression methods' stack: an empty one made on first use (never freed, as
+/// OpenSSL's lives until exit), or the program's.
+fn comp_methods() -> &'static AtomicPtr<OPENSSL_STACK> {
+    static METHODS: OnceLock<AtomicPtr<OPENSSL_STACK>> = OnceLock::new();
+    // SAFETY: no preconditions; null (out of memory) is what OpenSSL would return then too.
+    METHODS.get_or_init(|| AtomicPtr::new(unsafe { ffi::OPENSSL_sk_new_null() }))
+}
+
+/// `OSSL_HANDSHAKE_STATE` (ssl.h's enum) for an OpenSSL long state string. A failed
+/// handshake's string is "error", which has no state of its own: `TLS_ST_BEFORE`.
+fn handshake_state(long: &str) -> c_int {
+    match long {
+        "SSL negotiation finished successfully" => 1, // TLS_ST_OK
+        "SSLv3/TLS read server hello" => 3,           // TLS_ST_CR_SRVR_HELLO
+        "SSLv3/TLS read server certificate" => 4,     // TLS_ST_CR_CERT
+        "SSLv3/TLS read server key exchange" => 6,    // TLS_ST_CR_KEY_EXCH
+        "SSLv3/TLS read server certificate request" => 7, // TLS_ST_CR_CERT_REQ
+        "SSLv3/TLS read change cipher spec" => 10,    // TLS_ST_CR_CHANGE
+        "SSLv3/TLS read finished" => 11,              // TLS_ST_CR_FINISHED
+        "SSLv3/TLS write client hello" => 12,         // TLS_ST_CW_CLNT_HELLO
+        "SSLv3/TLS write finished" => 18,             // TLS_ST_CW_FINISHED
+        "TLSv1.3 read encrypted extensions" => 38,    // TLS_ST_CR_ENCRYPTED_EXTENSIONS
+        "TLSv1.3 read server certificate verify" => 39, // TLS_ST_CR_CERT_VRFY
+        _ => 0,                                       // TLS_ST_BEFORE
+    }
+}
+
 entry! {
+    /// `SSL_get_signature_type_nid`: 1 and the `EVP_PKEY_*` type of this client's own
+    /// signature (its CertificateVerify with a client certificate), or 0 when it made none.
+    fn SSL_get_signature_type_nid(s: *const SSL, pnid: *mut c_int) -> c_int {
+        nonnull: [s, pnid], fail: 0;
+        let own = with_ssl(s, "SSL_get_signature_type_nid", None, |_, st| {
+            scheme_nids(st.ssl.connection()?.negotiated().client_signature_scheme?.0)
+        });
+        match own {
+            Some((sig, _)) => {
+                // SAFETY: checked non-null; a writable int from the caller.
+                unsafe { *pnid = sig };
+                1
+            }
+            None => 0,
+        }
+    }
+
     /// `SSL_get_peer_signature_type_nid`: 1 and the `EVP_PKEY_*` type of the server's
     /// signature, or 0 before there is one.
     fn SSL_get_peer_signature_type_nid(s: *const SSL, pnid: *mut c_int) -> c_int {
@@ -478,6 +544,43 @@ entry! {
         nonnull: [], fail: std::ptr::null();
         let _ = comp;
         std::ptr::null()
+    }
+
+    /// `SSL_COMP_get_compression_methods`: the methods' stack, empty as in an OpenSSL 3.0
+    /// built without zlib (or what `SSL_COMP_set0_compression_methods` put there).
+    fn SSL_COMP_get_compression_methods() -> *mut OPENSSL_STACK {
+        nonnull: [], fail: std::ptr::null_mut();
+        comp_methods().load(Ordering::Acquire)
+    }
+
+    /// `SSL_COMP_set0_compression_methods`: installs `meths`, returning the previous stack.
+    fn SSL_COMP_set0_compression_methods(meths: *mut OPENSSL_STACK) -> *mut OPENSSL_STACK {
+        nonnull: [], fail: std::ptr::null_mut();
+        comp_methods().swap(meths, Ordering::AcqRel)
+    }
+
+    /// `SSL_COMP_add_compression_method`: 1, which is failure for this call: a null method is
+    /// ignored, as OpenSSL does; a real one is refused clearly (no compression, RFC 8446 §4.1.2
+    /// and the CRIME attack).
+    fn SSL_COMP_add_compression_method(id: c_int, cm: *mut c_void) -> c_int {
+        nonnull: [], fail: 1;
+        let _ = id;
+        if !cm.is_null() {
+            crate::errors::raise_ssl("SSL_COMP_add_compression_method", 0x8010C, Some("compression is not supported"));
+        }
+        1
+    }
+
+    /// `SSL_COMP_get0_name`: null (no `SSL_COMP` exists here).
+    fn SSL_COMP_get0_name(comp: *const c_void) -> *const c_char {
+        nonnull: [comp], fail: std::ptr::null();
+        std::ptr::null()
+    }
+
+    /// `SSL_COMP_get_id`: -1 (no `SSL_COMP` exists here).
+    fn SSL_COMP_get_id(comp: *const c_void) -> c_int {
+        nonnull: [comp], fail: -1;
+        -1
     }
 }
 

@@ -20,7 +20,8 @@
 //! Layout: [`ctx`] (`SSL_CTX_*`, methods, init), [`ssl`] (`SSL` lifecycle, BIOs, settings),
 //! [`io`] (handshake, read, write, shutdown, `SSL_get_error`), [`info`] (state, certificates,
 //! version, cipher, ALPN), [`cert`] (the program's own certificate and key), [`session`],
-//! [`cipher`], [`bio_ssl`] (`BIO_f_ssl`), [`stubs`].
+//! [`cipher`], [`bio_ssl`] (`BIO_f_ssl`), [`ca_list`] (CA name lists), [`sess_cache`] (the
+//! context's session store), [`deferred`] (settings kept minimal for now), [`stubs`].
 
 // The C names (SSL, SSL_CTX, BIO ...) are kept for the types C sees.
 #![allow(clippy::missing_safety_doc, clippy::upper_case_acronyms)]
@@ -29,17 +30,30 @@
 
 mod entry;
 
+// The version node's own symbol: OpenSSL's libssl.so.3, linked by GNU ld, exports an absolute
+// `OPENSSL_3.0.0` (value 0) for its version node; lld, rustc's linker, makes none, so it is
+// defined here and exported by libssl.map.
+#[cfg(target_os = "linux")]
+std::arch::global_asm!(
+    ".globl \"OPENSSL_3.0.0\"",
+    ".type \"OPENSSL_3.0.0\", %object",
+    ".set \"OPENSSL_3.0.0\", 0",
+);
+
 mod bio_ssl;
+mod ca_list;
 mod cbio;
 mod cert;
 mod cipher;
 mod conf;
 mod ctx;
+mod deferred;
 mod errors;
 mod exdata;
 mod ffi;
 mod info;
 mod io;
+mod sess_cache;
 mod session;
 mod session_der;
 mod ssl;

@@ -10,14 +10,17 @@
 
 #![allow(non_camel_case_types)]
 
+use std::ffi::CString;
 use std::ffi::{c_char, c_int, c_long, c_uint, c_ulong, c_void};
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicPtr, AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 use oxissl::TLS1_3_VERSION;
 use oxissl_engine::StoredSession;
 
 use crate::ctx::SSL_SESS_CACHE_CLIENT;
 use crate::entry::{copy_out, entry};
+use crate::exdata::ExData;
 use crate::ffi::{self, X509};
 use crate::ssl::{with_ssl, SslState, SSL};
 
@@ -31,9 +34,11 @@ pub struct SSL_SESSION {
     stored: Option<StoredSession>,
     /// OpenSSL's `not_resumable`: set when a client cache retires a used TLS 1.3 session.
     not_resumable: AtomicBool,
-    /// `SSL_SESSION_get_id`: the TLS 1.2 session id, or, for a session with a ticket, the
-    /// SHA-256 of the ticket, which OpenSSL uses as the id (its `tls_process_new_session_ticket`).
-    id: Vec<u8>,
+    /// What the `SSL_SESSION_set1_*` calls change (borrowed out by the `get0` getters, valid
+    /// until the next change, as in OpenSSL).
+    extras: Mutex<Extras>,
+    /// `SSL_SESSION_set_ex_data` / `get_ex_data`.
+    ex_data: ExData,
     /// `SSL_SESSION_get_time` / `set_time` (seconds since the epoch).
     time: AtomicI64,
     /// `SSL_SESSION_get_timeout` / `set_timeout` (seconds).
@@ -43,7 +48,31 @@ pub struct SSL_SESSION {
     peer: AtomicPtr<X509>,
 }
 
+/// A session's fields the program may set.
+#[derive(Clone, Default)]
+struct Extras {
+    /// `SSL_SESSION_get_id`: the TLS 1.2 session id, or, for a session with a ticket, the
+    /// SHA-256 of the ticket, which OpenSSL uses as the id (its `tls_process_new_session_ticket`).
+    id: Vec<u8>,
+    /// `SSL_SESSION_set1_id_context` (a server's scope; empty for a client's sessions).
+    id_context: Vec<u8>,
+    /// `SSL_SESSION_set1_hostname` (none for a client's own sessions, as in OpenSSL 3.0).
+    hostname: Option<CString>,
+    /// The protocol ALPN selected in the session's handshake, or as set.
+    alpn: Vec<u8>,
+    /// `SSL_SESSION_set1_ticket_appdata` (a server's data in its tickets).
+    ticket_appdata: Vec<u8>,
+    /// `SSL_SESSION_set_max_early_data` (0: the server allowed no early data).
+    max_early_data: u32,
+}
+
 impl SSL_SESSION {
+    fn extras(&self) -> std::sync::MutexGuard<'_, Extras> {
+        self.extras
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     /// `SSL_SESSION_is_resumable`: it holds a ticket or session id and was not retired.
     fn is_resumable(&self) -> bool {
         self.stored.is_some() && !self.not_resumable.load(Ordering::Acquire)
@@ -59,16 +88,86 @@ pub fn new_session(version: c_int, stored: Option<StoredSession>) -> *mut SSL_SE
         i64::try_from(s.received.as_secs()).unwrap_or(i64::MAX)
     });
     let timeout = stored.as_ref().map_or(0, |s| i64::from(s.lifetime));
-    Box::into_raw(Box::new(SSL_SESSION {
+    let extras = Extras {
+        id,
+        ..Extras::default()
+    };
+    boxed(SSL_SESSION {
         refs: AtomicUsize::new(1),
         version,
         stored,
         not_resumable: AtomicBool::new(false),
-        id,
+        extras: Mutex::new(extras),
+        ex_data: ExData::new(ffi::CRYPTO_EX_INDEX_SSL_SESSION),
         time: AtomicI64::new(time),
         timeout: AtomicI64::new(timeout),
         peer: AtomicPtr::new(std::ptr::null_mut()),
-    }))
+    })
+}
+
+/// Boxes a session and sets up its ex_data at its final address.
+fn boxed(sess: SSL_SESSION) -> *mut SSL_SESSION {
+    let p = Box::into_raw(Box::new(sess));
+    sess_ref(p).ex_data.init(p.cast());
+    p
+}
+
+/// A new session (one reference) for the connection's current handshake: with the protocol
+/// ALPN selected, which OpenSSL keeps in a client's sessions.
+fn connection_session(st: &SslState, stored: Option<StoredSession>) -> *mut SSL_SESSION {
+    let p = new_session(crate::ssl::version_number(st), stored);
+    if let Some(alpn) = st.ssl.get0_alpn_selected() {
+        sess_ref(p).extras().alpn = alpn.to_vec();
+    }
+    p
+}
+
+/// `SSL_SESSION_dup`'s copy: the same session and settings, a fresh reference count and
+/// not-yet-made peer certificate, and the ex_data duplicated through libcrypto.
+fn duplicate(from: &SSL_SESSION) -> *mut SSL_SESSION {
+    let p = boxed(SSL_SESSION {
+        refs: AtomicUsize::new(1),
+        version: from.version,
+        stored: from.stored.clone(),
+        not_resumable: AtomicBool::new(from.not_resumable.load(Ordering::Acquire)),
+        extras: Mutex::new(from.extras().clone()),
+        ex_data: ExData::new(ffi::CRYPTO_EX_INDEX_SSL_SESSION),
+        time: AtomicI64::new(from.time.load(Ordering::Acquire)),
+        timeout: AtomicI64::new(from.timeout.load(Ordering::Acquire)),
+        peer: AtomicPtr::new(std::ptr::null_mut()),
+    });
+    if !sess_ref(p).ex_data.dup_from(&from.ex_data) {
+        // SAFETY: the only reference, just made.
+        unsafe { release(p) };
+        return std::ptr::null_mut();
+    }
+    p
+}
+
+/// The session's id, for the context's session store (which only removes sessions with one).
+pub fn has_id(p: *const SSL_SESSION) -> bool {
+    !sess_ref(p).extras().id.is_empty()
+}
+
+/// Whether the session's time plus timeout is before `t` (OpenSSL's `sess_timedout`).
+pub fn timed_out_at(p: *const SSL_SESSION, t: i64) -> bool {
+    let s = sess_ref(p);
+    let end = s
+        .time
+        .load(Ordering::Acquire)
+        .saturating_add(s.timeout.load(Ordering::Acquire));
+    t > end
+}
+
+/// Marks a session not resumable, as OpenSSL does when its cache removes it.
+pub fn retire(p: *const SSL_SESSION) {
+    sess_ref(p).not_resumable.store(true, Ordering::Release);
+}
+
+/// Copies `len` bytes at `p` (null: none) as the new value of a byte field.
+fn bytes_in(p: *const u8, len: usize) -> Vec<u8> {
+    // SAFETY: the caller passes `len` readable bytes at `p` (null only with nothing to copy).
+    unsafe { crate::entry::bytes_arg(p, len) }.to_vec()
 }
 
 /// A C `long` as `i64` (the same type on LP64 targets, wider elsewhere).
@@ -108,6 +207,7 @@ pub unsafe fn release(p: *mut SSL_SESSION) {
     }
     // SAFETY: live until the last reference is dropped.
     if unsafe { &*p }.refs.fetch_sub(1, Ordering::AcqRel) == 1 {
+        sess_ref(p).ex_data.free(p.cast());
         // SAFETY: that was the last reference; the box came from Box::into_raw.
         let b = unsafe { Box::from_raw(p) };
         // SAFETY: the peer slot owns one reference (null accepted).
@@ -115,7 +215,8 @@ pub unsafe fn release(p: *mut SSL_SESSION) {
     }
 }
 
-fn up_ref(p: *mut SSL_SESSION) {
+/// Takes one more reference to a live session.
+pub fn up_ref(p: *mut SSL_SESSION) {
     // SAFETY: callers pass a live session.
     unsafe { &*p }.refs.fetch_add(1, Ordering::AcqRel);
 }
@@ -139,7 +240,7 @@ fn session_of(s: *const SSL) -> *mut SSL_SESSION {
             _ => false,
         };
         if !same {
-            let fresh = new_session(crate::ssl::version_number(st), stored);
+            let fresh = connection_session(st, stored);
             // SAFETY: the slot owned one reference to the session it replaces.
             unsafe { release(std::mem::replace(&mut st.session, fresh)) };
         }
@@ -180,7 +281,7 @@ pub fn announce_new_sessions(s: *mut SSL) {
             let cb = unsafe { crate::ctx::ctx_ref(obj.ctx) }
                 .lock()
                 .new_session_cb?;
-            let fresh = new_session(crate::ssl::version_number(st), Some(stored));
+            let fresh = connection_session(st, Some(stored));
             // SAFETY: the slot owned one reference to the session it replaces.
             unsafe { release(std::mem::replace(&mut st.session, fresh)) };
             up_ref(fresh);
@@ -291,12 +392,12 @@ entry! {
     /// `SSL_SESSION_get_id`: the session id (see [`SSL_SESSION`]'s `id`); its length in `*len`.
     fn SSL_SESSION_get_id(sess: *const SSL_SESSION, len: *mut c_uint) -> *const u8 {
         nonnull: [sess], fail: std::ptr::null();
-        let id = &sess_ref(sess).id;
+        let x = sess_ref(sess).extras();
         if !len.is_null() {
             // SAFETY: the caller passes a writable unsigned int or null.
-            unsafe { *len = c_uint::try_from(id.len()).unwrap_or(0) };
+            unsafe { *len = c_uint::try_from(x.id.len()).unwrap_or(0) };
         }
-        id.as_ptr()
+        x.id.as_ptr()
     }
 
     /// `SSL_SESSION_get_time`: when the session was established (or its ticket arrived).
@@ -344,12 +445,12 @@ entry! {
             .map_or(std::ptr::null(), |c| c as *const _)
     }
 
-    /// `SSL_SESSION_get0_hostname`: null, as OpenSSL 3.0 gives for a client's sessions (the
-    /// name is kept server-side); the engine still offers a session only for its own name.
+    /// `SSL_SESSION_get0_hostname`: the name set with `SSL_SESSION_set1_hostname`, else null,
+    /// as OpenSSL 3.0 gives for a client's sessions (the name is kept server-side); the engine
+    /// still offers a session only for its own name.
     fn SSL_SESSION_get0_hostname(sess: *const SSL_SESSION) -> *const c_char {
         nonnull: [sess], fail: std::ptr::null();
-        let _ = sess_ref(sess);
-        std::ptr::null()
+        sess_ref(sess).extras().hostname.as_ref().map_or(std::ptr::null(), |h| h.as_ptr())
     }
 
     /// `SSL_SESSION_get_master_key`: the TLS 1.2 master secret or the TLS 1.3 resumption PSK;
@@ -384,10 +485,11 @@ entry! {
         }
     }
 
-    /// `SSL_SESSION_get_max_early_data`: 0 (early data is not supported).
+    /// `SSL_SESSION_get_max_early_data`: 0 (this client sends no early data), or what
+    /// `SSL_SESSION_set_max_early_data` set.
     fn SSL_SESSION_get_max_early_data(sess: *const SSL_SESSION) -> u32 {
         nonnull: [sess], fail: 0;
-        0
+        sess_ref(sess).extras().max_early_data
     }
 
     /// `SSL_SESSION_get_protocol_version`.
@@ -397,10 +499,159 @@ entry! {
         unsafe { &*sess }.version
     }
 
-    /// `SSL_SESSION_get_ex_data`: sessions carry no application data here.
+    /// `SSL_SESSION_get_ex_data`.
     fn SSL_SESSION_get_ex_data(sess: *const SSL_SESSION, idx: c_int) -> *mut c_void {
         nonnull: [sess], fail: std::ptr::null_mut();
-        let _ = idx;
-        std::ptr::null_mut()
+        sess_ref(sess).ex_data.get(idx)
     }
+
+    /// `SSL_SESSION_set_ex_data`: kept in libcrypto's ex_data, freed (and duplicated by
+    /// `SSL_SESSION_dup`) through the index's callbacks.
+    fn SSL_SESSION_set_ex_data(sess: *mut SSL_SESSION, idx: c_int, arg: *mut c_void) -> c_int {
+        nonnull: [sess], fail: 0;
+        sess_ref(sess).ex_data.set(idx, arg)
+    }
+
+    /// `SSL_SESSION_dup`: a copy (fresh reference count, ex_data duplicated), or null.
+    fn SSL_SESSION_dup(src: *const SSL_SESSION) -> *mut SSL_SESSION {
+        nonnull: [src], fail: std::ptr::null_mut();
+        duplicate(sess_ref(src))
+    }
+
+    /// `SSL_SESSION_set1_id`: the id reported by `SSL_SESSION_get_id`; more than 32 bytes is
+    /// `SSL_R_SSL_SESSION_ID_TOO_LONG` (the encoded session keeps the id it was made with).
+    fn SSL_SESSION_set1_id(sess: *mut SSL_SESSION, sid: *const u8, len: c_uint) -> c_int {
+        nonnull: [sess], fail: 0;
+        if len > 32 {
+            crate::errors::raise_ssl("SSL_SESSION_set1_id", 408, None);
+            return 0;
+        }
+        sess_ref(sess).extras().id = bytes_in(sid, len as usize);
+        1
+    }
+
+    /// `SSL_SESSION_set1_id_context`: stored (a server's scope); more than 32 bytes is
+    /// `SSL_R_SSL_SESSION_ID_CONTEXT_TOO_LONG`.
+    fn SSL_SESSION_set1_id_context(sess: *mut SSL_SESSION, ctx: *const u8, len: c_uint) -> c_int {
+        nonnull: [sess], fail: 0;
+        if len > 32 {
+            crate::errors::raise_ssl("SSL_SESSION_set1_id_context", 273, None);
+            return 0;
+        }
+        sess_ref(sess).extras().id_context = bytes_in(ctx, len as usize);
+        1
+    }
+
+    /// `SSL_SESSION_get0_id_context`: borrowed; its length in `*len`.
+    fn SSL_SESSION_get0_id_context(sess: *const SSL_SESSION, len: *mut c_uint) -> *const u8 {
+        nonnull: [sess], fail: std::ptr::null();
+        let x = sess_ref(sess).extras();
+        if !len.is_null() {
+            // SAFETY: the caller passes a writable unsigned int or null.
+            unsafe { *len = c_uint::try_from(x.id_context.len()).unwrap_or(0) };
+        }
+        x.id_context.as_ptr()
+    }
+
+    /// `SSL_SESSION_set1_hostname`: stored (null clears it).
+    fn SSL_SESSION_set1_hostname(sess: *mut SSL_SESSION, name: *const c_char) -> c_int {
+        nonnull: [sess], fail: 0;
+        // SAFETY: null or the caller's NUL-terminated string.
+        let name = (!name.is_null()).then(|| unsafe { std::ffi::CStr::from_ptr(name) }.to_owned());
+        sess_ref(sess).extras().hostname = name;
+        1
+    }
+
+    /// `SSL_SESSION_get0_alpn_selected`: the protocol selected in the session's handshake (or
+    /// as set); null and 0 without one.
+    fn SSL_SESSION_get0_alpn_selected(sess: *const SSL_SESSION, alpn: *mut *const u8, len: *mut usize) -> () {
+        nonnull: [sess, alpn, len], fail: ();
+        let x = sess_ref(sess).extras();
+        let p = if x.alpn.is_empty() { std::ptr::null() } else { x.alpn.as_ptr() };
+        // SAFETY: checked non-null; the caller's out-pointers.
+        unsafe {
+            *alpn = p;
+            *len = x.alpn.len();
+        }
+    }
+
+    /// `SSL_SESSION_set1_alpn_selected`: stored (null or empty clears it).
+    fn SSL_SESSION_set1_alpn_selected(sess: *mut SSL_SESSION, alpn: *const u8, len: usize) -> c_int {
+        nonnull: [sess], fail: 0;
+        sess_ref(sess).extras().alpn = bytes_in(alpn, len);
+        1
+    }
+
+    /// `SSL_SESSION_get0_ticket`: the ticket (borrowed; null and 0 without one).
+    fn SSL_SESSION_get0_ticket(sess: *const SSL_SESSION, tick: *mut *const u8, len: *mut usize) -> () {
+        nonnull: [sess, len], fail: ();
+        let ticket = sess_ref(sess).stored.as_ref().map_or(&[][..], |s| s.ticket());
+        // SAFETY: checked non-null (`tick` may be null, as in OpenSSL); the caller's pointers.
+        unsafe {
+            *len = ticket.len();
+            if !tick.is_null() {
+                *tick = if ticket.is_empty() { std::ptr::null() } else { ticket.as_ptr() };
+            }
+        }
+    }
+
+    /// `SSL_SESSION_set1_ticket_appdata`: stored (a server's data inside its tickets).
+    fn SSL_SESSION_set1_ticket_appdata(sess: *mut SSL_SESSION, data: *const c_void, len: usize) -> c_int {
+        nonnull: [sess], fail: 0;
+        sess_ref(sess).extras().ticket_appdata = bytes_in(data.cast(), len);
+        1
+    }
+
+    /// `SSL_SESSION_get0_ticket_appdata`: borrowed; always 1.
+    fn SSL_SESSION_get0_ticket_appdata(sess: *mut SSL_SESSION, data: *mut *mut c_void, len: *mut usize) -> c_int {
+        nonnull: [sess, data, len], fail: 0;
+        let x = sess_ref(sess).extras();
+        let p = if x.ticket_appdata.is_empty() { std::ptr::null_mut() } else { x.ticket_appdata.as_ptr().cast_mut() };
+        // SAFETY: checked non-null; the caller's out-pointers.
+        unsafe {
+            *data = p.cast();
+            *len = x.ticket_appdata.len();
+        }
+        1
+    }
+
+    /// `SSL_SESSION_set_max_early_data`: stored (this client sends no early data).
+    fn SSL_SESSION_set_max_early_data(sess: *mut SSL_SESSION, max: u32) -> c_int {
+        nonnull: [sess], fail: 0;
+        sess_ref(sess).extras().max_early_data = max;
+        1
+    }
+
+    /// `SSL_SESSION_get_compress_id`: 0 (no compression).
+    fn SSL_SESSION_get_compress_id(sess: *const SSL_SESSION) -> c_uint {
+        nonnull: [sess], fail: 0;
+        0
+    }
+
+    /// `SSL_copy_session_id`: `to` takes `from`'s session, method and own certificates and
+    /// keys, as OpenSSL copies them; 1, or 0 when `to` is busy.
+    fn SSL_copy_session_id(to: *mut SSL, from: *const SSL) -> c_int {
+        nonnull: [to, from], fail: 0;
+        copy_session_id(to, from)
+    }
+}
+
+/// `SSL_copy_session_id`'s work (also `BIO_ssl_copy_session_id`'s).
+pub fn copy_session_id(to: *mut SSL, from: *const SSL) -> c_int {
+    let sess = session_of(from);
+    let Some((method, own)) = with_ssl(from, "SSL_copy_session_id", None, |_, st| {
+        Some((st.method, st.own.dup()))
+    }) else {
+        return 0;
+    };
+    // SAFETY: `to` is checked non-null by the caller; `sess` is `from`'s (or null).
+    if unsafe { SSL_set_session(to, sess) } == 0 {
+        return 0;
+    }
+    with_ssl(to, "SSL_copy_session_id", 0, |_, st| {
+        crate::ssl::apply_method(st, method);
+        st.own = own;
+        crate::cert::sync_own(st);
+        1
+    })
 }

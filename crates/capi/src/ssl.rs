@@ -17,8 +17,8 @@ use std::sync::{Arc, Mutex, TryLockError};
 
 use crate::cbio::CBio;
 use crate::ctx::{
-    ctx_ref, msg_cb_from, InfoCb, KeylogCb, MsgCb, VerifyCb, CTRL_SET_MSG_CALLBACK, SSL_CTX,
-    SSL_SESS_CACHE_CLIENT,
+    ctx_ref, method_ref, msg_cb_from, usable_method, with_param, InfoCb, KeylogCb, MsgCb,
+    SecurityCb, VerifyCb, CTRL_SET_MSG_CALLBACK, SSL_CTX, SSL_METHOD, SSL_SESS_CACHE_CLIENT,
 };
 use crate::entry::{bytes_arg, entry, str_arg};
 use crate::errors;
@@ -85,6 +85,60 @@ pub struct SslState {
     pub peername: Option<CString>,
     /// The connection's own certificates and keys (a copy of the context's made by `SSL_new`).
     pub own: crate::cert::OwnCerts,
+    /// `SSL_get_ssl_method`: the context's at `SSL_new`, or as `SSL_set_ssl_method` set it.
+    pub method: *const SSL_METHOD,
+    /// The CA name lists (unset: the context's).
+    pub ca_lists: crate::ca_list::CaLists,
+    /// `SSL_set_verify_result`'s value, until the next handshake starts or `SSL_clear`.
+    pub verify_result: Option<c_long>,
+    /// Settings stored and reported back (copied from the context by `SSL_new`).
+    pub stored: Stored,
+    /// `SSL_set_record_padding_callback_arg` (`deferred.rs`).
+    pub padding_arg: *mut c_void,
+}
+
+/// Settings an `SSL` keeps and reports back without acting on them (a server's, or checks
+/// oxissl makes itself); `SSL_new` copies the context's.
+#[derive(Clone, Copy)]
+pub struct Stored {
+    pub security_level: c_int,
+    pub security_cb: Option<SecurityCb>,
+    pub security_ex: *mut c_void,
+    pub num_tickets: usize,
+    pub max_early_data: u32,
+    pub recv_max_early_data: u32,
+}
+
+impl Stored {
+    fn of(c: &crate::ctx::CtxState) -> Self {
+        Self {
+            security_level: c.security_level(),
+            security_cb: c.security_cb,
+            security_ex: c.security_ex,
+            num_tickets: c.num_tickets,
+            max_early_data: c.max_early_data,
+            recv_max_early_data: c.recv_max_early_data,
+        }
+    }
+}
+
+/// `SSL_set_ssl_method` on the connection: a method pinned to one version pins it, as the
+/// context's method does; leaving a pinned method lifts the pin.
+pub fn apply_method(st: &mut SslState, method: *const SSL_METHOD) {
+    // SAFETY: both are methods this library handed out.
+    let (new, old) = unsafe { (method_ref(method), method_ref(st.method)) };
+    let bound = match (new.pinned(), old.pinned()) {
+        (Some(v), _) => Some(v),
+        (None, Some(_)) => Some(0),
+        (None, None) => None,
+    };
+    if let Some(v) = bound {
+        if st.ssl.set_min_proto_version(v) && st.ssl.set_max_proto_version(v) {
+            st.min_version = c_long::from(v);
+            st.max_version = c_long::from(v);
+        }
+    }
+    st.method = method;
 }
 
 /// A copy of the context's verification parameters for a new `SSL` (null when the context has
@@ -344,6 +398,11 @@ impl SslState {
         self.sync_callbacks(obj);
         // Where a handshake this call starts is reported: before what the call reports itself.
         let start_at = (self.info_wanted && self.ssl.in_before()).then(|| obj.info_events_len());
+        if self.ssl.in_before() {
+            // The handshake this call may start verifies anew (SSL_set_verify_result's value
+            // was for the last one).
+            self.verify_result = None;
+        }
         let ssl = &self.ssl;
         let in_init = ssl.in_init();
         if ssl.is_connect_state() && in_init && !ssl.is_failed() {
@@ -400,6 +459,7 @@ impl SslState {
         self.new_sessions.clear();
         self.shutdown_flags = 0;
         self.pending_errno = None;
+        self.verify_result = None;
         crate::session::follow_offered(self, version);
     }
 
@@ -756,7 +816,7 @@ entry! {
         nonnull: [c], fail: std::ptr::null_mut();
         // SAFETY: checked non-null; the caller holds a reference.
         let cref = unsafe { ctx_ref(c) };
-        let (mut ssl, mode, depth, cb, quiet, minv, maxv, read_ahead, param, own, msg) = {
+        let (mut ssl, mode, depth, cb, quiet, minv, maxv, read_ahead, param, own, msg, more) = {
             let cs = cref.lock();
             (
                 oxissl::Ssl::new(&crate::cert::connection_ctx(&cs.ctx, &cs.own, cs.extra_certs)),
@@ -770,6 +830,7 @@ entry! {
                 inherited_param(cs.param),
                 cs.own.dup(),
                 (cs.msg_cb, cs.msg_cb_arg),
+                (cs.method, Stored::of(&cs), cs.deferred.padding_arg),
             )
         };
         let anchors = StoreAnchors { ctx: c };
@@ -804,6 +865,11 @@ entry! {
                 host: None,
                 peername: None,
                 own,
+                method: more.0,
+                ca_lists: crate::ca_list::CaLists::unset(),
+                verify_result: None,
+                stored: more.1,
+                padding_arg: more.2,
             }),
             ex_data: ExData::new(ffi::CRYPTO_EX_INDEX_SSL),
             info_events: Mutex::new(Vec::new()),
@@ -1210,6 +1276,185 @@ entry! {
     fn SSL_get_info_callback(s: *const SSL) -> Option<InfoCb> {
         nonnull: [s], fail: None;
         with_ssl(s, "SSL_get_info_callback", None, |_, st| st.info_cb)
+    }
+
+    /// `SSL_get_ssl_method`: the context's method at `SSL_new`, or as set.
+    fn SSL_get_ssl_method(s: *const SSL) -> *const SSL_METHOD {
+        nonnull: [s], fail: std::ptr::null();
+        with_ssl(s, "SSL_get_ssl_method", std::ptr::null(), |_, st| st.method)
+    }
+
+    /// `SSL_set_ssl_method`: 1; a method `SSL_CTX_new` refuses (server, TLS 1.0/1.1, DTLS) is
+    /// refused (0, the reason queued) and the connection keeps its method.
+    fn SSL_set_ssl_method(s: *mut SSL, method: *const SSL_METHOD) -> c_int {
+        nonnull: [s, method], fail: 0;
+        // SAFETY: checked non-null; one of this library's methods.
+        if !usable_method("SSL_set_ssl_method", unsafe { method_ref(method) }) {
+            return 0;
+        }
+        with_ssl(s, "SSL_set_ssl_method", 0, |_, st| {
+            apply_method(st, method);
+            1
+        })
+    }
+
+    /// `SSL_client_version`: the method's version before the ClientHello is made
+    /// (`TLS_ANY_VERSION` for `TLS_client_method`), then its legacy_version, TLS 1.2 (RFC 8446
+    /// §4.1.2; this client offers no lower version).
+    fn SSL_client_version(s: *const SSL) -> c_int {
+        nonnull: [s], fail: 0;
+        with_ssl(s, "SSL_client_version", 0, |_, st| {
+            if st.ssl.in_before() {
+                // SAFETY: one of this library's methods.
+                unsafe { method_ref(st.method) }.version()
+            } else {
+                0x0303
+            }
+        })
+    }
+
+    /// `SSL_get_default_timeout`: 7200 seconds, OpenSSL's for TLS.
+    fn SSL_get_default_timeout(s: *const SSL) -> c_long {
+        nonnull: [s], fail: 0;
+        7200
+    }
+
+    /// `SSL_set_verify_result`: what `SSL_get_verify_result` reports until the next handshake
+    /// starts (which verifies anew) or `SSL_clear`.
+    fn SSL_set_verify_result(s: *mut SSL, v: c_long) -> () {
+        nonnull: [s], fail: ();
+        with_ssl(s, "SSL_set_verify_result", (), |_, st| st.verify_result = Some(v))
+    }
+
+    /// `SSL_set1_param`: copies the parameters set in `vpm` into the object's own (those
+    /// `SSL_get0_param` exposes); a host or IP address among them is checked by the handshake.
+    fn SSL_set1_param(s: *mut SSL, vpm: *mut ffi::X509_VERIFY_PARAM) -> c_int {
+        nonnull: [s, vpm], fail: 0;
+        // SAFETY: checked non-null; makes the object's parameters as SSL_get0_param does.
+        let own = unsafe { SSL_get0_param(s) };
+        if own.is_null() {
+            return 0;
+        }
+        // SAFETY: two live parameter objects (the caller's is only read).
+        unsafe { ffi::X509_VERIFY_PARAM_set1(own, vpm) }
+    }
+
+    /// `SSL_set_purpose`: set on the object's verification parameters (libcrypto checks the
+    /// value); the server's certificate is always checked for TLS server use.
+    fn SSL_set_purpose(s: *mut SSL, purpose: c_int) -> c_int {
+        nonnull: [s], fail: 0;
+        with_ssl(s, "SSL_set_purpose", 0, |_, st| {
+            // SAFETY: the object's parameters, made if needed.
+            with_param(&mut st.param, |p| unsafe { ffi::X509_VERIFY_PARAM_set_purpose(p, purpose) })
+        })
+    }
+
+    /// `SSL_set_trust`: set on the object's verification parameters.
+    fn SSL_set_trust(s: *mut SSL, trust: c_int) -> c_int {
+        nonnull: [s], fail: 0;
+        with_ssl(s, "SSL_set_trust", 0, |_, st| {
+            // SAFETY: as for SSL_set_purpose.
+            with_param(&mut st.param, |p| unsafe { ffi::X509_VERIFY_PARAM_set_trust(p, trust) })
+        })
+    }
+
+    /// `SSL_set_security_level`: stored and reported back (the context's at `SSL_new`).
+    fn SSL_set_security_level(s: *mut SSL, level: c_int) -> () {
+        nonnull: [s], fail: ();
+        with_ssl(s, "SSL_set_security_level", (), |_, st| st.stored.security_level = level)
+    }
+
+    /// `SSL_get_security_level`.
+    fn SSL_get_security_level(s: *const SSL) -> c_int {
+        nonnull: [s], fail: 0;
+        with_ssl(s, "SSL_get_security_level", 0, |_, st| st.stored.security_level)
+    }
+
+    /// `SSL_set_security_callback`: stored and reported back; not called.
+    fn SSL_set_security_callback(s: *mut SSL, cb: Option<SecurityCb>) -> () {
+        nonnull: [s], fail: ();
+        with_ssl(s, "SSL_set_security_callback", (), |_, st| st.stored.security_cb = cb)
+    }
+
+    /// `SSL_get_security_callback`.
+    fn SSL_get_security_callback(s: *const SSL) -> Option<SecurityCb> {
+        nonnull: [s], fail: None;
+        with_ssl(s, "SSL_get_security_callback", None, |_, st| st.stored.security_cb)
+    }
+
+    /// `SSL_set0_security_ex_data`: stored.
+    fn SSL_set0_security_ex_data(s: *mut SSL, ex: *mut c_void) -> () {
+        nonnull: [s], fail: ();
+        with_ssl(s, "SSL_set0_security_ex_data", (), |_, st| st.stored.security_ex = ex)
+    }
+
+    /// `SSL_get0_security_ex_data`.
+    fn SSL_get0_security_ex_data(s: *const SSL) -> *mut c_void {
+        nonnull: [s], fail: std::ptr::null_mut();
+        with_ssl(s, "SSL_get0_security_ex_data", std::ptr::null_mut(), |_, st| st.stored.security_ex)
+    }
+
+    /// `SSL_set_num_tickets`: a server setting (a client sends no tickets); stored.
+    fn SSL_set_num_tickets(s: *mut SSL, n: usize) -> c_int {
+        nonnull: [s], fail: 0;
+        with_ssl(s, "SSL_set_num_tickets", 0, |_, st| {
+            st.stored.num_tickets = n;
+            1
+        })
+    }
+
+    /// `SSL_get_num_tickets` (the context's at `SSL_new`, 2 by default).
+    fn SSL_get_num_tickets(s: *const SSL) -> usize {
+        nonnull: [s], fail: 0;
+        with_ssl(s, "SSL_get_num_tickets", 0, |_, st| st.stored.num_tickets)
+    }
+
+    /// `SSL_set_max_early_data`: a server setting; stored.
+    fn SSL_set_max_early_data(s: *mut SSL, max: u32) -> c_int {
+        nonnull: [s], fail: 0;
+        with_ssl(s, "SSL_set_max_early_data", 0, |_, st| {
+            st.stored.max_early_data = max;
+            1
+        })
+    }
+
+    /// `SSL_get_max_early_data` (0 by default).
+    fn SSL_get_max_early_data(s: *const SSL) -> u32 {
+        nonnull: [s], fail: 0;
+        with_ssl(s, "SSL_get_max_early_data", 0, |_, st| st.stored.max_early_data)
+    }
+
+    /// `SSL_set_recv_max_early_data`: a server setting; stored.
+    fn SSL_set_recv_max_early_data(s: *mut SSL, max: u32) -> c_int {
+        nonnull: [s], fail: 0;
+        with_ssl(s, "SSL_set_recv_max_early_data", 0, |_, st| {
+            st.stored.recv_max_early_data = max;
+            1
+        })
+    }
+
+    /// `SSL_get_recv_max_early_data` (16384 by default).
+    fn SSL_get_recv_max_early_data(s: *const SSL) -> u32 {
+        nonnull: [s], fail: 0;
+        with_ssl(s, "SSL_get_recv_max_early_data", 0, |_, st| st.stored.recv_max_early_data)
+    }
+
+    /// `SSL_alloc_buffers`: 1 (oxissl allocates its buffers as it needs them).
+    fn SSL_alloc_buffers(s: *mut SSL) -> c_int {
+        nonnull: [s], fail: 0;
+        1
+    }
+
+    /// `SSL_free_buffers`: 1 (oxissl releases idle buffers itself).
+    fn SSL_free_buffers(s: *mut SSL) -> c_int {
+        nonnull: [s], fail: 0;
+        1
+    }
+
+    /// `SSL_set_default_read_buffer_len`: accepted (buffers are sized by this library).
+    fn SSL_set_default_read_buffer_len(s: *mut SSL, len: usize) -> () {
+        nonnull: [s], fail: ();
+        let _ = len;
     }
 }
 

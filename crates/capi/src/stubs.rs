@@ -219,13 +219,6 @@ entry! {
         unsupported("SSL_write_early_data", "early data is not supported")
     }
 
-    /// `SSL_CTX_set_max_early_data`: a server setting; accepted.
-    fn SSL_CTX_set_max_early_data(c: *mut SSL_CTX, max: u32) -> c_int {
-        nonnull: [c], fail: 0;
-        let _ = max;
-        1
-    }
-
     /// `SSL_CTX_add_client_custom_ext`: not supported (0).
     fn SSL_CTX_add_client_custom_ext(
         c: *mut SSL_CTX,
@@ -274,27 +267,6 @@ entry! {
     fn SSL_CTX_set_cert_verify_callback(c: *mut SSL_CTX, cb: *const c_void, arg: *mut c_void) -> () {
         nonnull: [c], fail: ();
         let _ = (cb, arg);
-    }
-
-    /// `SSL_CTX_set_client_CA_list`: a server's list; taken and freed.
-    fn SSL_CTX_set_client_CA_list(c: *mut SSL_CTX, list: *mut c_void) -> () {
-        nonnull: [c], fail: ();
-        // SAFETY: the call hands over the stack of X509_NAME (null accepted).
-        unsafe { ffi::OPENSSL_sk_pop_free(list.cast(), Some(ffi::x509_name_free_void)) };
-    }
-
-    /// `SSL_get_client_CA_list`: null (the CA names a server asks for are not kept).
-    fn SSL_get_client_CA_list(s: *const SSL) -> *mut c_void {
-        nonnull: [s], fail: std::ptr::null_mut();
-        std::ptr::null_mut()
-    }
-
-    /// `SSL_load_client_CA_file`: not supported (null; a server's list).
-    fn SSL_load_client_CA_file(file: *const c_char) -> *mut c_void {
-        nonnull: [], fail: std::ptr::null_mut();
-        let _ = file;
-        unsupported("SSL_load_client_CA_file", "client CA lists are a server's");
-        std::ptr::null_mut()
     }
 
     /// `SSL_CTX_set_client_cert_engine`: not supported (0).
@@ -373,13 +345,6 @@ entry! {
         std::ptr::null_mut()
     }
 
-    /// `SSL_SESSION_set1_id_context`: accepted (a server's session scope).
-    fn SSL_SESSION_set1_id_context(sess: *mut c_void, ctx: *const u8, len: c_uint) -> c_int {
-        nonnull: [sess], fail: 0;
-        let _ = (ctx, len);
-        1
-    }
-
     /// `SSL_SESSION_set1_master_key`: not supported (0).
     fn SSL_SESSION_set1_master_key(sess: *mut c_void, key: *const u8, len: usize) -> c_int {
         nonnull: [sess], fail: 0;
@@ -399,12 +364,6 @@ entry! {
         nonnull: [sess], fail: 0;
         let _ = version;
         unsupported("SSL_SESSION_set_protocol_version", "building sessions by hand is not supported")
-    }
-
-    /// `SSL_CTX_add_client_CA`: accepted (a server-side list).
-    fn SSL_CTX_add_client_CA(c: *mut SSL_CTX, x: *mut X509) -> c_int {
-        nonnull: [c, x], fail: 0;
-        1
     }
 
     /// `SSL_CTX_set_post_handshake_auth`: accepted; the post_handshake_auth extension is not
@@ -544,39 +503,6 @@ entry! {
         unsupported("SSL_CTX_set_default_ctlog_list_file", NO_CT)
     }
 
-    /// `SSL_CTX_get_security_callback`: null (none is kept; security levels are not enforced
-    /// through callbacks).
-    fn SSL_CTX_get_security_callback(c: *const SSL_CTX) -> *const c_void {
-        nonnull: [c], fail: std::ptr::null();
-        std::ptr::null()
-    }
-
-    /// `SSL_CTX_set_security_callback`: accepted, never called.
-    fn SSL_CTX_set_security_callback(c: *mut SSL_CTX, cb: *const c_void) -> () {
-        nonnull: [c], fail: ();
-        let _ = cb;
-    }
-
-    /// `SSL_CTX_set0_security_ex_data`: accepted (for a callback never called).
-    fn SSL_CTX_set0_security_ex_data(c: *mut SSL_CTX, ex: *mut c_void) -> () {
-        nonnull: [c], fail: ();
-        let _ = ex;
-    }
-
-    /// `SSL_CTX_sess_set_get_cb`: a server's session cache lookup; accepted, never called.
-    fn SSL_CTX_sess_set_get_cb(c: *mut SSL_CTX, cb: *const c_void) -> () {
-        nonnull: [c], fail: ();
-        let _ = cb;
-    }
-
-    /// `SSL_CTX_set0_CA_list`: taken and freed (the certificate_authorities extension is not
-    /// sent).
-    fn SSL_CTX_set0_CA_list(c: *mut SSL_CTX, list: *mut c_void) -> () {
-        nonnull: [c], fail: ();
-        // SAFETY: the call hands over the stack of X509_NAME (null accepted).
-        unsafe { ffi::OPENSSL_sk_pop_free(list.cast(), Some(ffi::x509_name_free_void)) };
-    }
-
     /// `SSL_CTX_set0_tmp_dh_pkey`: a server's DH parameters; taken and freed (1).
     fn SSL_CTX_set0_tmp_dh_pkey(c: *mut SSL_CTX, key: *mut EVP_PKEY) -> c_int {
         nonnull: [c], fail: 0;
@@ -617,13 +543,6 @@ entry! {
         let _ = cb;
     }
 
-    /// `SSL_CTX_set_recv_max_early_data`: a server setting; accepted (1).
-    fn SSL_CTX_set_recv_max_early_data(c: *mut SSL_CTX, max: u32) -> c_int {
-        nonnull: [c], fail: 0;
-        let _ = max;
-        1
-    }
-
     /// `SSL_CTX_set_stateless_cookie_generate_cb`: a server callback; accepted, never called.
     fn SSL_CTX_set_stateless_cookie_generate_cb(c: *mut SSL_CTX, cb: *const c_void) -> () {
         nonnull: [c], fail: ();
@@ -634,24 +553,6 @@ entry! {
     fn SSL_CTX_set_stateless_cookie_verify_cb(c: *mut SSL_CTX, cb: *const c_void) -> () {
         nonnull: [c], fail: ();
         let _ = cb;
-    }
-
-    /// `SSL_CTX_set_tlsext_max_fragment_length`: `TLSEXT_max_fragment_length_DISABLED` (0) is
-    /// accepted; asking for smaller records is not supported (0).
-    fn SSL_CTX_set_tlsext_max_fragment_length(c: *mut SSL_CTX, mode: u8) -> c_int {
-        nonnull: [c], fail: 0;
-        match mode {
-            0 => 1,
-            1..=4 => unsupported(
-                "SSL_CTX_set_tlsext_max_fragment_length",
-                "the max_fragment_length extension is not supported",
-            ),
-            _ => {
-                // SSL_R_SSL3_EXT_INVALID_MAX_FRAGMENT_LENGTH
-                errors::raise_ssl("SSL_CTX_set_tlsext_max_fragment_length", 232, None);
-                0
-            }
-        }
     }
 
     /// `SSL_CTX_use_serverinfo_file`: a server's data; not supported (0).
@@ -742,13 +643,6 @@ entry! {
         -1
     }
 
-    /// `SSL_add_file_cert_subjects_to_stack`: a server's CA name list; not supported (0).
-    fn SSL_add_file_cert_subjects_to_stack(stack: *mut c_void, file: *const c_char) -> c_int {
-        nonnull: [], fail: 0;
-        let _ = (stack, file);
-        unsupported("SSL_add_file_cert_subjects_to_stack", "client CA lists are a server's")
-    }
-
     /// `SSL_check_chain`: not supported (0).
     fn SSL_check_chain(s: *mut SSL, x: *mut X509, pk: *mut EVP_PKEY, chain: *mut c_void) -> c_int {
         nonnull: [s], fail: 0;
@@ -798,5 +692,680 @@ entry! {
     ) -> () {
         nonnull: [], fail: ();
         let _ = (write_p, version, content_type, buf, len, ssl, arg);
+    }
+}
+
+// ---- the rest of OpenSSL 3.0's libssl exports ----
+
+const NO_ASYNC: &str = "asynchronous jobs are not supported";
+const NO_PSK: &str = "external PSKs are not supported";
+const NO_CUSTOM_EXT: &str = "custom extensions are not supported";
+
+/// Fails clearly for a callback setter (1 when the callback is null: nothing is asked for).
+fn refuse_cb(func: &str, cb: *const c_void, what: &str) -> c_int {
+    if cb.is_null() {
+        return 1;
+    }
+    unsupported(func, what)
+}
+
+entry! {
+    /// `ERR_load_SSL_strings`: registers the SSL library's reason strings (1).
+    fn ERR_load_SSL_strings() -> c_int {
+        nonnull: [], fail: 0;
+        errors::load_ssl_strings();
+        1
+    }
+
+    /// `OSSL_default_cipher_list`: OpenSSL 3.0's default TLS 1.2 cipher list string.
+    fn OSSL_default_cipher_list() -> *const c_char {
+        nonnull: [], fail: std::ptr::null();
+        crate::ctx::DEFAULT_CIPHER_LIST.as_ptr()
+    }
+
+    /// `OSSL_default_ciphersuites`: OpenSSL 3.0's default TLS 1.3 suites string.
+    fn OSSL_default_ciphersuites() -> *const c_char {
+        nonnull: [], fail: std::ptr::null();
+        crate::ctx::DEFAULT_CIPHERSUITES.as_ptr()
+    }
+
+    /// `SSL_config`: not supported (0), as `SSL_CTX_config`.
+    fn SSL_config(s: *mut SSL, name: *const c_char) -> c_int {
+        nonnull: [s], fail: 0;
+        let _ = name;
+        unsupported("SSL_config", "configuration sections are not applied; use SSL_CONF_cmd")
+    }
+
+    /// `SSL_add_ssl_module`: accepted (the `ssl_conf` module is not used: see `SSL_CTX_config`).
+    fn SSL_add_ssl_module() -> () {
+        nonnull: [], fail: ();
+    }
+
+    /// `SSL_dup`: not supported (null).
+    fn SSL_dup(s: *mut SSL) -> *mut SSL {
+        nonnull: [s], fail: std::ptr::null_mut();
+        unsupported("SSL_dup", "duplicating an SSL object is not supported");
+        std::ptr::null_mut()
+    }
+
+    /// `SSL_renegotiate_abbreviated`: refused (0), as `SSL_renegotiate`.
+    fn SSL_renegotiate_abbreviated(s: *mut SSL) -> c_int {
+        nonnull: [s], fail: 0;
+        unsupported("SSL_renegotiate_abbreviated", "renegotiation is not supported")
+    }
+
+    /// `SSL_new_session_ticket`: a server call; not supported (0).
+    fn SSL_new_session_ticket(s: *mut SSL) -> c_int {
+        nonnull: [s], fail: 0;
+        unsupported("SSL_new_session_ticket", SERVER_ONLY)
+    }
+
+    /// `SSL_export_keying_material_early`: not supported (0): no early data, so no early
+    /// exporter secret.
+    fn SSL_export_keying_material_early(
+        s: *mut SSL,
+        out: *mut u8,
+        olen: usize,
+        label: *const c_char,
+        llen: usize,
+        context: *const u8,
+        contextlen: usize,
+    ) -> c_int {
+        nonnull: [s], fail: 0;
+        let _ = (out, olen, label, llen, context, contextlen);
+        unsupported("SSL_export_keying_material_early", "early data is not supported")
+    }
+
+    /// `SSL_bytes_to_cipher_list`: a server's ClientHello parser; not supported (0).
+    fn SSL_bytes_to_cipher_list(
+        s: *mut SSL,
+        bytes: *const u8,
+        len: usize,
+        is_v2: c_int,
+        sk: *mut *mut c_void,
+        scsvs: *mut *mut c_void,
+    ) -> c_int {
+        nonnull: [s], fail: 0;
+        let _ = (bytes, len, is_v2, sk, scsvs);
+        unsupported("SSL_bytes_to_cipher_list", SERVER_ONLY)
+    }
+
+    /// `SSL_test_functions`: null (OpenSSL's internal test hooks).
+    fn SSL_test_functions() -> *const c_void {
+        nonnull: [], fail: std::ptr::null();
+        unsupported("SSL_test_functions", "internal test functions are not provided");
+        std::ptr::null()
+    }
+
+    /// `SSL_get_psk_identity`: null (no PSK handshakes).
+    fn SSL_get_psk_identity(s: *const SSL) -> *const c_char {
+        nonnull: [s], fail: std::ptr::null();
+        std::ptr::null()
+    }
+
+    /// `SSL_get_psk_identity_hint`: null (no PSK handshakes).
+    fn SSL_get_psk_identity_hint(s: *const SSL) -> *const c_char {
+        nonnull: [s], fail: std::ptr::null();
+        std::ptr::null()
+    }
+
+    /// `SSL_use_psk_identity_hint`: a server setting; not supported (0).
+    fn SSL_use_psk_identity_hint(s: *mut SSL, hint: *const c_char) -> c_int {
+        nonnull: [s], fail: 0;
+        let _ = hint;
+        unsupported("SSL_use_psk_identity_hint", NO_PSK)
+    }
+
+    /// `SSL_set_psk_client_callback` (void): stores nothing and queues `ERR_R_UNSUPPORTED`
+    /// (unless null), so the handshake, made without a PSK, is what the program sees.
+    fn SSL_set_psk_client_callback(s: *mut SSL, cb: *const c_void) -> () {
+        nonnull: [s], fail: ();
+        refuse_cb("SSL_set_psk_client_callback", cb, NO_PSK);
+    }
+
+    /// `SSL_set_psk_use_session_callback` (void): as `SSL_set_psk_client_callback`.
+    fn SSL_set_psk_use_session_callback(s: *mut SSL, cb: *const c_void) -> () {
+        nonnull: [s], fail: ();
+        refuse_cb("SSL_set_psk_use_session_callback", cb, NO_PSK);
+    }
+
+    /// `SSL_set_psk_server_callback`: a server callback; accepted, never called.
+    fn SSL_set_psk_server_callback(s: *mut SSL, cb: *const c_void) -> () {
+        nonnull: [s], fail: ();
+        let _ = cb;
+    }
+
+    /// `SSL_set_psk_find_session_callback`: a server callback; accepted, never called.
+    fn SSL_set_psk_find_session_callback(s: *mut SSL, cb: *const c_void) -> () {
+        nonnull: [s], fail: ();
+        let _ = cb;
+    }
+
+    /// `SSL_set_session_secret_cb`: not supported (0; 1 for null): the master secret is never
+    /// the program's (EAP-FAST).
+    fn SSL_set_session_secret_cb(s: *mut SSL, cb: *const c_void, arg: *mut c_void) -> c_int {
+        nonnull: [s], fail: 0;
+        let _ = arg;
+        refuse_cb("SSL_set_session_secret_cb", cb, "session secret callbacks are not supported")
+    }
+
+    /// `SSL_set_session_ticket_ext`: not supported (0): the ticket sent is the session's.
+    fn SSL_set_session_ticket_ext(s: *mut SSL, data: *mut c_void, len: c_int) -> c_int {
+        nonnull: [s], fail: 0;
+        let _ = (data, len);
+        unsupported("SSL_set_session_ticket_ext", "custom session ticket data is not supported")
+    }
+
+    /// `SSL_set_session_ticket_ext_cb`: not supported (0; 1 for null).
+    fn SSL_set_session_ticket_ext_cb(s: *mut SSL, cb: *const c_void, arg: *mut c_void) -> c_int {
+        nonnull: [s], fail: 0;
+        let _ = arg;
+        refuse_cb("SSL_set_session_ticket_ext_cb", cb, "session ticket extension callbacks are not supported")
+    }
+
+    /// `SSL_get_srtp_profiles`: null (SRTP is never negotiated).
+    fn SSL_get_srtp_profiles(s: *mut SSL) -> *mut c_void {
+        nonnull: [s], fail: std::ptr::null_mut();
+        std::ptr::null_mut()
+    }
+
+    /// `SSL_CTX_add_custom_ext`: not supported (0).
+    fn SSL_CTX_add_custom_ext(
+        c: *mut SSL_CTX,
+        ext_type: c_uint,
+        context: c_uint,
+        add_cb: *const c_void,
+        free_cb: *const c_void,
+        add_arg: *mut c_void,
+        parse_cb: *const c_void,
+        parse_arg: *mut c_void,
+    ) -> c_int {
+        nonnull: [c], fail: 0;
+        let _ = (ext_type, context, add_cb, free_cb, add_arg, parse_cb, parse_arg);
+        unsupported("SSL_CTX_add_custom_ext", NO_CUSTOM_EXT)
+    }
+
+    /// `SSL_CTX_has_client_custom_ext`: 0 (none can be added).
+    fn SSL_CTX_has_client_custom_ext(c: *const SSL_CTX, ext_type: c_uint) -> c_int {
+        nonnull: [c], fail: 0;
+        let _ = ext_type;
+        0
+    }
+
+    /// `SSL_CTX_ct_is_enabled`: 0 (certificate transparency is never enabled).
+    fn SSL_CTX_ct_is_enabled(c: *const SSL_CTX) -> c_int {
+        nonnull: [c], fail: 0;
+        0
+    }
+
+    /// `SSL_enable_ct`: not supported (0): SCTs are not validated.
+    fn SSL_enable_ct(s: *mut SSL, validation_mode: c_int) -> c_int {
+        nonnull: [s], fail: 0;
+        let _ = validation_mode;
+        unsupported("SSL_enable_ct", NO_CT)
+    }
+
+    /// `SSL_CTX_set_ct_validation_callback`: not supported (0); null (CT off) is accepted.
+    fn SSL_CTX_set_ct_validation_callback(c: *mut SSL_CTX, cb: *const c_void, arg: *mut c_void) -> c_int {
+        nonnull: [c], fail: 0;
+        let _ = arg;
+        refuse_cb("SSL_CTX_set_ct_validation_callback", cb, NO_CT)
+    }
+
+    /// `SSL_set_ct_validation_callback`: as the context's form.
+    fn SSL_set_ct_validation_callback(s: *mut SSL, cb: *const c_void, arg: *mut c_void) -> c_int {
+        nonnull: [s], fail: 0;
+        let _ = arg;
+        refuse_cb("SSL_set_ct_validation_callback", cb, NO_CT)
+    }
+
+    /// `SSL_CTX_set0_ctlog_store` (void): the store is freed and `ERR_R_UNSUPPORTED` queued
+    /// (no CT log store is used).
+    fn SSL_CTX_set0_ctlog_store(c: *mut SSL_CTX, logs: *mut c_void) -> () {
+        nonnull: [c], fail: ();
+        // SAFETY: the call hands over the store (null accepted).
+        unsafe { ffi::CTLOG_STORE_free(logs) };
+        unsupported("SSL_CTX_set0_ctlog_store", NO_CT);
+    }
+
+    /// `SSL_CTX_dane_mtype_set`: not supported (0).
+    fn SSL_CTX_dane_mtype_set(c: *mut SSL_CTX, md: *const c_void, mtype: u8, ord: u8) -> c_int {
+        nonnull: [c], fail: 0;
+        let _ = (md, mtype, ord);
+        unsupported("SSL_CTX_dane_mtype_set", NO_DANE)
+    }
+
+    /// `SSL_CTX_dane_set_flags`: 0, the previous flags (DANE cannot be enabled).
+    fn SSL_CTX_dane_set_flags(c: *mut SSL_CTX, flags: std::ffi::c_ulong) -> std::ffi::c_ulong {
+        nonnull: [c], fail: 0;
+        let _ = flags;
+        0
+    }
+
+    /// `SSL_CTX_dane_clear_flags`: 0, the previous flags.
+    fn SSL_CTX_dane_clear_flags(c: *mut SSL_CTX, flags: std::ffi::c_ulong) -> std::ffi::c_ulong {
+        nonnull: [c], fail: 0;
+        let _ = flags;
+        0
+    }
+
+    /// `SSL_dane_clear_flags`: 0, the previous flags.
+    fn SSL_dane_clear_flags(s: *mut SSL, flags: std::ffi::c_ulong) -> std::ffi::c_ulong {
+        nonnull: [s], fail: 0;
+        let _ = flags;
+        0
+    }
+
+    /// `SSL_get0_dane`: null (DANE is never enabled).
+    fn SSL_get0_dane(s: *mut SSL) -> *mut c_void {
+        nonnull: [s], fail: std::ptr::null_mut();
+        std::ptr::null_mut()
+    }
+
+    /// `SSL_CTX_set_async_callback`: not supported (0).
+    fn SSL_CTX_set_async_callback(c: *mut SSL_CTX, cb: *const c_void) -> c_int {
+        nonnull: [c], fail: 0;
+        let _ = cb;
+        unsupported("SSL_CTX_set_async_callback", NO_ASYNC)
+    }
+
+    /// `SSL_CTX_set_async_callback_arg`: not supported (0).
+    fn SSL_CTX_set_async_callback_arg(c: *mut SSL_CTX, arg: *mut c_void) -> c_int {
+        nonnull: [c], fail: 0;
+        let _ = arg;
+        unsupported("SSL_CTX_set_async_callback_arg", NO_ASYNC)
+    }
+
+    /// `SSL_set_async_callback`: not supported (0).
+    fn SSL_set_async_callback(s: *mut SSL, cb: *const c_void) -> c_int {
+        nonnull: [s], fail: 0;
+        let _ = cb;
+        unsupported("SSL_set_async_callback", NO_ASYNC)
+    }
+
+    /// `SSL_set_async_callback_arg`: not supported (0).
+    fn SSL_set_async_callback_arg(s: *mut SSL, arg: *mut c_void) -> c_int {
+        nonnull: [s], fail: 0;
+        let _ = arg;
+        unsupported("SSL_set_async_callback_arg", NO_ASYNC)
+    }
+
+    /// `SSL_get_async_status`: 0 and `*status` untouched, as OpenSSL without an async job.
+    fn SSL_get_async_status(s: *mut SSL, status: *mut c_int) -> c_int {
+        nonnull: [s], fail: 0;
+        let _ = status;
+        0
+    }
+
+    /// `SSL_get_changed_async_fds`: 0, as OpenSSL without an async job.
+    fn SSL_get_changed_async_fds(
+        s: *mut SSL,
+        addfd: *mut c_int,
+        numaddfds: *mut usize,
+        delfd: *mut c_int,
+        numdelfds: *mut usize,
+    ) -> c_int {
+        nonnull: [s], fail: 0;
+        let _ = (addfd, numaddfds, delfd, numdelfds);
+        0
+    }
+
+    /// `SSL_CTX_set_client_hello_cb`: a server callback; accepted, never called.
+    fn SSL_CTX_set_client_hello_cb(c: *mut SSL_CTX, cb: *const c_void, arg: *mut c_void) -> () {
+        nonnull: [c], fail: ();
+        let _ = (cb, arg);
+    }
+
+    /// `SSL_client_hello_isv2`: a server's view of the ClientHello; 0.
+    fn SSL_client_hello_isv2(s: *mut SSL) -> c_int {
+        nonnull: [s], fail: 0;
+        unsupported("SSL_client_hello_isv2", SERVER_ONLY)
+    }
+
+    /// `SSL_client_hello_get0_legacy_version`: 0 (server only).
+    fn SSL_client_hello_get0_legacy_version(s: *mut SSL) -> c_uint {
+        nonnull: [s], fail: 0;
+        unsupported("SSL_client_hello_get0_legacy_version", SERVER_ONLY);
+        0
+    }
+
+    /// `SSL_client_hello_get0_random`: 0 (server only).
+    fn SSL_client_hello_get0_random(s: *mut SSL, out: *mut *const u8) -> usize {
+        nonnull: [s], fail: 0;
+        let _ = out;
+        unsupported("SSL_client_hello_get0_random", SERVER_ONLY);
+        0
+    }
+
+    /// `SSL_client_hello_get0_session_id`: 0 (server only).
+    fn SSL_client_hello_get0_session_id(s: *mut SSL, out: *mut *const u8) -> usize {
+        nonnull: [s], fail: 0;
+        let _ = out;
+        unsupported("SSL_client_hello_get0_session_id", SERVER_ONLY);
+        0
+    }
+
+    /// `SSL_client_hello_get0_ciphers`: 0 (server only).
+    fn SSL_client_hello_get0_ciphers(s: *mut SSL, out: *mut *const u8) -> usize {
+        nonnull: [s], fail: 0;
+        let _ = out;
+        unsupported("SSL_client_hello_get0_ciphers", SERVER_ONLY);
+        0
+    }
+
+    /// `SSL_client_hello_get0_compression_methods`: 0 (server only).
+    fn SSL_client_hello_get0_compression_methods(s: *mut SSL, out: *mut *const u8) -> usize {
+        nonnull: [s], fail: 0;
+        let _ = out;
+        unsupported("SSL_client_hello_get0_compression_methods", SERVER_ONLY);
+        0
+    }
+
+    /// `SSL_client_hello_get1_extensions_present`: 0 (server only).
+    fn SSL_client_hello_get1_extensions_present(s: *mut SSL, out: *mut *mut c_int, outlen: *mut usize) -> c_int {
+        nonnull: [s], fail: 0;
+        let _ = (out, outlen);
+        unsupported("SSL_client_hello_get1_extensions_present", SERVER_ONLY)
+    }
+
+    /// `SSL_client_hello_get0_ext`: 0 (server only).
+    fn SSL_client_hello_get0_ext(s: *mut SSL, ext_type: c_uint, out: *mut *const u8, outlen: *mut usize) -> c_int {
+        nonnull: [s], fail: 0;
+        let _ = (ext_type, out, outlen);
+        unsupported("SSL_client_hello_get0_ext", SERVER_ONLY)
+    }
+
+    /// `SSL_CTX_set_allow_early_data_cb`: a server callback; accepted, never called.
+    fn SSL_CTX_set_allow_early_data_cb(c: *mut SSL_CTX, cb: *const c_void, arg: *mut c_void) -> () {
+        nonnull: [c], fail: ();
+        let _ = (cb, arg);
+    }
+
+    /// `SSL_set_allow_early_data_cb`: a server callback; accepted, never called.
+    fn SSL_set_allow_early_data_cb(s: *mut SSL, cb: *const c_void, arg: *mut c_void) -> () {
+        nonnull: [s], fail: ();
+        let _ = (cb, arg);
+    }
+
+    /// `SSL_CTX_set_session_ticket_cb`: a server's ticket callbacks; accepted (1), never called.
+    fn SSL_CTX_set_session_ticket_cb(
+        c: *mut SSL_CTX,
+        gen_cb: *const c_void,
+        dec_cb: *const c_void,
+        arg: *mut c_void,
+    ) -> c_int {
+        nonnull: [c], fail: 0;
+        let _ = (gen_cb, dec_cb, arg);
+        1
+    }
+
+    /// `SSL_CTX_set_tlsext_ticket_key_evp_cb`: a server's ticket key callback; accepted (1),
+    /// never called.
+    fn SSL_CTX_set_tlsext_ticket_key_evp_cb(c: *mut SSL_CTX, cb: *const c_void) -> c_int {
+        nonnull: [c], fail: 0;
+        let _ = cb;
+        1
+    }
+
+    /// `SSL_CTX_set_tmp_dh_callback`: a server's DH parameters; accepted, never called.
+    fn SSL_CTX_set_tmp_dh_callback(c: *mut SSL_CTX, cb: *const c_void) -> () {
+        nonnull: [c], fail: ();
+        let _ = cb;
+    }
+
+    /// `SSL_set_tmp_dh_callback`: accepted, never called.
+    fn SSL_set_tmp_dh_callback(s: *mut SSL, cb: *const c_void) -> () {
+        nonnull: [s], fail: ();
+        let _ = cb;
+    }
+
+    /// `SSL_set0_tmp_dh_pkey`: a server's DH parameters; taken and freed (1).
+    fn SSL_set0_tmp_dh_pkey(s: *mut SSL, key: *mut EVP_PKEY) -> c_int {
+        nonnull: [s], fail: 0;
+        // SAFETY: on success the call owns the key (null accepted by EVP_PKEY_free).
+        unsafe { ffi::EVP_PKEY_free(key) };
+        1
+    }
+
+    /// `SSL_set_generate_session_id`: a server callback; accepted (1), never called.
+    fn SSL_set_generate_session_id(s: *mut SSL, cb: *const c_void) -> c_int {
+        nonnull: [s], fail: 0;
+        let _ = cb;
+        1
+    }
+
+    /// `SSL_set_not_resumable_session_callback`: accepted, never called.
+    fn SSL_set_not_resumable_session_callback(s: *mut SSL, cb: *const c_void) -> () {
+        nonnull: [s], fail: ();
+        let _ = cb;
+    }
+
+    /// `SSL_set_debug`: deprecated and without effect in OpenSSL too; accepted.
+    fn SSL_set_debug(s: *mut SSL, debug: c_int) -> () {
+        nonnull: [s], fail: ();
+        let _ = debug;
+    }
+
+    /// `DTLS_set_timer_cb`: accepted, never called (no DTLS connection exists).
+    fn DTLS_set_timer_cb(s: *mut SSL, cb: *const c_void) -> () {
+        nonnull: [s], fail: ();
+        let _ = cb;
+    }
+
+    /// `SSL_CTX_use_serverinfo`: a server's data; not supported (0).
+    fn SSL_CTX_use_serverinfo(c: *mut SSL_CTX, info: *const u8, len: usize) -> c_int {
+        nonnull: [c], fail: 0;
+        let _ = (info, len);
+        unsupported("SSL_CTX_use_serverinfo", SERVER_ONLY)
+    }
+
+    /// `SSL_CTX_use_serverinfo_ex`: a server's data; not supported (0).
+    fn SSL_CTX_use_serverinfo_ex(c: *mut SSL_CTX, version: c_uint, info: *const u8, len: usize) -> c_int {
+        nonnull: [c], fail: 0;
+        let _ = (version, info, len);
+        unsupported("SSL_CTX_use_serverinfo_ex", SERVER_ONLY)
+    }
+
+    /// `SSL_CTX_SRP_CTX_init`: not supported (0).
+    fn SSL_CTX_SRP_CTX_init(c: *mut SSL_CTX) -> c_int {
+        nonnull: [c], fail: 0;
+        unsupported("SSL_CTX_SRP_CTX_init", NO_SRP)
+    }
+
+    /// `SSL_CTX_SRP_CTX_free`: 1 (there is no SRP state to free).
+    fn SSL_CTX_SRP_CTX_free(c: *mut SSL_CTX) -> c_int {
+        nonnull: [c], fail: 0;
+        1
+    }
+
+    /// `SSL_SRP_CTX_init`: not supported (0).
+    fn SSL_SRP_CTX_init(s: *mut SSL) -> c_int {
+        nonnull: [s], fail: 0;
+        unsupported("SSL_SRP_CTX_init", NO_SRP)
+    }
+
+    /// `SSL_SRP_CTX_free`: 1 (there is no SRP state to free).
+    fn SSL_SRP_CTX_free(s: *mut SSL) -> c_int {
+        nonnull: [s], fail: 0;
+        1
+    }
+
+    /// `SRP_Calc_A_param`: not supported (0).
+    fn SRP_Calc_A_param(s: *mut SSL) -> c_int {
+        nonnull: [s], fail: 0;
+        unsupported("SRP_Calc_A_param", NO_SRP)
+    }
+
+    /// `SSL_srp_server_param_with_username`: not supported: `SSL3_AL_FATAL` (2) with
+    /// `*ad` = internal_error (80).
+    fn SSL_srp_server_param_with_username(s: *mut SSL, ad: *mut c_int) -> c_int {
+        nonnull: [s], fail: 2;
+        if !ad.is_null() {
+            // SAFETY: the caller's writable int.
+            unsafe { *ad = 80 };
+        }
+        unsupported("SSL_srp_server_param_with_username", NO_SRP);
+        2
+    }
+
+    /// `SSL_set_srp_server_param_pw`: not supported (-1).
+    fn SSL_set_srp_server_param_pw(s: *mut SSL, user: *const c_char, pass: *const c_char, grp: *const c_char) -> c_int {
+        nonnull: [s], fail: -1;
+        let _ = (user, pass, grp);
+        unsupported("SSL_set_srp_server_param_pw", NO_SRP);
+        -1
+    }
+
+    /// `SSL_get_srp_userinfo`: null (no SRP).
+    fn SSL_get_srp_userinfo(s: *mut SSL) -> *mut c_char {
+        nonnull: [s], fail: std::ptr::null_mut();
+        std::ptr::null_mut()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The refusals OpenSSL does not share (it accepts these calls), so the differential C
+    //! programs cannot compare them: each fails with its failure value and `ERR_R_UNSUPPORTED`
+    //! as the last entry on the queue.
+
+    use super::*;
+    use crate::ctx::*;
+    use crate::ssl::{SSL_free, SSL_new};
+
+    fn last_reason() -> u32 {
+        // SAFETY: reads this thread's queue.
+        let e = unsafe { ffi::ERR_peek_last_error() };
+        // SAFETY: touches only this thread's queue.
+        unsafe { ffi::ERR_clear_error() };
+        u32::try_from(e & 0x7F_FFFF).unwrap_or(0)
+    }
+
+    fn refused(what: &str, failed: bool) {
+        let reason = last_reason();
+        assert!(failed, "{what} did not fail");
+        assert_eq!(reason, ERR_R_UNSUPPORTED, "{what} queued {reason:#x}");
+    }
+
+    #[test]
+    fn dtls_and_server_methods_are_refused_everywhere() {
+        // SAFETY: the exports, called as C would, on objects made here and freed at the end.
+        unsafe {
+            for m in [
+                DTLSv1_2_method(),
+                DTLSv1_2_client_method(),
+                DTLSv1_2_server_method(),
+            ] {
+                refused("SSL_CTX_new(DTLSv1_2)", SSL_CTX_new(m).is_null());
+            }
+            let c = SSL_CTX_new(TLS_client_method());
+            let s = SSL_new(c);
+            refused(
+                "SSL_CTX_set_ssl_version(DTLS)",
+                SSL_CTX_set_ssl_version(c, DTLS_method()) == 0,
+            );
+            refused(
+                "SSL_set_ssl_method(server)",
+                crate::ssl::SSL_set_ssl_method(s, TLS_server_method()) == 0,
+            );
+            assert_eq!(SSL_CTX_get_ssl_method(c), TLS_client_method());
+            SSL_free(s);
+            SSL_CTX_free(c);
+        }
+    }
+
+    #[test]
+    fn what_a_client_cannot_do_fails_clearly() {
+        // SAFETY: as above.
+        unsafe {
+            let c = SSL_CTX_new(TLS_client_method());
+            let s = SSL_new(c);
+            let cb = c"any non-null callback".as_ptr().cast::<c_void>();
+            refused("SSL_dup", SSL_dup(s).is_null());
+            refused(
+                "SSL_renegotiate_abbreviated",
+                SSL_renegotiate_abbreviated(s) == 0,
+            );
+            refused("SSL_enable_ct", SSL_enable_ct(s, 1) == 0);
+            refused(
+                "SSL_use_psk_identity_hint",
+                SSL_use_psk_identity_hint(s, c"h".as_ptr()) == 0,
+            );
+            refused(
+                "SSL_set_session_ticket_ext",
+                SSL_set_session_ticket_ext(s, cb.cast_mut(), 1) == 0,
+            );
+            refused(
+                "SSL_set_session_secret_cb",
+                SSL_set_session_secret_cb(s, cb, std::ptr::null_mut()) == 0,
+            );
+            refused("SSL_test_functions", SSL_test_functions().is_null());
+            refused(
+                "SSL_CTX_add_custom_ext",
+                SSL_CTX_add_custom_ext(
+                    c,
+                    1000,
+                    0,
+                    cb,
+                    cb,
+                    std::ptr::null_mut(),
+                    cb,
+                    std::ptr::null_mut(),
+                ) == 0,
+            );
+            refused(
+                "SSL_CTX_set_async_callback",
+                SSL_CTX_set_async_callback(c, cb) == 0,
+            );
+            refused(
+                "SSL_set_async_callback_arg",
+                SSL_set_async_callback_arg(s, std::ptr::null_mut()) == 0,
+            );
+            refused(
+                "SSL_CTX_set_ct_validation_callback",
+                SSL_CTX_set_ct_validation_callback(c, cb, std::ptr::null_mut()) == 0,
+            );
+            refused(
+                "SSL_CTX_use_serverinfo",
+                SSL_CTX_use_serverinfo(c, std::ptr::null(), 0) == 0,
+            );
+            refused("SSL_SRP_CTX_init", SSL_SRP_CTX_init(s) == 0);
+            let mut out = [0u8; 4];
+            refused(
+                "SSL_export_keying_material_early",
+                SSL_export_keying_material_early(
+                    s,
+                    out.as_mut_ptr(),
+                    4,
+                    c"l".as_ptr(),
+                    1,
+                    std::ptr::null(),
+                    0,
+                ) == 0,
+            );
+            refused(
+                "SSL_bytes_to_cipher_list",
+                SSL_bytes_to_cipher_list(
+                    s,
+                    out.as_ptr(),
+                    2,
+                    0,
+                    std::ptr::null_mut(),
+                    std::ptr::null_mut(),
+                ) == 0,
+            );
+            refused("SSL_client_hello_isv2", SSL_client_hello_isv2(s) == 0);
+            // Void setters: nothing stored, the refusal queued (none for a null callback).
+            SSL_set_psk_client_callback(s, cb);
+            refused("SSL_set_psk_client_callback", true);
+            SSL_set_psk_use_session_callback(s, cb);
+            refused("SSL_set_psk_use_session_callback", true);
+            SSL_set_psk_client_callback(s, std::ptr::null());
+            assert_eq!(last_reason(), 0);
+            SSL_CTX_set0_ctlog_store(c, std::ptr::null_mut());
+            refused("SSL_CTX_set0_ctlog_store", true);
+            SSL_free(s);
+            SSL_CTX_free(c);
+        }
     }
 }

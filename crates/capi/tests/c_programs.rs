@@ -1272,3 +1272,40 @@ fn info_callback_reports_the_alert_a_failed_verification_sends() {
         &["handshake start (1)", "alert write: fatal: unknown CA"],
     );
 }
+
+/// `extras HOST PORT CERTDIR`.
+fn extras(port: u16) -> Vec<String> {
+    let dir = manifest_dir().join("../../testdata/certs");
+    args([
+        program("extras").to_string_lossy().into_owned(),
+        HOST.into(),
+        port.to_string(),
+        dir.to_string_lossy().into_owned(),
+    ])
+}
+
+#[test]
+fn the_rest_of_libssl_answers_as_openssl_where_a_client_sees_it() {
+    let server = rev_server(&[]);
+    let facts = [
+        "OSSL_default_cipher_list: ALL:!COMPLEMENTOFDEFAULT:!eNULL",
+        "SSL_client_version: 0x10000",
+        "SSL_get_state: 0 (TLS_ST_BEFORE 0)",
+        "SSL_rstate_string: RH, read header",
+        "early data: ctx 0/16384, ssl 0/16384",
+        "SSL_set1_param: 1, host localhost",
+        "SSL_new copies it: 1, client version 0x303",
+        "SSL_CTX_get0_CA_list: 0 names, client CA list 0, SSL_get_client_CA_list 1",
+        "SSL_dup_CA_list: 1 names, a copy 1, same name 1",
+        "SSL_load_client_CA_file: 1 names, /CN=oxissl test root, queue 0",
+        "SSL_COMP_get_compression_methods: 1, 0 methods",
+        "  again without override: 0 20/289",
+        "after the handshake: state 1 (TLS_ST_OK 1), client version 0x303, signature 0",
+        "SSL_copy_session_id: 1, same session 1, method 1",
+        "SSL_CTX_add_session: 1, again 0 -> 1 items, number 1",
+        "  again: 0, removed 2",
+        "SSL_SESSION_dup: 1, id 4 1, host example, version 0x304, resumable 0, ex_data 1",
+        "exit: 0",
+    ];
+    differential(&extras(server.port), End::Exit(0), &facts);
+}
