@@ -863,7 +863,66 @@ const CTX_KEY: &str = "SSL_CTX_use_PrivateKey";
 const SSL_CERT: &str = "SSL_use_certificate";
 const SSL_KEY: &str = "SSL_use_PrivateKey";
 
+/// `SSL_CTX_set_client_cert_cb`'s callback: 1 with a certificate and key to send (the callee
+/// owns both references it hands over), 0 for none, negative to be called again later.
+pub type ClientCertCb = unsafe extern "C" fn(*mut SSL, *mut *mut X509, *mut *mut EVP_PKEY) -> c_int;
+
+/// What the client certificate callback decided.
+pub enum ClientCertAnswer {
+    /// Send what is now set on the connection (the callback's certificate and key).
+    Send,
+    /// Send none (an empty Certificate).
+    Nothing,
+    /// Stop with SSL_ERROR_WANT_X509_LOOKUP; the next call asks the callback again.
+    Later,
+}
+
+/// Calls the context's client certificate callback on the unlocked object, as OpenSSL's
+/// `ssl_do_client_cert_cb` and `tls_prepare_client_certificate` do: a certificate and key it
+/// returns are set on the connection (`SSL_use_certificate`, `SSL_use_PrivateKey`) and freed;
+/// if either is missing or is refused, none is sent.
+pub fn ask_client_cert_cb(s: *mut SSL) -> ClientCertAnswer {
+    // SAFETY: `s` is live (the caller's), and holds a reference to its context.
+    let cb = unsafe { ctx_ref((*s).ctx) }.lock().client_cert_cb;
+    let Some(cb) = cb else {
+        return ClientCertAnswer::Nothing;
+    };
+    let (mut x, mut k) = (std::ptr::null_mut(), std::ptr::null_mut());
+    // SAFETY: the program's callback, called as OpenSSL calls it, with two out-pointers.
+    let r = unsafe { cb(s, &mut x, &mut k) };
+    if r < 0 {
+        return ClientCertAnswer::Later;
+    }
+    let used = r == 1
+        && !x.is_null()
+        && !k.is_null()
+        && Target::Ssl(s).use_cert("SSL_use_certificate", x) == 1
+        && Target::Ssl(s).use_key("SSL_use_PrivateKey", k) == 1;
+    // SAFETY: the references the callback handed over (null accepted).
+    unsafe {
+        ffi::X509_free(x);
+        ffi::EVP_PKEY_free(k);
+    }
+    match used {
+        true => ClientCertAnswer::Send,
+        false => ClientCertAnswer::Nothing,
+    }
+}
+
 entry! {
+    /// `SSL_CTX_set_client_cert_cb`: called when a server asks for a certificate and the
+    /// connection has none (see `ask_client_cert_cb`).
+    fn SSL_CTX_set_client_cert_cb(c: *mut SSL_CTX, cb: Option<ClientCertCb>) -> () {
+        nonnull: [c], fail: ();
+        with_ctx(c, "SSL_CTX_set_client_cert_cb", |st| st.client_cert_cb = cb)
+    }
+
+    /// `SSL_CTX_get_client_cert_cb`.
+    fn SSL_CTX_get_client_cert_cb(c: *mut SSL_CTX) -> Option<ClientCertCb> {
+        nonnull: [c], fail: None;
+        with_ctx(c, "SSL_CTX_get_client_cert_cb", |st| st.client_cert_cb)
+    }
+
     /// `SSL_CTX_use_certificate`: the context's certificate (a new reference is kept).
     fn SSL_CTX_use_certificate(c: *mut SSL_CTX, x: *mut X509) -> c_int {
         nonnull: [c, x], fail: 0;

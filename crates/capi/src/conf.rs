@@ -391,6 +391,8 @@ pub enum Action {
         clear: u64,
     },
     VerifyMode(c_int),
+    /// `SSL_CTX_set_block_padding`.
+    BlockPadding(usize),
     /// Nothing to do (a switch with no bits for this side, `RecordPadding 0`).
     Nothing,
 }
@@ -587,11 +589,10 @@ pub fn parse(
         Kind::VerifyMode => {
             Action::VerifyMode(verify_mode(value, server).ok_or(Refusal::BadValue)?)
         }
+        // OpenSSL's cmd_RecordPadding: a block size up to 16384 for SSL_CTX_set_block_padding.
         Kind::RecordPadding => match value.trim().parse::<u32>() {
             Ok(0) => Action::Nothing,
-            Ok(n) if n <= 16384 => {
-                return Err(Refusal::Unsupported("record padding is not supported"))
-            }
+            Ok(n) if n <= 16384 => Action::BlockPadding(n as usize),
             _ => return Err(Refusal::BadValue),
         },
         Kind::Switch { bits: 0, .. } => Action::Nothing,
@@ -637,6 +638,12 @@ fn apply(target: Target, action: &Action) -> bool {
     unsafe {
         match (target, action) {
             (_, Action::Nothing) => true,
+            (Target::Ctx(c), Action::BlockPadding(b)) => {
+                crate::records::SSL_CTX_set_block_padding(c, *b) == 1
+            }
+            (Target::Ssl(s), Action::BlockPadding(b)) => {
+                crate::records::SSL_set_block_padding(s, *b) == 1
+            }
             (Target::None, a) => validate_only(a),
             (Target::Ctx(c), Action::Groups(v)) => text(v).is_some_and(|v| {
                 crate::ctx::SSL_CTX_ctrl(c, 92, 0, v.as_ptr().cast_mut().cast()) == 1
@@ -1046,10 +1053,14 @@ mod tests {
 
     #[test]
     fn valid_commands_this_library_cannot_honour_are_refused() {
-        assert!(matches!(
+        assert_eq!(
             p(CLIENT_CMDLINE, "-record_padding", Some("512")),
-            Err(Refusal::Unsupported(_))
-        ));
+            Ok(Action::BlockPadding(512))
+        );
+        assert_eq!(
+            p(CLIENT_CMDLINE, "-record_padding", Some("16385")),
+            Err(Refusal::BadValue)
+        );
         assert_eq!(
             p(CLIENT_CMDLINE, "-record_padding", Some("0")),
             Ok(Action::Nothing)

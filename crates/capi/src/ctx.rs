@@ -225,8 +225,11 @@ pub struct CtxState {
     /// `SSL_CTX_set_max_early_data` / `SSL_CTX_set_recv_max_early_data` (server settings).
     pub max_early_data: u32,
     pub recv_max_early_data: u32,
-    /// The settings `deferred.rs` keeps for a later change.
-    pub deferred: crate::deferred::Deferred,
+    /// `SSL_CTX_set_client_cert_cb`: asked for a certificate when a server requests one and
+    /// none is configured, with the object unlocked (see `io::io_entry`).
+    pub client_cert_cb: Option<crate::cert::ClientCertCb>,
+    /// `SSL_CTX_set_record_padding_callback_arg` (copied by `SSL_new`).
+    pub padding_arg: *mut c_void,
     /// `SSL_CTX_set_tlsext_status_cb` and its argument (ctrl 64): called by the context's
     /// connections that asked for a certificate status, with the object unlocked.
     pub status_cb: Option<StatusCb>,
@@ -608,9 +611,13 @@ fn ctx_ctrl(st: &mut CtxState, cmd: c_int, larg: c_long, parg: *mut c_void) -> c
             }
             1
         }
-        // Accepted and not acted on: max fragment, servername callback argument, signature
-        // algorithms for client certificates, DH auto, split fragment, pipelines.
-        52 | 54 | 97 | 101 | 102 | 118 | 125 | 126 => 1,
+        // SSL_CTRL_SET_MAX_SEND_FRAGMENT: 512 to 16384, else 0.
+        52 => {
+            c_long::from(usize::try_from(larg).is_ok_and(|m| st.ctx.set_max_send_fragment(m) == 1))
+        }
+        // Accepted and not acted on: servername callback argument, signature algorithms for
+        // client certificates, DH auto, split fragment, pipelines.
+        54 | 97 | 101 | 102 | 118 | 125 | 126 => 1,
         _ => 0,
     }
 }
@@ -1358,7 +1365,8 @@ fn new_ctx(method: *const SSL_METHOD) -> *mut SSL_CTX {
             max_early_data: 0,
             // SSL3_RT_MAX_PLAIN_LENGTH, OpenSSL's default.
             recv_max_early_data: 16384,
-            deferred: crate::deferred::Deferred::default(),
+            client_cert_cb: None,
+            padding_arg: std::ptr::null_mut(),
         }),
         ex_data: ExData::new(ffi::CRYPTO_EX_INDEX_SSL_CTX),
     }));

@@ -70,11 +70,12 @@ fn io_entry<R: Copy>(
     mut f: impl FnMut(&SSL, &mut SslState) -> R,
 ) -> R {
     loop {
-        let (mut pending, mut status) = (false, false);
+        let (mut pending, mut status, mut cert) = (false, false, false);
         let r = with_ssl(s, func, fail, |obj, st| {
             let r = f(obj, st);
             pending = !st.new_sessions.is_empty();
             status = st.ssl.status_check_pending();
+            cert = st.ssl.client_cert_pending();
             r
         });
         // Only then a second lock of the object: reads and writes stay one lock each.
@@ -84,9 +85,29 @@ fn io_entry<R: Copy>(
         if status && run_status_callback(s, func) {
             continue;
         }
+        if cert && run_client_cert_callback(s, func) {
+            continue;
+        }
         crate::ssl::deliver_info_events(s);
         return r;
     }
+}
+
+/// Asks the context's client certificate callback for the certificate the server requested
+/// and hands the answer to the handshake; whether the call should be made again (not when the
+/// callback asked to be called later: the call then returns its WANT_X509_LOOKUP).
+fn run_client_cert_callback(s: *mut SSL, func: &str) -> bool {
+    let send = match crate::cert::ask_client_cert_cb(s) {
+        crate::cert::ClientCertAnswer::Later => return false,
+        crate::cert::ClientCertAnswer::Send => true,
+        crate::cert::ClientCertAnswer::Nothing => false,
+    };
+    with_ssl(s, func, false, |_, st| {
+        st.ssl.client_cert_pending() && {
+            st.ssl.finish_client_cert(send);
+            true
+        }
+    })
 }
 
 /// Calls the context's status callback (`SSL_CTX_set_tlsext_status_cb`) on the unlocked

@@ -21,7 +21,7 @@
 //! [`io`] (handshake, read, write, shutdown, `SSL_get_error`), [`info`] (state, certificates,
 //! version, cipher, ALPN), [`cert`] (the program's own certificate and key), [`session`],
 //! [`cipher`], [`bio_ssl`] (`BIO_f_ssl`), [`ca_list`] (CA name lists), [`sess_cache`] (the
-//! context's session store), [`deferred`] (settings kept minimal for now), [`stubs`].
+//! context's session store), [`records`] (record size and padding), [`stubs`].
 
 // The C names (SSL, SSL_CTX, BIO ...) are kept for the types C sees.
 #![allow(clippy::missing_safety_doc, clippy::upper_case_acronyms)]
@@ -47,12 +47,12 @@ mod cert;
 mod cipher;
 mod conf;
 mod ctx;
-mod deferred;
 mod errors;
 mod exdata;
 mod ffi;
 mod info;
 mod io;
+mod records;
 mod sess_cache;
 mod session;
 mod session_der;

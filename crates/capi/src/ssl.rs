@@ -93,7 +93,7 @@ pub struct SslState {
     pub verify_result: Option<c_long>,
     /// Settings stored and reported back (copied from the context by `SSL_new`).
     pub stored: Stored,
-    /// `SSL_set_record_padding_callback_arg` (`deferred.rs`).
+    /// `SSL_set_record_padding_callback_arg` (`records.rs`).
     pub padding_arg: *mut c_void,
 }
 
@@ -366,13 +366,15 @@ impl SslState {
         if !self.ssl.in_before() {
             return;
         }
-        let (cb, ctx_info, status_cb) = {
+        let (cb, ctx_info, status_cb, cert_cb) = {
             // SAFETY: the object holds a reference to its context.
             let c = unsafe { ctx_ref(obj.ctx) }.lock();
-            (c.keylog_cb, c.info_cb, c.status_cb)
+            (c.keylog_cb, c.info_cb, c.status_cb, c.client_cert_cb)
         };
-        // The status callback runs with the object unlocked (see `io::io_entry`).
+        // The status and client certificate callbacks run with the object unlocked (see
+        // `io::io_entry`).
         self.ssl.set_defer_status_check(status_cb.is_some());
+        self.ssl.set_defer_client_cert(cert_cb.is_some());
         self.info_wanted = self.info_cb.is_some() || ctx_info.is_some();
         let log = cb.map(|cb| {
             Arc::new(CKeyLog {
@@ -742,7 +744,11 @@ fn ssl_ctrl(st: &mut SslState, cmd: c_int, larg: c_long, parg: *mut c_void) -> c
             1
         }
         // Accepted and not acted on (see SSL_CTX_ctrl).
-        52 | 54 | 97 | 101 | 102 | 118 | 125 | 126 => 1,
+        // SSL_CTRL_SET_MAX_SEND_FRAGMENT, as for the context.
+        52 => {
+            c_long::from(usize::try_from(larg).is_ok_and(|m| st.ssl.set_max_send_fragment(m) == 1))
+        }
+        54 | 97 | 101 | 102 | 118 | 125 | 126 => 1,
         _ => 0,
     }
 }
@@ -830,7 +836,7 @@ entry! {
                 inherited_param(cs.param),
                 cs.own.dup(),
                 (cs.msg_cb, cs.msg_cb_arg),
-                (cs.method, Stored::of(&cs), cs.deferred.padding_arg),
+                (cs.method, Stored::of(&cs), cs.padding_arg),
             )
         };
         let anchors = StoreAnchors { ctx: c };

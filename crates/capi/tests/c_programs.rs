@@ -1083,6 +1083,96 @@ fn without_a_client_certificate_the_server_refuses_alike() {
     );
 }
 
+#[test]
+fn the_client_certificate_callback_answers_the_request() {
+    // SSL_CTX_set_client_cert_cb: called once the server asked and none is set; its
+    // certificate is sent; -1 makes SSL_connect return WANT_X509_LOOKUP and the next call asks
+    // again; 0 sends none, which this server refuses.
+    let server = client_auth_server();
+    for version in ["1.3", "1.2"] {
+        let protocol = format!("server: Protocol  : TLSv{version}");
+        for (how, calls, connected) in [
+            ("cb", 1, HANDSHAKE_OK),
+            ("cbretry", 2, "SSL_connect again: ret=1 error=0(NONE)"),
+        ] {
+            differential(
+                &client_cert(server.port, how, version),
+                End::Exit(0),
+                &[
+                    &format!("loaded {how}: yes"),
+                    "client cert callback: call 1, in init 1, certificate set 0",
+                    connected,
+                    &format!("version: TLSv{version}, client cert callback calls: {calls}"),
+                    &protocol,
+                    "server: Subject: CN=oxissl test client (ecdsa)",
+                ],
+            );
+        }
+    }
+    differential(
+        &client_cert(server.port, "cbretry", "1.2"),
+        End::Exit(0),
+        &["SSL_connect: ret=-1 error=4(WANT_X509_LOOKUP)"],
+    );
+    differential(
+        &client_cert(server.port, "cbnone", "1.2"),
+        End::Exit(1),
+        &[
+            "client cert callback: call 1, in init 1, certificate set 0",
+            "SSL_connect: ret=-1 error=1(SSL) lib=20 reason=1040",
+        ],
+    );
+}
+
+#[test]
+fn record_size_settings_work_with_openssl() {
+    // tests/c/records.c: max_fragment_length (the SSL's 1024 over the context's 512), block
+    // padding and max_send_fragment, each with a 3000-byte line through `s_server -rev`, which
+    // refuses records longer than an agreed maximum fragment length.
+    for version in ["1.3", "1.2"] {
+        let server = rev_server(&[]);
+        for (setting, lines) in [
+            (
+                "mfl",
+                &[
+                    "max fragment length 7: 0",
+                    "max fragment length 512: 1",
+                    "on the SSL, 1024: 1",
+                    "read back 3001 bytes, reversed, largest read at most 1024",
+                ][..],
+            ),
+            (
+                "padding",
+                &[
+                    "block padding 16385: 0",
+                    "block padding 1: 1",
+                    "block padding 256: 1",
+                ][..],
+            ),
+            (
+                "sendfrag",
+                &["max send fragment 511: 0", "max send fragment 512: 1"][..],
+            ),
+            (
+                "none",
+                &["read back 3001 bytes, reversed, largest read above 1024"][..],
+            ),
+        ] {
+            let cmd = args([
+                program("records").to_string_lossy().into_owned(),
+                HOST.into(),
+                server.port.to_string(),
+                cert("root.pem"),
+                version.into(),
+                setting.into(),
+            ]);
+            let mut want = vec![HANDSHAKE_OK, "SSL_write: 3001", "SSL_shutdown: 1"];
+            want.extend_from_slice(lines);
+            differential(&cmd, End::Exit(0), &want);
+        }
+    }
+}
+
 /// `sigalgs HOST PORT CAFILE CTX_LIST SSL_LIST` against a server with `leaf`, TLS 1.3 or 1.2.
 fn sigalgs(leaf: &str, version: &str, ctx_list: &str, ssl_list: &str) -> (SServer, Vec<String>) {
     let server = s_server(leaf, "inter.pem", &["-www", version]);

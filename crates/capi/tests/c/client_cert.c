@@ -8,8 +8,10 @@
  *          each call's return value and every queued error (library, reason, text).
  *        client_cert connect HOST PORT CAFILE CERTDIR SCRATCH HOW VERSION
  *          Loads the ECDSA client certificate HOW (none, pem, der, chain, objects, asn1, enc,
- *          ssl, rsa), connects with VERSION (1.2 or 1.3) to an `s_server -www` that requires
- *          a client certificate, and prints what its status page says about it.
+ *          ssl, rsa; or through SSL_CTX_set_client_cert_cb: cb, cbnone answering none, cbretry
+ *          asking to be called again first), connects with VERSION (1.2 or 1.3) to an
+ *          `s_server -www` that requires a client certificate, and prints what its status page
+ *          says about it.
  */
 #define OPENSSL_SUPPRESS_DEPRECATED
 #include "common.h"
@@ -356,6 +358,25 @@ static int load(void)
     return EXIT_OK;
 }
 
+static int cert_cb_calls;
+static const char *cert_cb_mode;
+
+/* SSL_CTX_set_client_cert_cb's callback: the ECDSA client certificate and key, none, or
+ * "call me again" the first time. */
+static int client_cert_cb(SSL *ssl, X509 **x509, EVP_PKEY **pkey)
+{
+    cert_cb_calls++;
+    printf("client cert callback: call %d, in init %d, certificate set %d\n", cert_cb_calls,
+           SSL_in_init(ssl), SSL_get_certificate(ssl) != NULL);
+    if (strcmp(cert_cb_mode, "cbnone") == 0)
+        return 0;
+    if (strcmp(cert_cb_mode, "cbretry") == 0 && cert_cb_calls == 1)
+        return -1;
+    *x509 = read_cert(CERT("client-ecdsa.pem"));
+    *pkey = read_key(CERT("client-ecdsa.key"));
+    return *x509 != NULL && *pkey != NULL;
+}
+
 /* Loads the client certificate into ctx (or ssl for "ssl") the way `how` names. */
 static int use(const char *how, SSL_CTX *ctx, SSL *ssl)
 {
@@ -363,6 +384,11 @@ static int use(const char *how, SSL_CTX *ctx, SSL *ssl)
 
     if (strcmp(how, "none") == 0)
         return 1;
+    if (strncmp(how, "cb", 2) == 0) {
+        cert_cb_mode = how;
+        SSL_CTX_set_client_cert_cb(ctx, client_cert_cb);
+        return SSL_CTX_get_client_cert_cb(ctx) == client_cert_cb;
+    }
     if (strcmp(how, "pem") == 0)
         return SSL_CTX_use_certificate_file(ctx, pem, SSL_FILETYPE_PEM) == 1 &&
                SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) == 1;
@@ -460,9 +486,14 @@ static int connect_and_get(char **argv)
     }
     r = SSL_connect(ssl);
     report("SSL_connect", ssl, r, errno);
+    /* A callback that asked to be called again: the program calls SSL_connect again. */
+    for (int i = 0; i < 3 && r < 0 && SSL_get_error(ssl, r) == SSL_ERROR_WANT_X509_LOOKUP; i++) {
+        r = SSL_connect(ssl);
+        report("SSL_connect again", ssl, r, errno);
+    }
     if (r != 1)
         return EXIT_HANDSHAKE_FAILED;
-    printf("version: %s\n", SSL_get_version(ssl));
+    printf("version: %s, client cert callback calls: %d\n", SSL_get_version(ssl), cert_cb_calls);
     r = SSL_write(ssl, get, (int)strlen(get));
     if (r <= 0) {
         report("SSL_write", ssl, r, errno);
