@@ -1542,48 +1542,20 @@ fn client_certificate_errors_are_clear() {
 // -status (OCSP stapling)
 // ---------------------------------------------------------------------------------------------
 
-/// A "good" OCSP response for the ECDSA leaf signed by its issuer with `openssl ocsp`.
+/// A "good" OCSP response for the ECDSA leaf, by `testdata/certs/ocsp-response.sh`.
 fn ocsp_response() -> PathBuf {
     let dir = scratch_dir("ocsp");
-    let p = |n: &str| dir.join(n).to_string_lossy().into_owned();
-    std::fs::write(
-        p("index.txt"),
-        "V\t991231235959Z\t\t1002\tunknown\t/CN=localhost (ecdsa)\n",
-    )
-    .unwrap();
-    let (inter, key, leaf) = (cert("inter.pem"), cert("inter.key"), cert("ecdsa.pem"));
-    for args in [
-        vec![
-            "ocsp",
-            "-no_nonce",
-            "-issuer",
-            &inter,
-            "-cert",
-            &leaf,
-            "-reqout",
-            &p("req.der"),
-        ],
-        vec![
-            "ocsp",
-            "-index",
-            &p("index.txt"),
-            "-rsigner",
-            &inter,
-            "-rkey",
-            &key,
-            "-CA",
-            &inter,
-            "-reqin",
-            &p("req.der"),
-            "-respout",
-            &p("resp.der"),
-            "-ndays",
-            "1",
-        ],
-    ] {
-        let out = Command::new("openssl").args(&args).output().unwrap();
-        assert!(out.status.success(), "{args:?}");
-    }
+    let script = certs_dir().join("ocsp-response.sh");
+    let out = Command::new("bash")
+        .arg(&script)
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     dir.join("resp.der")
 }
 

@@ -745,55 +745,23 @@ pub fn assert_we_export(who: &str, imports: &[String]) {
     );
 }
 
-/// A "good" OCSP response for `ecdsa.pem` (serial 1002), signed by its issuer `inter.pem`
-/// with `openssl ocsp` (valid for a day from now), for `s_server -status_file`.
+/// A "good" OCSP response for `ecdsa.pem` signed by its issuer, made once per test binary by
+/// `testdata/certs/ocsp-response.sh` (valid for a day from now), for `s_server -status_file`.
 pub fn ocsp_response_file() -> &'static str {
     static RESP: OnceLock<PathBuf> = OnceLock::new();
     RESP.get_or_init(|| {
         let dir = scratch().join("ocsp");
-        std::fs::create_dir_all(&dir).unwrap();
-        let p = |n: &str| dir.join(n).to_string_lossy().into_owned();
-        std::fs::write(
-            p("index.txt"),
-            "V\t991231235959Z\t\t1002\tunknown\t/CN=localhost (ecdsa)\n",
-        )
-        .unwrap();
-        let run = |a: &[&str]| {
-            let out = Command::new("openssl").args(a).output().unwrap();
-            assert!(
-                out.status.success(),
-                "{a:?}: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-        };
-        let (inter, key, leaf) = (cert("inter.pem"), cert("inter.key"), cert("ecdsa.pem"));
-        run(&[
-            "ocsp",
-            "-no_nonce",
-            "-issuer",
-            &inter,
-            "-cert",
-            &leaf,
-            "-reqout",
-            &p("req.der"),
-        ]);
-        run(&[
-            "ocsp",
-            "-index",
-            &p("index.txt"),
-            "-rsigner",
-            &inter,
-            "-rkey",
-            &key,
-            "-CA",
-            &inter,
-            "-reqin",
-            &p("req.der"),
-            "-respout",
-            &p("resp.der"),
-            "-ndays",
-            "1",
-        ]);
+        let script = manifest_dir().join("../../testdata/certs/ocsp-response.sh");
+        let out = Command::new("bash")
+            .arg(&script)
+            .arg(&dir)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         dir.join("resp.der")
     })
     .to_str()
