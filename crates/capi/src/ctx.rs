@@ -225,6 +225,10 @@ pub struct CtxState {
     /// `SSL_CTX_set_max_early_data` / `SSL_CTX_set_recv_max_early_data` (server settings).
     pub max_early_data: u32,
     pub recv_max_early_data: u32,
+    /// `SSL_CTX_set_cert_verify_callback` and its argument: called in place of
+    /// `X509_verify_cert` to verify the server's chain.
+    pub app_verify_cb: Option<crate::x509::AppVerifyCb>,
+    pub app_verify_arg: *mut c_void,
     /// `SSL_CTX_set_client_cert_cb`: asked for a certificate when a server requests one and
     /// none is configured, with the object unlocked (see `io::io_entry`).
     pub client_cert_cb: Option<crate::cert::ClientCertCb>,
@@ -940,6 +944,22 @@ entry! {
         })
     }
 
+    /// `SSL_CTX_set_cert_verify_callback`: the server's chain is verified by `cb` (with `arg`)
+    /// in place of `X509_verify_cert`, on an `X509_STORE_CTX` set up as for it (store, chain,
+    /// purpose, host, depth, the `SSL` in its ex_data, the verify callback): a result above 0
+    /// accepts the chain, and the store context's error is the verify result.
+    fn SSL_CTX_set_cert_verify_callback(
+        c: *mut SSL_CTX,
+        cb: Option<crate::x509::AppVerifyCb>,
+        arg: *mut c_void,
+    ) -> () {
+        nonnull: [c], fail: ();
+        with_ctx(c, "SSL_CTX_set_cert_verify_callback", |st| {
+            st.app_verify_cb = cb;
+            st.app_verify_arg = arg;
+        })
+    }
+
     /// `SSL_CTX_set_verify_depth`.
     fn SSL_CTX_set_verify_depth(c: *mut SSL_CTX, depth: c_int) -> () {
         nonnull: [c], fail: ();
@@ -1367,6 +1387,8 @@ fn new_ctx(method: *const SSL_METHOD) -> *mut SSL_CTX {
             recv_max_early_data: 16384,
             client_cert_cb: None,
             padding_arg: std::ptr::null_mut(),
+            app_verify_cb: None,
+            app_verify_arg: std::ptr::null_mut(),
         }),
         ex_data: ExData::new(ffi::CRYPTO_EX_INDEX_SSL_CTX),
     }));

@@ -70,17 +70,21 @@ fn io_entry<R: Copy>(
     mut f: impl FnMut(&SSL, &mut SslState) -> R,
 ) -> R {
     loop {
-        let (mut pending, mut status, mut cert) = (false, false, false);
+        let (mut pending, mut status, mut cert, mut chain) = (false, false, false, false);
         let r = with_ssl(s, func, fail, |obj, st| {
             let r = f(obj, st);
             pending = !st.new_sessions.is_empty();
             status = st.ssl.status_check_pending();
             cert = st.ssl.client_cert_pending();
+            chain = st.ssl.chain_verification_pending();
             r
         });
         // Only then a second lock of the object: reads and writes stay one lock each.
         if pending {
             announce_new_sessions(s);
+        }
+        if chain && crate::ssl::run_chain_verification(s, func) {
+            continue;
         }
         if status && run_status_callback(s, func) {
             continue;

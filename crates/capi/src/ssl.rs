@@ -55,6 +55,8 @@ pub struct SslState {
     pub verify_mode: c_int,
     pub verify_depth: c_int,
     pub verify_cb: Option<VerifyCb>,
+    /// Whether the chain goes to libcrypto and the program's callbacks (`install_verify`).
+    pub verified_by_libcrypto: bool,
     /// `SSL_set_info_callback`'s callback (the context's is used without one).
     pub info_cb: Option<InfoCb>,
     /// Whether this connection's handshake queues info callback reports (a callback was set
@@ -366,11 +368,16 @@ impl SslState {
         if !self.ssl.in_before() {
             return;
         }
-        let (cb, ctx_info, status_cb, cert_cb) = {
+        let (cb, ctx_info, status_cb, cert_cb, app_verify) = {
             // SAFETY: the object holds a reference to its context.
             let c = unsafe { ctx_ref(obj.ctx) }.lock();
-            (c.keylog_cb, c.info_cb, c.status_cb, c.client_cert_cb)
+            let app = c.app_verify_cb.is_some();
+            (c.keylog_cb, c.info_cb, c.status_cb, c.client_cert_cb, app)
         };
+        // An application verify callback set on the context since SSL_new (or removed).
+        if app_verify != self.verified_by_libcrypto && self.verify_cb.is_none() {
+            install_verify(obj, self, self.verify_mode, None);
+        }
         // The status and client certificate callbacks run with the object unlocked (see
         // `io::io_entry`).
         self.ssl.set_defer_status_check(status_cb.is_some());
@@ -543,11 +550,13 @@ impl StoreAnchors {
     }
 }
 
-/// A C verify callback, run by libcrypto's `X509_verify_cert` over the peer's chain as libssl
-/// runs it (see `x509::verify_with_callback`).
+/// The program's chain verification: its verify callback, run by libcrypto's
+/// `X509_verify_cert` over the peer's chain, or its context's application verify callback
+/// (`SSL_CTX_set_cert_verify_callback`) in place of `X509_verify_cert`, as libssl runs them
+/// (see `x509::verify_with_callback`).
 struct CVerify {
     ssl: *const SSL,
-    cb: VerifyCb,
+    cb: Option<VerifyCb>,
 }
 
 // SAFETY: the callback runs only inside a handshake call on the object itself, on the thread
@@ -558,42 +567,71 @@ unsafe impl Sync for CVerify {}
 
 impl CVerify {
     fn verify(&self, chain: &[&[u8]], name: Option<&str>, depth: c_int) -> (bool, i64) {
-        // SAFETY: `ssl` is live while its handshake runs; it holds a context reference. The
-        // context lock is not held while libcrypto calls the program's callback.
-        let store = unsafe { ctx_ref(ssl_ref(self.ssl).ctx) }
-            .lock()
-            .verify_store();
+        // The context lock is not held while libcrypto calls the program's callbacks.
+        let (store, app) = {
+            // SAFETY: `ssl` is live while its handshake runs; it holds a context reference.
+            let mut c = unsafe { ctx_ref(ssl_ref(self.ssl).ctx) }.lock();
+            let app = c.app_verify_cb.map(|cb| (cb, c.app_verify_arg));
+            (c.verify_store(), app)
+        };
         if store.is_null() {
             return (false, 1);
         }
-        let r = x509::verify_with_callback(
-            self.cb,
-            self.ssl.cast_mut().cast(),
-            store,
-            chain,
-            name,
-            depth,
-        );
+        let cbs = x509::ChainCallbacks {
+            verify: self.cb,
+            app,
+        };
+        let r =
+            x509::verify_with_callback(cbs, self.ssl.cast_mut().cast(), store, chain, name, depth);
         // SAFETY: the reference `verify_store` gave us.
         unsafe { ffi::X509_STORE_free(store) };
         r
     }
 }
 
-/// Installs the verify mode and (C) callback on the connection.
+/// Installs the verify mode and (C) callback on the connection: libcrypto verifies the chain
+/// when the program has a verify callback or its context an application verify callback.
 fn install_verify(s: *const SSL, st: &mut SslState, mode: c_int, cb: Option<VerifyCb>) {
     st.verify_mode = mode;
     st.verify_cb = cb;
-    match cb {
-        Some(cb) => {
-            let v = CVerify { ssl: s, cb };
-            st.ssl.set_verify_external(
-                mode,
-                Arc::new(move |chain, name, depth| v.verify(chain, name, depth)),
-            );
-        }
-        None => st.ssl.set_verify(mode, None),
+    // SAFETY: `s` is live and holds a reference to its context.
+    let app = unsafe { ctx_ref(ssl_ref(s).ctx) }
+        .lock()
+        .app_verify_cb
+        .is_some();
+    st.verified_by_libcrypto = cb.is_some() || app;
+    if st.verified_by_libcrypto {
+        let v = CVerify { ssl: s, cb };
+        st.ssl.set_verify_external(
+            mode,
+            Arc::new(move |chain, name, depth| v.verify(chain, name, depth)),
+        );
+    } else {
+        st.ssl.set_verify(mode, None);
     }
+    // The callbacks run with the object unlocked (see `io::io_entry`), so they may call it.
+    st.ssl
+        .set_defer_chain_verification(st.verified_by_libcrypto);
+}
+
+/// Verifies the server's chain the handshake stopped for with libcrypto and the program's
+/// callbacks, on the unlocked object, and hands the verdict to the handshake; whether the call
+/// should be made again.
+pub fn run_chain_verification(s: *mut SSL, func: &str) -> bool {
+    let Some((chain, name, depth, cb)) = with_ssl(s, func, None, |_, st| {
+        let (chain, name, depth) = st.ssl.pending_chain()?;
+        Some((chain, name, depth, st.verify_cb))
+    }) else {
+        return false;
+    };
+    let ders: Vec<&[u8]> = chain.iter().map(Vec::as_slice).collect();
+    let (ok, code) = CVerify { ssl: s, cb }.verify(&ders, name.as_deref(), depth);
+    with_ssl(s, func, false, |_, st| {
+        st.ssl.chain_verification_pending() && {
+            st.ssl.finish_chain_verification(ok, code);
+            true
+        }
+    })
 }
 
 /// `SSL_ctrl` on the object.
@@ -855,6 +893,7 @@ entry! {
                 verify_mode: mode,
                 verify_depth: depth,
                 verify_cb: None,
+                verified_by_libcrypto: false,
                 info_cb: None,
                 info_wanted: false,
                 msg_cb: msg.0,

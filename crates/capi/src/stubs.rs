@@ -262,13 +262,6 @@ entry! {
         let _ = (cb, arg);
     }
 
-    /// `SSL_CTX_set_cert_verify_callback`: accepted, never called: chains are verified by
-    /// this library (the verify callback of `SSL_CTX_set_verify` is called as in OpenSSL).
-    fn SSL_CTX_set_cert_verify_callback(c: *mut SSL_CTX, cb: *const c_void, arg: *mut c_void) -> () {
-        nonnull: [c], fail: ();
-        let _ = (cb, arg);
-    }
-
     /// `SSL_CTX_set_client_cert_engine`: not supported (0).
     fn SSL_CTX_set_client_cert_engine(c: *mut SSL_CTX, e: *mut c_void) -> c_int {
         nonnull: [c], fail: 0;

@@ -145,13 +145,25 @@ pub fn add_der_to_store(store: *mut X509_STORE, der: &[u8]) {
     }
 }
 
-/// Verifies the peer's chain with libcrypto's `X509_verify_cert` and the program's verify
-/// callback, as libssl does (`ssl_verify_cert_chain`): the trusted store, purpose
-/// "ssl_server", the host or IP address set with `SSL_set1_host`, the depth limit, and the
-/// `SSL` in the context's ex_data. The callback is called for each certificate and each error,
-/// deepest first. Returns whether the chain was accepted and the `X509_V_ERR_*` result.
+/// `SSL_CTX_set_cert_verify_callback`'s callback, called in place of `X509_verify_cert`.
+pub type AppVerifyCb = unsafe extern "C" fn(*mut ffi::X509_STORE_CTX, *mut c_void) -> c_int;
+
+/// The program's callbacks for one chain verification: `SSL_CTX_set_verify`'s (called by
+/// libcrypto for each certificate and error) and `SSL_CTX_set_cert_verify_callback`'s with its
+/// argument (called instead of `X509_verify_cert`).
+#[derive(Clone, Copy)]
+pub struct ChainCallbacks {
+    pub verify: Option<VerifyCb>,
+    pub app: Option<(AppVerifyCb, *mut c_void)>,
+}
+
+/// Verifies the peer's chain with libcrypto as libssl does (`ssl_verify_cert_chain`): an
+/// `X509_STORE_CTX` over the trusted store with purpose "ssl_server", the host or IP address
+/// set with `SSL_set1_host`, the depth limit, the `SSL` in its ex_data and the verify callback;
+/// then the application's verify callback if there is one, else `X509_verify_cert`. Returns
+/// whether the chain was accepted and the `X509_V_ERR_*` result left in the store context.
 pub fn verify_with_callback(
-    cb: VerifyCb,
+    cbs: ChainCallbacks,
     ssl: *mut c_void,
     store: *mut X509_STORE,
     chain: &[&[u8]],
@@ -188,8 +200,13 @@ pub fn verify_with_callback(
             ffi::X509_VERIFY_PARAM_set_depth(param, depth);
         }
         ffi::X509_STORE_CTX_set_ex_data(sctx, store_ctx_ssl_index(), ssl);
-        ffi::X509_STORE_CTX_set_verify_cb(sctx, Some(cb));
-        let ok = ffi::X509_verify_cert(sctx) > 0;
+        if let Some(cb) = cbs.verify {
+            ffi::X509_STORE_CTX_set_verify_cb(sctx, Some(cb));
+        }
+        let ok = match cbs.app {
+            Some((app, arg)) => app(sctx, arg) > 0,
+            None => ffi::X509_verify_cert(sctx) > 0,
+        };
         let code = i64::from(ffi::X509_STORE_CTX_get_error(sctx));
         ffi::X509_STORE_CTX_free(sctx);
         ffi::X509_free(leaf);

@@ -760,9 +760,9 @@ fn verify_callback_sees_each_certificate_of_a_good_chain() {
     // SSL_CTX_set_verify(3): called for every certificate, deepest (the root) first.
     let server = s_server("ecdsa", "inter.pem", &[]);
     let facts = [
-        "verify_cb: ok=1 depth=2 err=0 (ok) subject=/CN=oxissl test root ssl=set",
-        "verify_cb: ok=1 depth=1 err=0 (ok) subject=/CN=oxissl test intermediate ssl=set",
-        "verify_cb: ok=1 depth=0 err=0 (ok) subject=/CN=localhost (ecdsa) ssl=set",
+        "verify_cb: ok=1 depth=2 err=0 (ok) subject=/CN=oxissl test root ssl=set sni=localhost in_init=1",
+        "verify_cb: ok=1 depth=1 err=0 (ok) subject=/CN=oxissl test intermediate ssl=set sni=localhost in_init=1",
+        "verify_cb: ok=1 depth=0 err=0 (ok) subject=/CN=localhost (ecdsa) ssl=set sni=localhost in_init=1",
         "verify: 0",
     ];
     differential(
@@ -1171,6 +1171,72 @@ fn record_size_settings_work_with_openssl() {
             differential(&cmd, End::Exit(0), &want);
         }
     }
+}
+
+/// `certverify HOST PORT CAFILE VERIFY MODE [PIN]`.
+fn certverify(port: u16, ca: &str, verify: &str, mode: &str, pin: Option<&str>) -> Vec<String> {
+    let mut cmd = args([
+        program("certverify").to_string_lossy().into_owned(),
+        HOST.into(),
+        port.to_string(),
+        cert(ca),
+        verify.into(),
+        mode.into(),
+    ]);
+    cmd.extend(pin.map(str::to_owned));
+    cmd
+}
+
+#[test]
+fn the_application_verify_callback_decides_on_the_chain() {
+    // SSL_CTX_set_cert_verify_callback: called once, in place of X509_verify_cert, with the
+    // chain and the SSL in its store context; its verdict and error decide, as in OpenSSL.
+    let server = rev_server(&[]);
+    let call = "app verify: call 1, arg the argument, SSL found 1, in init 1, \
+                leaf CN=localhost (ecdsa), chain 2";
+    differential(
+        &certverify(server.port, "root.pem", "peer", "standard", None),
+        End::Exit(0),
+        &[
+            call,
+            "X509_verify_cert: 1, error 0",
+            HANDSHAKE_OK,
+            "calls 1, verify result 0",
+        ],
+    );
+    differential(
+        &certverify(server.port, "root.pem", "peer", "pin", None),
+        End::Exit(0),
+        &[HANDSHAKE_OK],
+    );
+    // A pin that does not match fails a chain X509_verify_cert accepts.
+    differential(
+        &certverify(server.port, "root.pem", "peer", "pin", Some("CN=elsewhere")),
+        End::Exit(1),
+        &["pin mismatch", "calls 1, verify result 50"],
+    );
+    // The callback's word goes, whatever the trust store says.
+    differential(
+        &certverify(server.port, "badca.pem", "peer", "accept", None),
+        End::Exit(0),
+        &[HANDSHAKE_OK, "calls 1, verify result 0"],
+    );
+    differential(
+        &certverify(server.port, "badca.pem", "peer", "standard", None),
+        End::Exit(1),
+        &["X509_verify_cert: 0, error 20", "calls 1, verify result 20"],
+    );
+    differential(
+        &certverify(server.port, "root.pem", "peer", "reject", None),
+        End::Exit(1),
+        &["calls 1, verify result 50"],
+    );
+    // SSL_VERIFY_NONE: a refusal is recorded and the handshake goes on.
+    differential(
+        &certverify(server.port, "root.pem", "none", "reject", None),
+        End::Exit(0),
+        &[HANDSHAKE_OK, "calls 1, verify result 50"],
+    );
 }
 
 /// `sigalgs HOST PORT CAFILE CTX_LIST SSL_LIST` against a server with `leaf`, TLS 1.3 or 1.2.

@@ -277,6 +277,11 @@ pub struct ClientConfig {
     /// caller answers with `ClientConnection::finish_client_credential` (OpenSSL's client
     /// certificate callback). Off: such a request gets an empty Certificate.
     pub pause_for_client_credential: bool,
+    /// Leave the server's chain to the caller: once the server's Certificate is in, stop until
+    /// `ClientConnection::finish_chain_verification` gives the verdict (for a verifier that must
+    /// run outside the connection's call, like a C program's callbacks). `verifier` still
+    /// checks the server's signatures. Off by default.
+    pub pause_for_chain_verification: bool,
     /// Ask the server for smaller records (max_fragment_length, RFC 6066 §4). Once it agrees
     /// (TLS 1.2 ServerHello, TLS 1.3 EncryptedExtensions), neither side's record plaintext may
     /// exceed the length, and a longer record from the server is record_overflow. `None`
@@ -326,6 +331,7 @@ impl ClientConfig {
             request_ocsp: false,
             pause_for_status_check: false,
             pause_for_client_credential: false,
+            pause_for_chain_verification: false,
             max_fragment_length: None,
             record_padding: 0,
             max_send_fragment: crate::record::MAX_PLAINTEXT,

@@ -14,7 +14,7 @@ use crate::client::{
     self, CcsAction, Common, ExporterSecret, Negotiated, Pending, ServerIdentity, SessionTicket,
     State,
 };
-use crate::config::{ClientConfig, ClientCredential};
+use crate::config::{ClientConfig, ClientCredential, VerifyMode};
 use crate::error::{ApiMisuse, CertificateError, Error, InvalidMessage};
 use crate::keys::exporter::{export12, export13_from_master};
 use crate::record::deframer::parse_header;
@@ -512,6 +512,36 @@ impl ClientConnection {
     /// its OCSP response (`ocsp_response`) are known by then.
     pub fn status_check_pending(&self) -> bool {
         self.cx.pending == Some(Pending::StatusCheck)
+    }
+
+    /// Whether the handshake waits for `finish_chain_verification` (see
+    /// `ClientConfig::pause_for_chain_verification`); the chain is `peer_certificates`.
+    pub fn chain_verification_pending(&self) -> bool {
+        self.cx.pending == Some(Pending::ChainVerification)
+    }
+
+    /// The caller's verdict on the server's chain: recorded as the verification result; an
+    /// error fails the handshake (with its alert) when verification is enforced, else the
+    /// handshake goes on from the records already received, as after a passed check.
+    pub fn finish_chain_verification(
+        &mut self,
+        verdict: Result<(), CertificateError>,
+    ) -> Result<(), Error> {
+        if let Some(e) = &self.error {
+            return Err(e.clone());
+        }
+        if !self.chain_verification_pending() {
+            return Err(Error::Api(ApiMisuse::NoChainPending));
+        }
+        self.cx.pending = None;
+        self.cx.negotiated.verify_result = Some(verdict.clone());
+        if let (Err(e), VerifyMode::Enforce) = (verdict, self.cx.config.verify_mode) {
+            return Err(self.fail(Error::Certificate(e)));
+        }
+        match self.handle_messages().and_then(|()| self.process_records()) {
+            Ok(()) => Ok(()),
+            Err(e) => Err(self.fail(e)),
+        }
     }
 
     /// Whether the handshake waits for `finish_client_credential` (see

@@ -308,6 +308,8 @@ pub enum ApiMisuse {
     NoStatusCheckPending,
     /// `finish_client_credential` was called while no certificate was asked for.
     NoCredentialPending,
+    /// `finish_chain_verification` was called while no chain waited for a verdict.
+    NoChainPending,
     /// Keying material could not be exported with these arguments.
     Exporter(crate::keys::exporter::ExportError),
 }

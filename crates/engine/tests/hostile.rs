@@ -1798,3 +1798,41 @@ fn max_send_fragment_limits_only_what_is_sent() {
     let mut buf = vec![0u8; 16384];
     assert!(matches!(client.read(&mut buf), Ok(ReadStatus::Data(16384))));
 }
+
+// ---- chain verification left to the caller ----
+
+#[test]
+fn chain_verification_paused_for_the_caller() {
+    use oxissl_engine::{CertificateError, VerifyMode};
+    for (verdict, mode) in [
+        (Ok(()), VerifyMode::Enforce),
+        (Err(CertificateError::UnknownIssuer), VerifyMode::RecordOnly),
+        (Err(CertificateError::UnknownIssuer), VerifyMode::Enforce),
+    ] {
+        let mut config = client_config();
+        config.pause_for_chain_verification = true;
+        config.verify_mode = mode;
+        let (mut client, mut server) = start_with(config);
+        let flight = server.flight(unchanged);
+        deliver(&mut client, &flight.wire()).expect("paused, not failed");
+        assert!(client.chain_verification_pending());
+        assert_eq!(client.peer_certificates().len(), 1);
+        assert_eq!(client.verify_result(), None);
+        assert!(client.pending_tls().is_empty());
+        let got = client.finish_chain_verification(verdict.clone());
+        if verdict.is_err() && mode == VerifyMode::Enforce {
+            server.expect_fatal(
+                &mut client,
+                got,
+                Error::Certificate(CertificateError::UnknownIssuer),
+                Sealed(A::UNKNOWN_CA),
+            );
+            continue;
+        }
+        got.unwrap();
+        assert!(client.is_established());
+        assert_eq!(client.verify_result(), Some(&verdict));
+        server.read_client(&mut client);
+        assert_eq!(server.client_finished_ok, Some(true));
+    }
+}

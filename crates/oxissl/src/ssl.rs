@@ -302,6 +302,8 @@ pub struct Ssl {
     defer_status_check: bool,
     /// A certificate asked for is left to the caller (`set_defer_client_cert`).
     defer_client_cert: bool,
+    /// The server's chain is left to the caller (`set_defer_chain_verification`).
+    defer_chain_verification: bool,
 }
 
 impl core::fmt::Debug for Ssl {
@@ -354,6 +356,7 @@ impl Ssl {
             last_errno: None,
             defer_status_check: false,
             defer_client_cert: false,
+            defer_chain_verification: false,
         }
     }
 
@@ -712,6 +715,11 @@ impl Ssl {
             if let Err(e) = conn.process() {
                 return self.engine_failure(&e);
             }
+            if conn.chain_verification_pending() {
+                // Only ever paused for a caller that asked to verify the chain itself.
+                self.rwstate = Want::X509Lookup;
+                return -1;
+            }
             if conn.client_credential_pending() {
                 if self.defer_client_cert {
                     self.rwstate = Want::X509Lookup;
@@ -852,6 +860,7 @@ impl Ssl {
         config.max_fragment_length = s.max_fragment_length;
         config.record_padding = s.record_padding;
         config.max_send_fragment = s.max_send_fragment;
+        config.pause_for_chain_verification = self.defer_chain_verification;
         config.pause_for_client_credential =
             s.client_cert_callback.is_some() || self.defer_client_cert;
         let identity = ServerIdentity {
@@ -1065,6 +1074,60 @@ impl Ssl {
             .as_ref()
             .and_then(|c| c.negotiated().max_fragment_length)
             .map_or(0, MaxFragmentLength::code)
+    }
+
+    // ---- the server's chain verified by the caller ----
+
+    /// Leaves the server's chain to the caller: once the server's Certificate is in, the
+    /// handshake stops with -1 and `SSL_ERROR_WANT_X509_LOOKUP` until
+    /// `finish_chain_verification` (for a verifier that must run with the object unlocked, like
+    /// the C ABI's callbacks; the configured verification is not run). Takes effect at the next
+    /// handshake.
+    pub fn set_defer_chain_verification(&mut self, defer: bool) {
+        self.defer_chain_verification = defer;
+    }
+
+    /// Whether the handshake waits for `finish_chain_verification`.
+    pub fn chain_verification_pending(&self) -> bool {
+        self.conn
+            .as_ref()
+            .is_some_and(ClientConnection::chain_verification_pending)
+    }
+
+    /// What a deferred verification works on: the chain as sent (DER, leaf first), the host
+    /// name or IP address to check (`set1_host`), and the depth limit (`set_verify_depth`).
+    pub fn pending_chain(&self) -> Option<(Vec<Vec<u8>>, Option<String>, i32)> {
+        let conn = self.conn.as_ref()?;
+        let chain = conn
+            .peer_certificates()
+            .iter()
+            .map(|c| c.as_ref().to_vec())
+            .collect();
+        let host = self.host.as_ref().map(|h| h.to_str().into_owned());
+        Some((chain, host, self.settings.verify_depth))
+    }
+
+    /// The deferred verification's verdict and `X509_V_ERR_*` result (kept for
+    /// `get_verify_result` whatever the verdict, as an external verifier's is): a refusal
+    /// fails the handshake under `SSL_VERIFY_PEER`. 1, or -1 with the error queued.
+    pub fn finish_chain_verification(&mut self, accepted: bool, code: i64) -> i32 {
+        *self
+            .callback_outcome
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) =
+            (code != X509_V_OK).then_some(code);
+        let verdict = match accepted {
+            true => Ok(()),
+            false => Err(CertificateError::from_x509_v_err(code)),
+        };
+        let Some(conn) = self.conn.as_mut() else {
+            return -1;
+        };
+        self.rwstate = Want::Nothing;
+        match conn.finish_chain_verification(verdict) {
+            Ok(()) => 1,
+            Err(e) => self.engine_failure(&e),
+        }
     }
 
     // ---- a client certificate asked for during the handshake ----

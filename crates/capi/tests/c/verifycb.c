@@ -24,10 +24,15 @@ static int verify_cb(int ok, X509_STORE_CTX *sctx)
 
     if (cert != NULL)
         X509_NAME_oneline(X509_get_subject_name(cert), subject, sizeof subject);
-    printf("verify_cb: ok=%d depth=%d err=%d (%s) subject=%s ssl=%s\n", ok,
+    /* The callback may call back into the SSL object, as programs do to log or decide. */
+    printf("verify_cb: ok=%d depth=%d err=%d (%s) subject=%s ssl=%s sni=%s in_init=%d\n", ok,
            X509_STORE_CTX_get_error_depth(sctx), X509_STORE_CTX_get_error(sctx),
            X509_verify_cert_error_string(X509_STORE_CTX_get_error(sctx)), subject,
-           ssl != NULL ? "set" : "null");
+           ssl != NULL ? "set" : "null",
+           ssl != NULL && SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name) != NULL
+               ? SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name)
+               : "(none)",
+           ssl != NULL && SSL_in_init(ssl));
     return accept_all ? 1 : ok;
 }
 

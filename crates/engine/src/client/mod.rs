@@ -89,6 +89,8 @@ pub enum Pending {
     StatusCheck,
     /// A certificate for the server's CertificateRequest, or none (`finish_client_credential`).
     ClientCredential,
+    /// The verdict on the server's chain (`finish_chain_verification`).
+    ChainVerification,
 }
 
 /// A session ticket with the PSK it unlocks (RFC 8446 §4.6.1), kept for resumption.

@@ -188,6 +188,11 @@ pub(crate) fn verify_server_chain(
     chain: Vec<CertificateDer<'static>>,
 ) -> Result<(), Error> {
     let config = cx.config.clone();
+    if config.pause_for_chain_verification {
+        cx.negotiated.peer_certificates = chain;
+        cx.pending = Some(super::Pending::ChainVerification);
+        return Ok(());
+    }
     let verdict = config.verifier.verify_server_cert(
         &chain[0],
         &chain[1..],
