@@ -614,6 +614,20 @@ fn install_verify(s: *const SSL, st: &mut SslState, mode: c_int, cb: Option<Veri
         .set_defer_chain_verification(st.verified_by_libcrypto);
 }
 
+/// Copies up to `count` bytes of `data` to `buf` (null: none); the length of `data` (0 for
+/// none).
+fn copy_out(data: Option<&[u8]>, buf: *mut c_void, count: usize) -> usize {
+    let Some(data) = data else {
+        return 0;
+    };
+    let n = data.len().min(count);
+    if n > 0 && !buf.is_null() {
+        // SAFETY: the caller passes `count` writable bytes at `buf`; `n` is at most that.
+        unsafe { std::ptr::copy_nonoverlapping(data.as_ptr(), buf.cast::<u8>(), n) };
+    }
+    data.len()
+}
+
 /// Verifies the server's chain the handshake stopped for with libcrypto and the program's
 /// callbacks, on the unlocked object, and hands the verdict to the handshake; whether the call
 /// should be made again.
@@ -926,6 +940,19 @@ entry! {
             with_ssl(s, "SSL_new", (), |_, st| install_verify(s, st, mode, cb));
         }
         s
+    }
+
+    /// `SSL_get_finished`: the verify_data of the Finished this client sent (0 before),
+    /// copied up to `count` bytes; its whole length is returned, as in OpenSSL.
+    fn SSL_get_finished(s: *const SSL, buf: *mut c_void, count: usize) -> usize {
+        nonnull: [s], fail: 0;
+        with_ssl(s, "SSL_get_finished", 0, |_, st| copy_out(st.ssl.finished(), buf, count))
+    }
+
+    /// `SSL_get_peer_finished`: the same for the server's Finished.
+    fn SSL_get_peer_finished(s: *const SSL, buf: *mut c_void, count: usize) -> usize {
+        nonnull: [s], fail: 0;
+        with_ssl(s, "SSL_get_peer_finished", 0, |_, st| copy_out(st.ssl.peer_finished(), buf, count))
     }
 
     /// `SSL_up_ref`.

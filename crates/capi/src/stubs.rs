@@ -44,20 +44,6 @@ entry! {
         std::ptr::null_mut()
     }
 
-    /// `SSL_get_finished`: 0 (the Finished messages are not kept).
-    fn SSL_get_finished(s: *const SSL, buf: *mut c_void, count: usize) -> usize {
-        nonnull: [s], fail: 0;
-        let _ = (buf, count);
-        0
-    }
-
-    /// `SSL_get_peer_finished`: 0, as above.
-    fn SSL_get_peer_finished(s: *const SSL, buf: *mut c_void, count: usize) -> usize {
-        nonnull: [s], fail: 0;
-        let _ = (buf, count);
-        0
-    }
-
     /// `SSL_set_SSL_CTX`: not supported (null; the object keeps its context).
     fn SSL_set_SSL_CTX(s: *mut SSL, c: *mut SSL_CTX) -> *mut SSL_CTX {
         nonnull: [s], fail: std::ptr::null_mut();

@@ -282,6 +282,10 @@ pub struct ClientConfig {
     /// run outside the connection's call, like a C program's callbacks). `verifier` still
     /// checks the server's signatures. Off by default.
     pub pause_for_chain_verification: bool,
+    /// Keep both Finished messages' verify_data (`Negotiated::finished`: OpenSSL's
+    /// `SSL_get_finished` / `SSL_get_peer_finished`, the "tls-unique" channel binding of
+    /// RFC 5929 in TLS 1.2). Off by default: it costs memory.
+    pub keep_finished: bool,
     /// Ask the server for smaller records (max_fragment_length, RFC 6066 §4). Once it agrees
     /// (TLS 1.2 ServerHello, TLS 1.3 EncryptedExtensions), neither side's record plaintext may
     /// exceed the length, and a longer record from the server is record_overflow. `None`
@@ -332,6 +336,7 @@ impl ClientConfig {
             pause_for_status_check: false,
             pause_for_client_credential: false,
             pause_for_chain_verification: false,
+            keep_finished: false,
             max_fragment_length: None,
             record_padding: 0,
             max_send_fragment: crate::record::MAX_PLAINTEXT,

@@ -861,6 +861,7 @@ impl Ssl {
         config.record_padding = s.record_padding;
         config.max_send_fragment = s.max_send_fragment;
         config.pause_for_chain_verification = self.defer_chain_verification;
+        config.keep_finished = true;
         config.pause_for_client_credential =
             s.client_cert_callback.is_some() || self.defer_client_cert;
         let identity = ServerIdentity {
@@ -1074,6 +1075,21 @@ impl Ssl {
             .as_ref()
             .and_then(|c| c.negotiated().max_fragment_length)
             .map_or(0, MaxFragmentLength::code)
+    }
+
+    // ---- Finished messages (channel bindings) ----
+
+    /// `SSL_get_finished`: the verify_data of the Finished message this client sent, once sent
+    /// (in TLS 1.2 the "tls-unique" channel binding of a full handshake, RFC 5929 §3).
+    pub fn finished(&self) -> Option<&[u8]> {
+        let f = self.conn.as_ref()?.negotiated().finished.as_deref()?;
+        (!f.client.is_empty()).then_some(&f.client[..])
+    }
+
+    /// `SSL_get_peer_finished`: the verify_data of the server's Finished, once received.
+    pub fn peer_finished(&self) -> Option<&[u8]> {
+        let f = self.conn.as_ref()?.negotiated().finished.as_deref()?;
+        (!f.server.is_empty()).then_some(&f.server[..])
     }
 
     // ---- the server's chain verified by the caller ----

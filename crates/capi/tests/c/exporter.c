@@ -44,6 +44,8 @@ int main(int argc, char **argv)
     if (ssl == NULL)
         return EXIT_IO_FAILED;
     printf("before the handshake: %d\n", export(ssl, none, len, argv[4], NULL, 0, 0));
+    printf("Finished before the handshake: %zu %zu\n", SSL_get_finished(ssl, big, sizeof big),
+           SSL_get_peer_finished(ssl, big, sizeof big));
     ERR_clear_error();
 
     r = SSL_connect(ssl);
@@ -52,6 +54,16 @@ int main(int argc, char **argv)
         return EXIT_HANDSHAKE_FAILED;
     }
     printf("connected: %s\n", SSL_get_version(ssl));
+    {
+        /* RFC 5929 tls-unique in TLS 1.2: the first Finished of the handshake, here ours. */
+        unsigned char ours[64], theirs[64], part[4];
+        size_t n = SSL_get_finished(ssl, ours, sizeof ours);
+        size_t m = SSL_get_peer_finished(ssl, theirs, sizeof theirs);
+
+        printf("Finished: ours %zu bytes (%s), theirs %zu bytes (%s), a short buffer gets %zu\n",
+               n, nonzero(ours, n) ? "set" : "zero", m, nonzero(theirs, m) ? "set" : "zero",
+               SSL_get_finished(ssl, part, sizeof part));
+    }
 
     printf("no context: %d\n", export(ssl, none, len, argv[4], NULL, 0, 0));
     print_hex("Keying material", none, len);

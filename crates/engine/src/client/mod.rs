@@ -80,6 +80,17 @@ pub struct Negotiated {
     pub ocsp_response: Option<Box<[u8]>>,
     /// The maximum fragment length the server agreed to (RFC 6066 §4), if one was asked for.
     pub max_fragment_length: Option<MaxFragmentLength>,
+    /// The verify_data of both Finished messages, with `ClientConfig::keep_finished`.
+    pub finished: Option<Box<FinishedMessages>>,
+}
+
+/// The verify_data each side's Finished carried (RFC 8446 §4.4.4, RFC 5246 §7.4.9).
+#[derive(Debug, Clone, Default)]
+pub struct FinishedMessages {
+    /// The client's.
+    pub client: Vec<u8>,
+    /// The server's.
+    pub server: Vec<u8>,
 }
 
 /// What a handshake stopped for, until the caller answers.
@@ -179,6 +190,20 @@ impl Common {
             #[cfg(test)]
             recorded_hellos: VecDeque::new(),
         }
+    }
+
+    /// Keeps a Finished message's verify_data when asked to (`ClientConfig::keep_finished`).
+    pub fn keep_finished(&mut self, ours: bool, verify_data: &[u8]) {
+        if !self.config.keep_finished {
+            return;
+        }
+        let kept = self.negotiated.finished.get_or_insert_with(Box::default);
+        let slot = if ours {
+            &mut kept.client
+        } else {
+            &mut kept.server
+        };
+        *slot = verify_data.to_vec();
     }
 
     /// Where OpenSSL calls its status callback (after the server's first flight): stops the

@@ -533,6 +533,7 @@ impl Finishing {
             b"client finished",
             &self.transcript.current_hash(),
         )?;
+        cx.keep_finished(true, &ours);
         let mut finished = Vec::with_capacity(16);
         encode_finished(&mut finished, &ours);
         self.transcript.add(&finished);
@@ -640,6 +641,7 @@ impl ExpectFinished {
         if !verify_tag_eq(&expected, msg.body) {
             return Err(PeerMisbehaved::FinishedMismatch.into());
         }
+        cx.keep_finished(false, msg.body);
         // RFC 5246 §7.3 Figure 2: in an abbreviated handshake the client's ChangeCipherSpec
         // and Finished follow the server's.
         if self.f.resumed.is_some() {

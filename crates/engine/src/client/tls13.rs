@@ -264,6 +264,7 @@ impl ExpectFinished {
         if !verify_tag_eq(expected.as_bytes(), msg.body) {
             return Err(PeerMisbehaved::FinishedMismatch.into());
         }
+        cx.keep_finished(false, msg.body);
         transcript.add(msg.encoded);
         let master = handshake.into_master();
         let server_finished_hash = transcript.current_hash();
@@ -290,6 +291,7 @@ impl ExpectFinished {
         }
         let verify_data = finished_verify_data(hash, &secrets.client, &transcript.current_hash());
         let at = flight.len();
+        cx.keep_finished(true, verify_data.as_bytes());
         encode_finished(&mut flight, verify_data.as_bytes());
         transcript.add(&flight[at..]);
         cx.send_handshake(&flight)?;
