@@ -40,6 +40,7 @@ fn python_client_connects_verifies_the_name_and_reads() {
         &[
             "version: TLSv1.3",
             "peer: localhost (ecdsa)",
+            "tls-unique: 48",
             "answer: HTTP/1.0 200",
         ],
     );

@@ -20,6 +20,9 @@ try:
             print("cipher:", tls.cipher()[0])
             subject = dict(item[0] for item in tls.getpeercert()["subject"])
             print("peer:", subject.get("commonName"))
+            # RFC 5929 tls-unique: the client's Finished (SSL_get_finished); its length only.
+            binding = tls.get_channel_binding("tls-unique")
+            print("tls-unique:", None if binding is None else len(binding))
             tls.sendall(b"GET / HTTP/1.0\r\n\r\n")
             print("answer:", tls.recv(12).decode())
 except ssl.SSLCertVerificationError as e:
