@@ -1415,14 +1415,35 @@ fn post_handshake(server: &mut Server) -> Vec<u8> {
     .concat()
 }
 
+/// Every other fuzzed flight asks for and answers the optional extensions (a stapled OCSP
+/// response in the leaf's entry, a maximum fragment length, padded records), so their
+/// parsers meet mutated input too.
+fn extended(step: Step, msg: &mut Vec<u8>, server: &Server) {
+    entry_extensions(status_extension(1, b"an OCSP response"))(step, msg, server);
+    ee_hook(vec![(EXT_MAX_FRAGMENT_LENGTH, vec![4])])(step, msg, server);
+}
+
 fn fuzz_one(i: usize, outcomes: &mut [usize; 3]) {
     let mut rng = Rng::new(FUZZ_SEED ^ (i as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15));
-    let mut client = connect(client_config());
+    let with_extensions = i % 2 == 1;
+    let mut config = client_config();
+    if with_extensions {
+        config.request_ocsp = true;
+        config.max_fragment_length = Some(oxissl_engine::MaxFragmentLength::Bytes4096);
+        config.record_padding = 64;
+    }
+    let mut client = connect(config);
     let mut server = Server::accept(&mut client);
+    let base = |step: Step, msg: &mut Vec<u8>, server: &Server| {
+        if with_extensions {
+            extended(step, msg, server);
+        }
+    };
     let wire = if rng.below(2) == 0 {
         // Change one message before it is hashed and protected, so later checks still pass.
         let target = STEPS[rng.below(STEPS.len())];
-        let flight = server.flight(|step, msg, _| {
+        let flight = server.flight(|step, msg, s| {
+            base(step, msg, s);
             if step == target {
                 mutate(&mut rng, msg);
             }
@@ -1430,7 +1451,7 @@ fn fuzz_one(i: usize, outcomes: &mut [usize; 3]) {
         [flight.wire(), post_handshake(&mut server)].concat()
     } else {
         // Change the bytes on the wire.
-        let flight = server.flight(unchanged);
+        let flight = server.flight(base);
         let mut wire = [flight.wire(), post_handshake(&mut server)].concat();
         mutate(&mut rng, &mut wire);
         wire
@@ -1469,6 +1490,17 @@ fn randomized_flights_never_panic_or_hang() {
     let wire = [server.flight(unchanged).wire(), post_handshake(&mut server)].concat();
     assert_eq!(drive(&mut client, &wire, &mut Rng::new(1)), None);
     assert!(client.peer_closed());
+    // So does the one with the optional extensions.
+    let mut config = client_config();
+    config.request_ocsp = true;
+    config.max_fragment_length = Some(oxissl_engine::MaxFragmentLength::Bytes4096);
+    config.record_padding = 64;
+    let mut client = connect(config);
+    let mut server = Server::accept(&mut client);
+    let wire = [server.flight(extended).wire(), post_handshake(&mut server)].concat();
+    assert_eq!(drive(&mut client, &wire, &mut Rng::new(1)), None);
+    assert!(client.peer_closed());
+    assert_eq!(client.ocsp_response(), Some(&b"an OCSP response"[..]));
 
     let progress = Arc::new(AtomicUsize::new(0));
     let (tx, rx) = mpsc::channel();
