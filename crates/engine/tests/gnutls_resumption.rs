@@ -1,5 +1,6 @@
 //! TLS 1.2 session resumption against GnuTLS's `gnutls-serv` (Debian gnutls-bin): by RFC 5077
-//! ticket, and with `--noticket` by session id (RFC 5246 §7.3).
+//! ticket, and with `--noticket` by session id (RFC 5246 §7.3); and its stapled OCSP response
+//! (RFC 6066 §8) in TLS 1.2 and 1.3.
 //!
 //! `gnutls-serv` keeps sessions in its own resumption database unless `--nodb` is given, and
 //! issues tickets unless `--noticket` is. With both, nothing can be resumed.
@@ -151,4 +152,43 @@ fn no_database_and_no_ticket_means_a_full_handshake() {
             .negotiated()
             .resumed
     );
+}
+
+#[test]
+fn gnutls_staples_an_ocsp_response() {
+    // RFC 6066 §8 with a second server implementation: gnutls-serv --ocsp-response, TLS 1.2
+    // (CertificateStatus) and, with its default priorities, TLS 1.3 (the leaf's entry).
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("gnutls-ocsp-{}", std::process::id()));
+    let script = common::certs_dir().join("ocsp-response.sh");
+    let out = Command::new("bash")
+        .arg(&script)
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let response = std::fs::read(dir.join("resp.der")).unwrap();
+    let file = format!("--ocsp-response={}", dir.join("resp.der").display());
+    for (extra, version) in [
+        (vec![file.as_str()], ProtocolVersion::TLS12),
+        (
+            vec![file.as_str(), "--priority=NORMAL"],
+            ProtocolVersion::TLS13,
+        ),
+    ] {
+        let server = gnutls(&extra);
+        let mut config = common::verifying_config();
+        config.request_ocsp = true;
+        let config = Arc::new(config);
+        let mut sock = std::net::TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+        let mut conn = ClientConnection::resume(config, identity(), None).unwrap();
+        common::handshake(&mut conn, &mut sock).unwrap();
+        assert_eq!(conn.negotiated().version, Some(version));
+        assert_eq!(conn.ocsp_response(), Some(&response[..]), "{version:?}");
+        common::ping_and_close(&mut conn, &mut sock, b"ping\n");
+    }
 }
