@@ -527,17 +527,29 @@ impl ClientConnection {
         &mut self,
         verdict: Result<(), CertificateError>,
     ) -> Result<(), Error> {
+        self.take_pending(Pending::ChainVerification, ApiMisuse::NoChainPending)?;
+        self.cx.negotiated.verify_result = Some(verdict.clone());
+        match (verdict, self.cx.config.verify_mode) {
+            (Err(e), VerifyMode::Enforce) => Err(self.fail(Error::Certificate(e))),
+            _ => self.go_on(),
+        }
+    }
+
+    /// Ends the pause `which` for the caller's answer: the stored error if the connection
+    /// failed, `misuse` if the handshake is not waiting for that answer.
+    fn take_pending(&mut self, which: Pending, misuse: ApiMisuse) -> Result<(), Error> {
         if let Some(e) = &self.error {
             return Err(e.clone());
         }
-        if !self.chain_verification_pending() {
-            return Err(Error::Api(ApiMisuse::NoChainPending));
+        if self.cx.pending != Some(which) {
+            return Err(Error::Api(misuse));
         }
         self.cx.pending = None;
-        self.cx.negotiated.verify_result = Some(verdict.clone());
-        if let (Err(e), VerifyMode::Enforce) = (verdict, self.cx.config.verify_mode) {
-            return Err(self.fail(Error::Certificate(e)));
-        }
+        Ok(())
+    }
+
+    /// Goes on after a pause, from the records already received.
+    fn go_on(&mut self) -> Result<(), Error> {
         match self.handle_messages().and_then(|()| self.process_records()) {
             Ok(()) => Ok(()),
             Err(e) => Err(self.fail(e)),
@@ -558,38 +570,20 @@ impl ClientConnection {
         &mut self,
         credential: Option<Arc<ClientCredential>>,
     ) -> Result<(), Error> {
-        if let Some(e) = &self.error {
-            return Err(e.clone());
-        }
-        if !self.client_credential_pending() {
-            return Err(Error::Api(ApiMisuse::NoCredentialPending));
-        }
-        self.cx.pending = None;
+        self.take_pending(Pending::ClientCredential, ApiMisuse::NoCredentialPending)?;
         if let (Some(state), Some(credential)) = (self.state.as_mut(), credential) {
             state.use_client_credential(&self.cx, credential);
         }
-        match self.handle_messages().and_then(|()| self.process_records()) {
-            Ok(()) => Ok(()),
-            Err(e) => Err(self.fail(e)),
-        }
+        self.go_on()
     }
 
     /// The caller's verdict on the server's certificate status: `Ok`, the handshake goes on
     /// from the records already received; an error (`Error::StatusRejected` for a response
     /// judged bad: bad_certificate_status_response, RFC 6066 §8) fails the connection with it.
     pub fn finish_status_check(&mut self, verdict: Result<(), Error>) -> Result<(), Error> {
-        if let Some(e) = &self.error {
-            return Err(e.clone());
-        }
-        if !self.status_check_pending() {
-            return Err(Error::Api(ApiMisuse::NoStatusCheckPending));
-        }
-        self.cx.pending = None;
-        if let Err(e) = verdict {
-            return Err(self.fail(e));
-        }
-        match self.handle_messages().and_then(|()| self.process_records()) {
-            Ok(()) => Ok(()),
+        self.take_pending(Pending::StatusCheck, ApiMisuse::NoStatusCheckPending)?;
+        match verdict {
+            Ok(()) => self.go_on(),
             Err(e) => Err(self.fail(e)),
         }
     }
