@@ -867,7 +867,11 @@ const SSL_KEY: &str = "SSL_use_PrivateKey";
 /// owns both references it hands over), 0 for none, negative to be called again later.
 pub type ClientCertCb = unsafe extern "C" fn(*mut SSL, *mut *mut X509, *mut *mut EVP_PKEY) -> c_int;
 
-/// What the client certificate callback decided.
+/// `SSL_CTX_set_cert_cb`'s callback: 1 to go on (it may have set the certificate and key), 0
+/// to fail the handshake, negative to be called again later.
+pub type CertCb = unsafe extern "C" fn(*mut SSL, *mut c_void) -> c_int;
+
+/// What the certificate callbacks decided.
 pub enum ClientCertAnswer {
     /// Send what is now set on the connection (the callback's certificate and key).
     Send,
@@ -875,6 +879,29 @@ pub enum ClientCertAnswer {
     Nothing,
     /// Stop with SSL_ERROR_WANT_X509_LOOKUP; the next call asks the callback again.
     Later,
+    /// The certificate callback failed: the handshake fails ("callback failed").
+    Failed,
+}
+
+/// Answers a server's certificate request as OpenSSL's `tls_prepare_client_certificate` does:
+/// first the certificate callback (`SSL_set_cert_cb`), which may set a certificate and key on
+/// the connection; then, with both set, those; else the client certificate callback.
+pub fn ask_certificate_callbacks(s: *mut SSL) -> ClientCertAnswer {
+    let cert_cb = with_ssl(s, "SSL_connect", None, |_, st| st.cert_cb);
+    if let Some((cb, arg)) = cert_cb {
+        // SAFETY: the program's callback, called as OpenSSL calls it, on the unlocked object.
+        match unsafe { cb(s, arg) } {
+            r if r < 0 => return ClientCertAnswer::Later,
+            0 => return ClientCertAnswer::Failed,
+            _ => {}
+        }
+    }
+    if with_ssl(s, "SSL_connect", false, |_, st| {
+        st.ssl.has_client_credential()
+    }) {
+        return ClientCertAnswer::Send;
+    }
+    ask_client_cert_cb(s)
 }
 
 /// Calls the context's client certificate callback on the unlocked object, as OpenSSL's
@@ -915,6 +942,19 @@ entry! {
     fn SSL_CTX_set_client_cert_cb(c: *mut SSL_CTX, cb: Option<ClientCertCb>) -> () {
         nonnull: [c], fail: ();
         with_ctx(c, "SSL_CTX_set_client_cert_cb", |st| st.client_cert_cb = cb)
+    }
+
+    /// `SSL_CTX_set_cert_cb`: the certificate callback of connections made from now on (see
+    /// `ask_certificate_callbacks`).
+    fn SSL_CTX_set_cert_cb(c: *mut SSL_CTX, cb: Option<CertCb>, arg: *mut c_void) -> () {
+        nonnull: [c], fail: ();
+        with_ctx(c, "SSL_CTX_set_cert_cb", |st| st.cert_cb = cb.map(|cb| (cb, arg)))
+    }
+
+    /// `SSL_set_cert_cb`: this connection's certificate callback.
+    fn SSL_set_cert_cb(s: *mut SSL, cb: Option<CertCb>, arg: *mut c_void) -> () {
+        nonnull: [s], fail: ();
+        with_ssl(s, "SSL_set_cert_cb", (), |_, st| st.cert_cb = cb.map(|cb| (cb, arg)))
     }
 
     /// `SSL_CTX_get_client_cert_cb`.

@@ -225,6 +225,8 @@ pub struct CtxState {
     /// `SSL_CTX_set_max_early_data` / `SSL_CTX_set_recv_max_early_data` (server settings).
     pub max_early_data: u32,
     pub recv_max_early_data: u32,
+    /// `SSL_CTX_set_cert_cb` and its argument, copied by `SSL_new`.
+    pub cert_cb: Option<(crate::cert::CertCb, *mut c_void)>,
     /// `SSL_CTX_set_cert_verify_callback` and its argument: called in place of
     /// `X509_verify_cert` to verify the server's chain.
     pub app_verify_cb: Option<crate::x509::AppVerifyCb>,
@@ -1387,6 +1389,7 @@ fn new_ctx(method: *const SSL_METHOD) -> *mut SSL_CTX {
             recv_max_early_data: 16384,
             client_cert_cb: None,
             padding_arg: std::ptr::null_mut(),
+            cert_cb: None,
             app_verify_cb: None,
             app_verify_arg: std::ptr::null_mut(),
         }),

@@ -101,14 +101,17 @@ fn io_entry<R: Copy>(
 /// and hands the answer to the handshake; whether the call should be made again (not when the
 /// callback asked to be called later: the call then returns its WANT_X509_LOOKUP).
 fn run_client_cert_callback(s: *mut SSL, func: &str) -> bool {
-    let send = match crate::cert::ask_client_cert_cb(s) {
-        crate::cert::ClientCertAnswer::Later => return false,
-        crate::cert::ClientCertAnswer::Send => true,
-        crate::cert::ClientCertAnswer::Nothing => false,
-    };
+    use crate::cert::ClientCertAnswer as A;
+    let answer = crate::cert::ask_certificate_callbacks(s);
+    if matches!(answer, A::Later) {
+        return false;
+    }
     with_ssl(s, func, false, |_, st| {
         st.ssl.client_cert_pending() && {
-            st.ssl.finish_client_cert(send);
+            match answer {
+                A::Failed => st.ssl.fail_client_cert(),
+                a => st.ssl.finish_client_cert(matches!(a, A::Send)),
+            };
             true
         }
     })

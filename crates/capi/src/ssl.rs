@@ -97,6 +97,8 @@ pub struct SslState {
     pub stored: Stored,
     /// `SSL_set_record_padding_callback_arg` (`records.rs`).
     pub padding_arg: *mut c_void,
+    /// `SSL_set_cert_cb` (the context's at `SSL_new`).
+    pub cert_cb: Option<(crate::cert::CertCb, *mut c_void)>,
 }
 
 /// Settings an `SSL` keeps and reports back without acting on them (a server's, or checks
@@ -381,7 +383,8 @@ impl SslState {
         // The status and client certificate callbacks run with the object unlocked (see
         // `io::io_entry`).
         self.ssl.set_defer_status_check(status_cb.is_some());
-        self.ssl.set_defer_client_cert(cert_cb.is_some());
+        self.ssl
+            .set_defer_client_cert(cert_cb.is_some() || self.cert_cb.is_some());
         self.info_wanted = self.info_cb.is_some() || ctx_info.is_some();
         let log = cb.map(|cb| {
             Arc::new(CKeyLog {
@@ -888,7 +891,7 @@ entry! {
                 inherited_param(cs.param),
                 cs.own.dup(),
                 (cs.msg_cb, cs.msg_cb_arg),
-                (cs.method, Stored::of(&cs), cs.padding_arg),
+                (cs.method, Stored::of(&cs), cs.padding_arg, cs.cert_cb),
             )
         };
         let anchors = StoreAnchors { ctx: c };
@@ -929,6 +932,7 @@ entry! {
                 verify_result: None,
                 stored: more.1,
                 padding_arg: more.2,
+                cert_cb: more.3,
             }),
             ex_data: ExData::new(ffi::CRYPTO_EX_INDEX_SSL),
             info_events: Mutex::new(Vec::new()),

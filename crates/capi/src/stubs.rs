@@ -235,19 +235,6 @@ entry! {
         unsupported("SSL_CTX_add_server_custom_ext", "custom extensions are not supported")
     }
 
-    /// `SSL_CTX_set_cert_cb`: accepted, never called (the certificate sent is the one set with
-    /// `SSL_CTX_use_certificate` and friends).
-    fn SSL_CTX_set_cert_cb(c: *mut SSL_CTX, cb: *const c_void, arg: *mut c_void) -> () {
-        nonnull: [c], fail: ();
-        let _ = (cb, arg);
-    }
-
-    /// `SSL_set_cert_cb`: accepted, never called.
-    fn SSL_set_cert_cb(s: *mut SSL, cb: *const c_void, arg: *mut c_void) -> () {
-        nonnull: [s], fail: ();
-        let _ = (cb, arg);
-    }
-
     /// `SSL_CTX_set_client_cert_engine`: not supported (0).
     fn SSL_CTX_set_client_cert_engine(c: *mut SSL_CTX, e: *mut c_void) -> c_int {
         nonnull: [c], fail: 0;

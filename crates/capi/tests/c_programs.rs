@@ -1125,6 +1125,34 @@ fn the_client_certificate_callback_answers_the_request() {
 }
 
 #[test]
+fn the_certificate_callback_sets_the_certificate() {
+    // SSL_CTX_set_cert_cb: called when the server asks; what it sets on the SSL is sent; -1
+    // asks to be called again; 0 fails the handshake ("callback failed").
+    let server = client_auth_server();
+    for version in ["1.3", "1.2"] {
+        for (how, connected) in [
+            ("certcb", HANDSHAKE_OK),
+            ("certcbretry", "SSL_connect again: ret=1 error=0(NONE)"),
+        ] {
+            differential(
+                &client_cert(server.port, how, version),
+                End::Exit(0),
+                &[
+                    "cert callback: call 1, in init 1, argument 1",
+                    connected,
+                    "server: Subject: CN=oxissl test client (ecdsa)",
+                ],
+            );
+        }
+        differential(
+            &client_cert(server.port, "certcbfail", version),
+            End::Exit(1),
+            &["SSL_connect: ret=-1 error=1(SSL) lib=20 reason=234"],
+        );
+    }
+}
+
+#[test]
 fn record_size_settings_work_with_openssl() {
     // tests/c/records.c: max_fragment_length (the SSL's 1024 over the context's 512), block
     // padding and max_send_fragment, each with a 3000-byte line through `s_server -rev`, which

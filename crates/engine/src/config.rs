@@ -273,9 +273,10 @@ pub struct ClientConfig {
     /// TLS 1.3, before ServerHelloDone in TLS 1.2; OpenSSL's status callback point) until the
     /// caller calls `ClientConnection::finish_status_check` with its verdict.
     pub pause_for_status_check: bool,
-    /// When a server asks for a certificate and `client_credential` is `None`: stop until the
-    /// caller answers with `ClientConnection::finish_client_credential` (OpenSSL's client
-    /// certificate callback). Off: such a request gets an empty Certificate.
+    /// When a server asks for a certificate: stop until the caller answers with
+    /// `ClientConnection::finish_client_credential` (OpenSSL's certificate callbacks); without
+    /// an answer, `client_credential` goes out, or an empty Certificate. Off: the request gets
+    /// `client_credential` or an empty Certificate straight away.
     pub pause_for_client_credential: bool,
     /// Leave the server's chain to the caller: once the server's Certificate is in, stop until
     /// `ClientConnection::finish_chain_verification` gives the verdict (for a verifier that must

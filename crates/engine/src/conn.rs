@@ -535,6 +535,13 @@ impl ClientConnection {
         }
     }
 
+    /// Ends whatever pause is pending with the caller's failure `e` (its alert is sent), as when
+    /// an application callback fails.
+    pub fn abort_pending(&mut self, e: Error) -> Error {
+        self.cx.pending = None;
+        self.fail(e)
+    }
+
     /// Ends the pause `which` for the caller's answer: the stored error if the connection
     /// failed, `misuse` if the handshake is not waiting for that answer.
     fn take_pending(&mut self, which: Pending, misuse: ApiMisuse) -> Result<(), Error> {
@@ -563,9 +570,9 @@ impl ClientConnection {
     }
 
     /// Answers the server's CertificateRequest: with `credential` when its key can sign with
-    /// a scheme the server and the configuration accept (RFC 8446 §4.4.2.3, RFC 5246
-    /// §7.4.4), else with an empty Certificate, as when none is configured. The handshake
-    /// then goes on from the records already received.
+    /// a scheme the server and the configuration accept (RFC 8446 §4.4.2.3, RFC 5246 §7.4.4),
+    /// else as without a pause: with `ClientConfig::client_credential` if it fits, else with
+    /// an empty Certificate. The handshake then goes on from the records already received.
     pub fn finish_client_credential(
         &mut self,
         credential: Option<Arc<ClientCredential>>,

@@ -26,6 +26,8 @@ pub enum Error {
     Internal(&'static str),
     /// A feature that is not implemented; the reason says which.
     Unsupported(&'static str),
+    /// An application callback failed the handshake (internal_error).
+    CallbackFailed,
     /// The caller judged the server's certificate status (its stapled OCSP response, or its
     /// absence) unacceptable (RFC 6066 §8: bad_certificate_status_response).
     StatusRejected,
@@ -353,6 +355,7 @@ impl Error {
             Self::DecryptFailed => A::BAD_RECORD_MAC,
             Self::Internal(_) | Self::Unsupported(_) => A::INTERNAL_ERROR,
             Self::StatusRejected => A::BAD_CERTIFICATE_STATUS_RESPONSE,
+            Self::CallbackFailed => A::INTERNAL_ERROR,
             Self::AlertReceived(_) | Self::Api(_) => return None,
         })
     }
@@ -378,6 +381,7 @@ impl fmt::Display for Error {
             Self::Internal(s) => write!(f, "internal error: {s}"),
             Self::Unsupported(s) => write!(f, "unsupported: {s}"),
             Self::StatusRejected => f.write_str("the server's certificate status was rejected"),
+            Self::CallbackFailed => f.write_str("an application callback failed"),
         }
     }
 }

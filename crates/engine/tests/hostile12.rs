@@ -1906,20 +1906,44 @@ fn certificate_asked_of_the_caller_when_none_is_configured() {
 }
 
 #[test]
-fn no_pause_without_a_request_or_with_a_configured_certificate() {
+fn no_pause_without_a_request_and_the_configured_certificate_by_default() {
     let mut config = client_config12();
     config.pause_for_client_credential = true;
     let (mut client, mut server) = start12(config.clone());
     server.complete_handshake(&mut client);
     assert!(!client.client_credential_pending());
-    config.client_credential = Some(credential("client-ecdsa.chain.pem", "client-ecdsa.key"));
-    let (mut client, mut server) = start12(config);
-    server.cert_request = true;
-    server.complete_handshake(&mut client);
-    assert!(server.client_certificate.is_some_and(|c| c.len() > 3));
     assert_eq!(
         client.finish_client_credential(None),
         Err(Error::Api(oxissl_engine::ApiMisuse::NoCredentialPending))
+    );
+    // With a certificate configured the request still pauses; no answer sends that one.
+    config.client_credential = Some(credential("client-ecdsa.chain.pem", "client-ecdsa.key"));
+    let (mut client, mut server) = start12(config);
+    server.cert_request = true;
+    let flight = server.flight(unchanged12);
+    deliver(&mut client, &flight.wire()).unwrap();
+    assert!(client.client_credential_pending());
+    client.finish_client_credential(None).unwrap();
+    server.read_client(&mut client);
+    assert_eq!(server.client_finished_ok, Some(true));
+    assert!(server.client_certificate.is_some_and(|c| c.len() > 3));
+    assert!(server.client_certificate_verify.is_some());
+}
+
+#[test]
+fn an_aborted_pause_fails_with_internal_error() {
+    let mut config = client_config12();
+    config.pause_for_client_credential = true;
+    let (mut client, mut server) = start12(config);
+    server.cert_request = true;
+    let flight = server.flight(unchanged12);
+    deliver(&mut client, &flight.wire()).unwrap();
+    let e = client.abort_pending(Error::CallbackFailed);
+    server.expect_fatal(
+        &mut client,
+        Err(e),
+        Error::CallbackFailed,
+        Plain(A::INTERNAL_ERROR),
     );
 }
 

@@ -35,6 +35,8 @@ pub mod reason {
     pub const INCONSISTENT_EXTMS: u32 = 104;
     /// `SSL_R_SSL3_EXT_INVALID_MAX_FRAGMENT_LENGTH`.
     pub const SSL3_EXT_INVALID_MAX_FRAGMENT_LENGTH: u32 = 232;
+    /// `SSL_R_CALLBACK_FAILED`.
+    pub const CALLBACK_FAILED: u32 = 234;
     /// `SSL_R_INVALID_STATUS_RESPONSE`.
     pub const INVALID_STATUS_RESPONSE: u32 = 328;
     /// `SSL_R_BAD_KEY_SHARE`.
@@ -179,6 +181,7 @@ const SSL_REASONS: &[(u32, &str)] = &[
     (217, "unsolicited extension"),
     (229, "ssl handshake failure"),
     (232, "ssl3 ext invalid max fragment length"),
+    (234, "callback failed"),
     (236, "bad handshake state"),
     (244, "unexpected message"),
     (245, "unexpected record"),
@@ -518,6 +521,7 @@ pub fn engine_reason(e: &EngineError) -> u32 {
         EngineError::Internal(_) => R::INTERNAL_ERROR,
         EngineError::Unsupported(_) => R::UNSUPPORTED,
         EngineError::StatusRejected => R::INVALID_STATUS_RESPONSE,
+        EngineError::CallbackFailed => R::CALLBACK_FAILED,
         #[allow(unreachable_patterns)]
         _ => R::INTERNAL_ERROR,
     }

@@ -725,11 +725,12 @@ impl Ssl {
                     self.rwstate = Want::X509Lookup;
                     return -1;
                 }
-                let credential = self
-                    .settings
-                    .client_cert_callback
-                    .as_ref()
-                    .and_then(|cb| cb());
+                // As OpenSSL's client certificate callback: asked only when none is set.
+                let s = &self.settings;
+                let credential = match s.certificate.is_some() && s.private_key.is_some() {
+                    true => None,
+                    false => s.client_cert_callback.as_ref().and_then(|cb| cb()),
+                };
                 if let Err(e) = conn.finish_client_credential(credential) {
                     return self.engine_failure(&e);
                 }
@@ -1157,6 +1158,23 @@ impl Ssl {
         self.defer_client_cert = defer;
     }
 
+    /// Whether a certificate and its key are set for this connection (a server asking for one
+    /// gets them).
+    pub fn has_client_credential(&self) -> bool {
+        self.settings.certificate.is_some() && self.settings.private_key.is_some()
+    }
+
+    /// Fails the handshake waiting for a certificate because an application callback failed
+    /// (OpenSSL's "callback failed", internal_error alert). -1, the error queued.
+    pub fn fail_client_cert(&mut self) -> i32 {
+        let Some(conn) = self.conn.as_mut() else {
+            return -1;
+        };
+        self.rwstate = Want::Nothing;
+        let e = conn.abort_pending(oxissl_engine::Error::CallbackFailed);
+        self.engine_failure(&e)
+    }
+
     /// Whether the handshake waits for `finish_client_cert`.
     pub fn client_cert_pending(&self) -> bool {
         self.conn
@@ -1165,8 +1183,9 @@ impl Ssl {
     }
 
     /// Answers the pending certificate request: with the certificate and key set on this
-    /// connection since (`use_certificate*`, `use_private_key*`) when `send` and both are
-    /// there, else with none (an empty Certificate). 1, or -1 with the error queued.
+    /// connection (`use_certificate*`, `use_private_key*`, before or since) when `send` and both
+    /// are there, else with what was configured when the handshake started, or none (an empty
+    /// Certificate). 1, or -1 with the error queued.
     pub fn finish_client_cert(&mut self, send: bool) -> i32 {
         let credential = send
             .then(|| self.settings.connection_credential())

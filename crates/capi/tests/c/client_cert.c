@@ -9,7 +9,8 @@
  *        client_cert connect HOST PORT CAFILE CERTDIR SCRATCH HOW VERSION
  *          Loads the ECDSA client certificate HOW (none, pem, der, chain, objects, asn1, enc,
  *          ssl, rsa; or through SSL_CTX_set_client_cert_cb: cb, cbnone answering none, cbretry
- *          asking to be called again first), connects with VERSION (1.2 or 1.3) to an
+ *          asking to be called again first; or through SSL_CTX_set_cert_cb: certcb setting them
+ *          on the SSL, certcbretry, certcbfail failing), connects with VERSION (1.2 or 1.3) to an
  *          `s_server -www` that requires a client certificate, and prints what its status page
  *          says about it.
  */
@@ -377,6 +378,24 @@ static int client_cert_cb(SSL *ssl, X509 **x509, EVP_PKEY **pkey)
     return *x509 != NULL && *pkey != NULL;
 }
 
+static int cert_cb_arg_seen;
+
+/* SSL_CTX_set_cert_cb's callback: sets the ECDSA certificate and key on the SSL, or asks to be
+ * called again the first time, or fails. */
+static int cert_cb(SSL *ssl, void *arg)
+{
+    cert_cb_calls++;
+    cert_cb_arg_seen = arg != NULL && strcmp(arg, "cert cb") == 0;
+    printf("cert callback: call %d, in init %d, argument %d\n", cert_cb_calls, SSL_in_init(ssl),
+           cert_cb_arg_seen);
+    if (strcmp(cert_cb_mode, "certcbfail") == 0)
+        return 0;
+    if (strcmp(cert_cb_mode, "certcbretry") == 0 && cert_cb_calls == 1)
+        return -1;
+    return SSL_use_certificate_file(ssl, CERT("client-ecdsa.pem"), SSL_FILETYPE_PEM) == 1 &&
+           SSL_use_PrivateKey_file(ssl, CERT("client-ecdsa.key"), SSL_FILETYPE_PEM) == 1;
+}
+
 /* Loads the client certificate into ctx (or ssl for "ssl") the way `how` names. */
 static int use(const char *how, SSL_CTX *ctx, SSL *ssl)
 {
@@ -384,6 +403,11 @@ static int use(const char *how, SSL_CTX *ctx, SSL *ssl)
 
     if (strcmp(how, "none") == 0)
         return 1;
+    if (strncmp(how, "certcb", 6) == 0) {
+        cert_cb_mode = how;
+        SSL_CTX_set_cert_cb(ctx, cert_cb, "cert cb");
+        return 1;
+    }
     if (strncmp(how, "cb", 2) == 0) {
         cert_cb_mode = how;
         SSL_CTX_set_client_cert_cb(ctx, client_cert_cb);

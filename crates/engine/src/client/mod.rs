@@ -235,11 +235,10 @@ impl Common {
         }
     }
 
-    /// Whether a CertificateRequest without a configured certificate stops the handshake for
-    /// the caller to supply one (`ClientConfig::pause_for_client_credential`); if so, stops it.
+    /// Whether a CertificateRequest stops the handshake for the caller's answer
+    /// (`ClientConfig::pause_for_client_credential`); if so, stops it.
     pub fn pause_for_client_credential(&mut self) -> bool {
-        let pause =
-            self.config.client_credential.is_none() && self.config.pause_for_client_credential;
+        let pause = self.config.pause_for_client_credential;
         if pause {
             self.pending = Some(Pending::ClientCredential);
         }
