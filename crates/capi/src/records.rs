@@ -39,11 +39,11 @@ entry! {
         })
     }
 
-    /// `SSL_SESSION_get_max_fragment_length`: 0; the length a handshake agreed on is not
-    /// kept with its session.
+    /// `SSL_SESSION_get_max_fragment_length`: the mode the session's handshake agreed on (1
+    /// to 4), or 0 (`TLSEXT_max_fragment_length_DISABLED`).
     fn SSL_SESSION_get_max_fragment_length(sess: *const SSL_SESSION) -> u8 {
         nonnull: [sess], fail: 0;
-        0
+        crate::session::max_fragment_length(sess)
     }
 
     /// `SSL_CTX_set_block_padding`: TLS 1.3 records are padded to a multiple of `block`

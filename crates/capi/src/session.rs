@@ -64,6 +64,8 @@ struct Extras {
     ticket_appdata: Vec<u8>,
     /// `SSL_SESSION_set_max_early_data` (0: the server allowed no early data).
     max_early_data: u32,
+    /// The maximum fragment length mode the session's handshake agreed on (0: none).
+    max_fragment_length: u8,
 }
 
 impl SSL_SESSION {
@@ -116,10 +118,18 @@ fn boxed(sess: SSL_SESSION) -> *mut SSL_SESSION {
 /// ALPN selected, which OpenSSL keeps in a client's sessions.
 fn connection_session(st: &SslState, stored: Option<StoredSession>) -> *mut SSL_SESSION {
     let p = new_session(crate::ssl::version_number(st), stored);
+    let mut extras = sess_ref(p).extras();
     if let Some(alpn) = st.ssl.get0_alpn_selected() {
-        sess_ref(p).extras().alpn = alpn.to_vec();
+        extras.alpn = alpn.to_vec();
     }
+    extras.max_fragment_length = st.ssl.max_fragment_length();
+    drop(extras);
     p
+}
+
+/// `SSL_SESSION_get_max_fragment_length`'s value.
+pub fn max_fragment_length(p: *const SSL_SESSION) -> u8 {
+    sess_ref(p).extras().max_fragment_length
 }
 
 /// `SSL_SESSION_dup`'s copy: the same session and settings, a fresh reference count and

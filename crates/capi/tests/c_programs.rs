@@ -1166,6 +1166,7 @@ fn record_size_settings_work_with_openssl() {
                     "max fragment length 7: 0",
                     "max fragment length 512: 1",
                     "on the SSL, 1024: 1",
+                    "session max fragment length: 2",
                     "read back 3001 bytes, reversed, largest read at most 1024",
                 ][..],
             ),

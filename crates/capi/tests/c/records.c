@@ -54,6 +54,8 @@ int main(int argc, char **argv)
     for (int i = 0; i < 3000; i++)
         line[i] = (char)('a' + i % 26);
     line[3000] = '\n';
+    printf("session max fragment length: %d\n",
+           SSL_SESSION_get_max_fragment_length(SSL_get_session(ssl)));
     r = SSL_write(ssl, line, sizeof line);
     printf("SSL_write: %d\n", r);
     while (got < 3001) {
