@@ -60,9 +60,10 @@ fn handshake_first(ssl: &mut oxissl::Ssl, data: &[u8]) -> c_int {
 }
 
 /// A handshake or data call on the object (`with_ssl`), then the new-session callback for the
-/// sessions it established, called with the object unlocked. When the handshake stopped for
-/// the status callback, the callback runs (unlocked too, so it may call back into the object)
-/// and the call is made again with its verdict, as OpenSSL calls it within the one call.
+/// sessions it established, called with the object unlocked. When the handshake stopped for a
+/// program's callback (chain verification, certificate status, a certificate the server asked
+/// for), the callback runs unlocked too, so it may call back into the object, and the call is
+/// made again with its answer, as OpenSSL calls them within the one call.
 fn io_entry<R: Copy>(
     s: *mut SSL,
     func: &str,
