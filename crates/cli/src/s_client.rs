@@ -116,6 +116,13 @@ pub struct Args {
     /// Ask the server to staple an OCSP response (RFC 6066 §8) and print what came.
     #[arg(long)]
     status: bool,
+    /// Ask for records of at most this many bytes (512, 1024, 2048 or 4096; RFC 6066 §4).
+    #[arg(long, value_name = "bytes", value_parser = max_fragment_length)]
+    maxfraglen: Option<u8>,
+    /// Pad TLS 1.3 records to a multiple of this many bytes (RFC 8446 §5.4).
+    #[arg(long = "record_padding", value_name = "bytes",
+          value_parser = clap::value_parser!(u16).range(0..=16384))]
+    record_padding: Option<u16>,
     /// How many bytes of keying material -keymatexport prints.
     #[arg(long, value_name = "bytes", default_value_t = 20,
           value_parser = clap::value_parser!(u16).range(1..))]
@@ -443,8 +450,25 @@ fn build_ctx(args: &Args, demo_ca: Option<&std::path::Path>) -> Result<SslCtx, S
         SSL_VERIFY_NONE
     };
     ctx.set_verify(mode, None);
+    if let Some(mode) = args.maxfraglen {
+        ctx.set_tlsext_max_fragment_length(mode);
+    }
+    if let Some(block) = args.record_padding {
+        ctx.set_block_padding(usize::from(block));
+    }
     use_client_certificate(&mut ctx, args)?;
     Ok(ctx)
+}
+
+/// `-maxfraglen`: a length in bytes, as openssl s_client takes it, to the extension's code.
+fn max_fragment_length(s: &str) -> Result<u8, String> {
+    match s {
+        "512" => Ok(1),
+        "1024" => Ok(2),
+        "2048" => Ok(3),
+        "4096" => Ok(4),
+        _ => Err(format!("{s}: the length must be 512, 1024, 2048 or 4096")),
+    }
 }
 
 /// `-status`: the stapled response's status and size (oxissl does not judge OCSP responses;

@@ -1587,3 +1587,31 @@ fn status_prints_the_stapled_ocsp_response() {
     .assert_success()
     .assert_line("OCSP response: no response sent");
 }
+
+// ---------------------------------------------------------------------------------------------
+// -maxfraglen, -record_padding
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn maxfraglen_and_record_padding_reach_the_server() {
+    // s_server refuses records longer than an agreed maximum fragment length: a 3000-byte
+    // line through -rev goes out cut to 512 and comes back reversed.
+    let root = cert("root.pem");
+    let line: String = (0..3000)
+        .map(|i| char::from(b'a' + (i % 26) as u8))
+        .collect();
+    let reversed: String = line.chars().rev().collect();
+    for version in ["-tls1_3", "-tls1_2"] {
+        let server = Server::start(&[version]);
+        let addr = server.addr();
+        for flags in [&["-maxfraglen", "512"][..], &["-record_padding", "512"][..]] {
+            let mut args = vec!["-connect", &addr, "-CAfile", &root];
+            args.extend_from_slice(flags);
+            let out = oxissl(&args, format!("{line}\n").as_bytes());
+            out.assert_success().assert_line(&reversed);
+        }
+    }
+    let out = oxissl(&["-connect", "127.0.0.1:1", "-maxfraglen", "100"], b"");
+    out.assert_failure();
+    assert!(out.stderr.contains("512, 1024, 2048 or 4096"), "{out:#?}");
+}
