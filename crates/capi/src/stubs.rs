@@ -130,11 +130,12 @@ entry! {
         1
     }
 
-    /// `SSL_CTX_set_psk_client_callback`: accepted, never called (external PSKs are not
-    /// supported: the handshake uses certificates).
+    /// `SSL_CTX_set_psk_client_callback` (void): as `SSL_set_psk_client_callback`, stores
+    /// nothing and queues `ERR_R_UNSUPPORTED` unless null (external PSKs are not supported:
+    /// the handshake uses certificates).
     fn SSL_CTX_set_psk_client_callback(c: *mut SSL_CTX, cb: *const c_void) -> () {
         nonnull: [c], fail: ();
-        let _ = cb;
+        refuse_cb("SSL_CTX_set_psk_client_callback", cb, NO_PSK);
     }
 
     /// `SSL_CTX_set_psk_server_callback`: accepted, never called (a server callback).
@@ -260,11 +261,11 @@ entry! {
         let _ = cb;
     }
 
-    /// `SSL_CTX_set_psk_use_session_callback`: accepted, never called (external PSKs are not
-    /// supported).
+    /// `SSL_CTX_set_psk_use_session_callback` (void): as the connection's form, refused
+    /// clearly unless null.
     fn SSL_CTX_set_psk_use_session_callback(c: *mut SSL_CTX, cb: *const c_void) -> () {
         nonnull: [c], fail: ();
-        let _ = cb;
+        refuse_cb("SSL_CTX_set_psk_use_session_callback", cb, NO_PSK);
     }
 
     /// `SSL_CTX_set_tlsext_use_srtp`: not supported (1, which is failure for this call).
@@ -1327,6 +1328,12 @@ mod tests {
             SSL_set_psk_use_session_callback(s, cb);
             refused("SSL_set_psk_use_session_callback", true);
             SSL_set_psk_client_callback(s, std::ptr::null());
+            assert_eq!(last_reason(), 0);
+            SSL_CTX_set_psk_client_callback(c, cb);
+            refused("SSL_CTX_set_psk_client_callback", true);
+            SSL_CTX_set_psk_use_session_callback(c, cb);
+            refused("SSL_CTX_set_psk_use_session_callback", true);
+            SSL_CTX_set_psk_client_callback(c, std::ptr::null());
             assert_eq!(last_reason(), 0);
             SSL_CTX_set0_ctlog_store(c, std::ptr::null_mut());
             refused("SSL_CTX_set0_ctlog_store", true);
