@@ -368,7 +368,9 @@ impl CtxState {
     /// them: every location loaded, the default paths, and what the program added to
     /// `SSL_CTX_get_cert_store` itself.
     pub fn verify_store(&mut self) -> *mut X509_STORE {
-        if self.trust_locations.is_empty() && self.trust_stores.is_empty() {
+        if self.store_exposed || (self.trust_locations.is_empty() && self.trust_stores.is_empty()) {
+            // Handed out, the store holds every location loaded too (`sync_store`), and what
+            // the program put there besides: CRLs, flags, lookups.
             // Nothing loaded through this context: its store is the whole truth, lookup
             // directories included (`SSL_CTX_set_cert_store`).
             // SAFETY: the context's live store; the caller gets its own reference.

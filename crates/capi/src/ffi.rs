@@ -380,6 +380,8 @@ extern "C" {
         to: *mut X509_VERIFY_PARAM,
         from: *const X509_VERIFY_PARAM,
     ) -> c_int;
+    pub fn X509_VERIFY_PARAM_get_flags(param: *const X509_VERIFY_PARAM) -> std::ffi::c_ulong;
+    pub fn X509_STORE_get0_param(store: *const X509_STORE) -> *mut X509_VERIFY_PARAM;
 
     // ---- ex_data ----
     pub fn CRYPTO_get_ex_new_index(

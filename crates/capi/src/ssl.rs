@@ -370,16 +370,15 @@ impl SslState {
         if !self.ssl.in_before() {
             return;
         }
-        let (cb, ctx_info, status_cb, cert_cb, app_verify) = {
+        // An application verify callback or verification flags set since SSL_new (or gone).
+        if libcrypto_verifies(obj, self) != self.verified_by_libcrypto {
+            install_verify(obj, self, self.verify_mode, self.verify_cb);
+        }
+        let (cb, ctx_info, status_cb, cert_cb) = {
             // SAFETY: the object holds a reference to its context.
             let c = unsafe { ctx_ref(obj.ctx) }.lock();
-            let app = c.app_verify_cb.is_some();
-            (c.keylog_cb, c.info_cb, c.status_cb, c.client_cert_cb, app)
+            (c.keylog_cb, c.info_cb, c.status_cb, c.client_cert_cb)
         };
-        // An application verify callback set on the context since SSL_new (or removed).
-        if app_verify != self.verified_by_libcrypto && self.verify_cb.is_none() {
-            install_verify(obj, self, self.verify_mode, None);
-        }
         // The status and client certificate callbacks run with the object unlocked (see
         // `io::io_entry`).
         self.ssl.set_defer_status_check(status_cb.is_some());
@@ -560,6 +559,8 @@ impl StoreAnchors {
 struct CVerify {
     ssl: *const SSL,
     cb: Option<VerifyCb>,
+    /// The connection's `X509_VERIFY_PARAM` (owned by it; null if never made).
+    param: *const ffi::X509_VERIFY_PARAM,
 }
 
 // SAFETY: the callback runs only inside a handshake call on the object itself, on the thread
@@ -583,6 +584,7 @@ impl CVerify {
         let cbs = x509::ChainCallbacks {
             verify: self.cb,
             app,
+            param: self.param,
         };
         let r =
             x509::verify_with_callback(cbs, self.ssl.cast_mut().cast(), store, chain, name, depth);
@@ -592,19 +594,29 @@ impl CVerify {
     }
 }
 
-/// Installs the verify mode and (C) callback on the connection: libcrypto verifies the chain
-/// when the program has a verify callback or its context an application verify callback.
+/// Whether the chain goes to libcrypto rather than webpki: when the program has a verify
+/// callback, its context an application verify callback, or the verification flags ask for
+/// what only libcrypto does (CRL checks and the like, see `x509::flags_need_libcrypto`).
+fn libcrypto_verifies(s: *const SSL, st: &SslState) -> bool {
+    // SAFETY: `s` is live and holds a reference to its context.
+    let c = unsafe { ctx_ref(ssl_ref(s).ctx) }.lock();
+    st.verify_cb.is_some()
+        || c.app_verify_cb.is_some()
+        || x509::flags_need_libcrypto(st.param, c.store)
+}
+
+/// Installs the verify mode and (C) callback on the connection: libcrypto and the program's
+/// callbacks verify the chain when `libcrypto_verifies`, else webpki does.
 fn install_verify(s: *const SSL, st: &mut SslState, mode: c_int, cb: Option<VerifyCb>) {
     st.verify_mode = mode;
     st.verify_cb = cb;
-    // SAFETY: `s` is live and holds a reference to its context.
-    let app = unsafe { ctx_ref(ssl_ref(s).ctx) }
-        .lock()
-        .app_verify_cb
-        .is_some();
-    st.verified_by_libcrypto = cb.is_some() || app;
+    st.verified_by_libcrypto = libcrypto_verifies(s, st);
     if st.verified_by_libcrypto {
-        let v = CVerify { ssl: s, cb };
+        let v = CVerify {
+            ssl: s,
+            cb,
+            param: st.param,
+        };
         st.ssl.set_verify_external(
             mode,
             Arc::new(move |chain, name, depth| v.verify(chain, name, depth)),
@@ -642,7 +654,8 @@ pub fn run_chain_verification(s: *mut SSL, func: &str) -> bool {
         return false;
     };
     let ders: Vec<&[u8]> = chain.iter().map(Vec::as_slice).collect();
-    let (ok, code) = CVerify { ssl: s, cb }.verify(&ders, name.as_deref(), depth);
+    let param = with_ssl(s, func, std::ptr::null(), |_, st| st.param.cast_const());
+    let (ok, code) = CVerify { ssl: s, cb, param }.verify(&ders, name.as_deref(), depth);
     with_ssl(s, func, false, |_, st| {
         st.ssl.chain_verification_pending() && {
             st.ssl.finish_chain_verification(ok, code);

@@ -155,6 +155,40 @@ pub type AppVerifyCb = unsafe extern "C" fn(*mut ffi::X509_STORE_CTX, *mut c_voi
 pub struct ChainCallbacks {
     pub verify: Option<VerifyCb>,
     pub app: Option<(AppVerifyCb, *mut c_void)>,
+    /// The connection's `X509_VERIFY_PARAM` (`SSL_get0_param`), applied over the store's as
+    /// libssl applies it (null: none made).
+    pub param: *const ffi::X509_VERIFY_PARAM,
+}
+
+/// Flags webpki's verification already honours: `X509_V_FLAG_TRUSTED_FIRST` (set in every
+/// default parameter set) and `X509_V_FLAG_PARTIAL_CHAIN` (webpki takes any trusted
+/// certificate as an anchor).
+const FLAGS_WEBPKI_HONOURS: std::ffi::c_ulong = 0x8000 | 0x80000;
+
+/// Whether verification flags ask for what only libcrypto does (CRL checks, strict or policy
+/// checks, a fixed verification time ...): any flag beyond `FLAGS_WEBPKI_HONOURS`, on the
+/// connection's parameters or the trusted store's.
+pub fn flags_need_libcrypto(
+    param: *const ffi::X509_VERIFY_PARAM,
+    store: *const X509_STORE,
+) -> bool {
+    // SAFETY: both are live libcrypto objects owned by the connection and its context (or
+    // null, which is checked first).
+    unsafe {
+        let flags = |p: *const ffi::X509_VERIFY_PARAM| {
+            if p.is_null() {
+                0
+            } else {
+                ffi::X509_VERIFY_PARAM_get_flags(p)
+            }
+        };
+        let store_param = if store.is_null() {
+            std::ptr::null()
+        } else {
+            ffi::X509_STORE_get0_param(store).cast_const()
+        };
+        (flags(param) | flags(store_param)) & !FLAGS_WEBPKI_HONOURS != 0
+    }
 }
 
 /// Verifies the peer's chain with libcrypto as libssl does (`ssl_verify_cert_chain`): an
@@ -190,6 +224,10 @@ pub fn verify_with_callback(
         ffi::X509_STORE_CTX_init(sctx, store, leaf, sk);
         ffi::X509_STORE_CTX_set_default(sctx, c"ssl_server".as_ptr());
         let param = ffi::X509_STORE_CTX_get0_param(sctx);
+        if !cbs.param.is_null() {
+            // As libssl's ssl_verify_cert_chain: the connection's parameters over the store's.
+            ffi::X509_VERIFY_PARAM_set1(param, cbs.param);
+        }
         if let Some(n) = &name {
             // SSL_set1_host: an IP address literal is checked as an address.
             if ffi::X509_VERIFY_PARAM_set1_ip_asc(param, n.as_ptr()) != 1 {

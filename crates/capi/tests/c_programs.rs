@@ -1152,6 +1152,64 @@ fn the_certificate_callback_sets_the_certificate() {
     }
 }
 
+/// CRLs made once per test binary by `testdata/certs/crl.sh`: `revoked.pem` revokes the ECDSA
+/// leaf, `empty.pem` nothing.
+fn crl_dir() -> String {
+    static DIR: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = scratch().join("crl");
+        let script = manifest_dir().join("../../testdata/certs/crl.sh");
+        let out = std::process::Command::new("bash")
+            .arg(&script)
+            .arg(&dir)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        dir.display().to_string()
+    })
+    .clone()
+}
+
+#[test]
+fn crl_checks_set_by_the_program_are_made() {
+    // X509_V_FLAG_CRL_CHECK with a CRL in the context's store: libcrypto verifies the chain,
+    // as under OpenSSL, and a revoked leaf fails with 23.
+    let server = rev_server(&[]);
+    let run = |mode: &str| {
+        args([
+            program("crl").to_string_lossy().into_owned(),
+            HOST.into(),
+            server.port.to_string(),
+            cert("root.pem"),
+            crl_dir(),
+            mode.into(),
+        ])
+    };
+    for mode in ["revoked", "param"] {
+        differential(
+            &run(mode),
+            End::Exit(1),
+            &["CRL added: 1", "verify result: 23 (certificate revoked)"],
+        );
+    }
+    differential(
+        &run("missing"),
+        End::Exit(1),
+        &["verify result: 3 (unable to get certificate CRL)"],
+    );
+    for mode in ["empty", "noflag"] {
+        differential(
+            &run(mode),
+            End::Exit(0),
+            &[HANDSHAKE_OK, "verify result: 0 (ok)"],
+        );
+    }
+}
+
 #[test]
 fn record_size_settings_work_with_openssl() {
     // tests/c/records.c: max_fragment_length (the SSL's 1024 over the context's 512), block
