@@ -381,6 +381,7 @@ extern "C" {
         from: *const X509_VERIFY_PARAM,
     ) -> c_int;
     pub fn X509_VERIFY_PARAM_get_flags(param: *const X509_VERIFY_PARAM) -> std::ffi::c_ulong;
+    pub fn X509_VERIFY_PARAM_set_auth_level(param: *mut X509_VERIFY_PARAM, level: c_int);
     pub fn X509_STORE_get0_param(store: *const X509_STORE) -> *mut X509_VERIFY_PARAM;
 
     // ---- ex_data ----

@@ -561,6 +561,7 @@ struct CVerify {
     cb: Option<VerifyCb>,
     /// The connection's `X509_VERIFY_PARAM` (owned by it; null if never made).
     param: *const ffi::X509_VERIFY_PARAM,
+    security_level: c_int,
 }
 
 // SAFETY: the callback runs only inside a handshake call on the object itself, on the thread
@@ -585,6 +586,7 @@ impl CVerify {
             verify: self.cb,
             app,
             param: self.param,
+            security_level: self.security_level,
         };
         let r =
             x509::verify_with_callback(cbs, self.ssl.cast_mut().cast(), store, chain, name, depth);
@@ -603,6 +605,7 @@ fn libcrypto_verifies(s: *const SSL, st: &SslState) -> bool {
     st.verify_cb.is_some()
         || c.app_verify_cb.is_some()
         || x509::flags_need_libcrypto(st.param, c.store)
+        || st.stored.security_level >= x509::LIBCRYPTO_SECURITY_LEVEL
 }
 
 /// Installs the verify mode and (C) callback on the connection: libcrypto and the program's
@@ -616,6 +619,7 @@ fn install_verify(s: *const SSL, st: &mut SslState, mode: c_int, cb: Option<Veri
             ssl: s,
             cb,
             param: st.param,
+            security_level: st.stored.security_level,
         };
         st.ssl.set_verify_external(
             mode,
@@ -654,8 +658,16 @@ pub fn run_chain_verification(s: *mut SSL, func: &str) -> bool {
         return false;
     };
     let ders: Vec<&[u8]> = chain.iter().map(Vec::as_slice).collect();
-    let param = with_ssl(s, func, std::ptr::null(), |_, st| st.param.cast_const());
-    let (ok, code) = CVerify { ssl: s, cb, param }.verify(&ders, name.as_deref(), depth);
+    let (param, security_level) = with_ssl(s, func, (std::ptr::null(), 0), |_, st| {
+        (st.param.cast_const(), st.stored.security_level)
+    });
+    let v = CVerify {
+        ssl: s,
+        cb,
+        param,
+        security_level,
+    };
+    let (ok, code) = v.verify(&ders, name.as_deref(), depth);
     with_ssl(s, func, false, |_, st| {
         st.ssl.chain_verification_pending() && {
             st.ssl.finish_chain_verification(ok, code);

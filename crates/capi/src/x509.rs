@@ -158,7 +158,14 @@ pub struct ChainCallbacks {
     /// The connection's `X509_VERIFY_PARAM` (`SSL_get0_param`), applied over the store's as
     /// libssl applies it (null: none made).
     pub param: *const ffi::X509_VERIFY_PARAM,
+    /// The connection's security level, libcrypto's authentication level for the chain, as
+    /// libssl sets it; never below 2, where webpki's own key checks stand (RSA of 2048 bits).
+    pub security_level: c_int,
 }
+
+/// The security level at and above which libcrypto checks the chain (webpki's checks meet
+/// level 2's: RSA keys of 2048 bits or more, no SHA-1 signatures).
+pub const LIBCRYPTO_SECURITY_LEVEL: c_int = 3;
 
 /// Flags webpki's verification already honours: `X509_V_FLAG_TRUSTED_FIRST` (set in every
 /// default parameter set) and `X509_V_FLAG_PARTIAL_CHAIN` (webpki takes any trusted
@@ -225,9 +232,11 @@ pub fn verify_with_callback(
         ffi::X509_STORE_CTX_set_default(sctx, c"ssl_server".as_ptr());
         let param = ffi::X509_STORE_CTX_get0_param(sctx);
         if !cbs.param.is_null() {
-            // As libssl's ssl_verify_cert_chain: the connection's parameters over the store's.
+            // As libssl's ssl_verify_cert_chain: the connection's parameters over the store's,
+            // then the security level as the authentication level.
             ffi::X509_VERIFY_PARAM_set1(param, cbs.param);
         }
+        ffi::X509_VERIFY_PARAM_set_auth_level(param, cbs.security_level.max(2));
         if let Some(n) = &name {
             // SSL_set1_host: an IP address literal is checked as an address.
             if ffi::X509_VERIFY_PARAM_set1_ip_asc(param, n.as_ptr()) != 1 {

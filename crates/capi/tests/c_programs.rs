@@ -1211,6 +1211,30 @@ fn crl_checks_set_by_the_program_are_made() {
 }
 
 #[test]
+fn security_level_three_refuses_an_rsa_2048_certificate() {
+    // The security level is the chain's authentication level, as libssl makes it: level 3
+    // wants 128-bit security, which RSA-2048 (112) lacks and ECDSA P-256 has.
+    for (leaf, end, line) in [
+        (
+            "rsa",
+            End::Exit(1),
+            "verify result: 66 (EE certificate key too weak)",
+        ),
+        ("ecdsa", End::Exit(0), "verify result: 0 (ok)"),
+    ] {
+        let server = s_server(leaf, "inter.pem", &["-rev"]);
+        let cmd = args([
+            program("seclevel").to_string_lossy().into_owned(),
+            HOST.into(),
+            server.port.to_string(),
+            cert("root.pem"),
+            "3".into(),
+        ]);
+        differential(&cmd, end, &["security level: 3", line]);
+    }
+}
+
+#[test]
 fn record_size_settings_work_with_openssl() {
     // tests/c/records.c: max_fragment_length (the SSL's 1024 over the context's 512), block
     // padding and max_send_fragment, each with a 3000-byte line through `s_server -rev`, which
