@@ -428,10 +428,34 @@ fn ssl_stream_verify_failure_is_an_error_with_134() {
     }
 }
 
+/// A TCP relay to `port` on 127.0.0.1 that passes nothing on until `gate` fires: a client
+/// connected through it is sure to find nothing to read at first.
+fn gated_relay(port: u16) -> (u16, std::sync::mpsc::Sender<()>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let relay_port = listener.local_addr().unwrap().port();
+    let (gate, opened) = std::sync::mpsc::channel::<()>();
+    std::thread::spawn(move || {
+        let (client, _) = listener.accept().unwrap();
+        let server = tcp(port);
+        let _ = opened.recv_timeout(DEADLINE);
+        let pipe = |mut from: std::net::TcpStream, mut to: std::net::TcpStream| {
+            std::thread::spawn(move || {
+                let _ = std::io::copy(&mut from, &mut to);
+                let _ = to.shutdown(std::net::Shutdown::Write);
+            })
+        };
+        pipe(client.try_clone().unwrap(), server.try_clone().unwrap());
+        pipe(server, client);
+    });
+    (relay_port, gate)
+}
+
 #[test]
 fn ssl_stream_nonblocking_maps_want_to_would_block() {
     let server = www_server();
-    let sock = tcp(server.port);
+    // Nothing reaches the server until the first attempt has returned, so it blocks.
+    let (port, gate) = gated_relay(server.port);
+    let sock = tcp(port);
     sock.set_nonblocking(true).unwrap();
     let probe = sock.try_clone().unwrap();
     let deadline = Instant::now() + DEADLINE;
@@ -440,6 +464,7 @@ fn ssl_stream_nonblocking_maps_want_to_would_block() {
         Ok(s) => s,
         Err(HandshakeError::WouldBlock(mut mid)) => loop {
             blocked += 1;
+            let _ = gate.send(());
             wait_readable(&probe, Duration::from_millis(200));
             match mid.handshake() {
                 Ok(s) => break s,
