@@ -1156,22 +1156,8 @@ fn the_certificate_callback_sets_the_certificate() {
 /// leaf, `empty.pem` nothing.
 fn crl_dir() -> String {
     static DIR: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = scratch().join("crl");
-        let script = manifest_dir().join("../../testdata/certs/crl.sh");
-        let out = std::process::Command::new("bash")
-            .arg(&script)
-            .arg(&dir)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        dir.display().to_string()
-    })
-    .clone()
+    DIR.get_or_init(|| made_by_script("crl.sh", "crl").display().to_string())
+        .clone()
 }
 
 #[test]

@@ -44,11 +44,15 @@ static int app_verify(X509_STORE_CTX *ctx, void *arg)
     return ok;
 }
 
+static void print_calls(SSL *ssl)
+{
+    printf("calls %d, verify result %ld\n", calls, SSL_get_verify_result(ssl));
+}
+
 int main(int argc, char **argv)
 {
     SSL_CTX *ctx;
-    SSL *ssl;
-    int fd, r;
+    int status;
 
     if (argc != 6 && argc != 7) {
         fprintf(stderr, "usage: certverify HOST PORT CAFILE VERIFY MODE [PIN]\n");
@@ -61,17 +65,7 @@ int main(int argc, char **argv)
     if (ctx == NULL)
         return EXIT_SETUP_FAILED;
     SSL_CTX_set_cert_verify_callback(ctx, app_verify, "the argument");
-    ssl = new_client(ctx, argv[1], argv[2], "localhost", NULL, &fd);
-    if (ssl == NULL)
-        return EXIT_IO_FAILED;
-    r = SSL_connect(ssl);
-    report("SSL_connect", ssl, r, errno);
-    printf("calls %d, verify result %ld\n", calls, SSL_get_verify_result(ssl));
-    if (r != 1)
-        return EXIT_HANDSHAKE_FAILED;
-    rev_ping_and_shutdown(ssl);
-    SSL_free(ssl);
+    status = rev_connection(ctx, argv[1], argv[2], print_calls);
     SSL_CTX_free(ctx);
-    close(fd);
-    return EXIT_OK;
+    return status;
 }

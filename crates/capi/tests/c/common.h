@@ -193,6 +193,37 @@ static inline void rev_ping_and_shutdown(SSL *ssl)
 }
 
 /*
+ * One connection with `ctx` to an `s_server -rev` (SNI and SSL_set1_host "localhost"): the
+ * handshake reported, `after_handshake` told what came of it, then on success one line there and
+ * back and both close_notify. Returns the exit status.
+ */
+static inline int rev_connection(SSL_CTX *ctx, const char *host, const char *port,
+                                 void (*after_handshake)(SSL *))
+{
+    int fd, r;
+    SSL *ssl = new_client(ctx, host, port, "localhost", NULL, &fd);
+
+    if (ssl == NULL)
+        return EXIT_IO_FAILED;
+    r = SSL_connect(ssl);
+    report("SSL_connect", ssl, r, errno);
+    after_handshake(ssl);
+    if (r != 1)
+        return EXIT_HANDSHAKE_FAILED;
+    rev_ping_and_shutdown(ssl);
+    SSL_free(ssl);
+    close(fd);
+    return EXIT_OK;
+}
+
+/* Prints the verify result with its text. */
+static inline void print_verify_result(SSL *ssl)
+{
+    printf("verify result: %ld (%s)\n", SSL_get_verify_result(ssl),
+           X509_verify_cert_error_string(SSL_get_verify_result(ssl)));
+}
+
+/*
  * One connection to an `s_server -rev` (see new_client; SSL_set1_host "localhost"): the
  * handshake, one line there and back (TLS 1.3 tickets arrive before the answer), then "CLOSE".
  * Prints whether the session was reused. Returns SSL_get1_session, or NULL with *status set.

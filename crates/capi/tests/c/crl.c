@@ -33,8 +33,7 @@ int main(int argc, char **argv)
 {
     const char *mode;
     SSL_CTX *ctx;
-    SSL *ssl;
-    int fd, r;
+    int status;
 
     if (argc != 6) {
         fprintf(stderr, "usage: crl HOST PORT CAFILE CRLDIR MODE\n");
@@ -54,18 +53,7 @@ int main(int argc, char **argv)
     else if (strcmp(mode, "noflag") != 0)
         printf("store flags: %d\n",
                X509_STORE_set_flags(SSL_CTX_get_cert_store(ctx), X509_V_FLAG_CRL_CHECK));
-    ssl = new_client(ctx, argv[1], argv[2], "localhost", NULL, &fd);
-    if (ssl == NULL)
-        return EXIT_IO_FAILED;
-    r = SSL_connect(ssl);
-    report("SSL_connect", ssl, r, errno);
-    printf("verify result: %ld (%s)\n", SSL_get_verify_result(ssl),
-           X509_verify_cert_error_string(SSL_get_verify_result(ssl)));
-    if (r != 1)
-        return EXIT_HANDSHAKE_FAILED;
-    rev_ping_and_shutdown(ssl);
-    SSL_free(ssl);
+    status = rev_connection(ctx, argv[1], argv[2], print_verify_result);
     SSL_CTX_free(ctx);
-    close(fd);
-    return EXIT_OK;
+    return status;
 }

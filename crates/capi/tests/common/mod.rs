@@ -749,21 +749,25 @@ pub fn assert_we_export(who: &str, imports: &[String]) {
 /// `testdata/certs/ocsp-response.sh` (valid for a day from now), for `s_server -status_file`.
 pub fn ocsp_response_file() -> &'static str {
     static RESP: OnceLock<PathBuf> = OnceLock::new();
-    RESP.get_or_init(|| {
-        let dir = scratch().join("ocsp");
-        let script = manifest_dir().join("../../testdata/certs/ocsp-response.sh");
-        let out = Command::new("bash")
-            .arg(&script)
-            .arg(&dir)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        dir.join("resp.der")
-    })
-    .to_str()
-    .unwrap()
+    RESP.get_or_init(|| made_by_script("ocsp-response.sh", "ocsp").join("resp.der"))
+        .to_str()
+        .unwrap()
+}
+
+/// Runs `testdata/certs/SCRIPT` with a fresh directory `name` of the scratch space, where it
+/// writes its files; returns that directory.
+pub fn made_by_script(script: &str, name: &str) -> PathBuf {
+    let dir = scratch().join(name);
+    let script = manifest_dir().join("../../testdata/certs").join(script);
+    let out = Command::new("bash")
+        .arg(&script)
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    dir
 }
