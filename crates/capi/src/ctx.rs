@@ -1185,10 +1185,11 @@ entry! {
     }
 
     /// `SSL_CTX_set_info_callback`: called for connections without a callback of their own
-    /// when a handshake starts (`SSL_CB_HANDSHAKE_START`) and is done (`SSL_CB_HANDSHAKE_DONE`)
-    /// and for each alert read or written (`SSL_CB_READ_ALERT` / `SSL_CB_WRITE_ALERT`, value
-    /// level << 8 | description), as OpenSSL calls it; the per-state `SSL_CB_CONNECT_LOOP` and
-    /// `SSL_CB_CONNECT_EXIT` reports are not made.
+    /// when a handshake starts (`SSL_CB_HANDSHAKE_START`), at each of its states
+    /// (`SSL_CB_CONNECT_LOOP`), when it is done (`SSL_CB_HANDSHAKE_DONE`), at the end of each
+    /// handshake call (`SSL_CB_CONNECT_EXIT`) and for each alert read or written
+    /// (`SSL_CB_READ_ALERT` / `SSL_CB_WRITE_ALERT`, value level << 8 | description), as OpenSSL
+    /// calls it.
     fn SSL_CTX_set_info_callback(c: *mut SSL_CTX, cb: Option<InfoCb>) -> () {
         nonnull: [c], fail: ();
         with_ctx(c, "SSL_CTX_set_info_callback", |st| st.info_cb = cb)

@@ -61,6 +61,18 @@ fn alert_type(value: c_int) -> (&'static str, &'static str) {
     }
 }
 
+/// The connection's state name: the one an info report being delivered was made in, else the
+/// current one.
+fn state_long(s: *const SSL) -> &'static str {
+    // SAFETY: the entry points checked `s`; the caller holds a reference.
+    if let Some(state) = unsafe { crate::ssl::ssl_ref(s) }.reported_state() {
+        return state;
+    }
+    with_ssl(s, "SSL_state_string_long", "unknown state", |_, st| {
+        st.ssl.state_string_long()
+    })
+}
+
 entry! {
     /// `SSL_in_init`: the handshake has not finished.
     fn SSL_in_init(s: *const SSL) -> c_int {
@@ -80,27 +92,24 @@ entry! {
         with_ssl(s, "SSL_is_init_finished", 0, |_, st| c_int::from(st.ssl.is_init_finished()))
     }
 
-    /// `SSL_state_string`: OpenSSL's short state code.
+    /// `SSL_state_string`: OpenSSL's short state code (while an info report is delivered, that
+    /// of the state it was made in).
     fn SSL_state_string(s: *const SSL) -> *const c_char {
         nonnull: [s], fail: static_cstr("UNKWN");
-        with_ssl(s, "SSL_state_string", static_cstr("UNKWN"), |_, st| {
-            static_cstr(st.ssl.state_string())
-        })
+        static_cstr(state_codes(state_long(s)).0)
     }
 
     /// `SSL_state_string_long`.
     fn SSL_state_string_long(s: *const SSL) -> *const c_char {
         nonnull: [s], fail: static_cstr("unknown state");
-        with_ssl(s, "SSL_state_string_long", static_cstr("unknown state"), |_, st| {
-            static_cstr(st.ssl.state_string_long())
-        })
+        static_cstr(state_long(s))
     }
 
     /// `SSL_get_state`: OpenSSL's `OSSL_HANDSHAKE_STATE` for the state `SSL_state_string_long`
     /// names (`TLS_ST_BEFORE` before the handshake, `TLS_ST_OK` after it).
     fn SSL_get_state(s: *const SSL) -> c_int {
         nonnull: [s], fail: 0;
-        with_ssl(s, "SSL_get_state", 0, |_, st| handshake_state(st.ssl.state_string_long()))
+        handshake_state(state_long(s))
     }
 
     /// `SSL_rstate_string`: "RH" (the record layer waits for a record header between calls).
@@ -396,19 +405,35 @@ fn comp_methods() -> &'static AtomicPtr<OPENSSL_STACK> {
 /// `OSSL_HANDSHAKE_STATE` (ssl.h's enum) for an OpenSSL long state string. A failed
 /// handshake's string is "error", which has no state of its own: `TLS_ST_BEFORE`.
 fn handshake_state(long: &str) -> c_int {
+    state_codes(long).1
+}
+
+/// OpenSSL's short code (`SSL_state_string`) and `OSSL_HANDSHAKE_STATE` for a client state
+/// name (`SSL_state_string_long`).
+fn state_codes(long: &str) -> (&'static str, c_int) {
     match long {
-        "SSL negotiation finished successfully" => 1, // TLS_ST_OK
-        "SSLv3/TLS read server hello" => 3,           // TLS_ST_CR_SRVR_HELLO
-        "SSLv3/TLS read server certificate" => 4,     // TLS_ST_CR_CERT
-        "SSLv3/TLS read server key exchange" => 6,    // TLS_ST_CR_KEY_EXCH
-        "SSLv3/TLS read server certificate request" => 7, // TLS_ST_CR_CERT_REQ
-        "SSLv3/TLS read change cipher spec" => 10,    // TLS_ST_CR_CHANGE
-        "SSLv3/TLS read finished" => 11,              // TLS_ST_CR_FINISHED
-        "SSLv3/TLS write client hello" => 12,         // TLS_ST_CW_CLNT_HELLO
-        "SSLv3/TLS write finished" => 18,             // TLS_ST_CW_FINISHED
-        "TLSv1.3 read encrypted extensions" => 38,    // TLS_ST_CR_ENCRYPTED_EXTENSIONS
-        "TLSv1.3 read server certificate verify" => 39, // TLS_ST_CR_CERT_VRFY
-        _ => 0,                                       // TLS_ST_BEFORE
+        "before SSL initialization" => ("PINIT", 0),
+        "SSL negotiation finished successfully" => ("SSLOK", 1),
+        "SSLv3/TLS read server hello" => ("TRSH", 3),
+        "SSLv3/TLS read server certificate" => ("TRSC", 4),
+        "SSLv3/TLS read certificate status" => ("TRCS", 5),
+        "SSLv3/TLS read server key exchange" => ("TRSKE", 6),
+        "SSLv3/TLS read server certificate request" => ("TRCR", 7),
+        "SSLv3/TLS read server done" => ("TRSD", 8),
+        "SSLv3/TLS read server session ticket" => ("TRST", 9),
+        "SSLv3/TLS read change cipher spec" => ("TRCCS", 10),
+        "SSLv3/TLS read finished" => ("TRFIN", 11),
+        "SSLv3/TLS write client hello" => ("TWCH", 12),
+        "SSLv3/TLS write client certificate" => ("TWCC", 13),
+        "SSLv3/TLS write client key exchange" => ("TWCKE", 14),
+        "SSLv3/TLS write certificate verify" => ("TWCV", 15),
+        "SSLv3/TLS write change cipher spec" => ("TWCCS", 16),
+        "SSLv3/TLS write finished" => ("TWFIN", 18),
+        "TLSv1.3 read encrypted extensions" => ("TREE", 38),
+        "TLSv1.3 read server certificate verify" => ("TRSCV", 39),
+        "TLSv1.3 read server key update" => ("TRSKU", 45),
+        "error" => ("SSLERR", 0),
+        _ => ("UNKWN", 0),
     }
 }
 

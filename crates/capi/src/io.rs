@@ -84,6 +84,10 @@ fn io_entry<R: Copy>(
         if pending {
             announce_new_sessions(s);
         }
+        if chain || status || cert {
+            // What the info callback was told so far comes first, as under OpenSSL.
+            crate::ssl::deliver_info_events(s);
+        }
         if chain && crate::ssl::run_chain_verification(s, func) {
             continue;
         }

@@ -55,6 +55,8 @@ pub struct SslState {
     pub verify_mode: c_int,
     pub verify_depth: c_int,
     pub verify_cb: Option<VerifyCb>,
+    /// What the info reports track of the current handshake (shared with its observer).
+    pub info_track: Arc<InfoTrack>,
     /// Whether the chain goes to libcrypto and the program's callbacks (`install_verify`).
     pub verified_by_libcrypto: bool,
     /// `SSL_set_info_callback`'s callback (the context's is used without one).
@@ -168,9 +170,105 @@ pub struct SSL {
     pub ctx: *mut SSL_CTX,
     state: Mutex<SslState>,
     ex_data: ExData,
-    /// Info callback reports (where, value) made during a call, delivered when it returns and
-    /// the object is unlocked, so the callback may call back into it.
-    info_events: Mutex<Vec<(c_int, c_int)>>,
+    /// Info callback reports made during a call, delivered when it returns and the object is
+    /// unlocked, so the callback may call back into it.
+    info_events: Mutex<Vec<InfoEvent>>,
+    /// While a report is delivered: the handshake state it was made in, which
+    /// `SSL_state_string(_long)` and `SSL_get_state` then report (None: the current one).
+    pub reported_state: Mutex<Option<&'static str>>,
+}
+
+/// One info callback report: where, the value, and the handshake state it was made in (None:
+/// the state when it is delivered).
+#[derive(Clone, Copy)]
+struct InfoEvent {
+    place: c_int,
+    value: c_int,
+    state: Option<&'static str>,
+}
+
+/// `SSL_CB_CONNECT_LOOP` and `SSL_CB_CONNECT_EXIT`: a state change of the client's handshake,
+/// and a handshake call's end (its return value).
+const CB_CONNECT_LOOP: c_int = 0x1001;
+const CB_CONNECT_EXIT: c_int = 0x1002;
+
+/// OpenSSL's state names (`SSL_state_string_long`) the info reports carry.
+const ST_BEFORE: &str = "before SSL initialization";
+const ST_OK: &str = "SSL negotiation finished successfully";
+
+/// The state OpenSSL's client is in once it has written (`sent`) or read a handshake message
+/// of type `typ`, or a change_cipher_spec (`None`).
+fn message_state(sent: bool, typ: Option<u8>) -> Option<&'static str> {
+    Some(match (sent, typ) {
+        (true, Some(1)) => "SSLv3/TLS write client hello",
+        (true, Some(11)) => "SSLv3/TLS write client certificate",
+        (true, Some(16)) => "SSLv3/TLS write client key exchange",
+        (true, Some(15)) => "SSLv3/TLS write certificate verify",
+        (true, Some(20)) => "SSLv3/TLS write finished",
+        (true, None) => "SSLv3/TLS write change cipher spec",
+        (false, Some(2)) => "SSLv3/TLS read server hello",
+        (false, Some(8)) => "TLSv1.3 read encrypted extensions",
+        (false, Some(13)) => "SSLv3/TLS read server certificate request",
+        (false, Some(11)) => "SSLv3/TLS read server certificate",
+        (false, Some(22)) => "SSLv3/TLS read certificate status",
+        (false, Some(12)) => "SSLv3/TLS read server key exchange",
+        (false, Some(14)) => "SSLv3/TLS read server done",
+        (false, Some(15)) => "TLSv1.3 read server certificate verify",
+        (false, Some(4)) => "SSLv3/TLS read server session ticket",
+        (false, Some(20)) => "SSLv3/TLS read finished",
+        (false, Some(24)) => "TLSv1.3 read server key update",
+        (false, None) => "SSLv3/TLS read change cipher spec",
+        _ => return None,
+    })
+}
+
+/// What the info reports of one handshake track between the messages of a connection: the
+/// state of the last message written while no message has been read since (OpenSSL reports it
+/// again when it turns to reading), and whether the handshake is done (later messages are
+/// post-handshake).
+#[derive(Default)]
+pub struct InfoTrack {
+    last_write: Mutex<Option<&'static str>>,
+    /// The state of a message read, reported once it has been processed (OpenSSL reports a
+    /// read state only then): at the next message or alert, or when the call returns.
+    read: Mutex<Option<&'static str>>,
+    done: std::sync::atomic::AtomicBool,
+}
+
+impl InfoTrack {
+    /// Reports the state of the message read last, if any (it was processed).
+    fn commit_read(&self, obj: &SSL) {
+        let read = self
+            .read
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        if let Some(state) = read {
+            obj.info_event(CB_CONNECT_LOOP, 1, Some(state));
+        }
+    }
+
+    /// Forgets the state of the message read last: processing it failed.
+    fn drop_read(&self) {
+        self.read
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+    }
+
+    fn take_last_write(&self) -> Option<&'static str> {
+        self.last_write
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
+    }
+
+    fn set_last_write(&self, state: &'static str) {
+        *self
+            .last_write
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(state);
+    }
 }
 
 /// `SSL_CB_HANDSHAKE_START`, `SSL_CB_HANDSHAKE_DONE`, `SSL_CB_READ_ALERT`, `SSL_CB_WRITE_ALERT`.
@@ -180,22 +278,45 @@ const CB_READ_ALERT: c_int = 0x4004;
 const CB_WRITE_ALERT: c_int = 0x4008;
 
 impl SSL {
-    fn info_queue(&self) -> std::sync::MutexGuard<'_, Vec<(c_int, c_int)>> {
+    fn info_queue(&self) -> std::sync::MutexGuard<'_, Vec<InfoEvent>> {
         self.info_events
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Queues an info callback report.
-    fn info_event(&self, event: (c_int, c_int)) {
-        self.info_queue().push(event);
+    /// Queues an info callback report, made in `state` (None: reported with the state at
+    /// delivery).
+    fn info_event(&self, place: c_int, value: c_int, state: Option<&'static str>) {
+        self.info_queue().push(InfoEvent {
+            place,
+            value,
+            state,
+        });
     }
 
-    /// Queues an info callback report before those queued since the queue was `at` long.
-    fn info_event_at(&self, at: usize, event: (c_int, c_int)) {
+    /// Queues reports before those queued since the queue was `at` long.
+    fn info_events_at(&self, at: usize, events: &[(c_int, c_int, &'static str)]) {
         let mut q = self.info_queue();
         let at = at.min(q.len());
-        q.insert(at, event);
+        for (i, &(place, value, state)) in events.iter().enumerate() {
+            let state = Some(state);
+            q.insert(
+                at + i,
+                InfoEvent {
+                    place,
+                    value,
+                    state,
+                },
+            );
+        }
+    }
+
+    /// The state reported while an info report is delivered, if one is.
+    pub fn reported_state(&self) -> Option<&'static str> {
+        *self
+            .reported_state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     fn info_events_len(&self) -> usize {
@@ -217,10 +338,17 @@ pub fn deliver_info_events(s: *mut SSL) {
     let Some(cb) = own.or_else(|| unsafe { ctx_ref(obj.ctx) }.lock().info_cb) else {
         return;
     };
-    for (place, value) in events {
+    let report = |state: Option<&'static str>| {
+        *obj.reported_state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = state;
+    };
+    for e in events {
+        report(e.state);
         // SAFETY: the program's callback, called as OpenSSL calls it, with the live object.
-        unsafe { cb(s, place, value) };
+        unsafe { cb(s, e.place, e.value) };
     }
+    report(None);
 }
 
 /// Borrows an object from a C pointer.
@@ -289,19 +417,74 @@ struct CMsg {
     /// The `SSL *` and the callback's argument, only passed back to C.
     ssl: usize,
     arg: usize,
-    /// Whether alerts are queued for the info callback.
+    /// Whether alerts and state changes are queued for the info callback.
     alerts_to_info: bool,
+    /// The handshake's progress, as the info reports need it.
+    track: Arc<InfoTrack>,
+}
+
+impl CMsg {
+    /// Queues the info reports OpenSSL's client makes for a message it wrote or read: the
+    /// state it enters (after the state it last wrote again, when it turns to reading), and
+    /// for a post-handshake message read, the state machine's run around it.
+    fn state_reports(&self, sent: bool, version: ProtocolVersion, typ: ContentType, data: &[u8]) {
+        let msg = match typ {
+            ContentType::HANDSHAKE => Some(data.first().copied()),
+            // A TLS 1.3 server's compatibility change_cipher_spec is no state of OpenSSL's.
+            ContentType::CHANGE_CIPHER_SPEC if sent || version != ProtocolVersion::TLS13 => None,
+            _ => return,
+        };
+        let Some(state) = message_state(sent, msg.flatten()) else {
+            return;
+        };
+        // SAFETY: the object is live while its call runs (see CVerify).
+        let obj = unsafe { ssl_ref(self.ssl as *const SSL) };
+        if self.track.done.load(Ordering::Acquire) {
+            if !sent {
+                obj.info_event(CB_CONNECT_LOOP, 1, Some(ST_OK));
+                obj.info_event(CB_CONNECT_LOOP, 1, Some(ST_OK));
+                obj.info_event(CB_CONNECT_LOOP, 1, Some(state));
+                obj.info_event(CB_CONNECT_EXIT, 1, Some(ST_OK));
+            }
+            return;
+        }
+        if sent {
+            self.track.set_last_write(state);
+            obj.info_event(CB_CONNECT_LOOP, 1, Some(state));
+            return;
+        }
+        if let Some(written) = self.track.take_last_write() {
+            obj.info_event(CB_CONNECT_LOOP, 1, Some(written));
+        }
+        *self
+            .track
+            .read
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(state);
+    }
 }
 
 impl MessageObserver for CMsg {
     fn message(&self, _sent: bool, _typ: ContentType, _data: &[u8]) {}
 
     fn message_at(&self, sent: bool, version: ProtocolVersion, typ: ContentType, data: &[u8]) {
+        if self.alerts_to_info {
+            // SAFETY: the object is live while its call runs (see CVerify).
+            let obj = unsafe { ssl_ref(self.ssl as *const SSL) };
+            match (sent, typ) {
+                // The alert answers the message read last: its processing failed.
+                (true, ContentType::ALERT) => self.track.drop_read(),
+                _ => self.track.commit_read(obj),
+            }
+        }
         if self.alerts_to_info && typ == ContentType::ALERT && data.len() == 2 {
             let place = if sent { CB_WRITE_ALERT } else { CB_READ_ALERT };
             let value = c_int::from(data[0]) << 8 | c_int::from(data[1]);
             // SAFETY: the object is live while its call runs (see CVerify).
-            unsafe { ssl_ref(self.ssl as *const SSL) }.info_event((place, value));
+            unsafe { ssl_ref(self.ssl as *const SSL) }.info_event(place, value, None);
+        }
+        if self.alerts_to_info {
+            self.state_reports(sent, version, typ, data);
         }
         let Some(cb) = self.cb else {
             return;
@@ -393,12 +576,14 @@ impl SslState {
         });
         self.ssl.set_key_log(log);
         let wanted = self.msg_cb.is_some() || self.info_wanted;
+        self.info_track = Arc::default();
         let observer = wanted.then(|| {
             Arc::new(CMsg {
                 cb: self.msg_cb,
                 ssl: std::ptr::from_ref(obj) as usize,
                 arg: self.msg_cb_arg as usize,
                 alerts_to_info: self.info_wanted,
+                track: self.info_track.clone(),
             }) as Arc<dyn MessageObserver>
         });
         self.ssl.set_message_observer(observer);
@@ -425,10 +610,39 @@ impl SslState {
             self.pending_errno = self.ssl.last_os_error();
         }
         if let Some(at) = start_at.filter(|_| !self.ssl.in_before()) {
-            obj.info_event_at(at, (CB_HANDSHAKE_START, 1));
+            let start = [
+                (CB_HANDSHAKE_START, 1, ST_BEFORE),
+                (CB_CONNECT_LOOP, 1, ST_BEFORE),
+            ];
+            obj.info_events_at(at, &start);
         }
-        if in_init && self.ssl.is_init_finished() && self.info_wanted {
-            obj.info_event((CB_HANDSHAKE_DONE, 1));
+        let finished = in_init && self.ssl.is_init_finished();
+        if self.info_wanted {
+            match (self.ssl.is_failed(), self.ssl.chain_verification_pending()) {
+                (true, _) => self.info_track.drop_read(),
+                // The Certificate read is reported once its chain is verified, as OpenSSL
+                // reports it after processing it.
+                (false, true) => {}
+                (false, false) => self.info_track.commit_read(obj),
+            }
+        }
+        // A stop for one of the program's callbacks is not the end of the call for it.
+        let paused = self.ssl.chain_verification_pending()
+            || self.ssl.status_check_pending()
+            || self.ssl.client_cert_pending();
+        if self.info_wanted && in_init && self.ssl.is_connect_state() && !paused {
+            if finished {
+                obj.info_event(CB_HANDSHAKE_DONE, 1, Some(ST_OK));
+                self.info_track.done.store(true, Ordering::Release);
+                self.info_track.take_last_write();
+            }
+            // The handshake call's end, with its result, in the state it ends in.
+            let ret = match (finished, r) {
+                (true, _) => 1,
+                (false, r) if r <= 0 => r,
+                _ => -1,
+            };
+            obj.info_event(CB_CONNECT_EXIT, ret, Some(self.ssl.state_string_long()));
         }
         if in_init && self.ssl.is_init_finished() {
             // SAFETY: the object holds a reference to its context.
@@ -935,6 +1149,7 @@ entry! {
                 verify_mode: mode,
                 verify_depth: depth,
                 verify_cb: None,
+                info_track: Arc::default(),
                 verified_by_libcrypto: false,
                 info_cb: None,
                 info_wanted: false,
@@ -961,6 +1176,7 @@ entry! {
             }),
             ex_data: ExData::new(ffi::CRYPTO_EX_INDEX_SSL),
             info_events: Mutex::new(Vec::new()),
+            reported_state: Mutex::new(None),
         }));
         // SAFETY: `s` was just allocated.
         let obj = unsafe { &*s };

@@ -1487,7 +1487,15 @@ fn message_callback_sees_the_messages_openssl_reports() {
 
 #[test]
 fn info_callback_reports_the_handshake_and_alerts_as_openssl_does() {
-    for (version, mode) in [("-tls1_3", "ctx"), ("-tls1_2", "ctx"), ("-tls1_3", "ssl")] {
+    // Every state change (SSL_CB_LOOP) and call end (SSL_CB_EXIT) too, with the state each was
+    // made in, and where a verify callback's calls fall among them.
+    for (version, mode) in [
+        ("-tls1_3", "ctx"),
+        ("-tls1_2", "ctx"),
+        ("-tls1_3", "ssl"),
+        ("-tls1_3", "verify"),
+        ("-tls1_2", "verify"),
+    ] {
         let server = rev_server(&[version]);
         let cmd = args([
             program("infocb").to_string_lossy().into_owned(),
@@ -1501,7 +1509,12 @@ fn info_callback_reports_the_handshake_and_alerts_as_openssl_does() {
             End::Exit(0),
             &[
                 "handshake start (1)",
+                "SSL_connect:before SSL initialization (PINIT, 0)",
+                "SSL_connect:SSLv3/TLS write client hello (TWCH, 12)",
+                "SSL_connect:SSLv3/TLS read server hello (TRSH, 3)",
+                "SSL_connect:SSLv3/TLS write finished (TWFIN, 18)",
                 "handshake done (1): SSL negotiation finished successfully, finished 1",
+                "SSL_connect:exit 1 in SSL negotiation finished successfully",
                 "alert read: warning: close notify",
                 "alert write: warning: close notify",
             ],

@@ -1,14 +1,21 @@
 /*
  * SSL_CTX_set_info_callback(3): the reports a connection to an `s_server -rev` makes — the
- * handshake's start and end and each alert read or written — printed as an info callback
- * usually prints them. The per-state SSL_CB_LOOP and SSL_CB_EXIT reports are skipped.
+ * handshake's start and end, each state it passes (SSL_CB_LOOP) and each handshake call's end
+ * (SSL_CB_EXIT) with SSL_state_string(_long) and SSL_get_state at that point, and each alert
+ * read or written — printed as an info callback usually prints them.
  *
- * usage: infocb HOST PORT CAFILE ctx|ssl
+ * usage: infocb HOST PORT CAFILE ctx|ssl|verify   (verify: the context's, with a verify
+ *        callback that prints, to show where verification falls among the states)
  */
 #include "common.h"
 
 static void info(const SSL *ssl, int where, int ret)
 {
+    if (where & SSL_CB_LOOP)
+        printf("SSL_connect:%s (%s, %d)\n", SSL_state_string_long(ssl), SSL_state_string(ssl),
+               SSL_get_state(ssl));
+    if (where & SSL_CB_EXIT)
+        printf("SSL_connect:exit %d in %s\n", ret, SSL_state_string_long(ssl));
     if (where & SSL_CB_HANDSHAKE_START)
         printf("handshake start (%d)\n", ret);
     if (where & SSL_CB_HANDSHAKE_DONE)
@@ -17,6 +24,12 @@ static void info(const SSL *ssl, int where, int ret)
     if (where & SSL_CB_ALERT)
         printf("alert %s: %s: %s\n", (where & SSL_CB_READ) ? "read" : "write",
                SSL_alert_type_string_long(ret), SSL_alert_desc_string_long(ret));
+}
+
+static int verify(int ok, X509_STORE_CTX *sctx)
+{
+    printf("verify: depth %d, ok %d\n", X509_STORE_CTX_get_error_depth(sctx), ok);
+    return ok;
 }
 
 int main(int argc, char **argv)
@@ -35,6 +48,8 @@ int main(int argc, char **argv)
         return EXIT_SETUP_FAILED;
     if (!per_ssl)
         SSL_CTX_set_info_callback(ctx, info);
+    if (strcmp(argv[4], "verify") == 0)
+        SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, verify);
     printf("context callback: %s\n", SSL_CTX_get_info_callback(ctx) == info ? "ours" : "none");
     ssl = new_client(ctx, argv[1], argv[2], "localhost", NULL, &fd);
     if (ssl == NULL)
