@@ -331,12 +331,12 @@ entry! {
         ssl_add1(s, "SSL_add_client_CA", List::ClientCa, x)
     }
 
-    /// `SSL_get_client_CA_list`: on a client, the CA names of the server's
-    /// CertificateRequest, which are not kept: null (not the list set with
-    /// `SSL_set_client_CA_list`, as in OpenSSL).
+    /// `SSL_get_client_CA_list`: on a client, as in OpenSSL, the CA names of the server's
+    /// CertificateRequest (borrowed; null without one), not the list set with
+    /// `SSL_set_client_CA_list`.
     fn SSL_get_client_CA_list(s: *const SSL) -> *mut OPENSSL_STACK {
         nonnull: [s], fail: std::ptr::null_mut();
-        std::ptr::null_mut()
+        with_ssl(s, "SSL_get_client_CA_list", std::ptr::null_mut(), |_, st| st.peer_ca_stack())
     }
 
     /// `SSL_dup_CA_list`: a new stack of copies of the names (null on failure).

@@ -219,6 +219,11 @@ extern "C" {
 
     // ---- certificates and stores ----
     pub fn d2i_X509(out: *mut *mut X509, input: *mut *const u8, len: c_long) -> *mut X509;
+    pub fn d2i_X509_NAME(
+        out: *mut *mut X509_NAME,
+        input: *mut *const u8,
+        len: c_long,
+    ) -> *mut X509_NAME;
     pub fn d2i_PUBKEY(out: *mut *mut EVP_PKEY, input: *mut *const u8, len: c_long)
         -> *mut EVP_PKEY;
     pub fn i2d_X509(x: *const X509, out: *mut *mut u8) -> c_int;

@@ -544,10 +544,13 @@ entry! {
         0
     }
 
-    /// `SSL_get0_peer_CA_list`: null (the CA names a server sends are not kept).
+    /// `SSL_get0_peer_CA_list`: the CA names of the server's CertificateRequest (borrowed;
+    /// null without one).
     fn SSL_get0_peer_CA_list(s: *const SSL) -> *const c_void {
         nonnull: [s], fail: std::ptr::null();
-        std::ptr::null()
+        with_ssl(s, "SSL_get0_peer_CA_list", std::ptr::null(), |_, st| {
+            st.peer_ca_stack().cast_const().cast()
+        })
     }
 
     /// `SSL_get0_next_proto_negotiated`: none (NPN is not offered).

@@ -52,6 +52,9 @@ pub struct SslState {
     /// the object: the leaf (one reference) and the chain (a stack owning its elements).
     pub peer_leaf: *mut X509,
     pub peer_chain: *mut OPENSSL_STACK,
+    /// The CA names of the server's CertificateRequest as libcrypto objects, built on first
+    /// request (a stack owning its elements; null until then).
+    pub peer_ca_names: *mut OPENSSL_STACK,
     pub verify_mode: c_int,
     pub verify_depth: c_int,
     pub verify_cb: Option<VerifyCb>,
@@ -694,9 +697,39 @@ impl SslState {
         unsafe {
             ffi::X509_free(self.peer_leaf);
             ffi::OPENSSL_sk_pop_free(self.peer_chain, Some(ffi::x509_free_void));
+            ffi::OPENSSL_sk_pop_free(self.peer_ca_names, Some(ffi::x509_name_free_void));
         }
         self.peer_leaf = std::ptr::null_mut();
         self.peer_chain = std::ptr::null_mut();
+        self.peer_ca_names = std::ptr::null_mut();
+    }
+
+    /// The CA names of the server's CertificateRequest as a stack of `X509_NAME` (borrowed by
+    /// the caller; null if no certificate was asked for). Names libcrypto cannot read are left
+    /// out.
+    pub fn peer_ca_stack(&mut self) -> *mut OPENSSL_STACK {
+        if self.peer_ca_names.is_null() {
+            let Some(names) = self.ssl.peer_ca_names() else {
+                return std::ptr::null_mut();
+            };
+            let sk = crate::ca_list::new_names();
+            for der in names {
+                let Ok(len) = c_long::try_from(der.len()) else {
+                    continue;
+                };
+                let mut p = der.as_ptr();
+                // SAFETY: `p` points to `len` readable bytes; d2i allocates the name, which
+                // the stack takes (or which is freed when the push fails).
+                unsafe {
+                    let name = ffi::d2i_X509_NAME(std::ptr::null_mut(), &mut p, len);
+                    if !name.is_null() && ffi::OPENSSL_sk_push(sk, name.cast()) == 0 {
+                        ffi::X509_NAME_free(name.cast());
+                    }
+                }
+            }
+            self.peer_ca_names = sk;
+        }
+        self.peer_ca_names
     }
 
     /// `SSL_set0_rbio`: installs `b` (taking over one reference) and frees the old one.
@@ -1146,6 +1179,7 @@ entry! {
                 sni: None,
                 peer_leaf: std::ptr::null_mut(),
                 peer_chain: std::ptr::null_mut(),
+                peer_ca_names: std::ptr::null_mut(),
                 verify_mode: mode,
                 verify_depth: depth,
                 verify_cb: None,

@@ -1101,6 +1101,7 @@ fn the_client_certificate_callback_answers_the_request() {
                 &[
                     &format!("loaded {how}: yes"),
                     "client cert callback: call 1, in init 1, certificate set 0",
+                    "server's CA names: 1 /CN=oxissl test client CA, peer list the same: 1",
                     connected,
                     &format!("version: TLSv{version}, client cert callback calls: {calls}"),
                     &protocol,

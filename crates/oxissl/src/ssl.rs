@@ -1078,6 +1078,13 @@ impl Ssl {
             .map_or(0, MaxFragmentLength::code)
     }
 
+    /// The DER names of the CAs the server's CertificateRequest named (OpenSSL's
+    /// `SSL_get0_peer_CA_list`); `None` if no certificate was asked for.
+    pub fn peer_ca_names(&self) -> Option<Vec<&[u8]>> {
+        let names = self.conn.as_ref()?.negotiated().peer_ca_names.as_deref()?;
+        Some(names.iter().map(|n| &n[..]).collect())
+    }
+
     // ---- Finished messages (channel bindings) ----
 
     /// `SSL_get_finished`: the verify_data of the Finished message this client sent, once sent

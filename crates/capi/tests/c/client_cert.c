@@ -366,9 +366,20 @@ static const char *cert_cb_mode;
  * "call me again" the first time. */
 static int client_cert_cb(SSL *ssl, X509 **x509, EVP_PKEY **pkey)
 {
+    STACK_OF(X509_NAME) *cas = SSL_get_client_CA_list(ssl);
+
     cert_cb_calls++;
     printf("client cert callback: call %d, in init %d, certificate set %d\n", cert_cb_calls,
            SSL_in_init(ssl), SSL_get_certificate(ssl) != NULL);
+    /* The CA names the server's CertificateRequest carries, to choose a certificate by. */
+    printf("server's CA names: %d", cas == NULL ? -1 : sk_X509_NAME_num(cas));
+    for (int i = 0; cas != NULL && i < sk_X509_NAME_num(cas); i++) {
+        char name[256];
+
+        X509_NAME_oneline(sk_X509_NAME_value(cas, i), name, sizeof name);
+        printf(" %s", name);
+    }
+    printf(", peer list the same: %d\n", SSL_get0_peer_CA_list(ssl) == cas);
     if (strcmp(cert_cb_mode, "cbnone") == 0)
         return 0;
     if (strcmp(cert_cb_mode, "cbretry") == 0 && cert_cb_calls == 1)

@@ -82,6 +82,9 @@ pub struct Negotiated {
     pub max_fragment_length: Option<MaxFragmentLength>,
     /// The verify_data of both Finished messages, with `ClientConfig::keep_finished`.
     pub finished: Option<Box<FinishedMessages>>,
+    /// The DER names of the CAs the server's CertificateRequest named (empty if it named
+    /// none); `None` without a CertificateRequest.
+    pub peer_ca_names: Option<Box<[Box<[u8]>]>>,
 }
 
 /// The verify_data each side's Finished carried (RFC 8446 §4.4.4, RFC 5246 §7.4.9).
@@ -190,6 +193,11 @@ impl Common {
             #[cfg(test)]
             recorded_hellos: VecDeque::new(),
         }
+    }
+
+    /// Keeps the CA names of the server's CertificateRequest.
+    pub fn keep_ca_names(&mut self, names: &[&[u8]]) {
+        self.negotiated.peer_ca_names = Some(names.iter().map(|n| Box::from(*n)).collect());
     }
 
     /// Keeps a Finished message's verify_data when asked to (`ClientConfig::keep_finished`).

@@ -424,6 +424,7 @@ impl ExpectServerHelloDone {
         let req = CertificateRequest12::decode(msg.body)?;
         self.cert_requested = true;
         cx.negotiated.client_certificate_requested = true;
+        cx.keep_ca_names(&req.authorities);
         if self.hs.messages.is_some() {
             self.auth = select12(&cx.config, &req);
         }

@@ -446,6 +446,23 @@ pub struct CertificateRequest<'a> {
     pub schemes: Vec<SignatureScheme>,
     /// signature_algorithms_cert, if sent: the schemes it accepts inside the chain.
     pub cert_schemes: Option<Vec<SignatureScheme>>,
+    /// certificate_authorities, if sent: the DER names of the CAs it accepts (RFC 8446 §4.2.4).
+    pub authorities: Vec<&'a [u8]>,
+}
+
+/// Decodes a list of DER distinguished names, each `opaque DistinguishedName<1..2^16-1>`, as
+/// certificate_authorities carries them (RFC 8446 §4.2.4, RFC 5246 §7.4.4).
+pub fn decode_distinguished_names(list: &[u8]) -> Result<Vec<&[u8]>, Error> {
+    let mut r = Reader::new(list);
+    let mut names = Vec::new();
+    while !r.is_empty() {
+        let name = r.vec16()?;
+        if name.is_empty() {
+            return Err(InvalidMessage::EmptyVector.into());
+        }
+        names.push(name);
+    }
+    Ok(names)
 }
 
 impl<'a> CertificateRequest<'a> {
@@ -463,10 +480,25 @@ impl<'a> CertificateRequest<'a> {
             super::extensions::find(&block, ExtensionType::SIGNATURE_ALGORITHMS_CERT)
                 .map(decode_signature_schemes)
                 .transpose()?;
+        // RFC 8446 §4.2.4: DistinguishedName authorities<3..2^16-1>.
+        let authorities =
+            match super::extensions::find(&block, ExtensionType::CERTIFICATE_AUTHORITIES) {
+                Some(body) => {
+                    let mut r = Reader::new(body);
+                    let names = decode_distinguished_names(r.vec16()?)?;
+                    r.finish()?;
+                    if names.is_empty() {
+                        return Err(InvalidMessage::EmptyVector.into());
+                    }
+                    names
+                }
+                None => Vec::new(),
+            };
         Ok(Self {
             context,
             schemes: decode_signature_schemes(schemes)?,
             cert_schemes,
+            authorities,
         })
     }
 }
@@ -714,10 +746,13 @@ mod tests {
 
     #[test]
     fn tls12_certificate_request() {
-        // ecdsa_sign and rsa_sign; two schemes; one (empty) DN.
-        let body = [2, 64, 1, 0, 4, 4, 3, 8, 4, 0, 2, 0, 0];
+        // ecdsa_sign and rsa_sign; two schemes; one DN (an empty Name: SEQUENCE {}).
+        let body = [2, 64, 1, 0, 4, 4, 3, 8, 4, 0, 4, 0, 2, 0x30, 0];
         let req = CertificateRequest12::decode(&body).unwrap();
         assert_eq!(req.certificate_types, [64, 1]);
+        assert_eq!(req.authorities, [&[0x30, 0][..]]);
+        // RFC 5246 §7.4.4: DistinguishedName<1..2^16-1>: a zero-length one is malformed.
+        assert!(CertificateRequest12::decode(&[2, 64, 1, 0, 4, 4, 3, 8, 4, 0, 2, 0, 0]).is_err());
         assert_eq!(
             req.schemes,
             [
@@ -837,6 +872,8 @@ pub struct CertificateRequest12<'a> {
     pub certificate_types: &'a [u8],
     /// supported_signature_algorithms: the schemes it accepts in CertificateVerify.
     pub schemes: Vec<SignatureScheme>,
+    /// certificate_authorities: the DER names of the CAs it accepts (possibly none).
+    pub authorities: Vec<&'a [u8]>,
 }
 
 impl<'a> CertificateRequest12<'a> {
@@ -849,11 +886,12 @@ impl<'a> CertificateRequest12<'a> {
             return Err(InvalidMessage::EmptyVector.into());
         }
         let schemes = decode_scheme_pairs(r.vec16()?)?;
-        r.vec16()?;
+        let authorities = decode_distinguished_names(r.vec16()?)?;
         r.finish()?;
         Ok(Self {
             certificate_types,
             schemes,
+            authorities,
         })
     }
 }
