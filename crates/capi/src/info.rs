@@ -6,6 +6,8 @@ use std::ffi::{c_char, c_int, c_long, c_uint, c_void, CString};
 use std::sync::atomic::{AtomicPtr, Ordering};
 use std::sync::OnceLock;
 
+use oxissl_engine::SignatureScheme;
+
 use crate::cipher::{cipher_by_id, SSL_CIPHER};
 use crate::entry::{bytes_arg, copy_out, entry, static_cstr};
 use crate::ffi::{self, OPENSSL_STACK, X509};
@@ -362,6 +364,72 @@ fn scheme_nids(scheme: u16) -> Option<(c_int, c_int)> {
     })
 }
 
+/// Where `SSL_get_sigalgs` and `SSL_get_shared_sigalgs` write; each may be null.
+struct SigalgOut {
+    psign: *mut c_int,
+    phash: *mut c_int,
+    psignhash: *mut c_int,
+    rsig: *mut u8,
+    rhash: *mut u8,
+}
+
+/// The answer of `SSL_get_sigalgs` (`all`: any `idx` below 0 only counts) or
+/// `SSL_get_shared_sigalgs` (a negative `idx` is 0): the list's length, after filling `out`
+/// for `schemes[idx]`; 0 when `idx` is out of range.
+fn report_sigalg(schemes: &[SignatureScheme], idx: c_int, out: SigalgOut, all: bool) -> c_int {
+    let count = c_int::try_from(schemes.len()).unwrap_or(c_int::MAX);
+    let Ok(i) = usize::try_from(idx) else {
+        return if all { count } else { 0 };
+    };
+    let Some(&SignatureScheme(scheme)) = schemes.get(i) else {
+        return 0;
+    };
+    let (sig, hash, sighash) = sigalg_nids(scheme).unwrap_or((0, 0, 0));
+    let [hi, lo] = scheme.to_be_bytes();
+    // SAFETY: each pointer is null or points to writable storage of its type, the caller's.
+    unsafe {
+        for (p, v) in [
+            (out.psign, sig),
+            (out.phash, hash),
+            (out.psignhash, sighash),
+        ] {
+            if !p.is_null() {
+                *p = v;
+            }
+        }
+        if !out.rsig.is_null() {
+            *out.rsig = lo;
+        }
+        if !out.rhash.is_null() {
+            *out.rhash = hi;
+        }
+    }
+    count
+}
+
+/// OpenSSL's (signature type, digest, signature-with-digest) NIDs for a signature scheme it
+/// knows (its sigalg table); the combined NID is `NID_undef` where OpenSSL has none (RSA-PSS,
+/// EdDSA, DSA beyond SHA-256).
+fn sigalg_nids(scheme: u16) -> Option<(c_int, c_int, c_int)> {
+    const RSA: c_int = 6;
+    const DSA: c_int = 116;
+    const EC: c_int = 408;
+    let (sig, hash) = scheme_nids(scheme)?;
+    // Indexed by the TLS 1.2 HashAlgorithm code: sha1 (2) to sha512 (6).
+    let combined: &[c_int; 5] = match sig {
+        RSA => &[65, 671, 668, 669, 670],
+        EC => &[416, 793, 794, 795, 796],
+        DSA => &[113, 0, 803, 0, 0],
+        _ => return Some((sig, hash, 0)),
+    };
+    let code = usize::from(scheme >> 8);
+    Some((
+        sig,
+        hash,
+        combined.get(code.wrapping_sub(2)).copied().unwrap_or(0),
+    ))
+}
+
 /// OpenSSL's name for a group given by NID (or `TLSEXT_nid_unknown | id`).
 fn group_name(nid: c_int) -> Option<&'static str> {
     const NID_UNKNOWN: c_int = 0x0100_0000;
@@ -495,7 +563,9 @@ entry! {
         std::ptr::null_mut()
     }
 
-    /// `SSL_get_sigalgs`: 0 (the server sent no CertificateRequest algorithms to report).
+    /// `SSL_get_sigalgs`: how many signature schemes the server's CertificateRequest listed
+    /// (0 without one); with `idx` in range, that scheme's bytes and OpenSSL's NIDs for it
+    /// (`NID_undef` for a scheme OpenSSL does not know), as OpenSSL fills them.
     fn SSL_get_sigalgs(
         s: *mut SSL,
         idx: c_int,
@@ -506,11 +576,16 @@ entry! {
         rhash: *mut u8,
     ) -> c_int {
         nonnull: [s], fail: 0;
-        let _ = (idx, psign, phash, psignhash, rsig, rhash);
-        0
+        let schemes = with_ssl(s, "SSL_get_sigalgs", Vec::new(), |_, st| {
+            st.ssl.peer_certificate_request().map_or_else(Vec::new, |r| r.schemes.to_vec())
+        });
+        let out = SigalgOut { psign, phash, psignhash, rsig, rhash };
+        report_sigalg(&schemes, idx, out, true)
     }
 
-    /// `SSL_get_shared_sigalgs`: 0 (none shared for client authentication).
+    /// `SSL_get_shared_sigalgs`: how many of the server's requested signature schemes this
+    /// client shares (see `Ssl::shared_sigalgs`; 0 without a CertificateRequest), and the
+    /// `idx`th one's bytes and NIDs.
     fn SSL_get_shared_sigalgs(
         s: *mut SSL,
         idx: c_int,
@@ -521,8 +596,11 @@ entry! {
         rhash: *mut u8,
     ) -> c_int {
         nonnull: [s], fail: 0;
-        let _ = (idx, psign, phash, psignhash, rsig, rhash);
-        0
+        let schemes = with_ssl(s, "SSL_get_shared_sigalgs", Vec::new(), |_, st| {
+            st.ssl.shared_sigalgs()
+        });
+        let out = SigalgOut { psign, phash, psignhash, rsig, rhash };
+        report_sigalg(&schemes, idx, out, false)
     }
 
     /// `SSL_has_matching_session_id`: 0 (a server's session cache; a client has none).

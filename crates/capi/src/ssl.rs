@@ -1052,6 +1052,25 @@ fn ssl_ctrl(st: &mut SslState, cmd: c_int, larg: c_long, parg: *mut c_void) -> c
             }
             _ => 0,
         },
+        // SSL_CTRL_GET_CLIENT_CERT_TYPES (SSL_get0_certificate_types): the certificate_types
+        // of the server's TLS 1.2 CertificateRequest (none in TLS 1.3), as received.
+        103 => match st.ssl.peer_certificate_request() {
+            Some(request) => {
+                let types = &request.certificate_types;
+                if !parg.is_null() {
+                    let p = if types.is_empty() {
+                        std::ptr::null()
+                    } else {
+                        types.as_ptr()
+                    };
+                    // SAFETY: the caller passes a const unsigned char ** to fill; the types
+                    // live as long as the connection's handshake state.
+                    unsafe { *parg.cast::<*const u8>() = p };
+                }
+                c_long::try_from(types.len()).unwrap_or(0)
+            }
+            None => 0,
+        },
         // SSL_CTRL_SET_SIGALGS_LIST (SSL_set1_sigalgs_list), as for the context.
         98 => {
             // SAFETY: the caller passes a C string.

@@ -1089,7 +1089,10 @@ fn the_client_certificate_callback_answers_the_request() {
     // certificate is sent; -1 makes SSL_connect return WANT_X509_LOOKUP and the next call asks
     // again; 0 sends none, which this server refuses.
     let server = client_auth_server();
-    for version in ["1.3", "1.2"] {
+    for (version, types) in [
+        ("1.3", "in the callback: certificate types 0:"),
+        ("1.2", "in the callback: certificate types 3: 1 2 64"),
+    ] {
         let protocol = format!("server: Protocol  : TLSv{version}");
         for (how, calls, connected) in [
             ("cb", 1, HANDSHAKE_OK),
@@ -1102,6 +1105,11 @@ fn the_client_certificate_callback_answers_the_request() {
                     &format!("loaded {how}: yes"),
                     "client cert callback: call 1, in init 1, certificate set 0",
                     "server's CA names: 1 /CN=oxissl test client CA, peer list the same: 1",
+                    types,
+                    // The server's order; ECDSA+SHA384 is this client's first.
+                    "in the callback: shared 5: 0403=408/672/794 0503=408/673/795 \
+                     0807=1087/0/0 0804=912/672/0 0401=6/672/668",
+                    "in the callback: past the end 0 0, shared at -1 0",
                     connected,
                     &format!("version: TLSv{version}, client cert callback calls: {calls}"),
                     &protocol,

@@ -238,6 +238,79 @@ fn tls12_get() {
 }
 
 #[test]
+fn what_a_server_asking_for_a_certificate_asked_for() {
+    // The CA names, certificate types (TLS 1.2) and signature algorithms of the server's
+    // CertificateRequest, and those this client shares (its -sigalgs list, in the server's
+    // order), as s_client prints them.
+    let client_ca = cert("client-ca.pem");
+    // No tickets: they would come with the reply and run into its first line.
+    let server = www(&[
+        "-Verify",
+        "1",
+        "-verify_return_error",
+        "-CAfile",
+        &client_ca,
+        "-no_ticket",
+    ]);
+    let root = cert("root.pem");
+    let (client, key) = (cert("client-ecdsa.pem"), cert("client-ecdsa.key"));
+    for (version, types) in [
+        ("-tls1_3", None),
+        ("-tls1_2", Some("RSA sign, DSA sign, ECDSA sign")),
+    ] {
+        let (system, ours) = compare(
+            &s_client(
+                server.port,
+                &[
+                    "-CAfile",
+                    &root,
+                    "-cert",
+                    &client,
+                    "-key",
+                    &key,
+                    "-sigalgs",
+                    "RSA+SHA256:ed25519:ECDSA+SHA256:RSA-PSS+SHA384",
+                    "-servername",
+                    "localhost",
+                    version,
+                    "-ign_eof",
+                ],
+            ),
+            GET,
+            End::Exit(0),
+            &[
+                "Acceptable client certificate CA names",
+                "CN = oxissl test client CA",
+                "Shared Requested Signature Algorithms: \
+                 ECDSA+SHA256:ed25519:RSA-PSS+SHA384:RSA+SHA256",
+                "HTTP/1.0 200 ok",
+            ],
+            &[],
+        );
+        let line = |run: &Run, start: &str| {
+            run.stdout
+                .lines()
+                .find(|l| l.starts_with(start))
+                .map(str::to_owned)
+        };
+        let wanted = types.map(|t| format!("Client Certificate Types: {t}"));
+        assert_eq!(
+            line(&system, "Client Certificate Types"),
+            wanted,
+            "{system}"
+        );
+        assert_eq!(line(&ours, "Client Certificate Types"), wanted, "{ours}");
+        let requested = line(&ours, "Requested Signature Algorithms: ");
+        assert!(
+            requested
+                .as_deref()
+                .is_some_and(|l| l.contains("ed448") && l.contains("RSA+SHA224")),
+            "the server's whole list, including schemes oxissl does not sign with\n{ours}"
+        );
+    }
+}
+
+#[test]
 fn untrusted_chain_fails_with_the_same_verify_code() {
     let server = www(&[]);
     let root = cert("untrusted-root.pem");

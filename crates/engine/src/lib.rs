@@ -27,7 +27,9 @@ mod rfc8448_tests;
 mod test_util;
 
 pub use client::session::{Resumption, SessionStore, StoredSession};
-pub use client::{FinishedMessages, Negotiated, ServerIdentity, SessionTicket};
+pub use client::{
+    FinishedMessages, Negotiated, PeerCertificateRequest, ServerIdentity, SessionTicket,
+};
 pub use config::{
     key_log_line, ClientConfig, ClientCredential, FixedClock, KeyLog, MaxFragmentLength,
     MessageObserver, SystemClock, TimeSource, VerifyMode,

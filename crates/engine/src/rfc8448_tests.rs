@@ -287,6 +287,18 @@ fn client_authentication_handshake() {
         c.client_credential = Some(Arc::new(credential));
     });
     assert!(conn.negotiated().client_certificate_requested);
+    // What the request asked for is kept as sent, SHA-1 and DSA schemes too; TLS 1.3 has no
+    // certificate types, and this request names no CAs.
+    let request = conn.negotiated().certificate_request.as_deref().unwrap();
+    let sent: Vec<u16> = request.schemes.iter().map(|s| s.0).collect();
+    assert_eq!(
+        sent,
+        [
+            0x0403, 0x0503, 0x0603, 0x0203, 0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0601, 0x0201,
+            0x0402, 0x0502, 0x0602, 0x0202
+        ]
+    );
+    assert!(request.certificate_types.is_empty() && request.ca_names.is_empty());
     assert_eq!(
         conn.negotiated().client_signature_scheme,
         Some(SignatureScheme::RSA_PSS_RSAE_SHA256)

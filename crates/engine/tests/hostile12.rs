@@ -287,6 +287,13 @@ fn certificate_request_no_scheme_fits_the_key() {
     assert_eq!(server.client_certificate, Some(vec![0, 0, 0]));
     assert!(client.negotiated().client_certificate_requested);
     assert_eq!(client.negotiated().client_signature_scheme, None);
+    let request = client.negotiated().certificate_request.as_deref().unwrap();
+    assert_eq!(&request.certificate_types[..], [64]);
+    assert_eq!(
+        &request.schemes[..],
+        [oxissl_engine::SignatureScheme::ECDSA_SECP256R1_SHA256]
+    );
+    assert!(request.ca_names.is_empty());
     data_both_ways(&mut client, &mut server);
 }
 
@@ -299,6 +306,7 @@ fn credential_unused_without_a_request() {
     server.complete_handshake(&mut client);
     assert_eq!(server.client_certificate, None);
     assert!(!client.negotiated().client_certificate_requested);
+    assert!(client.negotiated().certificate_request.is_none());
     data_both_ways(&mut client, &mut server);
 }
 

@@ -1078,11 +1078,45 @@ impl Ssl {
             .map_or(0, MaxFragmentLength::code)
     }
 
-    /// The DER names of the CAs the server's CertificateRequest named (OpenSSL's
-    /// `SSL_get0_peer_CA_list`); `None` if no certificate was asked for.
+    /// What the server's CertificateRequest asked for: its CA names (OpenSSL's
+    /// `SSL_get0_peer_CA_list`), certificate types and signature schemes (`SSL_get_sigalgs`);
+    /// `None` if no certificate was asked for.
+    pub fn peer_certificate_request(&self) -> Option<&oxissl_engine::PeerCertificateRequest> {
+        self.conn
+            .as_ref()?
+            .negotiated()
+            .certificate_request
+            .as_deref()
+    }
+
+    /// The DER names of the CAs the server's CertificateRequest named; `None` if no
+    /// certificate was asked for.
     pub fn peer_ca_names(&self) -> Option<Vec<&[u8]>> {
-        let names = self.conn.as_ref()?.negotiated().peer_ca_names.as_deref()?;
-        Some(names.iter().map(|n| &n[..]).collect())
+        let request = self.peer_certificate_request()?;
+        Some(request.ca_names.iter().map(|n| &n[..]).collect())
+    }
+
+    /// The signature schemes set by `set1_sigalgs_list` for this connection (the context's
+    /// until then), as given.
+    pub fn sigalgs(&self) -> &[oxissl_engine::SignatureScheme] {
+        &self.settings.sigalgs
+    }
+
+    /// `SSL_get_shared_sigalgs`: the schemes of the server's CertificateRequest, in its
+    /// order (repeats kept, as OpenSSL keeps them), that this connection's list holds and
+    /// oxissl can sign with; empty without a CertificateRequest.
+    pub fn shared_sigalgs(&self) -> Vec<oxissl_engine::SignatureScheme> {
+        let Some(request) = self.peer_certificate_request() else {
+            return Vec::new();
+        };
+        let ours = self.sigalgs();
+        let signable = oxissl_engine::verify::TLS12_SCHEMES;
+        request
+            .schemes
+            .iter()
+            .copied()
+            .filter(|s| signable.contains(s) && ours.contains(s))
+            .collect()
     }
 
     // ---- Finished messages (channel bindings) ----

@@ -11,8 +11,9 @@
  *          ssl, rsa; or through SSL_CTX_set_client_cert_cb: cb, cbnone answering none, cbretry
  *          asking to be called again first; or through SSL_CTX_set_cert_cb: certcb setting them
  *          on the SSL, certcbretry, certcbfail failing), connects with VERSION (1.2 or 1.3) to an
- *          `s_server -www` that requires a client certificate, and prints what its status page
- *          says about it.
+ *          `s_server -www` that requires a client certificate, and prints what the server
+ *          asked for (certificate types, signature algorithms, those shared) and what its
+ *          status page says about the certificate.
  */
 #define OPENSSL_SUPPRESS_DEPRECATED
 #include "common.h"
@@ -362,6 +363,43 @@ static int load(void)
 static int cert_cb_calls;
 static const char *cert_cb_mode;
 
+/* One signature scheme of SSL_get_sigalgs (shared 0) or SSL_get_shared_sigalgs (shared 1). */
+static void print_sigalg(SSL *ssl, int shared, int i)
+{
+    int sign = -1, hash = -1, signhash = -1;
+    unsigned char rsig = 0, rhash = 0;
+
+    if (shared)
+        SSL_get_shared_sigalgs(ssl, i, &sign, &hash, &signhash, &rsig, &rhash);
+    else
+        SSL_get_sigalgs(ssl, i, &sign, &hash, &signhash, &rsig, &rhash);
+    printf(" %02x%02x=%d/%d/%d", rhash, rsig, sign, hash, signhash);
+}
+
+/* What the server's CertificateRequest asked for: its certificate types (TLS 1.2), the
+ * signature schemes it accepts, and those this client shares with it. */
+static void print_request(SSL *ssl, const char *when)
+{
+    const unsigned char *types = NULL;
+    int n = (int)SSL_get0_certificate_types(ssl, &types);
+    int all = SSL_get_sigalgs(ssl, -1, NULL, NULL, NULL, NULL, NULL);
+    int shared = SSL_get_shared_sigalgs(ssl, 0, NULL, NULL, NULL, NULL, NULL);
+
+    printf("%s: certificate types %d:", when, n);
+    for (int i = 0; i < n; i++)
+        printf(" %d", types[i]);
+    printf("\n%s: requested signature algorithms %d:", when, all);
+    for (int i = 0; i < all; i++)
+        print_sigalg(ssl, 0, i);
+    printf("\n%s: shared %d:", when, shared);
+    for (int i = 0; i < shared; i++)
+        print_sigalg(ssl, 1, i);
+    printf("\n%s: past the end %d %d, shared at -1 %d\n", when,
+           SSL_get_sigalgs(ssl, all, NULL, NULL, NULL, NULL, NULL),
+           SSL_get_shared_sigalgs(ssl, shared, NULL, NULL, NULL, NULL, NULL),
+           SSL_get_shared_sigalgs(ssl, -1, NULL, NULL, NULL, NULL, NULL));
+}
+
 /* SSL_CTX_set_client_cert_cb's callback: the ECDSA client certificate and key, none, or
  * "call me again" the first time. */
 static int client_cert_cb(SSL *ssl, X509 **x509, EVP_PKEY **pkey)
@@ -380,6 +418,7 @@ static int client_cert_cb(SSL *ssl, X509 **x509, EVP_PKEY **pkey)
         printf(" %s", name);
     }
     printf(", peer list the same: %d\n", SSL_get0_peer_CA_list(ssl) == cas);
+    print_request(ssl, "in the callback");
     if (strcmp(cert_cb_mode, "cbnone") == 0)
         return 0;
     if (strcmp(cert_cb_mode, "cbretry") == 0 && cert_cb_calls == 1)
@@ -496,6 +535,10 @@ static int connect_and_get(char **argv)
     ctx = client_ctx(argv[4], "peer");
     if (ctx == NULL)
         return EXIT_SETUP_FAILED;
+    /* The schemes this client signs with; the shared ones are the server's among them. */
+    if (SSL_CTX_set1_sigalgs_list(ctx, "ECDSA+SHA384:ECDSA+SHA256:ed25519:RSA-PSS+SHA256:"
+                                       "RSA+SHA256") != 1)
+        return EXIT_SETUP_FAILED;
     SSL_CTX_set_min_proto_version(ctx, version);
     SSL_CTX_set_max_proto_version(ctx, version);
     ssl = new_client(ctx, argv[2], argv[3], "localhost", NULL, &fd);
@@ -529,6 +572,7 @@ static int connect_and_get(char **argv)
     if (r != 1)
         return EXIT_HANDSHAKE_FAILED;
     printf("version: %s, client cert callback calls: %d\n", SSL_get_version(ssl), cert_cb_calls);
+    print_request(ssl, "after the handshake");
     r = SSL_write(ssl, get, (int)strlen(get));
     if (r <= 0) {
         report("SSL_write", ssl, r, errno);

@@ -82,9 +82,19 @@ pub struct Negotiated {
     pub max_fragment_length: Option<MaxFragmentLength>,
     /// The verify_data of both Finished messages, with `ClientConfig::keep_finished`.
     pub finished: Option<Box<FinishedMessages>>,
-    /// The DER names of the CAs the server's CertificateRequest named (empty if it named
-    /// none); `None` without a CertificateRequest.
-    pub peer_ca_names: Option<Box<[Box<[u8]>]>>,
+    /// What the server's CertificateRequest asked for; `None` without one.
+    pub certificate_request: Option<Box<PeerCertificateRequest>>,
+}
+
+/// What a server's CertificateRequest asked for (RFC 8446 §4.3.2, RFC 5246 §7.4.4).
+#[derive(Debug, Clone, Default)]
+pub struct PeerCertificateRequest {
+    /// The DER names of the CAs it named (certificate_authorities; possibly none).
+    pub ca_names: Vec<Box<[u8]>>,
+    /// The ClientCertificateType values it accepts (TLS 1.2; empty in TLS 1.3).
+    pub certificate_types: Box<[u8]>,
+    /// The signature schemes it accepts in CertificateVerify, as sent (unknown ones too).
+    pub schemes: Box<[SignatureScheme]>,
 }
 
 /// The verify_data each side's Finished carried (RFC 8446 §4.4.4, RFC 5246 §7.4.9).
@@ -195,9 +205,18 @@ impl Common {
         }
     }
 
-    /// Keeps the CA names of the server's CertificateRequest.
-    pub fn keep_ca_names(&mut self, names: &[&[u8]]) {
-        self.negotiated.peer_ca_names = Some(names.iter().map(|n| Box::from(*n)).collect());
+    /// Keeps what the server's CertificateRequest asked for.
+    pub fn keep_certificate_request(
+        &mut self,
+        names: &[&[u8]],
+        certificate_types: &[u8],
+        schemes: &[SignatureScheme],
+    ) {
+        self.negotiated.certificate_request = Some(Box::new(PeerCertificateRequest {
+            ca_names: names.iter().map(|n| Box::from(*n)).collect(),
+            certificate_types: certificate_types.into(),
+            schemes: schemes.into(),
+        }));
     }
 
     /// Keeps a Finished message's verify_data when asked to (`ClientConfig::keep_finished`).

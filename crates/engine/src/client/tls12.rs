@@ -424,7 +424,7 @@ impl ExpectServerHelloDone {
         let req = CertificateRequest12::decode(msg.body)?;
         self.cert_requested = true;
         cx.negotiated.client_certificate_requested = true;
-        cx.keep_ca_names(&req.authorities);
+        cx.keep_certificate_request(&req.authorities, req.certificate_types, &req.schemes);
         if self.hs.messages.is_some() {
             self.auth = select12(&cx.config, &req);
         }

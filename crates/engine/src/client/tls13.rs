@@ -117,7 +117,7 @@ impl ExpectCertificate {
             return Err(PeerMisbehaved::IllegalParameter("certificate_request_context").into());
         }
         cx.negotiated.client_certificate_requested = true;
-        cx.keep_ca_names(&req.authorities);
+        cx.keep_certificate_request(&req.authorities, &[], &req.schemes);
         let schemes = match cx.pause_for_client_credential() {
             true => req.schemes.clone(),
             false => Vec::new(),
