@@ -1110,6 +1110,7 @@ fn the_client_certificate_callback_answers_the_request() {
                     "in the callback: shared 5: 0403=408/672/794 0503=408/673/795 \
                      0807=1087/0/0 0804=912/672/0 0401=6/672/668",
                     "in the callback: past the end 0 0, shared at -1 0",
+                    "server certificate: /CN=localhost (ecdsa), verify result 0",
                     connected,
                     &format!("version: TLSv{version}, client cert callback calls: {calls}"),
                     &protocol,
@@ -1148,6 +1149,7 @@ fn the_certificate_callback_sets_the_certificate() {
                 End::Exit(0),
                 &[
                     "cert callback: call 1, in init 1, argument 1",
+                    "server certificate: /CN=localhost (ecdsa), verify result 0",
                     connected,
                     "server: Subject: CN=oxissl test client (ecdsa)",
                 ],

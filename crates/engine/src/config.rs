@@ -269,12 +269,15 @@ pub struct ClientConfig {
     /// response is handed over as received (`Negotiated::ocsp_response`); judging it is the
     /// caller's, as in OpenSSL. Off by default.
     pub request_ocsp: bool,
-    /// With `request_ocsp`: stop once the server's first flight is in (before its Finished in
-    /// TLS 1.3, before ServerHelloDone in TLS 1.2; OpenSSL's status callback point) until the
+    /// With `request_ocsp`: stop once the server's flight is in (after its Finished is
+    /// verified in TLS 1.3, at ServerHelloDone in TLS 1.2; OpenSSL's status callback point,
+    /// after a certificate asked for was answered), before the client's flight, until the
     /// caller calls `ClientConnection::finish_status_check` with its verdict.
     pub pause_for_status_check: bool,
     /// When a server asks for a certificate: stop until the caller answers with
-    /// `ClientConnection::finish_client_credential` (OpenSSL's certificate callbacks); without
+    /// `ClientConnection::finish_client_credential` (OpenSSL's certificate callbacks), where
+    /// OpenSSL asks: in TLS 1.3 after the server's CertificateVerify, so its chain is known
+    /// (before the status check), in TLS 1.2 at the CertificateRequest; without
     /// an answer, `client_credential` goes out, or an empty Certificate. Off: the request gets
     /// `client_credential` or an empty Certificate straight away.
     pub pause_for_client_credential: bool,

@@ -507,6 +507,11 @@ impl ClientConnection {
         Ok(())
     }
 
+    /// Whether the handshake waits for the caller's answer to a pause (a `finish_*` call).
+    pub fn is_paused(&self) -> bool {
+        self.cx.pending.is_some()
+    }
+
     /// Whether the handshake waits for `finish_status_check` (see
     /// `ClientConfig::pause_for_status_check`). The server's chain, its verification result and
     /// its OCSP response (`ocsp_response`) are known by then.
@@ -589,10 +594,18 @@ impl ClientConnection {
     /// judged bad: bad_certificate_status_response, RFC 6066 §8) fails the connection with it.
     pub fn finish_status_check(&mut self, verdict: Result<(), Error>) -> Result<(), Error> {
         self.take_pending(Pending::StatusCheck, ApiMisuse::NoStatusCheckPending)?;
-        match verdict {
-            Ok(()) => self.go_on(),
-            Err(e) => Err(self.fail(e)),
+        if let Err(e) = verdict {
+            return Err(self.fail(e));
         }
+        let state = self
+            .state
+            .take()
+            .ok_or(Error::Api(ApiMisuse::ConnectionFailed))?;
+        match state.resume_after_status_check(&mut self.cx) {
+            Ok(state) => self.state = Some(state),
+            Err(e) => return Err(self.fail(e)),
+        }
+        self.go_on()
     }
 
     /// The OCSP response the server stapled (RFC 6066 §8), if `ClientConfig::request_ocsp`

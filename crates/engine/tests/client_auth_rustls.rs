@@ -212,8 +212,10 @@ fn required_certificate_missing() {
 
 #[test]
 fn certificate_asked_of_the_caller_is_verified_by_rustls() {
-    // `pause_for_client_credential`: the handshake stops at the CertificateRequest; the
-    // certificate given then is sent and verified by the server, in TLS 1.3 and 1.2.
+    // `pause_for_client_credential`: the handshake stops where OpenSSL asks for a certificate
+    // (TLS 1.3: after the server's CertificateVerify; TLS 1.2: at the CertificateRequest),
+    // with the server's chain known and verified either way; the certificate given then is
+    // sent and verified by the server.
     for tls13 in [true, false] {
         let mut config = client_config(tls13, None);
         config.pause_for_client_credential = true;
@@ -228,6 +230,12 @@ fn certificate_asked_of_the_caller_is_verified_by_rustls() {
         assert_eq!(client_result, Ok(()));
         assert!(client.client_credential_pending(), "tls13 {tls13}");
         assert!(!client.is_established());
+        assert!(!client.peer_certificates().is_empty(), "tls13 {tls13}");
+        assert_eq!(
+            client.negotiated().verify_result,
+            Some(Ok(())),
+            "tls13 {tls13}"
+        );
         let given = credential("client-ecdsa");
         let leaf = given.chain()[0].clone();
         client.finish_client_credential(Some(given)).unwrap();

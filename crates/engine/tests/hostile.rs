@@ -1662,6 +1662,30 @@ fn status_request_in_encrypted_extensions() {
 }
 
 #[test]
+fn status_check_waits_for_a_correct_finished() {
+    // The check comes once the server's Finished is verified (where OpenSSL calls its status
+    // callback): a wrong Finished fails the handshake with decrypt_error, with no pause.
+    let mut config = ocsp_config();
+    config.pause_for_status_check = true;
+    let (mut client, mut server) = start_with(config);
+    let mut hook = entry_extensions(status_extension(1, b"resp"));
+    let flight = server.flight(move |step, msg, s| {
+        hook(step, msg, s);
+        if step == Step::Finished {
+            msg[10] ^= 1;
+        }
+    });
+    let got = deliver(&mut client, &flight.wire());
+    assert!(!client.status_check_pending());
+    server.expect_fatal(
+        &mut client,
+        got,
+        misbehaved(PeerMisbehaved::FinishedMismatch),
+        Sealed(A::DECRYPT_ERROR),
+    );
+}
+
+#[test]
 fn paused_status_check_comes_before_the_clients_flight() {
     for accept in [true, false] {
         let mut config = ocsp_config();

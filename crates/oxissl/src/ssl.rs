@@ -122,6 +122,16 @@ pub fn verify_error_string(code: i64) -> &'static str {
     }
 }
 
+/// What `answer_pause` did.
+enum Pause {
+    /// The engine was not paused.
+    None,
+    /// The pause was answered; the handshake goes on.
+    Answered,
+    /// The handshake call returns this.
+    Stop(i32),
+}
+
 /// Outcome of moving bytes to or from a BIO.
 enum Io {
     Done,
@@ -702,6 +712,12 @@ impl Ssl {
                 self.release_if_idle();
                 return 1;
             }
+            // A pause is answered before reading more: the server waits for what follows it.
+            match self.answer_pause() {
+                Pause::None => {}
+                Pause::Answered => continue,
+                Pause::Stop(r) => return r,
+            }
             let full = match self.fill() {
                 Io::Done => false,
                 Io::Full => true,
@@ -715,39 +731,7 @@ impl Ssl {
             if let Err(e) = conn.process() {
                 return self.engine_failure(&e);
             }
-            if conn.chain_verification_pending() {
-                // Only ever paused for a caller that asked to verify the chain itself.
-                self.rwstate = Want::X509Lookup;
-                return -1;
-            }
-            if conn.client_credential_pending() {
-                if self.defer_client_cert {
-                    self.rwstate = Want::X509Lookup;
-                    return -1;
-                }
-                // As OpenSSL's client certificate callback: asked only when none is set.
-                let s = &self.settings;
-                let credential = match s.certificate.is_some() && s.private_key.is_some() {
-                    true => None,
-                    false => s.client_cert_callback.as_ref().and_then(|cb| cb()),
-                };
-                if let Err(e) = conn.finish_client_credential(credential) {
-                    return self.engine_failure(&e);
-                }
-                continue;
-            }
-            if conn.status_check_pending() {
-                if self.defer_status_check {
-                    self.rwstate = Want::X509Lookup;
-                    return -1;
-                }
-                let verdict = match &self.settings.status_callback {
-                    Some(cb) => cb(conn.ocsp_response(), conn.peer_certificates()),
-                    None => 1,
-                };
-                if self.finish_status_check(verdict) != 1 {
-                    return -1;
-                }
+            if conn.is_paused() {
                 continue;
             }
             if conn.peer_closed() {
@@ -768,6 +752,51 @@ impl Ssl {
                 return -1;
             }
         }
+    }
+
+    /// Answers the engine's pause, if it is in one: a chain to verify or a certificate asked
+    /// for that the caller deferred (-1, `SSL_ERROR_WANT_X509_LOOKUP`), or the context's
+    /// client certificate or status callback, whose answer lets the handshake go on.
+    fn answer_pause(&mut self) -> Pause {
+        let Some(conn) = self.conn.as_mut() else {
+            return Pause::Stop(-1);
+        };
+        if conn.chain_verification_pending() {
+            // Only ever paused for a caller that asked to verify the chain itself.
+            self.rwstate = Want::X509Lookup;
+            return Pause::Stop(-1);
+        }
+        if conn.client_credential_pending() {
+            if self.defer_client_cert {
+                self.rwstate = Want::X509Lookup;
+                return Pause::Stop(-1);
+            }
+            // As OpenSSL's client certificate callback: asked only when none is set.
+            let s = &self.settings;
+            let credential = match s.certificate.is_some() && s.private_key.is_some() {
+                true => None,
+                false => s.client_cert_callback.as_ref().and_then(|cb| cb()),
+            };
+            return match conn.finish_client_credential(credential) {
+                Ok(()) => Pause::Answered,
+                Err(e) => Pause::Stop(self.engine_failure(&e)),
+            };
+        }
+        if conn.status_check_pending() {
+            if self.defer_status_check {
+                self.rwstate = Want::X509Lookup;
+                return Pause::Stop(-1);
+            }
+            let verdict = match &self.settings.status_callback {
+                Some(cb) => cb(conn.ocsp_response(), conn.peer_certificates()),
+                None => 1,
+            };
+            return match self.finish_status_check(verdict) {
+                1 => Pause::Answered,
+                r => Pause::Stop(r),
+            };
+        }
+        Pause::None
     }
 
     /// Builds the engine configuration and connection (ClientHello queued).

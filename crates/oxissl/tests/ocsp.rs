@@ -231,3 +231,67 @@ fn deferred_check_waits_for_the_verdict() {
         }
     }
 }
+
+/// The test client certificate (ECDSA, issued by the test client CA) and its key.
+fn client_credential() -> Arc<oxissl_engine::ClientCredential> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata/certs");
+    let pem = |name: &str, label: &str| {
+        let text = std::fs::read_to_string(dir.join(name)).unwrap();
+        oxissl::pem::decode(label, &text).unwrap()
+    };
+    let cert = oxissl_engine::CertificateDer::from(pem("client-ecdsa.pem", "CERTIFICATE"));
+    let key = pem("client-ecdsa.key", "PRIVATE KEY");
+    Arc::new(oxissl_engine::ClientCredential::from_der(vec![cert], &key).unwrap())
+}
+
+#[test]
+fn certificate_callback_then_status_callback_as_openssl_orders_them() {
+    // A server that staples a status and asks for a certificate: OpenSSL asks for the
+    // certificate first (TLS 1.3: after the server's CertificateVerify; TLS 1.2: at the
+    // CertificateRequest), then calls the status callback (after the server's Finished; at
+    // ServerHelloDone). Both answers are given in the same connect call, over a blocking socket.
+    let file = response_file().to_str().unwrap().to_owned();
+    let client_ca = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../testdata/certs/client-ca.pem")
+        .to_str()
+        .unwrap()
+        .to_owned();
+    for version in VERSIONS {
+        let server = s_server(&[
+            "-www",
+            version,
+            "-status_file",
+            &file,
+            "-Verify",
+            "1",
+            "-verify_return_error",
+            "-CAfile",
+            &client_ca,
+        ]);
+        let order: Arc<Mutex<Vec<&'static str>>> = Arc::default();
+        let mut ctx = ctx(true);
+        let log = order.clone();
+        ctx.set_status_callback(Some(Arc::new(move |resp, chain| {
+            assert!(resp.is_some() && !chain.is_empty());
+            log.lock().unwrap().push("status");
+            1
+        })));
+        let log = order.clone();
+        ctx.set_client_cert_callback(Some(Arc::new(move || {
+            log.lock().unwrap().push("certificate");
+            Some(client_credential())
+        })));
+        let mut ssl = connect(&ctx, server.port);
+        assert_eq!(ssl.connect(), 1, "{version}: {:?}", err::peek_error());
+        assert_eq!(
+            *order.lock().unwrap(),
+            ["certificate", "status"],
+            "{version}"
+        );
+        // The server accepted the certificate: it answers on the connection.
+        assert_eq!(ssl.write(b"GET / HTTP/1.0\r\n\r\n"), 18);
+        let mut buf = [0u8; 64];
+        assert!(ssl.read(&mut buf) > 0, "{version}: {:?}", err::peek_error());
+        assert!(buf.starts_with(b"HTTP/1.0 200 ok"), "{version}");
+    }
+}

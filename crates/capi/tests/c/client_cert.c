@@ -363,6 +363,19 @@ static int load(void)
 static int cert_cb_calls;
 static const char *cert_cb_mode;
 
+/* The server's certificate and its verification result, which OpenSSL has by the time it
+ * asks for a certificate (in TLS 1.3, after the server's CertificateVerify). */
+static void print_server(SSL *ssl)
+{
+    X509 *peer = SSL_get1_peer_certificate(ssl);
+    char name[256] = "(none)";
+
+    if (peer != NULL)
+        X509_NAME_oneline(X509_get_subject_name(peer), name, sizeof name);
+    printf("server certificate: %s, verify result %ld\n", name, SSL_get_verify_result(ssl));
+    X509_free(peer);
+}
+
 /* One signature scheme of SSL_get_sigalgs (shared 0) or SSL_get_shared_sigalgs (shared 1). */
 static void print_sigalg(SSL *ssl, int shared, int i)
 {
@@ -419,6 +432,7 @@ static int client_cert_cb(SSL *ssl, X509 **x509, EVP_PKEY **pkey)
     }
     printf(", peer list the same: %d\n", SSL_get0_peer_CA_list(ssl) == cas);
     print_request(ssl, "in the callback");
+    print_server(ssl);
     if (strcmp(cert_cb_mode, "cbnone") == 0)
         return 0;
     if (strcmp(cert_cb_mode, "cbretry") == 0 && cert_cb_calls == 1)
@@ -438,6 +452,7 @@ static int cert_cb(SSL *ssl, void *arg)
     cert_cb_arg_seen = arg != NULL && strcmp(arg, "cert cb") == 0;
     printf("cert callback: call %d, in init %d, argument %d\n", cert_cb_calls, SSL_in_init(ssl),
            cert_cb_arg_seen);
+    print_server(ssl);
     if (strcmp(cert_cb_mode, "certcbfail") == 0)
         return 0;
     if (strcmp(cert_cb_mode, "certcbretry") == 0 && cert_cb_calls == 1)

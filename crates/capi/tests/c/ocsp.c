@@ -52,6 +52,9 @@ static int status_cb(SSL *s, void *arg)
 
     printf("status callback (%s): length %ld, %s, in init %d\n", (const char *)arg, len,
            p == NULL ? "null" : "a response", SSL_in_init(s));
+    /* Called once the server's flight is in: after its Finished (TLS 1.3), at ServerHelloDone
+     * (TLS 1.2). */
+    printf("status callback state: %s\n", SSL_state_string_long(s));
     if (len > 0)
         print_response(s, p, len);
     printf("status callback returns %d\n", verdict);

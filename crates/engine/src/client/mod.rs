@@ -233,12 +233,15 @@ impl Common {
         *slot = verify_data.to_vec();
     }
 
-    /// Where OpenSSL calls its status callback (after the server's first flight): stops the
-    /// handshake for the caller's verdict when a status was asked for and a check is wanted.
-    pub fn pause_for_status_check(&mut self) {
-        if self.config.request_ocsp && self.config.pause_for_status_check {
+    /// Where OpenSSL calls its status callback (once the server's flight is in: after its
+    /// Finished in TLS 1.3, at ServerHelloDone in TLS 1.2): stops the handshake for the
+    /// caller's verdict when a status was asked for and a check is wanted; true if so.
+    pub fn pause_for_status_check(&mut self) -> bool {
+        let pause = self.config.request_ocsp && self.config.pause_for_status_check;
+        if pause {
             self.pending = Some(Pending::StatusCheck);
         }
+        pause
     }
 
     /// The largest record plaintext to send: the fragment limit, or less if configured.
@@ -404,10 +407,14 @@ pub(crate) enum State {
     Certificate(tls13::ExpectCertificate),
     CertificateVerify(tls13::ExpectCertificateVerify),
     Finished(tls13::ExpectFinished),
+    /// The server's Finished is in; the client's flight waits for a status verdict.
+    SecondFlight(tls13::SecondFlight),
     Established(tls13::Established),
     Certificate12(tls12::ExpectCertificate),
     ServerKeyExchange12(tls12::ExpectServerKeyExchange),
     ServerHelloDone12(tls12::ExpectServerHelloDone),
+    /// ServerHelloDone is in; the client's flight waits for a status verdict.
+    ClientFlight12(tls12::ExpectServerHelloDone),
     NewTicket12(tls12::ExpectNewTicket),
     ChangeCipherSpec12(tls12::ExpectChangeCipherSpec),
     Finished12(tls12::ExpectFinished),
@@ -449,10 +456,20 @@ impl State {
         }
     }
 
+    /// Goes on after the caller's status verdict (`finish_status_check`): sends the client's
+    /// flight that waited for it.
+    pub fn resume_after_status_check(self, cx: &mut Common) -> Result<State, Error> {
+        match self {
+            Self::SecondFlight(s) => s.send(cx),
+            Self::ClientFlight12(s) => s.send_flight(cx),
+            s => Ok(s),
+        }
+    }
+
     /// Hands the caller's certificate to the state waiting for it (`finish_client_credential`).
     pub fn use_client_credential(&mut self, cx: &Common, credential: Arc<ClientCredential>) {
         match self {
-            Self::Certificate(s) => s.use_client_credential(cx, credential),
+            Self::Finished(s) => s.use_client_credential(cx, credential),
             Self::ServerHelloDone12(s) => s.use_client_credential(cx, credential),
             _ => {}
         }
@@ -466,6 +483,7 @@ impl State {
             Self::Certificate12(_)
             | Self::ServerKeyExchange12(_)
             | Self::ServerHelloDone12(_)
+            | Self::ClientFlight12(_)
             | Self::NewTicket12(_)
             | Self::ChangeCipherSpec12(_)
             | Self::Finished12(_) => true,
@@ -511,12 +529,14 @@ impl State {
             Self::Certificate(_) => "SSLv3/TLS read server certificate request",
             Self::CertificateVerify(_) => "SSLv3/TLS read server certificate",
             Self::Finished(_) => "TLSv1.3 read server certificate verify",
+            Self::SecondFlight(_) => "SSLv3/TLS read finished",
             Self::Established(_) | Self::Established12(_) => {
                 "SSL negotiation finished successfully"
             }
             Self::Certificate12(_) => "SSLv3/TLS read server hello",
             Self::ServerKeyExchange12(_) => "SSLv3/TLS read server certificate",
             Self::ServerHelloDone12(_) => "SSLv3/TLS read server key exchange",
+            Self::ClientFlight12(_) => "SSLv3/TLS read server done",
             Self::NewTicket12(_) => "SSLv3/TLS write finished",
             Self::ChangeCipherSpec12(_) => "SSLv3/TLS write finished",
             Self::Finished12(_) => "SSLv3/TLS read change cipher spec",

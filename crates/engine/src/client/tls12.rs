@@ -370,7 +370,6 @@ impl ExpectServerKeyExchange {
             cx.negotiated.server_share = Some(ske.public.into());
         }
         self.hs.add(msg.encoded);
-        cx.pause_for_status_check();
         Ok(State::ServerHelloDone12(ExpectServerHelloDone {
             hs: self.hs,
             public: share.public().to_vec(),
@@ -435,12 +434,22 @@ impl ExpectServerHelloDone {
         Ok(State::ServerHelloDone12(self))
     }
 
-    pub fn handle(self, cx: &mut Common, msg: Message<'_>) -> Result<State, Error> {
+    pub fn handle(mut self, cx: &mut Common, msg: Message<'_>) -> Result<State, Error> {
         if !msg.body.is_empty() {
             return Err(InvalidMessage::TrailingData.into());
         }
+        self.hs.add(msg.encoded);
+        // OpenSSL's status callback point: the server's flight is in, the client's is next
+        // (`ClientConnection::finish_status_check` sends it).
+        if cx.pause_for_status_check() {
+            return Ok(State::ClientFlight12(self));
+        }
+        self.send_flight(cx)
+    }
+
+    /// Sends the client's flight after ServerHelloDone.
+    pub fn send_flight(self, cx: &mut Common) -> Result<State, Error> {
         let mut hs = self.hs;
-        hs.add(msg.encoded);
         // RFC 5246 §7.3: Certificate, ClientKeyExchange, CertificateVerify, then
         // ChangeCipherSpec and Finished, all queued to leave in one write.
         let mut flight = Vec::with_capacity(128);

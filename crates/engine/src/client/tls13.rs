@@ -13,10 +13,10 @@ use crate::config::{ClientCredential, VerifyMode};
 use crate::error::{Error, InvalidMessage, PeerMisbehaved};
 use crate::keys::schedule13::{
     finished_verify_data, next_traffic_secret, ticket_psk, traffic_key, HandshakeSecret,
-    TrafficSecrets,
+    MasterSecret, TrafficSecrets,
 };
 use crate::keys::transcript::Transcript;
-use crate::provider::{verify_tag_eq, Secret, Tls13Suite};
+use crate::provider::{verify_tag_eq, Digest, Secret, Tls13Suite};
 use crate::record::protect::RecordKey;
 use crate::verify::scheme_accepted;
 use crate::wire::enums::{ExtensionType, HandshakeType, SignatureScheme};
@@ -90,7 +90,6 @@ impl ExpectEncryptedExtensions {
             cert_request: None,
         };
         if self.resumed {
-            cx.pause_for_status_check();
             return Ok(State::Finished(ExpectFinished { hs }));
         }
         Ok(State::CertificateOrRequest(ExpectCertificate {
@@ -118,7 +117,9 @@ impl ExpectCertificate {
         }
         cx.negotiated.client_certificate_requested = true;
         cx.keep_certificate_request(&req.authorities, &[], &req.schemes);
-        let schemes = match cx.pause_for_client_credential() {
+        // The caller is asked after the server's CertificateVerify (as OpenSSL asks, so the
+        // server's chain is known by then); the schemes are kept for its answer.
+        let schemes = match cx.config.pause_for_client_credential {
             true => req.schemes.clone(),
             false => Vec::new(),
         };
@@ -168,15 +169,6 @@ impl ExpectCertificate {
         Ok(State::CertificateVerify(ExpectCertificateVerify {
             hs: self.hs,
         }))
-    }
-}
-
-impl ExpectCertificate {
-    /// The caller's certificate for the CertificateRequest (`finish_client_credential`).
-    pub fn use_client_credential(&mut self, cx: &Common, credential: Arc<ClientCredential>) {
-        if let Some(answer) = &mut self.hs.cert_request {
-            answer.auth = with_credential13(&cx.config, credential, &answer.schemes);
-        }
     }
 }
 
@@ -239,7 +231,11 @@ impl ExpectCertificateVerify {
             .verify_tls13_signature(end_entity, scheme, &content, signature)?;
         cx.negotiated.signature_scheme = Some(scheme);
         self.hs.transcript.add(msg.encoded);
-        cx.pause_for_status_check();
+        // A certificate asked for is chosen now that the server has proved its key (where
+        // OpenSSL asks, so its chain is known to the caller).
+        if self.hs.cert_request.is_some() {
+            cx.pause_for_client_credential();
+        }
         Ok(State::Finished(ExpectFinished { hs: self.hs }))
     }
 }
@@ -250,6 +246,13 @@ pub(crate) struct ExpectFinished {
 }
 
 impl ExpectFinished {
+    /// The caller's certificate for the CertificateRequest (`finish_client_credential`).
+    pub fn use_client_credential(&mut self, cx: &Common, credential: Arc<ClientCredential>) {
+        if let Some(answer) = &mut self.hs.cert_request {
+            answer.auth = with_credential13(&cx.config, credential, &answer.schemes);
+        }
+    }
+
     pub fn handle(self, cx: &mut Common, msg: Message<'_>) -> Result<State, Error> {
         let HandshakeContext {
             suite,
@@ -283,14 +286,57 @@ impl ExpectFinished {
         cx.log_secret("CLIENT_TRAFFIC_SECRET_0", &app.client);
         let (rk, riv) = traffic_key(&suite, &app.server)?;
         cx.pending_read_key = Some(RecordKey::new(rk, riv));
+        let respond = SecondFlight {
+            suite,
+            transcript,
+            client_handshake_secret: secrets.client,
+            cert_request,
+            master,
+            app,
+            server_finished_hash,
+        };
+        // OpenSSL's status callback point: after the server's Finished, before the client's
+        // flight (`ClientConnection::finish_status_check` sends it).
+        if cx.pause_for_status_check() {
+            return Ok(State::SecondFlight(respond));
+        }
+        respond.send(cx)
+    }
+}
 
+/// The server's flight is complete and checked; the client's flight (its certificate, if
+/// asked for, and Finished) is next.
+pub(crate) struct SecondFlight {
+    suite: Tls13Suite,
+    transcript: Transcript,
+    client_handshake_secret: Secret,
+    cert_request: Option<CertRequestAnswer>,
+    master: MasterSecret,
+    app: TrafficSecrets,
+    server_finished_hash: Digest,
+}
+
+impl SecondFlight {
+    /// Sends the client's flight and installs the application write key.
+    pub fn send(self, cx: &mut Common) -> Result<State, Error> {
+        let Self {
+            suite,
+            mut transcript,
+            client_handshake_secret,
+            cert_request,
+            master,
+            app,
+            server_finished_hash,
+        } = self;
+        let hash = suite.hash;
         // The client's second flight, queued together so it leaves in one write.
         cx.send_compat_ccs();
         let mut flight = Vec::with_capacity(128);
         if let Some(answer) = cert_request {
             send_client_certificate(cx, &mut flight, &mut transcript, answer)?;
         }
-        let verify_data = finished_verify_data(hash, &secrets.client, &transcript.current_hash());
+        let verify_data =
+            finished_verify_data(hash, &client_handshake_secret, &transcript.current_hash());
         let at = flight.len();
         cx.keep_finished(true, verify_data.as_bytes());
         encode_finished(&mut flight, verify_data.as_bytes());
