@@ -407,14 +407,16 @@ pub(crate) enum State {
     Certificate(tls13::ExpectCertificate),
     CertificateVerify(tls13::ExpectCertificateVerify),
     Finished(tls13::ExpectFinished),
-    /// The server's Finished is in; the client's flight waits for a status verdict.
-    SecondFlight(tls13::SecondFlight),
+    /// The server's Finished is in; the client's flight waits for a status verdict (boxed:
+    /// only a paused handshake has it, and it is the largest state).
+    SecondFlight(Box<tls13::SecondFlight>),
     Established(tls13::Established),
     Certificate12(tls12::ExpectCertificate),
     ServerKeyExchange12(tls12::ExpectServerKeyExchange),
     ServerHelloDone12(tls12::ExpectServerHelloDone),
-    /// ServerHelloDone is in; the client's flight waits for a status verdict.
-    ClientFlight12(tls12::ExpectServerHelloDone),
+    /// ServerHelloDone is in; the client's flight waits for a status verdict (boxed, as
+    /// `SecondFlight`).
+    ClientFlight12(Box<tls12::ExpectServerHelloDone>),
     NewTicket12(tls12::ExpectNewTicket),
     ChangeCipherSpec12(tls12::ExpectChangeCipherSpec),
     Finished12(tls12::ExpectFinished),

@@ -442,7 +442,7 @@ impl ExpectServerHelloDone {
         // OpenSSL's status callback point: the server's flight is in, the client's is next
         // (`ClientConnection::finish_status_check` sends it).
         if cx.pause_for_status_check() {
-            return Ok(State::ClientFlight12(self));
+            return Ok(State::ClientFlight12(Box::new(self)));
         }
         self.send_flight(cx)
     }

@@ -298,7 +298,7 @@ impl ExpectFinished {
         // OpenSSL's status callback point: after the server's Finished, before the client's
         // flight (`ClientConnection::finish_status_check` sends it).
         if cx.pause_for_status_check() {
-            return Ok(State::SecondFlight(respond));
+            return Ok(State::SecondFlight(Box::new(respond)));
         }
         respond.send(cx)
     }
