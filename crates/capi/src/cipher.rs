@@ -4,9 +4,13 @@
 
 #![allow(non_camel_case_types)]
 
-use std::ffi::{c_char, c_int, CStr};
+use std::ffi::{c_char, c_int, c_void, CStr};
+
+use oxissl_engine::CipherSuite;
 
 use crate::entry::entry;
+use crate::ffi::{self, OPENSSL_STACK};
+use crate::ssl::{with_ssl, SSL};
 
 /// `SSL_CIPHER`: opaque to C.
 pub struct SSL_CIPHER {
@@ -93,6 +97,61 @@ impl SSL_CIPHER {
 /// The description of the suite with IANA number `id`.
 pub fn cipher_by_id(id: u16) -> Option<&'static SSL_CIPHER> {
     CIPHERS.iter().find(|c| c.id == id)
+}
+
+/// A new `STACK_OF(SSL_CIPHER)` of the static ciphers for `suites` (those oxissl describes),
+/// in order; the caller frees the stack alone (`sk_SSL_CIPHER_free`). Null when out of memory.
+pub fn new_cipher_stack(suites: &[CipherSuite]) -> *mut OPENSSL_STACK {
+    // SAFETY: no preconditions.
+    let sk = unsafe { ffi::OPENSSL_sk_new_null() };
+    if sk.is_null() {
+        return sk;
+    }
+    for cipher in suites.iter().filter_map(|s| cipher_by_id(s.0)) {
+        let p: *const SSL_CIPHER = cipher;
+        // SAFETY: a live stack; the element is static and never freed through it.
+        if unsafe { ffi::OPENSSL_sk_push(sk, p.cast()) } == 0 {
+            // SAFETY: the stack made above, its elements not owned.
+            unsafe { ffi::OPENSSL_sk_free(sk) };
+            return std::ptr::null_mut();
+        }
+    }
+    sk
+}
+
+/// The cipher stack `SSL_get_ciphers` / `SSL_CTX_get_ciphers` lend to C: rebuilt only when
+/// the list it shows has changed, so a pointer from an earlier call stays valid until the
+/// list is set again (as OpenSSL's does), and freed with its owner.
+pub struct CipherStack {
+    suites: Vec<CipherSuite>,
+    sk: *mut OPENSSL_STACK,
+}
+
+impl CipherStack {
+    pub const fn new() -> Self {
+        Self {
+            suites: Vec::new(),
+            sk: std::ptr::null_mut(),
+        }
+    }
+
+    /// The stack for `suites` (borrowed by the caller; null when out of memory).
+    pub fn get(&mut self, suites: Vec<CipherSuite>) -> *mut OPENSSL_STACK {
+        if self.sk.is_null() || self.suites != suites {
+            // SAFETY: the stack this owns (or null); its elements are static.
+            unsafe { ffi::OPENSSL_sk_free(self.sk) };
+            self.sk = new_cipher_stack(&suites);
+            self.suites = suites;
+        }
+        self.sk
+    }
+}
+
+impl Drop for CipherStack {
+    fn drop(&mut self) {
+        // SAFETY: the stack this owns (or null); its elements are static.
+        unsafe { ffi::OPENSSL_sk_free(self.sk) };
+    }
 }
 
 /// Borrows a cipher from a C pointer (only ever one of [`CIPHERS`]).
@@ -183,7 +242,7 @@ entry! {
         match unsafe { cipher(c) }.id {
             0xc02b | 0xc02c | 0xcca9 => 1047,
             0xc02f | 0xc030 | 0xcca8 => 1046,
-            _ => 1055,
+            _ => 1064,
         }
     }
 
@@ -230,31 +289,56 @@ entry! {
             .map_or(c"(NONE)".as_ptr(), |c| c.name.as_ptr())
     }
 
-    /// `SSL_CIPHER_description`: "NAME VERSION" and a newline into `buf` (a null `buf`, which
-    /// OpenSSL would allocate, is refused).
+    /// `SSL_CIPHER_description`: OpenSSL's one-line description (name, version, key
+    /// exchange, authentication, encryption, MAC, in its columns, and a newline) into `buf`,
+    /// which must hold 128 bytes (else null), or into 128 bytes it allocates when `buf` is
+    /// null (the caller frees them with `OPENSSL_free`).
     fn SSL_CIPHER_description(c: *const SSL_CIPHER, buf: *mut c_char, size: c_int) -> *mut c_char {
-        nonnull: [c, buf], fail: std::ptr::null_mut();
+        nonnull: [c], fail: std::ptr::null_mut();
         // SAFETY: checked non-null, from this library.
-        let ci = unsafe { cipher(c) };
-        let text = format!(
-            "{} {}\n",
-            ci.name.to_string_lossy(),
-            ci.version.to_string_lossy()
-        );
-        let Ok(size) = usize::try_from(size) else {
+        let text = description(unsafe { cipher(c) });
+        let buf = if buf.is_null() {
+            // SAFETY: no preconditions; null means out of memory.
+            unsafe { ffi::CRYPTO_malloc(DESCRIPTION_LEN, c"cipher.rs".as_ptr(), 0) }.cast()
+        } else if usize::try_from(size).is_ok_and(|n| n >= DESCRIPTION_LEN) {
+            buf
+        } else {
             return std::ptr::null_mut();
         };
-        if size == 0 {
-            return std::ptr::null_mut();
+        if buf.is_null() {
+            return buf;
         }
-        let n = text.len().min(size - 1);
-        // SAFETY: `buf` has `size` writable bytes per the API; n + 1 <= size.
+        let n = text.len().min(DESCRIPTION_LEN - 1);
+        // SAFETY: `buf` has at least DESCRIPTION_LEN writable bytes; n + 1 <= that.
         unsafe {
             std::ptr::copy_nonoverlapping(text.as_ptr(), buf.cast::<u8>(), n);
             *buf.add(n) = 0;
         }
         buf
     }
+}
+
+/// The buffer `SSL_CIPHER_description` needs (and allocates), as in OpenSSL.
+const DESCRIPTION_LEN: usize = 128;
+
+/// OpenSSL's description line for a cipher: its columns and spellings.
+fn description(c: &SSL_CIPHER) -> String {
+    let tls13 = c.id >> 8 == 0x13;
+    let kx = if tls13 { "any" } else { "ECDH" };
+    let au = match c.id {
+        0xc02b | 0xc02c | 0xcca9 => "ECDSA",
+        0xc02f | 0xc030 | 0xcca8 => "RSA",
+        _ => "any",
+    };
+    let enc = match c.id {
+        0x1303 | 0xcca8 | 0xcca9 => "CHACHA20/POLY1305(256)".to_owned(),
+        _ => format!("AESGCM({})", c.bits),
+    };
+    format!(
+        "{:<30} {:<7} Kx={kx:<8} Au={au:<5} Enc={enc:<22} Mac=AEAD\n",
+        c.name.to_string_lossy(),
+        c.version.to_string_lossy()
+    )
 }
 
 #[cfg(test)]
@@ -268,5 +352,42 @@ mod tests {
         // SAFETY: a pointer into the static table.
         assert_eq!(unsafe { SSL_CIPHER_get_id(c) }, 0x0300_1301);
         assert!(cipher_by_id(0x0001).is_none());
+    }
+}
+
+entry! {
+    /// `SSL_get_ciphers`: the connection's cipher list as a `STACK_OF(SSL_CIPHER)` (the
+    /// TLS 1.3 suites, then the TLS 1.2 ones), lent until the list is set again.
+    fn SSL_get_ciphers(s: *const SSL) -> *mut c_void {
+        nonnull: [s], fail: std::ptr::null_mut();
+        with_ssl(s, "SSL_get_ciphers", std::ptr::null_mut(), |_, st| {
+            let suites = st.ssl.ciphers();
+            st.ciphers.get(suites).cast()
+        })
+    }
+
+    /// `SSL_get_cipher_list`: the name of the `n`th cipher of `SSL_get_ciphers`, or null.
+    fn SSL_get_cipher_list(s: *const SSL, n: c_int) -> *const c_char {
+        nonnull: [s], fail: std::ptr::null();
+        let suites = with_ssl(s, "SSL_get_cipher_list", Vec::new(), |_, st| st.ssl.ciphers());
+        usize::try_from(n)
+            .ok()
+            .and_then(|i| suites.get(i))
+            .and_then(|suite| cipher_by_id(suite.0))
+            .map_or(std::ptr::null(), |c| c.name.as_ptr())
+    }
+
+    /// `SSL_get1_supported_ciphers`: a new `STACK_OF(SSL_CIPHER)` (the caller frees it) of the
+    /// suites a ClientHello would offer: the cipher list's, for the protocol versions
+    /// enabled; null if there are none.
+    fn SSL_get1_supported_ciphers(s: *mut SSL) -> *mut c_void {
+        nonnull: [s], fail: std::ptr::null_mut();
+        let suites = with_ssl(s, "SSL_get1_supported_ciphers", Vec::new(), |_, st| {
+            st.ssl.supported_ciphers()
+        });
+        if suites.is_empty() {
+            return std::ptr::null_mut();
+        }
+        new_cipher_stack(&suites).cast()
     }
 }

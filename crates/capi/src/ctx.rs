@@ -216,6 +216,8 @@ pub struct CtxState {
     pub method: *const SSL_METHOD,
     /// The CA name lists (`ca_list.rs`).
     pub ca_lists: crate::ca_list::CaLists,
+    /// The stack `SSL_CTX_get_ciphers` lends.
+    pub ciphers: crate::cipher::CipherStack,
     /// The internal session store and the cache callbacks (`sess_cache.rs`).
     pub sessions: crate::sess_cache::SessionStore,
     /// `SSL_CTX_set_security_callback` and `SSL_CTX_set0_security_ex_data`: stored, copied by
@@ -777,11 +779,14 @@ entry! {
         })
     }
 
-    /// `SSL_CTX_get_ciphers`: null, as `SSL_get_ciphers` (no cipher stack is built; the
-    /// suites offered are the context's lists).
+    /// `SSL_CTX_get_ciphers`: the context's cipher list as a `STACK_OF(SSL_CIPHER)` (the
+    /// TLS 1.3 suites, then the TLS 1.2 ones), lent until the list is set again.
     fn SSL_CTX_get_ciphers(c: *const SSL_CTX) -> *mut c_void {
         nonnull: [c], fail: std::ptr::null_mut();
-        std::ptr::null_mut()
+        with_ctx(c.cast_mut(), "SSL_CTX_get_ciphers", |st| {
+            let suites = st.ctx.ciphers();
+            st.ciphers.get(suites).cast()
+        })
     }
 
     /// `SSL_CTX_set_purpose`: set on the context's verification parameters (libcrypto checks
@@ -1122,6 +1127,10 @@ entry! {
         // SAFETY: checked non-null; a C string from the caller.
         let list = unsafe { str_arg(list) }.unwrap_or("");
         with_ctx(c, "SSL_CTX_set_cipher_list", |st| {
+            // @SECLEVEL=n sets the level as OpenSSL reads it, whatever else the list holds.
+            if let Some(level) = oxissl::ctx::cipher_string_security_level(list) {
+                st.security_level = level;
+            }
             c_int::from(st.ctx.set_cipher_list(list).is_ok())
         })
     }
@@ -1384,6 +1393,7 @@ fn new_ctx(method: *const SSL_METHOD) -> *mut SSL_CTX {
             status_cb_arg: std::ptr::null_mut(),
             method,
             ca_lists: crate::ca_list::CaLists::empty(),
+            ciphers: crate::cipher::CipherStack::new(),
             sessions: crate::sess_cache::SessionStore::new(),
             security_cb: None,
             security_ex: std::ptr::null_mut(),

@@ -318,6 +318,7 @@ extern "C" {
     pub fn OPENSSL_sk_num(st: *const OPENSSL_STACK) -> c_int;
     pub fn OPENSSL_sk_value(st: *const OPENSSL_STACK, i: c_int) -> *mut c_void;
     pub fn OPENSSL_sk_pop_free(st: *mut OPENSSL_STACK, free: Option<SkFreeFn>);
+    pub fn OPENSSL_sk_free(st: *mut OPENSSL_STACK);
     pub fn X509_NAME_free(name: *mut c_void);
 
     // ---- own certificates and keys ----

@@ -55,6 +55,8 @@ pub struct SslState {
     /// The CA names of the server's CertificateRequest as libcrypto objects, built on first
     /// request (a stack owning its elements; null until then).
     pub peer_ca_names: *mut OPENSSL_STACK,
+    /// The stack `SSL_get_ciphers` lends.
+    pub ciphers: crate::cipher::CipherStack,
     pub verify_mode: c_int,
     pub verify_depth: c_int,
     pub verify_cb: Option<VerifyCb>,
@@ -1199,6 +1201,7 @@ entry! {
                 peer_leaf: std::ptr::null_mut(),
                 peer_chain: std::ptr::null_mut(),
                 peer_ca_names: std::ptr::null_mut(),
+                ciphers: crate::cipher::CipherStack::new(),
                 verify_mode: mode,
                 verify_depth: depth,
                 verify_cb: None,
@@ -1562,6 +1565,10 @@ entry! {
         // SAFETY: checked non-null; a C string from the caller.
         let list = unsafe { str_arg(list) }.unwrap_or("");
         with_ssl(s, "SSL_set_cipher_list", 0, |_, st| {
+            // @SECLEVEL=n sets the level as OpenSSL reads it, whatever else the list holds.
+            if let Some(level) = oxissl::ctx::cipher_string_security_level(list) {
+                st.stored.security_level = level;
+            }
             c_int::from(st.ssl.set_cipher_list(list).is_ok())
         })
     }

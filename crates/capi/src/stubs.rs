@@ -37,13 +37,6 @@ entry! {
         std::ptr::null_mut()
     }
 
-    /// `SSL_get_ciphers`: null (no cipher stack is built; the suites offered are the
-    /// context's lists).
-    fn SSL_get_ciphers(s: *const SSL) -> *mut c_void {
-        nonnull: [s], fail: std::ptr::null_mut();
-        std::ptr::null_mut()
-    }
-
     /// `SSL_set_SSL_CTX`: not supported (null; the object keeps its context).
     fn SSL_set_SSL_CTX(s: *mut SSL, c: *mut SSL_CTX) -> *mut SSL_CTX {
         nonnull: [s], fail: std::ptr::null_mut();
@@ -170,13 +163,6 @@ entry! {
             ext_type,
             0 | 10 | 11 | 13 | 16 | 23 | 35 | 41 | 43 | 44 | 45 | 50 | 51 | 0xff01
         ))
-    }
-
-    /// `SSL_get_cipher_list`: null (no cipher stack is built; see `SSL_get_ciphers`).
-    fn SSL_get_cipher_list(s: *const SSL, n: c_int) -> *const c_char {
-        nonnull: [s], fail: std::ptr::null();
-        let _ = n;
-        std::ptr::null()
     }
 
     /// `SSL_renegotiate`: refused (0), as renegotiation is (RFC 5746 is only used to refuse
@@ -615,12 +601,6 @@ entry! {
         nonnull: [s], fail: 0;
         let _ = (x, pk, chain);
         unsupported("SSL_check_chain", NO_CERT_ENGINES)
-    }
-
-    /// `SSL_get1_supported_ciphers`: null (no cipher stack is built; see `SSL_get_ciphers`).
-    fn SSL_get1_supported_ciphers(s: *mut SSL) -> *mut c_void {
-        nonnull: [s], fail: std::ptr::null_mut();
-        std::ptr::null_mut()
     }
 
     /// `SSL_get_all_async_fds`: 1 with no descriptors (no asynchronous jobs run).

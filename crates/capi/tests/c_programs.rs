@@ -1586,3 +1586,77 @@ fn the_rest_of_libssl_answers_as_openssl_where_a_client_sees_it() {
     ];
     differential(&extras(server.port), End::Exit(0), &facts);
 }
+
+#[test]
+fn cipher_lists_are_stacks_as_in_openssl() {
+    differential(
+        &[program("ciphers").display().to_string()],
+        End::Exit(0),
+        &[
+            "SSL_CTX_get_ciphers: 4 TLS_CHACHA20_POLY1305_SHA256 TLS_AES_128_GCM_SHA256 \
+             ECDHE-RSA-AES256-GCM-SHA384 ECDHE-ECDSA-CHACHA20-POLY1305",
+            "the same stack again: 1",
+            "SSL_get_cipher_list(2): ECDHE-RSA-AES256-GCM-SHA384",
+            "SSL_get_cipher_list(4): null",
+            "supported up to TLS 1.2: 2 ECDHE-RSA-AES256-GCM-SHA384 ECDHE-ECDSA-CHACHA20-POLY1305",
+            "supported from TLS 1.3: 2 TLS_CHACHA20_POLY1305_SHA256 TLS_AES_128_GCM_SHA256",
+            "SSL_get_ciphers: 2 TLS_AES_256_GCM_SHA384 ECDHE-ECDSA-AES128-GCM-SHA256",
+        ],
+    );
+}
+
+#[test]
+fn cipher_strings_select_as_in_openssl() {
+    // OpenSSL's rules over the ECDHE AEAD ciphers: keywords and names joined by '+', the
+    // prefixes !, - and +, @STRENGTH, @SECLEVEL, and strings selecting nothing oxissl has.
+    let strings = [
+        "ECDHE+AESGCM:ECDHE+CHACHA20",
+        "ALL",
+        "HIGH:!aRSA",
+        "aRSA:ECDSA",
+        "CHACHA20:AES128:AES256",
+        "DEFAULT:-AES128:+CHACHA20",
+        "CHACHA20:AES128:@STRENGTH",
+        "ECDH+AES",
+        "@SECLEVEL=2:ECDH+AESGCM:ECDH+CHACHA20:ECDH+AES:DHE+AES:!aNULL:!eNULL:!aDSS:!SHA1",
+        "FIPS",
+        "AEAD",
+        "TLSv1.2+AESGCM",
+        "ECDHE-RSA-AES128-GCM-SHA256:ALL",
+        "ALL:-ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256",
+        "ALL:!ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256",
+        "ECDSA+AES:+AES256",
+        "ALL:-AES256:AES:@SECLEVEL=3",
+        "ECDHE-ECDSA-AES128-GCM-SHA256+aECDSA",
+        "AESGCM+aECDSA:CHACHA20",
+    ];
+    let mut cmd = vec![program("ciphers").display().to_string()];
+    cmd.extend(strings.iter().map(|s| s.to_string()));
+    differential(
+        &cmd,
+        End::Exit(0),
+        &[
+            "ECDHE+AESGCM:ECDHE+CHACHA20: 1, level 0, ECDHE-ECDSA-AES256-GCM-SHA384 \
+             ECDHE-RSA-AES256-GCM-SHA384 ECDHE-ECDSA-AES128-GCM-SHA256 \
+             ECDHE-RSA-AES128-GCM-SHA256 ECDHE-ECDSA-CHACHA20-POLY1305 \
+             ECDHE-RSA-CHACHA20-POLY1305",
+            "ECDSA+AES:+AES256: 1, level 0, ECDHE-ECDSA-AES128-GCM-SHA256 \
+             ECDHE-ECDSA-AES256-GCM-SHA384",
+            "ALL:-AES256:AES:@SECLEVEL=3: 1, level 3, ECDHE-ECDSA-CHACHA20-POLY1305 \
+             ECDHE-RSA-CHACHA20-POLY1305 ECDHE-ECDSA-AES128-GCM-SHA256 \
+             ECDHE-RSA-AES128-GCM-SHA256 ECDHE-ECDSA-AES256-GCM-SHA384 \
+             ECDHE-RSA-AES256-GCM-SHA384",
+        ],
+    );
+    // Strings that select only legacy ciphers (RSA key exchange, CBC with SHA-256, DHE):
+    // OpenSSL takes them, this library refuses them clearly.
+    let legacy = ["RSA", "kECDHE+SHA256", "HIGH:!ECDSA:!aRSA"];
+    let mut cmd = vec![program("ciphers").display().to_string()];
+    cmd.extend(legacy.iter().map(|s| s.to_string()));
+    let ours = run(Lib::Ours, &cmd, &[]);
+    ours.assert_loaded();
+    for s in legacy {
+        let line = format!("{s}: 0, level 0,");
+        assert!(ours.stdout.lines().any(|l| l == line), "{line:?}\n{ours}");
+    }
+}

@@ -14,10 +14,10 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use oxissl_engine::provider::{
-    Tls12Suite, TLS12_ECDHE_ECDSA_AES_128_GCM, TLS12_ECDHE_ECDSA_AES_256_GCM,
-    TLS12_ECDHE_ECDSA_CHACHA20, TLS12_ECDHE_RSA_AES_128_GCM, TLS12_ECDHE_RSA_AES_256_GCM,
-    TLS12_ECDHE_RSA_CHACHA20, TLS13_AES_128_GCM_SHA256, TLS13_AES_256_GCM_SHA384,
-    TLS13_CHACHA20_POLY1305_SHA256,
+    AeadAlgorithm, Tls12Auth, Tls12Suite, TLS12_ECDHE_ECDSA_AES_128_GCM,
+    TLS12_ECDHE_ECDSA_AES_256_GCM, TLS12_ECDHE_ECDSA_CHACHA20, TLS12_ECDHE_RSA_AES_128_GCM,
+    TLS12_ECDHE_RSA_AES_256_GCM, TLS12_ECDHE_RSA_CHACHA20, TLS13_AES_128_GCM_SHA256,
+    TLS13_AES_256_GCM_SHA384, TLS13_CHACHA20_POLY1305_SHA256,
 };
 use oxissl_engine::record::pool::BufferPool;
 use oxissl_engine::verify::TLS12_SCHEMES;
@@ -131,6 +131,14 @@ const TLS12_NAMES: [(&str, Tls12Suite); 6] = [
     ("ECDHE-RSA-CHACHA20-POLY1305", TLS12_ECDHE_RSA_CHACHA20),
 ];
 
+/// A suite's key length in bits, OpenSSL's strength for `@STRENGTH`.
+fn key_bits(suite: &Tls12Suite) -> u32 {
+    match suite.aead {
+        AeadAlgorithm::Aes128Gcm => 128,
+        AeadAlgorithm::Aes256Gcm | AeadAlgorithm::Chacha20Poly1305 => 256,
+    }
+}
+
 fn tls12_suite_by_openssl_name(name: &str) -> Option<Tls12Suite> {
     TLS12_NAMES
         .iter()
@@ -148,33 +156,33 @@ pub fn openssl_cipher_name(code: CipherSuite) -> Option<&'static str> {
         .or_else(|| code.name())
 }
 
-/// Cipher-string keywords that select (a subset of) the accepted ciphers; accepted as is.
-const TLS12_KEYWORDS: &[&str] = &[
-    "DEFAULT",
-    "ALL",
-    "HIGH",
-    "COMPLEMENTOFDEFAULT",
-    "ECDHE",
-    "ECDH",
-    "kECDH",
-    "EECDH",
-    "kECDHE",
-    "kEECDH",
-    "AESGCM",
-    "AES",
-    "AES128",
-    "AES256",
-    "CHACHA20",
-    "ECDSA",
-    "aECDSA",
-    "RSA",
-    "aRSA",
-    "SHA256",
-    "SHA384",
-    "TLSv1.2",
-    "AEAD",
-    "FIPS",
-];
+/// Whether one word of a cipher string (a cipher name or one of OpenSSL 3.0's keywords) names
+/// the TLS 1.2 suite `name`. Words that name only suites oxissl refuses, and words OpenSSL
+/// does not know, name none of them (OpenSSL passes over a rule naming nothing).
+fn cipher_word_matches(word: &str, name: &str, suite: &Tls12Suite) -> bool {
+    let ecdsa = suite.auth == Tls12Auth::Ecdsa;
+    let aead = suite.aead;
+    match word {
+        // Every ECDHE AEAD suite is of these (OpenSSL 3.0's `openssl ciphers` output).
+        "ALL" | "DEFAULT" | "HIGH" | "ECDH" | "ECDHE" | "EECDH" | "kECDHE" | "kEECDH"
+        | "TLSv1.2" => true,
+        "aECDSA" | "ECDSA" => ecdsa,
+        "aRSA" => !ecdsa,
+        "AES" | "AESGCM" | "FIPS" => aead != AeadAlgorithm::Chacha20Poly1305,
+        "AES128" => aead == AeadAlgorithm::Aes128Gcm,
+        "AES256" => aead == AeadAlgorithm::Aes256Gcm,
+        "CHACHA20" => aead == AeadAlgorithm::Chacha20Poly1305,
+        _ => word == name,
+    }
+}
+
+/// The security level a cipher string sets with `@SECLEVEL=n` (0 to 5), if it does; OpenSSL
+/// applies it to the context or connection as it reads the string.
+pub fn cipher_string_security_level(s: &str) -> Option<i32> {
+    s.rsplit([':', ',', ' ', ';'])
+        .filter_map(|t| t.strip_prefix("@SECLEVEL="))
+        .find_map(|v| v.parse::<i32>().ok().filter(|l| (0..=5).contains(l)))
+}
 
 /// The TLS 1.3-style names `SSL_CTX_set1_sigalgs_list` takes, as in OpenSSL 3.0's table
 /// (`ssl/t1_lib.c`): the schemes of RFC 8446 §4.2.3 that OpenSSL names. Legacy ones are
@@ -525,6 +533,22 @@ impl Settings {
             .collect()
     }
 
+    /// The cipher suites configured (OpenSSL's cipher list: the TLS 1.3 suites, then the
+    /// TLS 1.2 ones, each in its order), with `enabled_only` only those of the versions
+    /// enabled.
+    pub fn cipher_suites(&self, enabled_only: bool) -> Vec<CipherSuite> {
+        let tls13 = !enabled_only || self.tls13_enabled();
+        let tls12 = !enabled_only || self.tls12_enabled();
+        let mut out = Vec::new();
+        if tls13 {
+            out.extend(self.suites.iter().map(|s| s.suite));
+        }
+        if tls12 {
+            out.extend(self.tls12_suites().iter().map(|s| s.suite));
+        }
+        out
+    }
+
     /// Whether TLS 1.3 lies in the configured range.
     pub fn tls13_enabled(&self) -> bool {
         (self.max_version == 0 || self.max_version >= TLS1_3_VERSION)
@@ -562,42 +586,72 @@ impl Settings {
         Ok(())
     }
 
+    /// OpenSSL's cipher-string rules over the TLS 1.2 suites oxissl has, in OpenSSL's order
+    /// (`SSL_CTX_set_cipher_list(3)`): a rule is words joined by `+` (all must hold); no
+    /// prefix appends the suites it names that are not in the list yet, `-` takes them out,
+    /// `!` takes them out for good, `+` moves them to the end; `@STRENGTH` sorts by key
+    /// length.
     pub fn set_cipher_list(&mut self, s: &str) -> Result<(), ErrorEntry> {
-        let mut selected: Vec<String> = Vec::new();
-        // As in OpenSSL, an entry that selects nothing available is passed over; the list
-        // fails only if nothing at all is selected, and then names what it asked for.
+        // OpenSSL's working list: every suite, in its order, with whether it is selected;
+        // a suite taken out for good leaves it.
+        let mut list: Vec<(&str, Tls12Suite, bool)> = TLS12_ACCEPTED_CIPHERS
+            .iter()
+            .filter_map(|n| Some((*n, tls12_suite_by_openssl_name(n)?, false)))
+            .collect();
+        // As in OpenSSL, a rule that names nothing available is passed over; the list fails
+        // only if nothing at all is selected, and then names what it asked for.
         let mut refused: Vec<&str> = Vec::new();
         for tok in s.split([':', ',', ' ', ';']).filter(|t| !t.is_empty()) {
-            // Exclusions, reordering and strength/security-level directives select nothing new.
-            if tok.starts_with(['!', '-', '+', '@']) {
+            if tok == "@STRENGTH" {
+                // Stable: equal strengths keep their order.
+                list.sort_by_key(|(_, suite, on)| (*on, std::cmp::Reverse(key_bits(suite))));
                 continue;
             }
-            if TLS12_KEYWORDS.contains(&tok) {
-                for c in TLS12_ACCEPTED_CIPHERS {
-                    if !selected.iter().any(|s| s == c) {
-                        selected.push((*c).to_owned());
+            if tok.starts_with('@') {
+                // @SECLEVEL=n (`cipher_string_security_level`); nothing else is selected.
+                continue;
+            }
+            let (op, rule) = match tok.as_bytes()[0] {
+                b'!' | b'-' | b'+' => (tok.as_bytes()[0], &tok[1..]),
+                _ => (b' ', tok),
+            };
+            let names = |name: &str, suite: &Tls12Suite| {
+                !rule.is_empty() && rule.split('+').all(|w| cipher_word_matches(w, name, suite))
+            };
+            if op == b' ' && !list.iter().any(|(n, suite, _)| names(n, suite)) {
+                refused.push(tok);
+            }
+            let (hit, rest): (Vec<_>, Vec<_>) = list.iter().partition(|(n, suite, on)| {
+                names(n, suite)
+                    && match op {
+                        b' ' => !on,
+                        b'+' | b'-' => *on,
+                        _ => true,
                     }
-                }
-                continue;
-            }
-            // Combinations such as ECDHE+AESGCM.
-            if tok.split('+').all(|w| TLS12_KEYWORDS.contains(&w)) {
-                for c in TLS12_ACCEPTED_CIPHERS {
-                    if !selected.iter().any(|s| s == c) {
-                        selected.push((*c).to_owned());
-                    }
-                }
-                continue;
-            }
-            if TLS12_ACCEPTED_CIPHERS.contains(&tok) {
-                if !selected.iter().any(|s| s == tok) {
-                    selected.push(tok.to_owned());
-                }
-                continue;
-            }
-            refused.push(tok);
+            });
+            list = match op {
+                // Appended (or moved) to the end, in list order.
+                b' ' | b'+' => rest
+                    .into_iter()
+                    .chain(hit.into_iter().map(|(n, s, _)| (n, s, true)))
+                    .collect(),
+                // Back to the front, unselected (OpenSSL's place for them if added again).
+                b'-' => hit
+                    .into_iter()
+                    .map(|(n, s, _)| (n, s, false))
+                    .chain(rest)
+                    .collect(),
+                _ => rest,
+            };
         }
+        let selected: Vec<String> = list
+            .iter()
+            .filter(|(_, _, on)| *on)
+            .map(|(n, _, _)| (*n).to_owned())
+            .collect();
         if selected.is_empty() {
+            // As in OpenSSL, the TLS 1.2 list is left empty (TLS 1.3 suites stay).
+            self.cipher_list.clear();
             let data = if refused.is_empty() {
                 "no cipher selected".to_owned()
             } else {
@@ -826,7 +880,9 @@ impl SslCtx {
     /// `SSL_CTX_set_cipher_list`: the TLS 1.2 list in OpenSSL's syntax. Names and keywords
     /// that select ECDHE-AEAD suites are taken; entries for RC4, 3DES, CBC, NULL, anonymous and
     /// other suites select nothing, as unavailable ciphers do in OpenSSL, and a list that
-    /// selects nothing else fails with an error naming them.
+    /// selects nothing else fails with an error naming them, leaving no TLS 1.2 cipher (as
+    /// OpenSSL leaves it). Rules, prefixes and `@STRENGTH` work as in OpenSSL (see
+    /// `Settings::set_cipher_list`); `@SECLEVEL=n` is read by the C ABI.
     pub fn set_cipher_list(&mut self, s: &str) -> Result<(), ErrorEntry> {
         self.settings_mut().set_cipher_list(s)
     }
@@ -834,6 +890,11 @@ impl SslCtx {
     /// The TLS 1.2 ciphers selected (stored for when TLS 1.2 is enabled).
     pub fn cipher_list(&self) -> &[String] {
         &self.settings.cipher_list
+    }
+
+    /// `SSL_CTX_get_ciphers`: the TLS 1.3 suites, then the TLS 1.2 ones, as configured.
+    pub fn ciphers(&self) -> Vec<CipherSuite> {
+        self.settings.cipher_suites(false)
     }
 
     /// `SSL_CTX_set1_groups_list`: `X25519:P-256:P-384` (also `prime256v1`, `secp256r1`,
@@ -1253,8 +1314,52 @@ mod tests {
         ] {
             let e = ctx.set_cipher_list(bad).unwrap_err();
             assert!(e.data().unwrap().contains(bad), "{bad}");
+            // As in OpenSSL, a list that selects nothing leaves no TLS 1.2 cipher.
+            assert!(ctx.cipher_list().is_empty());
         }
         error::clear_error();
+    }
+
+    #[test]
+    fn cipher_string_rules_as_in_openssl() {
+        // Each case was checked against `openssl ciphers -s -tls1_2` (OpenSSL 3.0), keeping
+        // the ECDHE AEAD ciphers.
+        let short = |list: &[String]| -> Vec<String> {
+            list.iter()
+                .map(|n| n.replace("ECDHE-", "").replace("-GCM", ""))
+                .collect()
+        };
+        let mut ctx = SslCtx::new();
+        for (string, want) in [
+            ("ECDSA+AES:+AES256", "ECDSA-AES128-SHA256 ECDSA-AES256-SHA384"),
+            ("HIGH:!aRSA", "ECDSA-AES256-SHA384 ECDSA-CHACHA20-POLY1305 ECDSA-AES128-SHA256"),
+            ("CHACHA20:AES128:@STRENGTH", "ECDSA-CHACHA20-POLY1305 RSA-CHACHA20-POLY1305 ECDSA-AES128-SHA256 RSA-AES128-SHA256"),
+            ("DEFAULT:-AES128:+CHACHA20", "ECDSA-AES256-SHA384 RSA-AES256-SHA384 ECDSA-CHACHA20-POLY1305 RSA-CHACHA20-POLY1305"),
+            ("ALL:!ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256", "ECDSA-AES256-SHA384 RSA-AES256-SHA384 ECDSA-CHACHA20-POLY1305 RSA-CHACHA20-POLY1305 ECDSA-AES128-SHA256"),
+            ("ECDHE-RSA-AES128-GCM-SHA256:ALL", "RSA-AES128-SHA256 ECDSA-AES256-SHA384 RSA-AES256-SHA384 ECDSA-CHACHA20-POLY1305 RSA-CHACHA20-POLY1305 ECDSA-AES128-SHA256"),
+            ("AESGCM+aECDSA:CHACHA20", "ECDSA-AES256-SHA384 ECDSA-AES128-SHA256 ECDSA-CHACHA20-POLY1305 RSA-CHACHA20-POLY1305"),
+        ] {
+            ctx.set_cipher_list(string).unwrap();
+            assert_eq!(short(ctx.cipher_list()).join(" "), want, "{string}");
+        }
+        for nothing in [
+            "RSA",
+            "kECDHE+SHA256",
+            "AEAD",
+            "HIGH:!ECDSA:!aRSA",
+            "-ALL",
+            "+ALL",
+        ] {
+            assert!(ctx.set_cipher_list(nothing).is_err(), "{nothing}");
+        }
+        error::clear_error();
+        assert_eq!(cipher_string_security_level("ALL:@SECLEVEL=3"), Some(3));
+        assert_eq!(
+            cipher_string_security_level("@SECLEVEL=1:ALL:@SECLEVEL=4"),
+            Some(4)
+        );
+        assert_eq!(cipher_string_security_level("@SECLEVEL=9:ALL"), None);
+        assert_eq!(cipher_string_security_level("ALL"), None);
     }
 
     #[test]

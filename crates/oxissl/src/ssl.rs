@@ -573,6 +573,17 @@ impl Ssl {
         self.settings_mut().set_ciphersuites(s)
     }
 
+    /// `SSL_get_ciphers`: the TLS 1.3 suites, then the TLS 1.2 ones, as configured.
+    pub fn ciphers(&self) -> Vec<oxissl_engine::CipherSuite> {
+        self.settings.cipher_suites(false)
+    }
+
+    /// `SSL_get1_supported_ciphers`: `ciphers` of the protocol versions enabled, the suites
+    /// a ClientHello would offer.
+    pub fn supported_ciphers(&self) -> Vec<oxissl_engine::CipherSuite> {
+        self.settings.cipher_suites(true)
+    }
+
     /// `SSL_set_cipher_list`.
     pub fn set_cipher_list(&mut self, s: &str) -> Result<(), error::ErrorEntry> {
         self.settings_mut().set_cipher_list(s)
