@@ -39,6 +39,8 @@ fn python_client_connects_verifies_the_name_and_reads() {
         End::Exit(0),
         &[
             "version: TLSv1.3",
+            "cipher offered: ECDHE-ECDSA-CHACHA20-POLY1305  TLSv1.2 Kx=ECDH     Au=ECDSA \
+             Enc=CHACHA20/POLY1305(256) Mac=AEAD kx-ecdhe auth-ecdsa chacha20-poly1305",
             "peer: localhost (ecdsa)",
             "tls-unique: 48",
             "answer: HTTP/1.0 200",

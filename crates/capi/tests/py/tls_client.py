@@ -13,6 +13,11 @@ import sys
 
 port, cafile, name = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 ctx = ssl.create_default_context(cafile=cafile)
+# SSL_CTX_set_cipher_list's rules and SSL_get_ciphers' stack, as SSLContext.get_ciphers shows
+# them (with SSL_CIPHER_description and the NID getters).
+ctx.set_ciphers("ECDHE+AESGCM:ECDHE+CHACHA20:!aRSA")
+for c in ctx.get_ciphers():
+    print("cipher offered:", c["description"], c["kea"], c["auth"], c["symmetric"])
 try:
     with socket.create_connection(("127.0.0.1", port), timeout=15) as raw:
         with ctx.wrap_socket(raw, server_hostname=name) as tls:
