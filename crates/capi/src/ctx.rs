@@ -789,6 +789,16 @@ entry! {
         })
     }
 
+    /// `SSL_CTX_set_post_handshake_auth`: whether connections offer TLS 1.3 post-handshake
+    /// authentication (copied by `SSL_new`); a request after the handshake is answered with
+    /// the certificate the handshake sent or the one set, else an empty Certificate.
+    fn SSL_CTX_set_post_handshake_auth(c: *mut SSL_CTX, val: c_int) -> () {
+        nonnull: [c], fail: ();
+        with_ctx(c, "SSL_CTX_set_post_handshake_auth", |st| {
+            st.ctx.set_post_handshake_auth(val != 0)
+        })
+    }
+
     /// `SSL_CTX_set_purpose`: set on the context's verification parameters (libcrypto checks
     /// the value); the server's certificate is always checked for TLS server use.
     fn SSL_CTX_set_purpose(c: *mut SSL_CTX, purpose: c_int) -> c_int {

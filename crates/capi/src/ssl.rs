@@ -1735,6 +1735,15 @@ entry! {
         })
     }
 
+    /// `SSL_set_post_handshake_auth`: as `SSL_CTX_set_post_handshake_auth`, for the
+    /// connection's next handshake.
+    fn SSL_set_post_handshake_auth(s: *mut SSL, val: c_int) -> () {
+        nonnull: [s], fail: ();
+        with_ssl(s, "SSL_set_post_handshake_auth", (), |_, st| {
+            st.ssl.set_post_handshake_auth(val != 0)
+        })
+    }
+
     /// `SSL_set_security_level`: stored and reported back (the context's at `SSL_new`).
     fn SSL_set_security_level(s: *mut SSL, level: c_int) -> () {
         nonnull: [s], fail: ();

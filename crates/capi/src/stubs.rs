@@ -319,19 +319,6 @@ entry! {
         unsupported("SSL_SESSION_set_protocol_version", "building sessions by hand is not supported")
     }
 
-    /// `SSL_CTX_set_post_handshake_auth`: accepted; the post_handshake_auth extension is not
-    /// offered, so a server cannot ask for a certificate after the handshake.
-    fn SSL_CTX_set_post_handshake_auth(c: *mut SSL_CTX, val: c_int) -> () {
-        nonnull: [c], fail: ();
-        let _ = val;
-    }
-
-    /// `SSL_set_post_handshake_auth`: accepted.
-    fn SSL_set_post_handshake_auth(s: *mut SSL, val: c_int) -> () {
-        nonnull: [s], fail: ();
-        let _ = val;
-    }
-
     /// `SSL_CTX_set_srp_username`: not supported (0).
     fn SSL_CTX_set_srp_username(c: *mut SSL_CTX, name: *mut c_char) -> c_int {
         nonnull: [c], fail: 0;

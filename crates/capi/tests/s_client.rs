@@ -310,6 +310,95 @@ fn what_a_server_asking_for_a_certificate_asked_for() {
     }
 }
 
+/// `s_client -enable_pha` with a client certificate on `lib` against an s_server that asks
+/// for one only after the handshake (its `c` command): whether the server received the
+/// client's Certificate, CertificateVerify and Finished, and then sent its new tickets (it
+/// does once the answer checked out).
+fn post_handshake_auth(lib: Lib, enable: bool) -> Vec<String> {
+    let client_ca = cert("client-ca.pem");
+    let mut server = s_server(
+        "ecdsa",
+        "inter.pem",
+        &[
+            "-CAfile",
+            &client_ca,
+            "-verify_return_error",
+            "-tls1_3",
+            "-msg",
+        ],
+    );
+    let (root, client, key) = (
+        cert("root.pem"),
+        cert("client-ecdsa.pem"),
+        cert("client-ecdsa.key"),
+    );
+    let mut args = vec!["-CAfile", &root, "-cert", &client, "-key", &key, "-ign_eof"];
+    if enable {
+        args.push("-enable_pha");
+    }
+    let cmd = s_client(server.port, &args);
+    std::thread::scope(|scope| {
+        let run = scope.spawn(|| run_input(lib, &cmd, b""));
+        let mut seen = Vec::new();
+        if server.wait_for_line("CIPHER is").is_some() {
+            server.send("c");
+            if enable {
+                // The next three messages from the client.
+                for _ in 0..3 {
+                    if let Some(l) = server.wait_for_line("<<< TLS 1.3, Handshake") {
+                        seen.push(l);
+                    }
+                }
+                if let Some(l) = server.wait_for_line("], NewSessionTicket") {
+                    seen.push(l.split(" [").next().unwrap_or("").to_owned() + " NewSessionTicket");
+                }
+            } else {
+                // s_server's refusal is buffered until it exits; one command per read of
+                // its stdin, so Q follows a moment later.
+                std::thread::sleep(std::time::Duration::from_millis(300));
+                server.send("Q");
+                if let Some(l) = server.wait_for_line("request") {
+                    seen.push(l);
+                }
+            }
+        }
+        server.send("Q");
+        run.join().expect("s_client runs").assert_loaded();
+        seen.into_iter()
+            .map(|l| match l.find(" [length") {
+                // Lengths left out: the two libraries' CertificateVerify may differ.
+                Some(i) => format!(
+                    "{}{}",
+                    &l[..i],
+                    &l[l.find(']').map_or(l.len(), |j| j + 1)..]
+                ),
+                None => l,
+            })
+            .collect()
+    })
+}
+
+#[test]
+fn post_handshake_authentication_when_enabled() {
+    // RFC 8446 §4.6.2: the client offered post_handshake_auth, so the server may ask after the
+    // handshake; the answer passes the server's checks (it then issues new tickets).
+    let want = [
+        "<<< TLS 1.3, Handshake, Certificate",
+        "<<< TLS 1.3, Handshake, CertificateVerify",
+        "<<< TLS 1.3, Handshake, Finished",
+        ">>> TLS 1.3, Handshake NewSessionTicket",
+    ];
+    for lib in [Lib::System, Lib::Ours] {
+        assert_eq!(post_handshake_auth(lib, true), want, "{lib:?}");
+        // Without -enable_pha the extension is not offered and the server cannot ask.
+        assert_eq!(
+            post_handshake_auth(lib, false),
+            ["Failed to initiate request"],
+            "{lib:?}"
+        );
+    }
+}
+
 #[test]
 fn untrusted_chain_fails_with_the_same_verify_code() {
     let server = www(&[]);

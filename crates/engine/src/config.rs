@@ -269,6 +269,11 @@ pub struct ClientConfig {
     /// response is handed over as received (`Negotiated::ocsp_response`); judging it is the
     /// caller's, as in OpenSSL. Off by default.
     pub request_ocsp: bool,
+    /// Offer TLS 1.3 post-handshake authentication (post_handshake_auth, RFC 8446 §4.2.6):
+    /// the server may then send a CertificateRequest after the handshake, answered with
+    /// `client_credential` (or an empty Certificate) and a Finished (§4.6.2). Off by default,
+    /// as in OpenSSL.
+    pub post_handshake_auth: bool,
     /// With `request_ocsp`: stop once the server's flight is in (after its Finished is
     /// verified in TLS 1.3, at ServerHelloDone in TLS 1.2; OpenSSL's status callback point,
     /// after a certificate asked for was answered), before the client's flight, until the
@@ -337,6 +342,7 @@ impl ClientConfig {
             tls12_session_tickets: true,
             client_credential: None,
             request_ocsp: false,
+            post_handshake_auth: false,
             pause_for_status_check: false,
             pause_for_client_credential: false,
             pause_for_chain_verification: false,

@@ -1892,3 +1892,75 @@ fn chain_verification_paused_for_the_caller() {
         assert_eq!(server.client_finished_ok, Some(true));
     }
 }
+
+// ---- post-handshake authentication (RFC 8446 §4.6.2) ----
+
+fn pha_config(credential: bool) -> ClientConfig {
+    use rustls::pki_types::pem::PemObject;
+    let mut config = client_config();
+    config.post_handshake_auth = true;
+    if credential {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/certs");
+        let chain =
+            oxissl_engine::CertificateDer::pem_file_iter(dir.join("client-ecdsa.chain.pem"))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+        let key =
+            rustls::pki_types::PrivateKeyDer::from_pem_file(dir.join("client-ecdsa.key")).unwrap();
+        let credential = oxissl_engine::ClientCredential::from_der(chain, key.secret_der());
+        config.client_credential = Some(Arc::new(credential.unwrap()));
+    }
+    config
+}
+
+#[test]
+fn post_handshake_auth_is_offered_only_when_configured() {
+    // RFC 8446 §4.2.6: an empty extension in the ClientHello.
+    let (_, server) = start_with(pha_config(false));
+    assert!(server.ch.offers(EXT_POST_HANDSHAKE_AUTH));
+    let (_, server) = start();
+    assert!(!server.ch.offers(EXT_POST_HANDSHAKE_AUTH));
+}
+
+#[test]
+fn post_handshake_certificate_request_is_answered() {
+    // With a credential: Certificate (the request's context echoed), CertificateVerify and a
+    // Finished over the handshake through the client's Finished plus this exchange, keyed
+    // from the current client traffic secret; twice, the second after a KeyUpdate (each
+    // request's context stands alone). Without one: an empty Certificate and Finished.
+    for credential in [true, false] {
+        let (mut client, mut server) = start_with(pha_config(credential));
+        server.complete_handshake(&mut client);
+        server.read_client(&mut client);
+        for (round, context) in [&b"\x01\x02"[..], b"\x03"].iter().enumerate() {
+            if round == 1 {
+                // The client updates its key first; the answer must use the new one.
+                client.send_key_update(false).unwrap();
+                server.read_client(&mut client);
+            }
+            let request = server.post_handshake_request(context);
+            deliver(&mut client, &request).expect("answered");
+            let records = server.read_client(&mut client);
+            assert!(records.iter().all(|r| r.protected), "{credential}");
+            assert_eq!(
+                server.post_handshake_finished_ok,
+                Some(true),
+                "{credential}"
+            );
+            let cert = server.post_handshake_certificate.take().unwrap();
+            assert_eq!(cert[4], context.len() as u8);
+            assert_eq!(&cert[5..5 + context.len()], *context);
+            let empty = cert.len() == 4 + 1 + context.len() + 3;
+            assert_eq!(empty, !credential, "{credential}");
+            server.post_handshake_finished_ok = None;
+        }
+        // The connection goes on: data both ways under the current keys.
+        deliver(&mut client, &server.seal(APPLICATION_DATA, b"after")).unwrap();
+        let mut buf = [0u8; 16];
+        assert_eq!(client.read(&mut buf).unwrap(), ReadStatus::Data(5));
+        assert_eq!(client.write(b"reply").unwrap(), 5);
+        let got = server.read_client(&mut client);
+        assert_eq!(got.last().map(|r| &r.payload[..]), Some(&b"reply"[..]));
+    }
+}

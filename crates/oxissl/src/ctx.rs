@@ -320,6 +320,8 @@ pub(crate) struct Settings {
     /// `SSL_CTX_set_tlsext_status_type(TLSEXT_STATUSTYPE_ocsp)`: ask for a stapled OCSP
     /// response (RFC 6066 §8).
     pub ocsp_status: bool,
+    /// `SSL_CTX_set_post_handshake_auth`: offer TLS 1.3 post-handshake authentication.
+    pub post_handshake_auth: bool,
     /// `SSL_CTX_set_tlsext_status_cb`: called, when a status was asked for, once the server's
     /// first flight is in.
     pub status_callback: Option<StatusCallback>,
@@ -457,6 +459,7 @@ impl Default for Settings {
             key_log: None,
             keep_peer_tmp_key: false,
             ocsp_status: false,
+            post_handshake_auth: false,
             status_callback: None,
             client_cert_callback: None,
             max_fragment_length: None,
@@ -961,6 +964,14 @@ impl SslCtx {
     /// OpenSSL. Off by default.
     pub fn set_tlsext_status_type(&mut self, ocsp: bool) {
         self.settings_mut().ocsp_status = ocsp;
+    }
+
+    /// `SSL_CTX_set_post_handshake_auth`: whether connections offer TLS 1.3 post-handshake
+    /// authentication (post_handshake_auth, RFC 8446 §4.2.6), letting the server ask for a
+    /// certificate after the handshake; it is answered with the certificate the handshake sent
+    /// or the one configured (or none), and a Finished. Off by default, as in OpenSSL.
+    pub fn set_post_handshake_auth(&mut self, on: bool) {
+        self.settings_mut().post_handshake_auth = on;
     }
 
     /// `SSL_CTX_get_tlsext_status_type`: whether connections ask for OCSP stapling.

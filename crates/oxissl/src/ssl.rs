@@ -897,6 +897,7 @@ impl Ssl {
         config.key_log = self.key_log.clone().or_else(|| s.key_log.clone());
         config.keep_server_share = s.keep_peer_tmp_key;
         config.request_ocsp = s.ocsp_status;
+        config.post_handshake_auth = s.post_handshake_auth;
         config.pause_for_status_check = s.status_callback.is_some() || self.defer_status_check;
         config.max_fragment_length = s.max_fragment_length;
         config.record_padding = s.record_padding;
@@ -1020,6 +1021,12 @@ impl Ssl {
     }
 
     // ---- certificate status (OCSP stapling, RFC 6066 §8) ----
+
+    /// `SSL_set_post_handshake_auth`: as `SslCtx::set_post_handshake_auth`, for this
+    /// connection's next handshake.
+    pub fn set_post_handshake_auth(&mut self, on: bool) {
+        self.settings_mut().post_handshake_auth = on;
+    }
 
     /// `SSL_set_tlsext_status_type`: whether this connection asks for a stapled OCSP response
     /// (see `SslCtx::set_tlsext_status_type`). Takes effect at the next handshake.
@@ -1388,6 +1395,13 @@ impl Ssl {
                 return 0;
             }
             let met_records = conn.records_processed() > records_before;
+            // What those records called for (a KeyUpdate's or a post-handshake
+            // CertificateRequest's answer) leaves now, as OpenSSL writes it within SSL_read.
+            match self.flush_out() {
+                Io::Done | Io::Full => {}
+                Io::Retry => return -1,
+                Io::Eof | Io::Failed => return self.syscall_failure(),
+            }
             if met_records && self.settings.mode & SSL_MODE_AUTO_RETRY == 0 {
                 // Without AUTO_RETRY, a read that processed whole non-application records
                 // (tickets, KeyUpdate) returns WANT_READ with the read BIO marked retry-read,
@@ -1397,11 +1411,6 @@ impl Ssl {
                 }
                 self.rwstate = Want::Reading;
                 return -1;
-            }
-            match self.flush_out() {
-                Io::Done | Io::Full => {}
-                Io::Retry => return -1,
-                Io::Eof | Io::Failed => return self.syscall_failure(),
             }
             match self.fill() {
                 Io::Done | Io::Full => {}

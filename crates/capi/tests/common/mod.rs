@@ -471,6 +471,18 @@ pub struct SServer {
 }
 
 impl SServer {
+    /// Types `line` into its standard input (s_server's commands: `c` asks for a certificate
+    /// after the handshake, `k` updates keys, `Q` ends it).
+    pub fn send(&mut self, line: &str) {
+        use std::io::Write;
+        // A server that has already exited has nobody to read it: nothing to do then.
+        if let Some(stdin) = self.child.stdin.as_mut() {
+            let _ = stdin
+                .write_all(format!("{line}\n").as_bytes())
+                .and_then(|()| stdin.flush());
+        }
+    }
+
     /// The next line it prints that contains `needle` (waits at most `DEADLINE`).
     pub fn wait_for_line(&self, needle: &str) -> Option<String> {
         let deadline = std::time::Instant::now() + DEADLINE;

@@ -191,6 +191,7 @@ fn send_hello(
         // signature only, as in OpenSSL, whose client leaves chains to X509_verify_cert.
         cert_signature_schemes: CERT_SCHEMES,
         key_share: share.as_ref().map(|s| (s.group(), s.public())),
+        post_handshake_auth: config.post_handshake_auth && share.is_some(),
         versions,
         alpn: &config.alpn_protocols,
         cookie: cookie.as_deref(),

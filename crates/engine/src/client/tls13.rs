@@ -332,6 +332,11 @@ impl SecondFlight {
         // The client's second flight, queued together so it leaves in one write.
         cx.send_compat_ccs();
         let mut flight = Vec::with_capacity(128);
+        // The certificate sent now also answers post-handshake requests.
+        let sent_credential = cert_request
+            .as_ref()
+            .and_then(|a| a.auth.as_ref())
+            .map(|a| a.credential.clone());
         if let Some(answer) = cert_request {
             send_client_certificate(cx, &mut flight, &mut transcript, answer)?;
         }
@@ -350,11 +355,19 @@ impl SecondFlight {
             hash,
             master_and_hash: master.into_exporter_inputs(&server_finished_hash),
         });
+        // RFC 8446 §4.4: a post-handshake request's context starts from here.
+        let pha = cx.config.post_handshake_auth.then(|| {
+            Box::new(PostHandshakeAuth {
+                transcript: transcript.clone(),
+                credential: sent_credential.or_else(|| cx.config.client_credential.clone()),
+            })
+        });
         Ok(State::Established(Established {
             suite,
             client_secret: app.client,
             server_secret: app.server,
             resumption,
+            pha,
         }))
     }
 }
@@ -393,6 +406,17 @@ pub(crate) struct Established {
     client_secret: Secret,
     server_secret: Secret,
     resumption: Secret,
+    /// Kept when post_handshake_auth was offered (boxed: most connections do not offer it).
+    pha: Option<Box<PostHandshakeAuth>>,
+}
+
+/// What answering a post-handshake CertificateRequest needs (RFC 8446 §4.6.2).
+pub(crate) struct PostHandshakeAuth {
+    /// The transcript through the client's Finished.
+    transcript: Transcript,
+    /// The certificate to answer with: the one sent in the handshake, else the configured
+    /// one.
+    credential: Option<Arc<ClientCredential>>,
 }
 
 impl Established {
@@ -439,9 +463,55 @@ impl Established {
                     self.update_write_key(cx, false)?;
                 }
             }
+            // RFC 8446 §4.6.2: only after the client offered post_handshake_auth.
+            HandshakeType::CERTIFICATE_REQUEST if self.pha.is_some() => {
+                self.answer_certificate_request(cx, msg)?;
+            }
             got => return Err(InvalidMessage::UnexpectedMessage { got }.into()),
         }
         Ok(State::Established(self))
+    }
+
+    /// RFC 8446 §4.6.2: answers a post-handshake CertificateRequest with a Certificate (the
+    /// handshake's or the configured credential if it fits the request, else empty,
+    /// §4.4.2.3), a
+    /// CertificateVerify with a credential, and a Finished keyed from the current client
+    /// traffic secret (§4.4), over the transcript through the client's Finished and then
+    /// this exchange alone (§4.4: each request's context is independent).
+    fn answer_certificate_request(&self, cx: &mut Common, msg: Message<'_>) -> Result<(), Error> {
+        let Some(pha) = &self.pha else {
+            return Err(InvalidMessage::UnexpectedMessage {
+                got: HandshakeType::CERTIFICATE_REQUEST,
+            }
+            .into());
+        };
+        let req = CertificateRequest::decode(msg.body)?;
+        cx.negotiated.client_certificate_requested = true;
+        cx.keep_certificate_request(&req.authorities, &[], &req.schemes);
+        // RFC 8446 §6.1: nothing more is sent after our close_notify.
+        if cx.sent_close {
+            return Ok(());
+        }
+        let mut transcript = pha.transcript.clone();
+        transcript.add(msg.encoded);
+        let auth = pha
+            .credential
+            .clone()
+            .and_then(|c| with_credential13(&cx.config, c, &req.schemes));
+        let answer = CertRequestAnswer {
+            context: req.context.to_vec(),
+            auth,
+            schemes: Vec::new(),
+        };
+        let mut flight = Vec::with_capacity(128);
+        send_client_certificate(cx, &mut flight, &mut transcript, answer)?;
+        let verify_data = finished_verify_data(
+            self.suite.hash,
+            &self.client_secret,
+            &transcript.current_hash(),
+        );
+        encode_finished(&mut flight, verify_data.as_bytes());
+        cx.send_handshake(&flight)
     }
 
     /// Sends KeyUpdate(update_not_requested) and switches to the next write key.

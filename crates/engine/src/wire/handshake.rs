@@ -63,6 +63,8 @@ pub struct ClientHello<'a> {
     pub cert_signature_schemes: &'a [SignatureScheme],
     /// key_share: the one share offered; `None` when TLS 1.3 is not offered.
     pub key_share: Option<(NamedGroup, &'a [u8])>,
+    /// post_handshake_auth (RFC 8446 §4.2.6), sent with TLS 1.3 only.
+    pub post_handshake_auth: bool,
     /// supported_versions, in preference order.
     pub versions: &'a [ProtocolVersion],
     /// ALPN protocols (RFC 7301); empty means the extension is not sent.
@@ -129,6 +131,9 @@ impl ClientHello<'_> {
                 ExtensionType::SUPPORTED_VERSIONS,
                 ExtensionType::PSK_KEY_EXCHANGE_MODES,
             ]);
+            if self.post_handshake_auth {
+                v.push(ExtensionType::POST_HANDSHAKE_AUTH);
+            }
         }
         if self.tls12 {
             v.extend([
@@ -228,6 +233,10 @@ impl ClientHello<'_> {
             ext(o, ExtensionType::PSK_KEY_EXCHANGE_MODES, &|o| {
                 put_vec8(o, &[1])
             });
+            // RFC 8446 §4.2.6: empty.
+            if self.post_handshake_auth {
+                ext(o, ExtensionType::POST_HANDSHAKE_AUTH, &|_| {});
+            }
         }
         if self.tls12 {
             // RFC 8422 §5.1.2: uncompressed points only.

@@ -49,6 +49,7 @@ pub const EXT_ALPN: u16 = 16;
 pub const EXT_SUPPORTED_VERSIONS: u16 = 43;
 pub const EXT_COOKIE: u16 = 44;
 pub const EXT_KEY_SHARE: u16 = 51;
+pub const EXT_POST_HANDSHAKE_AUTH: u16 = 49;
 
 /// ecdsa_secp256r1_sha256 (RFC 8446 §4.2.3).
 pub const ECDSA_P256_SHA256: u16 = 0x0403;
@@ -484,6 +485,12 @@ pub struct Server {
     pub alpn: Option<Vec<u8>>,
     /// Whether the client's Finished verified (`None` until it arrives).
     pub client_finished_ok: Option<bool>,
+    /// Whether the client's Finished answering a post-handshake CertificateRequest verified.
+    pub post_handshake_finished_ok: Option<bool>,
+    /// The client's post-handshake Certificate message, once it arrives.
+    pub post_handshake_certificate: Option<Vec<u8>>,
+    /// The transcript of a post-handshake authentication under way (RFC 8446 §4.4).
+    pha_transcript: Option<Vec<u8>>,
     rng: SeededRandom,
     share: KeyShare,
     transcript: Vec<u8>,
@@ -517,6 +524,9 @@ impl Server {
             suite,
             alpn: None,
             client_finished_ok: None,
+            post_handshake_finished_ok: None,
+            post_handshake_certificate: None,
+            pha_transcript: None,
             rng,
             share,
             handshake: None,
@@ -793,6 +803,18 @@ impl Server {
         [header, inner, tag.to_vec()].concat()
     }
 
+    /// A post-handshake CertificateRequest (RFC 8446 §4.6.2) with `context` asking for
+    /// ecdsa_secp256r1_sha256, sealed; the answer is checked as it is read.
+    pub fn post_handshake_request(&mut self, context: &[u8]) -> Vec<u8> {
+        let body = [
+            [&[context.len() as u8][..], context].concat(),
+            extension_block(&[(EXT_SIGNATURE_ALGORITHMS, vec16(&[4, 3]))]),
+        ];
+        let msg = handshake(CERTIFICATE_REQUEST, &body.concat());
+        self.pha_transcript = Some([self.transcript.clone(), msg.clone()].concat());
+        self.seal(HANDSHAKE, &msg)
+    }
+
     /// KeyUpdate (RFC 8446 §4.6.3) under the current key, then the next server secret (§7.2).
     pub fn key_update(&mut self, request: u8) -> Vec<u8> {
         let record = self.seal(HANDSHAKE, &handshake(KEY_UPDATE, &[request]));
@@ -836,6 +858,28 @@ impl Server {
             let len = usize::from(payload[1]) << 16 | usize::from(payload[2]) << 8;
             let len = len | usize::from(payload[3]);
             let (msg, rest) = payload.split_at(4 + len);
+            if let Some(t) = &mut self.pha_transcript {
+                if msg[0] == CERTIFICATE {
+                    self.post_handshake_certificate = Some(msg.to_vec());
+                }
+                if msg[0] == FINISHED {
+                    // RFC 8446 §4.4: keyed from the client's current traffic secret.
+                    let mut h = HashContext::new(self.suite.hash);
+                    h.update(t);
+                    let secret = self.client_secret.as_ref().unwrap();
+                    let want = finished_verify_data(self.suite.hash, secret, &h.current());
+                    self.post_handshake_finished_ok = Some(want.as_bytes() == &msg[4..]);
+                    self.pha_transcript = None;
+                } else {
+                    t.extend_from_slice(msg);
+                }
+                payload = rest;
+                continue;
+            }
+            if self.client_finished.is_some() {
+                // The main handshake's transcript runs through the client's Finished.
+                self.transcript.extend_from_slice(msg);
+            }
             match msg[0] {
                 FINISHED => {
                     let want = self.client_finished.take().expect("server Finished sent");
