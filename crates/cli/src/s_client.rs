@@ -116,6 +116,10 @@ pub struct Args {
     /// Ask the server to staple an OCSP response (RFC 6066 §8) and print what came.
     #[arg(long)]
     status: bool,
+    /// Let the server ask for -cert after the handshake (TLS 1.3 post-handshake
+    /// authentication, RFC 8446 §4.6.2).
+    #[arg(long = "enable_pha")]
+    enable_pha: bool,
     /// Ask for records of at most this many bytes (512, 1024, 2048 or 4096; RFC 6066 §4).
     #[arg(long, value_name = "bytes", value_parser = max_fragment_length)]
     maxfraglen: Option<u8>,
@@ -456,6 +460,7 @@ fn build_ctx(args: &Args, demo_ca: Option<&std::path::Path>) -> Result<SslCtx, S
     if let Some(block) = args.record_padding {
         ctx.set_block_padding(usize::from(block));
     }
+    ctx.set_post_handshake_auth(args.enable_pha);
     use_client_certificate(&mut ctx, args)?;
     Ok(ctx)
 }

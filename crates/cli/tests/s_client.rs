@@ -165,6 +165,8 @@ fn openssl(args: &[&str], stdin: &[u8]) -> Outcome {
 struct Server {
     child: Child,
     port: u16,
+    /// What it printed after ACCEPT.
+    printed: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl Server {
@@ -193,6 +195,8 @@ impl Server {
                 .expect("openssl s_server starts");
             let (tx, rx) = mpsc::channel();
             let stdout = child.stdout.take().expect("piped stdout");
+            let printed = std::sync::Arc::<std::sync::Mutex<Vec<String>>>::default();
+            let keep = printed.clone();
             std::thread::spawn(move || {
                 // Reports ACCEPT, then keeps draining so the server never blocks on the pipe.
                 let mut lines = BufReader::new(stdout).lines();
@@ -202,10 +206,16 @@ impl Server {
                         break;
                     }
                 }
-                for _ in lines {}
+                for line in lines.map_while(Result::ok) {
+                    keep.lock().unwrap_or_else(|e| e.into_inner()).push(line);
+                }
             });
             drain(child.stderr.take().expect("piped stderr"));
-            let server = Self { child, port };
+            let server = Self {
+                child,
+                port,
+                printed,
+            };
             if rx.recv_timeout(DEADLINE).is_ok() {
                 return server;
             }
@@ -216,6 +226,24 @@ impl Server {
     /// `127.0.0.1:port`, for -connect.
     fn addr(&self) -> String {
         format!("127.0.0.1:{}", self.port)
+    }
+
+    /// Whether a line it printed so far (with -trace: each message in detail) contains
+    /// `needle`, waiting a little for its output to arrive.
+    fn printed(&self, needle: &str) -> bool {
+        let deadline = std::time::Instant::now() + Duration::from_secs(2);
+        loop {
+            let found = self
+                .printed
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .iter()
+                .any(|l| l.contains(needle));
+            if found || std::time::Instant::now() > deadline {
+                return found;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 }
 
@@ -1614,4 +1642,23 @@ fn maxfraglen_and_record_padding_reach_the_server() {
     let out = oxissl(&["-connect", "127.0.0.1:1", "-maxfraglen", "100"], b"");
     out.assert_failure();
     assert!(out.stderr.contains("512, 1024, 2048 or 4096"), "{out:#?}");
+}
+
+#[test]
+fn enable_pha_offers_post_handshake_authentication() {
+    // -enable_pha puts post_handshake_auth in the ClientHello (RFC 8446 §4.2.6), which
+    // s_server -trace shows; without it the extension is absent.
+    let root = cert("root.pem");
+    for (flags, offered) in [(&["-enable_pha"][..], true), (&[][..], false)] {
+        let server = Server::start(&["-tls1_3", "-trace"]);
+        let addr = server.addr();
+        let mut args = vec!["-connect", &addr, "-CAfile", &root];
+        args.extend_from_slice(flags);
+        oxissl(&args, b"").assert_success();
+        // The ClientHello is traced before the server's reply: once the handshake is over
+        // its extensions have been printed.
+        assert!(server.printed("extension_type=supported_versions"));
+        let seen = server.printed("extension_type=post_handshake_auth(49)");
+        assert_eq!(seen, offered, "{flags:?}");
+    }
 }
