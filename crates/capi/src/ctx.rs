@@ -1301,7 +1301,8 @@ entry! {
         with_ctx(c, "SSL_CTX_set_security_level", |st| st.security_level = level)
     }
 
-    /// `SSL_CTX_get_security_level` (OpenSSL 3.0's default is 1).
+    /// `SSL_CTX_get_security_level` (2 by default, as Debian builds OpenSSL 3.0; upstream's
+    /// default is 1, and this library's checks are level 2's either way).
     fn SSL_CTX_get_security_level(c: *const SSL_CTX) -> c_int {
         nonnull: [c], fail: 0;
         with_ctx(c.cast_mut(), "SSL_CTX_get_security_level", |st| st.security_level)
@@ -1395,7 +1396,8 @@ fn new_ctx(method: *const SSL_METHOD) -> *mut SSL_CTX {
             store_exposed: false,
             locations_in_store: (0, 0),
             from_locations: std::collections::HashSet::new(),
-            security_level: 1,
+            // The system libssl's compiled-in default (Debian: OPENSSL_TLS_SECURITY_LEVEL=2).
+            security_level: 2,
             timeout: 7200,
             param: std::ptr::null_mut(),
             num_tickets: 2,

@@ -1567,6 +1567,8 @@ fn the_rest_of_libssl_answers_as_openssl_where_a_client_sees_it() {
     let facts = [
         "OSSL_default_cipher_list: ALL:!COMPLEMENTOFDEFAULT:!eNULL",
         "SSL_client_version: 0x10000",
+        // Debian builds OpenSSL with security level 2 by default; so does this library.
+        "security level copied: 1, by default 2",
         "SSL_get_state: 0 (TLS_ST_BEFORE 0)",
         "SSL_rstate_string: RH, read header",
         "early data: ctx 0/16384, ssl 0/16384",

@@ -110,8 +110,9 @@ static void defaults(SSL_CTX *ctx, SSL *s)
     printf("early data: ctx %u/%u, ssl %u/%u\n", SSL_CTX_get_max_early_data(ctx),
            SSL_CTX_get_recv_max_early_data(ctx), SSL_get_max_early_data(s),
            SSL_get_recv_max_early_data(s));
-    printf("security level copied: %d\n",
-           SSL_get_security_level(s) == SSL_CTX_get_security_level(ctx));
+    printf("security level copied: %d, by default %d\n",
+           SSL_get_security_level(s) == SSL_CTX_get_security_level(ctx),
+           SSL_CTX_get_security_level(ctx));
     /* (OpenSSL's default security callback is its own internal function; here there is none.) */
     printf("security ex data: %d %d\n", SSL_CTX_get0_security_ex_data(ctx) == NULL,
            SSL_get0_security_ex_data(s) == NULL);
