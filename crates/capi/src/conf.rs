@@ -12,21 +12,22 @@
 
 #![allow(non_camel_case_types)]
 
-use std::ffi::{c_char, c_int, c_uint, CString};
+use std::ffi::{c_char, c_int, c_uint, CStr, CString};
 
 use crate::ctx::SSL_CTX;
 use crate::entry::{entry, str_arg};
 use crate::errors;
+use crate::ffi;
 use crate::ssl::SSL;
 
 /// `SSL_CONF_FLAG_*`. (`CLIENT` selects nothing here: every context is a client's.)
 const FLAG_CMDLINE: c_uint = 0x1;
 const FLAG_FILE: c_uint = 0x2;
-#[cfg(test)]
 const FLAG_CLIENT: c_uint = 0x4;
 const FLAG_SERVER: c_uint = 0x8;
 const FLAG_SHOW_ERRORS: c_uint = 0x10;
 const FLAG_CERTIFICATE: c_uint = 0x20;
+const FLAG_REQUIRE_PRIVATE: c_uint = 0x40;
 
 /// `SSL_CONF_TYPE_*`.
 const TYPE_UNKNOWN: c_int = 0;
@@ -916,6 +917,80 @@ entry! {
                 r => r,
             }
         }
+    }
+}
+
+/// `SSL_R_INVALID_CONFIGURATION_NAME`.
+const SSL_R_INVALID_CONFIGURATION_NAME: u32 = 113;
+
+/// Applies the commands of the configuration section `name` (the `ssl_conf` module of the
+/// configuration file libcrypto loaded: `openssl_conf` -> `ssl_conf` -> NAME = section) to
+/// `target`, as OpenSSL's `SSL_CTX_config` does, file-style: 1 when every command took, 0
+/// otherwise (an unknown name queues "invalid configuration name", except for the system
+/// default). `system` is OpenSSL's own use at `SSL_CTX_new`: the `system_default` section,
+/// where certificate commands are not taken.
+fn apply_section(func: &str, target: Target, name: &CStr, system: bool) -> c_int {
+    let mut idx = 0usize;
+    // SAFETY: a C string; `idx` is written on success.
+    if unsafe { ffi::conf_ssl_name_find(name.as_ptr(), &mut idx) } == 0 {
+        if !system {
+            let data = format!("name={}", name.to_string_lossy());
+            errors::raise_ssl(func, SSL_R_INVALID_CONFIGURATION_NAME, Some(&data));
+        }
+        return 0;
+    }
+    let (mut section, mut count) = (std::ptr::null(), 0usize);
+    // SAFETY: `idx` came from conf_ssl_name_find; both outputs are written.
+    let cmds = unsafe { ffi::conf_ssl_get(idx, &mut section, &mut count) };
+    let mut flags = FLAG_FILE | FLAG_CLIENT;
+    if !system {
+        flags |= FLAG_CERTIFICATE | FLAG_REQUIRE_PRIVATE;
+    }
+    let cctx = SSL_CONF_CTX {
+        flags,
+        prefix: None,
+        target,
+    };
+    let mut failed = 0;
+    for i in 0..count {
+        let (mut cmd, mut arg) = (std::ptr::null_mut(), std::ptr::null_mut());
+        // SAFETY: `i` is below the section's count; libcrypto owns both strings.
+        unsafe { ffi::conf_ssl_get_cmd(cmds, i, &mut cmd, &mut arg) };
+        // SAFETY: C strings owned by libcrypto's configuration, live while it is loaded.
+        let (cmd, arg) = unsafe { (str_arg(cmd), str_arg(arg)) };
+        let r = match cmd {
+            Some(cmd) => run(&cctx, cmd, arg),
+            None => 0,
+        };
+        if r <= 0 {
+            failed += 1;
+        }
+    }
+    c_int::from(failed == 0)
+}
+
+/// OpenSSL's system configuration at `SSL_CTX_new`: the `system_default` section, if the
+/// configuration file has one (a distribution's or administrator's crypto policy:
+/// MinProtocol, CipherString with @SECLEVEL, ...). Its failures are not reported.
+pub fn apply_system_default(c: *mut SSL_CTX) {
+    apply_section("SSL_CTX_new", Target::Ctx(c), c"system_default", true);
+}
+
+entry! {
+    /// `SSL_CTX_config`: the commands of configuration section `name` (see `apply_section`).
+    fn SSL_CTX_config(c: *mut SSL_CTX, name: *const c_char) -> c_int {
+        nonnull: [c, name], fail: 0;
+        // SAFETY: checked non-null; a C string from the caller.
+        let name = unsafe { CStr::from_ptr(name) };
+        apply_section("SSL_CTX_config", Target::Ctx(c), name, false)
+    }
+
+    /// `SSL_config`: as `SSL_CTX_config`, for the connection.
+    fn SSL_config(s: *mut SSL, name: *const c_char) -> c_int {
+        nonnull: [s, name], fail: 0;
+        // SAFETY: checked non-null; a C string from the caller.
+        let name = unsafe { CStr::from_ptr(name) };
+        apply_section("SSL_config", Target::Ssl(s), name, false)
     }
 }
 

@@ -1422,5 +1422,7 @@ fn new_ctx(method: *const SSL_METHOD) -> *mut SSL_CTX {
     }));
     // SAFETY: `c` was just allocated and is live.
     unsafe { &*c }.ex_data.init(c.cast());
+    // As OpenSSL's SSL_CTX_new: the configuration file's system_default section, if any.
+    crate::conf::apply_system_default(c);
     c
 }

@@ -169,6 +169,16 @@ extern "C" {
     // ---- initialisation ----
     pub fn OPENSSL_init_crypto(opts: u64, settings: *const OPENSSL_INIT_SETTINGS) -> c_int;
 
+    // ---- the ssl_conf configuration module (libcrypto keeps its sections for libssl) ----
+    pub fn conf_ssl_name_find(name: *const c_char, idx: *mut usize) -> c_int;
+    pub fn conf_ssl_get(idx: usize, name: *mut *const c_char, cnt: *mut usize) -> *const c_void;
+    pub fn conf_ssl_get_cmd(
+        cmd: *const c_void,
+        idx: usize,
+        cmdstr: *mut *mut c_char,
+        arg: *mut *mut c_char,
+    );
+
     // ---- the error queue ----
     pub fn ERR_new();
     pub fn ERR_set_debug(file: *const c_char, line: c_int, func: *const c_char);

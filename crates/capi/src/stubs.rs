@@ -342,13 +342,6 @@ const NO_SRP: &str = "SRP is not supported";
 const SERVER_ONLY: &str = "the server side is not supported";
 
 entry! {
-    /// `SSL_CTX_config`: not supported (0): named configuration sections are not applied.
-    fn SSL_CTX_config(c: *mut SSL_CTX, name: *const c_char) -> c_int {
-        nonnull: [c], fail: 0;
-        let _ = name;
-        unsupported("SSL_CTX_config", "configuration sections are not applied; use SSL_CONF_cmd")
-    }
-
     /// `SSL_CTX_dane_enable`: not supported (0).
     fn SSL_CTX_dane_enable(c: *mut SSL_CTX) -> c_int {
         nonnull: [c], fail: 0;
@@ -663,14 +656,7 @@ entry! {
         crate::ctx::DEFAULT_CIPHERSUITES.as_ptr()
     }
 
-    /// `SSL_config`: not supported (0), as `SSL_CTX_config`.
-    fn SSL_config(s: *mut SSL, name: *const c_char) -> c_int {
-        nonnull: [s], fail: 0;
-        let _ = name;
-        unsupported("SSL_config", "configuration sections are not applied; use SSL_CONF_cmd")
-    }
-
-    /// `SSL_add_ssl_module`: accepted (the `ssl_conf` module is not used: see `SSL_CTX_config`).
+    /// `SSL_add_ssl_module`: accepted (libcrypto adds the `ssl_conf` module itself).
     fn SSL_add_ssl_module() -> () {
         nonnull: [], fail: ();
     }

@@ -1662,3 +1662,58 @@ fn cipher_strings_select_as_in_openssl() {
         assert!(ours.stdout.lines().any(|l| l == line), "{line:?}\n{ours}");
     }
 }
+
+#[test]
+fn the_configuration_files_ssl_sections_apply_as_in_openssl() {
+    // OPENSSL_CONF's ssl_conf module: system_default at SSL_CTX_new, named sections through
+    // SSL_CTX_config / SSL_config (an unknown name is "invalid configuration name", 113; a
+    // section with a bad command applies the rest and returns 0).
+    let dir = scratch().join("sysconf");
+    std::fs::create_dir_all(&dir).expect("scratch directory");
+    let conf = dir.join("openssl.cnf");
+    std::fs::write(
+        &conf,
+        "openssl_conf = openssl_init\n\
+         [openssl_init]\n\
+         ssl_conf = ssl_sect\n\
+         [ssl_sect]\n\
+         system_default = system_default_sect\n\
+         tls12 = tls12_sect\n\
+         partly = partly_sect\n\
+         level4 = level4_sect\n\
+         [system_default_sect]\n\
+         MinProtocol = TLSv1.3\n\
+         CipherString = DEFAULT:@SECLEVEL=3\n\
+         [tls12_sect]\n\
+         MinProtocol = TLSv1.2\n\
+         MaxProtocol = TLSv1.2\n\
+         [partly_sect]\n\
+         NoSuchCommand = 1\n\
+         MaxProtocol = TLSv1.3\n\
+         [level4_sect]\n\
+         CipherString = ALL:@SECLEVEL=4\n",
+    )
+    .expect("configuration file");
+    let server = rev_server(&["-tls1_2"]);
+    let conf = conf.display().to_string();
+    differential_env(
+        &args([
+            program("sysconf").display().to_string(),
+            HOST.into(),
+            server.port.to_string(),
+            cert("root.pem"),
+        ]),
+        &[("OPENSSL_CONF", &conf)],
+        End::Exit(0),
+        &[
+            "SSL_CTX_new: min 0x304, max 0x0, level 3",
+            "SSL_CTX_config(tls12): 1",
+            "after tls12: min 0x303, max 0x303, level 3",
+            "SSL_CTX_config(nosuch): 0, lib 20 reason 113",
+            "SSL_CTX_config(partly): 0",
+            "after partly: min 0x303, max 0x304, level 3",
+            "SSL_config(level4): 1, level 4",
+            "SSL_connect to a TLS 1.2 server: -1, error 1, lib 20 reason 1070",
+        ],
+    );
+}

@@ -405,7 +405,17 @@ fn loader_line(line: &str) -> Option<&str> {
 /// `expect_end` and print every line of `expect_lines` (facts about OpenSSL that keep the
 /// program honest), then on ours, where stdout and the exit status must be the same.
 pub fn differential(cmd: &[String], expect_end: End, expect_lines: &[&str]) {
-    let system = run(Lib::System, cmd, &[]);
+    differential_env(cmd, &[], expect_end, expect_lines);
+}
+
+/// `differential` with `env` set for both runs.
+pub fn differential_env(
+    cmd: &[String],
+    env: &[(&str, &str)],
+    expect_end: End,
+    expect_lines: &[&str],
+) {
+    let system = run(Lib::System, cmd, env);
     system.assert_loaded();
     assert_eq!(
         system.end, expect_end,
@@ -417,7 +427,7 @@ pub fn differential(cmd: &[String], expect_end: End, expect_lines: &[&str]) {
             "on the system libssl, expected the line {want:?}\n{system}"
         );
     }
-    let ours = run(Lib::Ours, cmd, &[]);
+    let ours = run(Lib::Ours, cmd, env);
     ours.assert_loaded();
     if ours.stdout != system.stdout || ours.end != system.end {
         panic!(
