@@ -1432,8 +1432,19 @@ fn fuzz_one(i: usize, outcomes: &mut [usize; 3]) {
         config.max_fragment_length = Some(oxissl_engine::MaxFragmentLength::Bytes4096);
         config.record_padding = 64;
     }
+    // Every third flight offers post-handshake authentication and gets a request after the
+    // handshake, so its answer meets mutated input too.
+    let pha = i % 3 == 0;
+    config.post_handshake_auth = pha;
     let mut client = connect(config);
     let mut server = Server::accept(&mut client);
+    let after = |server: &mut Server| {
+        let request = match pha {
+            true => server.post_handshake_request(b"\x07"),
+            false => Vec::new(),
+        };
+        [request, post_handshake(server)].concat()
+    };
     let base = |step: Step, msg: &mut Vec<u8>, server: &Server| {
         if with_extensions {
             extended(step, msg, server);
@@ -1448,11 +1459,11 @@ fn fuzz_one(i: usize, outcomes: &mut [usize; 3]) {
                 mutate(&mut rng, msg);
             }
         });
-        [flight.wire(), post_handshake(&mut server)].concat()
+        [flight.wire(), after(&mut server)].concat()
     } else {
         // Change the bytes on the wire.
         let flight = server.flight(base);
-        let mut wire = [flight.wire(), post_handshake(&mut server)].concat();
+        let mut wire = [flight.wire(), after(&mut server)].concat();
         mutate(&mut rng, &mut wire);
         wire
     };
