@@ -805,6 +805,125 @@ fn group_line(ssl: &Ssl) -> Option<String> {
     })
 }
 
+/// What the server's CertificateRequest asked for (CA names, TLS 1.2 certificate types, the
+/// signature algorithms it accepts and those shared with this client) and the server's own
+/// signature, in `openssl s_client`'s lines.
+fn print_request(ssl: &Ssl) {
+    let request = ssl.peer_certificate_request();
+    let names: Vec<String> = request
+        .map(|r| {
+            r.ca_names
+                .iter()
+                .filter_map(|n| x509::format_der_name(n))
+                .collect()
+        })
+        .unwrap_or_default();
+    if names.is_empty() {
+        println!("No client certificate CA names sent");
+    } else {
+        println!("Acceptable client certificate CA names");
+        for name in names {
+            println!("{name}");
+        }
+    }
+    if let Some(r) = request {
+        if !r.certificate_types.is_empty() {
+            let types: Vec<String> = r
+                .certificate_types
+                .iter()
+                .map(|&t| certificate_type_name(t))
+                .collect();
+            println!("Client Certificate Types: {}", types.join(", "));
+        }
+        let list = |schemes: &[oxissl_engine::SignatureScheme]| -> String {
+            let names: Vec<String> = schemes.iter().map(|s| sigalg_name(s.0)).collect();
+            names.join(":")
+        };
+        if !r.schemes.is_empty() {
+            println!("Requested Signature Algorithms: {}", list(&r.schemes));
+        }
+        let shared = ssl.shared_sigalgs();
+        if !shared.is_empty() {
+            println!("Shared Requested Signature Algorithms: {}", list(&shared));
+        }
+    }
+    let scheme = ssl
+        .connection()
+        .and_then(|c| c.negotiated().signature_scheme)
+        .map(|s| s.0);
+    if let Some(scheme) = scheme {
+        let (sig, hash) = sigalg_parts(scheme);
+        if let Some(hash) = hash {
+            println!("Peer signing digest: {hash}");
+        }
+        if let Some(sig) = sig {
+            println!("Peer signature type: {sig}");
+        }
+    }
+}
+
+/// OpenSSL's name for a TLS 1.2 ClientCertificateType (RFC 5246 §7.4.4, RFC 8422 §5.5).
+fn certificate_type_name(t: u8) -> String {
+    match t {
+        1 => "RSA sign".into(),
+        2 => "DSA sign".into(),
+        3 => "RSA fixed DH".into(),
+        4 => "DSS fixed DH".into(),
+        64 => "ECDSA sign".into(),
+        65 => "RSA fixed ECDH".into(),
+        66 => "ECDSA fixed ECDH".into(),
+        t => format!("UNKNOWN ({t})"),
+    }
+}
+
+/// A signature scheme's signature type and digest as OpenSSL names them (`None` where it has
+/// none).
+fn sigalg_parts(scheme: u16) -> (Option<&'static str>, Option<&'static str>) {
+    let hash = |h: u16| match h {
+        2 => Some("SHA1"),
+        3 => Some("SHA224"),
+        4 => Some("SHA256"),
+        5 => Some("SHA384"),
+        6 => Some("SHA512"),
+        _ => None,
+    };
+    match scheme {
+        0x0807 => (Some("Ed25519"), None),
+        0x0808 => (Some("Ed448"), None),
+        0x0804..=0x0806 => (Some("RSA-PSS"), hash(scheme - 0x0800)),
+        0x0809..=0x080b => (Some("RSA-PSS"), hash(scheme - 0x0805)),
+        _ => {
+            let sig = match scheme & 0xff {
+                1 => Some("RSA"),
+                2 => Some("DSA"),
+                3 => Some("ECDSA"),
+                _ => None,
+            };
+            match hash(scheme >> 8) {
+                Some(h) => (sig, Some(h)),
+                None => (None, None),
+            }
+        }
+    }
+}
+
+/// A signature scheme in `openssl s_client`'s list: `SIG+HASH`, or the TLS 1.3 name where
+/// that would be ambiguous (EdDSA, RSA-PSS with a PSS key), or the bytes in hex.
+fn sigalg_name(scheme: u16) -> String {
+    match scheme {
+        0x0807 => return "ed25519".into(),
+        0x0808 => return "ed448".into(),
+        0x0809 => return "rsa_pss_pss_sha256".into(),
+        0x080a => return "rsa_pss_pss_sha384".into(),
+        0x080b => return "rsa_pss_pss_sha512".into(),
+        _ => {}
+    }
+    match sigalg_parts(scheme) {
+        (Some(sig), Some(hash)) => format!("{sig}+{hash}"),
+        _ => format!("0x{:02X}+0x{:02X}", scheme & 0xff, scheme >> 8),
+    }
+}
+
 /// Prints the session as `openssl s_client` does (`-brief`: its short summary on stderr).
 /// After a failed handshake (`established` false) the peer certificate is not shown, as
 /// OpenSSL does not keep a certificate it rejected.
@@ -872,7 +991,7 @@ fn print_summary(ssl: &Ssl, args: &Args, tracer: &Tracer, established: bool, ver
         println!("no peer certificate available");
         println!("---");
     }
-    println!("No client certificate CA names sent");
+    print_request(ssl);
     if let Some(g) = group_line(ssl) {
         println!("Server Temp Key: {g}");
     }

@@ -65,6 +65,15 @@ fn attribute_name(oid: &[u8]) -> String {
 }
 
 /// Formats a DER Name as OpenSSL's `-nameopt oneline` default for s_client: `CN = x, O = y`.
+/// `format_name` for a whole DER Name (its SEQUENCE included), as a server's
+/// CertificateRequest lists them; `None` if it is not one.
+pub fn format_der_name(der: &[u8]) -> Option<String> {
+    match tlv(der)? {
+        (0x30, content, []) => Some(format_name(content)),
+        _ => None,
+    }
+}
+
 pub fn format_name(name: &[u8]) -> String {
     let mut parts = Vec::new();
     let mut rdns = name;

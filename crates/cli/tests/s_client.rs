@@ -1662,3 +1662,50 @@ fn enable_pha_offers_post_handshake_authentication() {
         assert_eq!(seen, offered, "{flags:?}");
     }
 }
+
+#[test]
+fn what_the_server_asked_for_is_printed_as_openssl_prints_it() {
+    // A server asking for a certificate: its CA names, TLS 1.2 certificate types and
+    // signature algorithms, and the server's own signature, in openssl s_client's lines. The
+    // shared list is this client's (only what it signs with), so it is checked apart.
+    let client_ca = cert("client-ca.pem");
+    let root = cert("root.pem");
+    let (client, key) = (cert("client-ecdsa.pem"), cert("client-ecdsa.key"));
+    const SAME: [&str; 6] = [
+        "Acceptable client certificate CA names",
+        "CN = ",
+        "Client Certificate Types",
+        "Requested Signature Algorithms",
+        "Peer signing digest",
+        "Peer signature type",
+    ];
+    for version in ["-tls1_3", "-tls1_2"] {
+        let server = Server::start(&["-Verify", "1", "-CAfile", &client_ca]);
+        let addr = server.addr();
+        let args = [
+            "-connect", &addr, "-CAfile", &root, "-cert", &client, "-key", &key, version,
+        ];
+        let pick = |out: &Outcome| -> Vec<String> {
+            out.lines()
+                .filter(|l| SAME.iter().any(|p| l.starts_with(p)))
+                .map(str::to_owned)
+                .collect()
+        };
+        let ours = oxissl(&args, b"");
+        ours.assert_success();
+        let theirs = openssl(&args, b"");
+        assert_eq!(pick(&ours), pick(&theirs), "{version}");
+        assert!(pick(&ours).len() >= 5, "{ours:#?}");
+        ours.assert_line(
+            "Shared Requested Signature Algorithms: ECDSA+SHA256:ECDSA+SHA384:ed25519:\
+             RSA-PSS+SHA256:RSA-PSS+SHA384:RSA-PSS+SHA512:RSA+SHA256:RSA+SHA384:RSA+SHA512",
+        );
+    }
+    // No request: no CA names, no request lines.
+    let server = Server::start(&[]);
+    let addr = server.addr();
+    let out = oxissl(&["-connect", &addr, "-CAfile", &root], b"");
+    out.assert_success()
+        .assert_line("No client certificate CA names sent")
+        .assert_no_line_starting("Requested Signature Algorithms");
+}
