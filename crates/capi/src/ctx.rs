@@ -218,6 +218,8 @@ pub struct CtxState {
     pub ca_lists: crate::ca_list::CaLists,
     /// The stack `SSL_CTX_get_ciphers` lends.
     pub ciphers: crate::cipher::CipherStack,
+    /// The client statistics `SSL_CTX_sess_connect` and its kin report.
+    pub stats: SessionStats,
     /// The internal session store and the cache callbacks (`sess_cache.rs`).
     pub sessions: crate::sess_cache::SessionStore,
     /// `SSL_CTX_set_security_callback` and `SSL_CTX_set0_security_ex_data`: stored, copied by
@@ -474,6 +476,45 @@ pub unsafe fn ctx_ref<'a>(p: *mut SSL_CTX) -> &'a SSL_CTX {
     unsafe { &*p }
 }
 
+/// The client statistics of a context (`SSL_CTX_sess_connect(3)`): handshakes started and
+/// completed, sessions resumed, and sessions offered that the server did not resume.
+#[derive(Default)]
+pub struct SessionStats {
+    pub connect: c_long,
+    pub connect_good: c_long,
+    pub hits: c_long,
+    pub misses: c_long,
+}
+
+/// The group names for `SSL_CTRL_SET_GROUPS`' `count` NIDs at `nids` (an `int` array), for
+/// `set_groups_list`; `None` for a NID that names no group (OpenSSL fails then too).
+pub fn groups_from_nids(count: c_long, nids: *mut c_void) -> Option<String> {
+    let count = usize::try_from(count)
+        .ok()
+        .filter(|&n| n > 0 && !nids.is_null())?;
+    // SAFETY: the caller passes `count` ints (SSL_CTX_set1_groups' contract).
+    let nids = unsafe { std::slice::from_raw_parts(nids.cast::<c_int>(), count) };
+    let names: Option<Vec<&str>> = nids
+        .iter()
+        .map(|nid| {
+            Some(match nid {
+                415 => "P-256",
+                715 => "P-384",
+                716 => "P-521",
+                1034 => "X25519",
+                1035 => "X448",
+                1126 => "ffdhe2048",
+                1127 => "ffdhe3072",
+                1128 => "ffdhe4096",
+                1129 => "ffdhe6144",
+                1130 => "ffdhe8192",
+                _ => return None,
+            })
+        })
+        .collect();
+    Some(names?.join(":"))
+}
+
 /// Library initialisation shared by `OPENSSL_init_ssl` and `SSL_CTX_new`.
 fn init(opts: u64, settings: *const ffi::OPENSSL_INIT_SETTINGS) -> bool {
     let mut o = opts | ffi::OPENSSL_INIT_ADD_ALL_CIPHERS | ffi::OPENSSL_INIT_ADD_ALL_DIGESTS;
@@ -568,6 +609,11 @@ fn ctx_ctrl(st: &mut CtxState, cmd: c_int, larg: c_long, parg: *mut c_void) -> c
         crate::cert::CTRL_CHAIN
         | crate::cert::CTRL_CHAIN_CERT
         | crate::cert::CTRL_GET_CHAIN_CERTS => st.own.chain_ctrl(cmd, larg, parg).unwrap_or(0),
+        // SSL_CTRL_SET_GROUPS (SSL_CTX_set1_groups): a list of NIDs, as the names below.
+        91 => match groups_from_nids(larg, parg) {
+            Some(list) => c_long::from(st.ctx.set_groups_list(&list).is_ok()),
+            None => 0,
+        },
         // SSL_CTRL_SET_GROUPS_LIST (SSL_CTX_set1_groups_list)
         92 => {
             // SAFETY: the caller passes a C string.
@@ -592,8 +638,14 @@ fn ctx_ctrl(st: &mut CtxState, cmd: c_int, larg: c_long, parg: *mut c_void) -> c
         }
         // SSL_CTRL_SESS_NUMBER: the sessions in the store (SSL_CTX_add_session).
         20 => c_long::try_from(st.sessions.len()).unwrap_or(c_long::MAX),
-        // Statistics of a session cache the handshakes do not use: all zero.
-        21..=31 => 0,
+        // SSL_CTRL_SESS_CONNECT, _CONNECT_GOOD, _HIT, _MISSES: the client's statistics, as
+        // OpenSSL counts them; the server's and the cache's (accept, callback hits, timeouts,
+        // cache full) stay zero for a client, as there.
+        21 => st.stats.connect,
+        22 => st.stats.connect_good,
+        27 => st.stats.hits,
+        29 => st.stats.misses,
+        23..=31 => 0,
         // SSL_CTRL_SET_TLSEXT_STATUS_REQ_TYPE: OCSP stapling asked for, or not.
         65 => {
             st.ctx
@@ -1406,6 +1458,7 @@ fn new_ctx(method: *const SSL_METHOD) -> *mut SSL_CTX {
             method,
             ca_lists: crate::ca_list::CaLists::empty(),
             ciphers: crate::cipher::CipherStack::new(),
+            stats: SessionStats::default(),
             sessions: crate::sess_cache::SessionStore::new(),
             security_cb: None,
             security_ex: std::ptr::null_mut(),

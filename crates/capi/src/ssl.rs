@@ -84,6 +84,8 @@ pub struct SslState {
     pending_errno: Option<i32>,
     /// Sessions the current call established, for the new-session callback.
     pub new_sessions: std::collections::VecDeque<oxissl_engine::StoredSession>,
+    /// Whether the handshake under way offered a session (for `SSL_CTX_sess_misses`).
+    pub offered_session: bool,
     /// `SSL_get0_param`'s verification parameters (owned; null until asked for or inherited
     /// from the context's). The host or IP address set on them is the name the handshake
     /// checks, as in OpenSSL, where `SSL_set1_host` writes them too.
@@ -599,6 +601,7 @@ impl SslState {
         self.sync_callbacks(obj);
         // Where a handshake this call starts is reported: before what the call reports itself.
         let start_at = (self.info_wanted && self.ssl.in_before()).then(|| obj.info_events_len());
+        let was_before = self.ssl.in_before() && self.ssl.is_connect_state();
         if self.ssl.in_before() {
             // The handshake this call may start verifies anew (SSL_set_verify_result's value
             // was for the last one).
@@ -613,6 +616,12 @@ impl SslState {
         let r = f(&mut self.ssl);
         if r <= 0 {
             self.pending_errno = self.ssl.last_os_error();
+        }
+        if was_before && !self.ssl.in_before() {
+            // A handshake started: SSL_CTX_sess_connect counts it.
+            self.offered_session = !self.session.is_null();
+            // SAFETY: the object holds a reference to its context.
+            unsafe { ctx_ref(obj.ctx) }.lock().stats.connect += 1;
         }
         if let Some(at) = start_at.filter(|_| !self.ssl.in_before()) {
             let start = [
@@ -651,7 +660,15 @@ impl SslState {
         }
         if in_init && self.ssl.is_init_finished() {
             // SAFETY: the object holds a reference to its context.
-            let mode = unsafe { ctx_ref(obj.ctx) }.lock().ctx.session_cache_mode();
+            let mut c = unsafe { ctx_ref(obj.ctx) }.lock();
+            let mode = c.ctx.session_cache_mode();
+            c.stats.connect_good += 1;
+            match (self.ssl.session_reused(), self.offered_session) {
+                (true, _) => c.stats.hits += 1,
+                (false, true) => c.stats.misses += 1,
+                (false, false) => {}
+            }
+            drop(c);
             crate::session::handshake_finished(self, mode);
         }
         let fresh = self.ssl.take_new_sessions();
@@ -976,6 +993,11 @@ fn ssl_ctrl(st: &mut SslState, cmd: c_int, larg: c_long, parg: *mut c_void) -> c
             st.ssl.set_read_ahead(larg != 0);
             std::mem::replace(&mut st.read_ahead, larg)
         }
+        // SSL_CTRL_SET_GROUPS (SSL_set1_groups), as for the context.
+        91 => match crate::ctx::groups_from_nids(larg, parg) {
+            Some(list) => c_long::from(st.ssl.set_groups_list(&list).is_ok()),
+            None => 0,
+        },
         // SSL_CTRL_SET_GROUPS_LIST
         92 => {
             // SAFETY: a C string from the caller.
@@ -1219,6 +1241,7 @@ entry! {
                 read_ahead,
                 pending_errno: None,
                 new_sessions: std::collections::VecDeque::new(),
+                offered_session: false,
                 param,
                 host: None,
                 peername: None,

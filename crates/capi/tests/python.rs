@@ -119,3 +119,28 @@ fn pyopenssl_client_connects_and_verifies() {
         ],
     );
 }
+
+#[test]
+fn python_context_defaults_groups_and_session_statistics() {
+    // SSLContext's view of the library: defaults, the CA store, set_ecdh_curve
+    // (SSL_CTX_set1_groups), and SSL_CTX_sess_* after a full and a resumed handshake.
+    let server = s_server("ecdsa", "inter.pem", &["-www", "-alpn", "http/1.1"]);
+    let script = manifest_dir().join("tests/py/context_probe.py");
+    differential(
+        &args([
+            python(),
+            script.display().to_string(),
+            server.port.to_string(),
+            cert("root.pem"),
+        ]),
+        End::Exit(0),
+        &[
+            "security_level = 2",
+            "set_ecdh_curve = None",
+            "session_reused = True",
+            "session_stats after = {'number': 0, 'connect': 2, 'connect_good': 2, \
+             'connect_renegotiate': 0, 'accept': 0, 'accept_good': 0, \
+             'accept_renegotiate': 0, 'hits': 1, 'misses': 0, 'timeouts': 0, 'cache_full': 0}",
+        ],
+    );
+}

@@ -672,18 +672,18 @@ impl Settings {
 
     pub fn set_groups_list(&mut self, s: &str) -> Result<(), ErrorEntry> {
         let mut out = Vec::new();
+        let mut passed_over = Vec::new();
         for name in s.split(':').filter(|n| !n.is_empty()) {
             let g = match name.to_ascii_lowercase().as_str() {
                 "x25519" => NamedGroup::X25519,
                 "p-256" | "prime256v1" | "secp256r1" => NamedGroup::SECP256R1,
                 "p-384" | "secp384r1" => NamedGroup::SECP384R1,
+                // Groups OpenSSL knows and oxissl does not offer are passed over, so a list
+                // that also names supported ones works as it does with OpenSSL.
                 "x448" | "p-521" | "secp521r1" | "ffdhe2048" | "ffdhe3072" | "ffdhe4096"
                 | "ffdhe6144" | "ffdhe8192" => {
-                    return Err(fail(
-                        ERR_LIB_SSL,
-                        reason::PASSED_INVALID_ARGUMENT,
-                        format!("group {name} is not supported (X25519, P-256, P-384 are)"),
-                    ))
+                    passed_over.push(name);
+                    continue;
                 }
                 _ => {
                     return Err(fail(
@@ -698,11 +698,14 @@ impl Settings {
             }
         }
         if out.is_empty() {
-            return Err(fail(
-                ERR_LIB_SSL,
-                reason::PASSED_INVALID_ARGUMENT,
-                "empty groups list".to_owned(),
-            ));
+            let data = match passed_over.is_empty() {
+                true => "empty groups list".to_owned(),
+                false => format!(
+                    "group {} is not supported (X25519, P-256, P-384 are)",
+                    passed_over.join(":")
+                ),
+            };
+            return Err(fail(ERR_LIB_SSL, reason::PASSED_INVALID_ARGUMENT, data));
         }
         self.groups = out;
         Ok(())
@@ -901,7 +904,8 @@ impl SslCtx {
     }
 
     /// `SSL_CTX_set1_groups_list`: `X25519:P-256:P-384` (also `prime256v1`, `secp256r1`,
-    /// `secp384r1`).
+    /// `secp384r1`). Groups OpenSSL knows that oxissl does not offer (X448, P-521, FFDHE)
+    /// are passed over; a list of only those, or an unknown name, fails.
     pub fn set_groups_list(&mut self, s: &str) -> Result<(), ErrorEntry> {
         self.settings_mut().set_groups_list(s)
     }
