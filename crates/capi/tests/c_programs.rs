@@ -1631,6 +1631,15 @@ fn cipher_strings_select_as_in_openssl() {
         "ALL:-AES256:AES:@SECLEVEL=3",
         "ECDHE-ECDSA-AES128-GCM-SHA256+aECDSA",
         "AESGCM+aECDSA:CHACHA20",
+        // A rule also ends where a word does: DEFAULT@SECLEVEL=3 is DEFAULT, then @SECLEVEL=3.
+        "DEFAULT@SECLEVEL=3",
+        "HIGH!aRSA",
+        "ECDHE+AESGCM+aECDSA",
+        "AESGCM@STRENGTH",
+        // Invalid commands fail the whole string (the list stays as it was).
+        "ALL:@FOO",
+        "ALL:#",
+        "@SECLEVEL=9:ALL",
     ];
     let mut cmd = vec![program("ciphers").display().to_string()];
     cmd.extend(strings.iter().map(|s| s.to_string()));

@@ -176,12 +176,68 @@ fn cipher_word_matches(word: &str, name: &str, suite: &Tls12Suite) -> bool {
     }
 }
 
+/// One rule of a cipher string: its prefix (`b' '` for none, or `!`, `-`, `+`, `@`) and its
+/// words (joined by `+` in the string: all must hold).
+type CipherRule<'a> = (u8, Vec<&'a str>);
+
+/// Splits a cipher string into rules as OpenSSL reads it: rules are separated by `:`, `,`,
+/// ` ` or `;`, or simply follow a word (`DEFAULT@SECLEVEL=1` is `DEFAULT` then
+/// `@SECLEVEL=1`; `HIGH!aNULL` is `HIGH` then `!aNULL`); a word is made of letters, digits
+/// and `-_.=`. Anything else is an invalid command, and the whole string fails (`None`).
+fn cipher_rules(s: &str) -> Option<Vec<CipherRule<'_>>> {
+    let b = s.as_bytes();
+    let word_char = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b'=');
+    let mut rules = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if matches!(b[i], b':' | b',' | b' ' | b';') {
+            i += 1;
+            continue;
+        }
+        let op = match b[i] {
+            c @ (b'!' | b'-' | b'+' | b'@') => {
+                i += 1;
+                c
+            }
+            _ => b' ',
+        };
+        let mut words = Vec::new();
+        loop {
+            let start = i;
+            while i < b.len() && word_char(b[i]) {
+                i += 1;
+            }
+            if i == start {
+                return None;
+            }
+            words.push(&s[start..i]);
+            if op != b'@' && i < b.len() && b[i] == b'+' {
+                i += 1;
+                continue;
+            }
+            break;
+        }
+        rules.push((op, words));
+    }
+    Some(rules)
+}
+
 /// The security level a cipher string sets with `@SECLEVEL=n` (0 to 5), if it does; OpenSSL
 /// applies it to the context or connection as it reads the string.
 pub fn cipher_string_security_level(s: &str) -> Option<i32> {
-    s.rsplit([':', ',', ' ', ';'])
-        .filter_map(|t| t.strip_prefix("@SECLEVEL="))
-        .find_map(|v| v.parse::<i32>().ok().filter(|l| (0..=5).contains(l)))
+    cipher_rules(s)?
+        .iter()
+        .rev()
+        .filter(|(op, _)| *op == b'@')
+        .find_map(|(_, words)| seclevel(words[0]))
+}
+
+/// The level of an `@SECLEVEL=n` command's word: one digit, 0 to 5, as OpenSSL reads it.
+fn seclevel(word: &str) -> Option<i32> {
+    match word.strip_prefix("SECLEVEL=")?.as_bytes() {
+        [d @ b'0'..=b'5'] => Some(i32::from(d - b'0')),
+        _ => None,
+    }
 }
 
 /// The TLS 1.3-style names `SSL_CTX_set1_sigalgs_list` takes, as in OpenSSL 3.0's table
@@ -603,26 +659,38 @@ impl Settings {
             .collect();
         // As in OpenSSL, a rule that names nothing available is passed over; the list fails
         // only if nothing at all is selected, and then names what it asked for.
-        let mut refused: Vec<&str> = Vec::new();
-        for tok in s.split([':', ',', ' ', ';']).filter(|t| !t.is_empty()) {
-            if tok == "@STRENGTH" {
-                // Stable: equal strengths keep their order.
-                list.sort_by_key(|(_, suite, on)| (*on, std::cmp::Reverse(key_bits(suite))));
+        let mut refused: Vec<String> = Vec::new();
+        let Some(rules) = cipher_rules(s) else {
+            return Err(fail(
+                ERR_LIB_SSL,
+                reason::INVALID_COMMAND,
+                format!("cipher string {s:?} has a character or command OpenSSL's syntax lacks"),
+            ));
+        };
+        for (op, words) in rules {
+            if op == b'@' {
+                match words[0] {
+                    // Stable: equal strengths keep their order.
+                    "STRENGTH" => {
+                        list.sort_by_key(|(_, suite, on)| (*on, std::cmp::Reverse(key_bits(suite))))
+                    }
+                    // Read by `cipher_string_security_level`.
+                    w if seclevel(w).is_some() => {}
+                    w => {
+                        return Err(fail(
+                            ERR_LIB_SSL,
+                            reason::INVALID_COMMAND,
+                            format!("unknown cipher string command @{w}"),
+                        ))
+                    }
+                }
                 continue;
             }
-            if tok.starts_with('@') {
-                // @SECLEVEL=n (`cipher_string_security_level`); nothing else is selected.
-                continue;
-            }
-            let (op, rule) = match tok.as_bytes()[0] {
-                b'!' | b'-' | b'+' => (tok.as_bytes()[0], &tok[1..]),
-                _ => (b' ', tok),
-            };
             let names = |name: &str, suite: &Tls12Suite| {
-                !rule.is_empty() && rule.split('+').all(|w| cipher_word_matches(w, name, suite))
+                words.iter().all(|w| cipher_word_matches(w, name, suite))
             };
             if op == b' ' && !list.iter().any(|(n, suite, _)| names(n, suite)) {
-                refused.push(tok);
+                refused.push(words.join("+"));
             }
             let (hit, rest): (Vec<_>, Vec<_>) = list.iter().partition(|(n, suite, on)| {
                 names(n, suite)
@@ -1374,6 +1442,17 @@ mod tests {
             Some(4)
         );
         assert_eq!(cipher_string_security_level("@SECLEVEL=9:ALL"), None);
+        assert_eq!(cipher_string_security_level("DEFAULT@SECLEVEL=0"), Some(0));
+        // Rules also end where words do; a character outside OpenSSL's syntax fails it all.
+        ctx.set_cipher_list("HIGH!aRSA").unwrap();
+        assert_eq!(ctx.cipher_list().len(), 3);
+        for bad in ["ALL:#", "ALL:@FOO", "@SECLEVEL=9:ALL", "ALL:@SECLEVEL=10"] {
+            let e = ctx.set_cipher_list(bad).unwrap_err();
+            assert_eq!(e.reason(), reason::INVALID_COMMAND, "{bad}");
+        }
+        // ... and leaves the list as it was.
+        assert_eq!(ctx.cipher_list().len(), 3);
+        error::clear_error();
         assert_eq!(cipher_string_security_level("ALL"), None);
     }
 

@@ -81,6 +81,9 @@ pub mod reason {
     pub const NOT_ON_RECORD_BOUNDARY: u32 = 182;
     /// `SSL_R_NO_CIPHER_MATCH`.
     pub const NO_CIPHER_MATCH: u32 = 185;
+    /// `SSL_R_INVALID_COMMAND`: a cipher string with a character or `@` command it cannot
+    /// read.
+    pub const INVALID_COMMAND: u32 = 280;
     /// `SSL_R_NO_PROTOCOLS_AVAILABLE`.
     pub const NO_PROTOCOLS_AVAILABLE: u32 = 191;
     /// `SSL_R_INVALID_ALERT`.
