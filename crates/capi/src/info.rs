@@ -234,11 +234,16 @@ entry! {
     fn SSL_get_version(s: *const SSL) -> *const c_char {
         nonnull: [s], fail: static_cstr("unknown");
         with_ssl(s, "SSL_get_version", static_cstr("unknown"), |_, st| {
-            static_cstr(st.ssl.version())
+            static_cstr(match version_number(st) {
+                0x0304 => "TLSv1.3",
+                0x0303 => "TLSv1.2",
+                _ => st.ssl.version(),
+            })
         })
     }
 
-    /// `SSL_version`: 0x0304 once negotiated, `TLS_ANY_VERSION` before.
+    /// `SSL_version`: see `version_number` (OpenSSL's value before and during a handshake
+    /// included).
     fn SSL_version(s: *const SSL) -> c_int {
         nonnull: [s], fail: 0;
         with_ssl(s, "SSL_version", 0, |_, st| version_number(st))

@@ -37,8 +37,8 @@ const SSL_R_SSL3_EXT_INVALID_SERVERNAME_TYPE: u32 = 320;
 pub const SSL_R_BAD_LENGTH: u32 = 271;
 /// `TLSEXT_NAMETYPE_host_name`.
 pub const TLSEXT_NAMETYPE_HOST_NAME: c_int = 0;
-/// `TLS_ANY_VERSION`: what `SSL_version` says before a version is negotiated.
-const TLS_ANY_VERSION: c_int = 0x10000;
+/// `TLS1_3_VERSION`: what `SSL_version` says before a version-flexible method's handshake.
+const TLS1_3_VERSION: c_int = 0x0304;
 
 /// What the C ABI keeps beside the `oxissl::Ssl`.
 pub struct SslState {
@@ -1867,10 +1867,16 @@ entry! {
     }
 }
 
-/// `SSL_version`'s value: the negotiated version, or `TLS_ANY_VERSION` before.
+/// `SSL_version`'s value, as OpenSSL 3.0 keeps it: the negotiated version; before it, once
+/// a ClientHello is out, the highest version offered; before that, the method's (TLS 1.3 for
+/// the version-flexible methods, the version of a version-specific one).
 pub fn version_number(st: &SslState) -> c_int {
-    match st.ssl.version_number() {
-        0 => TLS_ANY_VERSION,
-        v => c_int::from(v),
+    match (st.ssl.version_number(), st.ssl.offered_version_max()) {
+        (0, 0) => {
+            // SAFETY: the object's method is one this library handed out.
+            let method = unsafe { crate::ctx::method_ref(st.method) };
+            method.pinned().map_or(TLS1_3_VERSION, c_int::from)
+        }
+        (0, v) | (v, _) => c_int::from(v),
     }
 }

@@ -1388,6 +1388,10 @@ fn sigalgs_list_the_server_does_not_fit_fails_the_handshake() {
             End::Exit(1),
             &[
                 "connection list ECDSA+SHA256: 1",
+                // OpenSSL 3.0's SSL_version: TLS 1.3 before the handshake, the highest
+                // version offered until the server picks one.
+                "before: version 0x304",
+                "after the failure: version 0x304 TLSv1.3",
                 "SSL_connect: ret=-1 error=1(SSL) lib=20 reason=1040",
             ],
         );

@@ -1782,6 +1782,19 @@ impl Ssl {
             .map_or(0, |v| v.0)
     }
 
+    /// OpenSSL's `SSL_version` while a handshake has sent its ClientHello and no version is
+    /// negotiated yet: the highest version offered (0 before a ClientHello, or once a
+    /// version is negotiated: see `version_number`).
+    pub fn offered_version_max(&self) -> u16 {
+        match &self.conn {
+            Some(c) if c.protocol_version().is_none() => match self.settings.tls13_enabled() {
+                true => 0x0304,
+                false => 0x0303,
+            },
+            _ => 0,
+        }
+    }
+
     /// `SSL_CIPHER_get_name(SSL_get_current_cipher())`: the IANA name for TLS 1.3
     /// (`TLS_AES_128_GCM_SHA256`), OpenSSL's spelling for TLS 1.2
     /// (`ECDHE-RSA-AES128-GCM-SHA256`).

@@ -29,9 +29,12 @@ int main(int argc, char **argv)
         return EXIT_IO_FAILED;
     if (strcmp(argv[5], "-") != 0)
         printf("connection list %s: %ld\n", argv[5], (long)SSL_set1_sigalgs_list(ssl, argv[5]));
+    printf("before: version 0x%x\n", SSL_version(ssl));
     r = SSL_connect(ssl);
     if (r != 1) {
         report_error("SSL_connect", r, SSL_get_error(ssl, r), errno);
+        /* The server refused before its ServerHello: the version is the highest offered. */
+        printf("after the failure: version 0x%x %s\n", SSL_version(ssl), SSL_get_version(ssl));
         return EXIT_HANDSHAKE_FAILED;
     }
     SSL_get_peer_signature_type_nid(ssl, &nid);
