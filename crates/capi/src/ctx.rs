@@ -30,7 +30,7 @@ enum MethodRole {
     Client,
     /// One version only (`TLSv1_2_method`).
     Pinned(u16),
-    /// A server method: not supported.
+    /// A server method: contexts only (no server handshake).
     Server,
     /// TLS 1.0 / 1.1: refused.
     Legacy,
@@ -73,6 +73,12 @@ impl SSL_METHOD {
         }
     }
 
+    /// Whether this is a server method: its contexts work (settings, cipher lists), its
+    /// connections fail at the handshake (this library has no server side).
+    pub fn is_server(&self) -> bool {
+        matches!(self.role, MethodRole::Server)
+    }
+
     /// The version a method pins a connection to, if any.
     pub fn pinned(&self) -> Option<u16> {
         match self.role {
@@ -94,8 +100,10 @@ pub unsafe fn method_ref<'a>(m: *const SSL_METHOD) -> &'a SSL_METHOD {
 /// Whether this client can use `method`; if not, the reason is queued for `func`.
 pub fn usable_method(func: &str, method: &SSL_METHOD) -> bool {
     let why = match method.role {
-        MethodRole::Client | MethodRole::Pinned(_) => return true,
-        MethodRole::Server => "the server side is not supported",
+        // A server context is usable for what does not need a server's handshake (its
+        // settings, cipher lists: `openssl ciphers` makes one); its connections fail when
+        // they would start one.
+        MethodRole::Client | MethodRole::Pinned(_) | MethodRole::Server => return true,
         MethodRole::Legacy => "TLS 1.0 and 1.1 are refused",
         MethodRole::Dtls => "DTLS is not supported",
     };
@@ -727,7 +735,7 @@ entry! {
         &TLS12_METHOD
     }
 
-    /// `TLSv1_2_server_method`: `SSL_CTX_new` refuses it (server side).
+    /// `TLSv1_2_server_method`: as `TLS_server_method`.
     fn TLSv1_2_server_method() -> *const SSL_METHOD {
         nonnull: [], fail: std::ptr::null();
         &TLS_SERVER_METHOD

@@ -597,6 +597,11 @@ impl SslState {
     }
 
     pub fn io_call(&mut self, obj: &SSL, f: impl FnOnce(&mut oxissl::Ssl) -> c_int) -> c_int {
+        // SAFETY: the object's method is one this library handed out.
+        if unsafe { crate::ctx::method_ref(self.method) }.is_server() {
+            crate::stubs::unsupported("SSL_do_handshake", "the server side is not supported");
+            return -1;
+        }
         self.sync_param_host();
         self.sync_callbacks(obj);
         // Where a handshake this call starts is reported: before what the call reports itself.
@@ -1355,10 +1360,13 @@ entry! {
         })
     }
 
-    /// `SSL_is_server`: always 0.
+    /// `SSL_is_server`: 1 for a server method's connection (which cannot handshake), else 0.
     fn SSL_is_server(s: *const SSL) -> c_int {
         nonnull: [s], fail: 0;
-        0
+        with_ssl(s, "SSL_is_server", 0, |_, st| {
+            // SAFETY: the object's method is one this library handed out.
+            c_int::from(unsafe { crate::ctx::method_ref(st.method) }.is_server())
+        })
     }
 
     /// `SSL_set_fd`: one socket BIO (not closing `fd`) for both directions.

@@ -16,7 +16,7 @@ use crate::ssl::SSL;
 /// `ERR_R_UNSUPPORTED`.
 const ERR_R_UNSUPPORTED: u32 = 0x8010C;
 
-fn unsupported(func: &str, what: &str) -> c_int {
+pub(crate) fn unsupported(func: &str, what: &str) -> c_int {
     errors::raise_ssl(func, ERR_R_UNSUPPORTED, Some(what));
     0
 }
@@ -1168,7 +1168,7 @@ mod tests {
     }
 
     #[test]
-    fn dtls_and_server_methods_are_refused_everywhere() {
+    fn dtls_is_refused_everywhere_and_server_methods_at_the_handshake() {
         // SAFETY: the exports, called as C would, on objects made here and freed at the end.
         unsafe {
             for m in [
@@ -1184,11 +1184,25 @@ mod tests {
                 "SSL_CTX_set_ssl_version(DTLS)",
                 SSL_CTX_set_ssl_version(c, DTLS_method()) == 0,
             );
-            refused(
-                "SSL_set_ssl_method(server)",
-                crate::ssl::SSL_set_ssl_method(s, TLS_server_method()) == 0,
-            );
             assert_eq!(SSL_CTX_get_ssl_method(c), TLS_client_method());
+            assert_eq!(crate::ssl::SSL_is_server(s), 0);
+            // A server method makes a usable context (`openssl ciphers` lists its suites);
+            // its connections are servers and fail clearly when they would handshake.
+            assert_eq!(crate::ssl::SSL_set_ssl_method(s, TLS_server_method()), 1);
+            assert_eq!(crate::ssl::SSL_is_server(s), 1);
+            refused("SSL_connect(server)", crate::io::SSL_connect(s) == -1);
+            SSL_free(s);
+            SSL_CTX_free(c);
+            let c = SSL_CTX_new(TLS_server_method());
+            assert!(!c.is_null());
+            let sk = SSL_CTX_get_ciphers(c);
+            assert!(ffi::OPENSSL_sk_num(sk.cast()) > 0, "its cipher list");
+            let s = SSL_new(c);
+            assert_eq!(crate::ssl::SSL_is_server(s), 1);
+            refused(
+                "SSL_do_handshake(server)",
+                crate::io::SSL_do_handshake(s) == -1,
+            );
             SSL_free(s);
             SSL_CTX_free(c);
         }

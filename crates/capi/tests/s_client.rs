@@ -713,3 +713,28 @@ fn state_prints_the_handshake_states_as_openssl_does() {
         );
     }
 }
+
+#[test]
+fn openssl_ciphers_lists_as_on_openssl() {
+    // `openssl ciphers` makes a server-method context and lists its cipher stack with
+    // SSL_CIPHER_description: the same on both libraries for strings that select only ciphers
+    // this library has.
+    for extra in [
+        &["-s", "-tls1_3"][..],
+        &["-v", "ECDHE+AESGCM"],
+        &["-s", "-tls1_2", "ECDHE+AESGCM:ECDHE+CHACHA20"],
+        &["-stdname", "-s", "ECDHE+AESGCM"],
+        &["-V", "ECDHE-ECDSA-AES128-GCM-SHA256"],
+    ] {
+        let mut cmd = vec![OPENSSL.to_string(), "ciphers".to_string()];
+        cmd.extend(extra.iter().map(|s| s.to_string()));
+        let system = run(Lib::System, &cmd, &[]);
+        system.assert_loaded();
+        assert_eq!(system.end, End::Exit(0), "{system}");
+        assert!(system.stdout.contains("GCM"), "{system}");
+        let ours = run(Lib::Ours, &cmd, &[]);
+        ours.assert_loaded();
+        assert_eq!(ours.stdout, system.stdout, "{extra:?}\n{system}\n{ours}");
+        assert_eq!(ours.end, system.end, "{ours}");
+    }
+}
