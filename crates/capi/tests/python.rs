@@ -27,6 +27,17 @@ fn client(port: u16, ca: &str, name: &str) -> Vec<String> {
     ])
 }
 
+/// `python3 tests/py/SCRIPT PORT root.pem`.
+fn script_against(script: &str, port: u16) -> Vec<String> {
+    let script = manifest_dir().join("tests/py").join(script);
+    args([
+        python(),
+        script.display().to_string(),
+        port.to_string(),
+        cert("root.pem"),
+    ])
+}
+
 fn www() -> SServer {
     s_server("ecdsa", "inter.pem", &["-www"])
 }
@@ -103,14 +114,8 @@ fn cryptographys_openssl_bindings_find_every_libssl_symbol_they_import() {
 #[test]
 fn pyopenssl_client_connects_and_verifies() {
     let server = www();
-    let script = manifest_dir().join("tests/py/pyopenssl_client.py");
     differential(
-        &args([
-            python(),
-            script.display().to_string(),
-            server.port.to_string(),
-            cert("root.pem"),
-        ]),
+        &script_against("pyopenssl_client.py", server.port),
         End::Exit(0),
         &[
             "version: TLSv1.3",
@@ -125,14 +130,8 @@ fn python_context_defaults_groups_and_session_statistics() {
     // SSLContext's view of the library: defaults, the CA store, set_ecdh_curve
     // (SSL_CTX_set1_groups), and SSL_CTX_sess_* after a full and a resumed handshake.
     let server = s_server("ecdsa", "inter.pem", &["-www", "-alpn", "http/1.1"]);
-    let script = manifest_dir().join("tests/py/context_probe.py");
     differential(
-        &args([
-            python(),
-            script.display().to_string(),
-            server.port.to_string(),
-            cert("root.pem"),
-        ]),
+        &script_against("context_probe.py", server.port),
         End::Exit(0),
         &[
             "security_level = 2",
