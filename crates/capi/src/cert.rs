@@ -21,7 +21,7 @@ use oxissl::SslCtx;
 
 use crate::ctx::{ctx_ref, with_ctx, SSL_CTX};
 use crate::entry::{entry, str_arg};
-use crate::errors;
+use crate::errors::{self, ERR_R_UNSUPPORTED};
 use crate::ffi::{self, PemPasswordCb, BIO, EVP_PKEY, OPENSSL_STACK, RSA, X509};
 use crate::ssl::{with_ssl, SslState, SSL};
 use crate::x509::x509_to_der;
@@ -51,8 +51,6 @@ const ERR_R_BUF_LIB: u32 = 0x8_0007;
 const ERR_R_EVP_LIB: u32 = 0x8_0006;
 const ERR_R_PEM_LIB: u32 = 0x8_0009;
 const ERR_R_ASN1_LIB: u32 = 0x8_000D;
-/// `ERR_R_UNSUPPORTED`.
-const ERR_R_UNSUPPORTED: u32 = 0x8_010C;
 /// `PEM_R_NO_START_LINE` in `ERR_LIB_PEM`.
 const PEM_R_NO_START_LINE: u32 = 108;
 

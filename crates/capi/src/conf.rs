@@ -16,7 +16,7 @@ use std::ffi::{c_char, c_int, c_uint, CStr, CString};
 
 use crate::ctx::SSL_CTX;
 use crate::entry::{entry, str_arg};
-use crate::errors;
+use crate::errors::{self, ERR_R_UNSUPPORTED};
 use crate::ffi;
 use crate::ssl::SSL;
 
@@ -37,7 +37,6 @@ const TYPE_DIR: c_int = 3;
 const TYPE_NONE: c_int = 4;
 const TYPE_STORE: c_int = 5;
 
-const ERR_R_UNSUPPORTED: u32 = 0x8010C;
 const SSL_R_BAD_VALUE: u32 = 384;
 const SSL_R_INVALID_NULL_CMD_NAME: u32 = 385;
 const SSL_R_UNKNOWN_CMD_NAME: u32 = 386;

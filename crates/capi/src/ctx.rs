@@ -14,7 +14,7 @@ use std::sync::{Mutex, MutexGuard};
 use oxissl::SslCtx;
 
 use crate::entry::{entry, str_arg};
-use crate::errors;
+use crate::errors::{self, ERR_R_UNSUPPORTED};
 use crate::exdata::ExData;
 use crate::ffi::{self, X509_STORE};
 
@@ -54,8 +54,6 @@ static DTLS_METHOD: SSL_METHOD = SSL_METHOD {
     role: MethodRole::Dtls,
 };
 
-/// `ERR_R_UNSUPPORTED`.
-const ERR_R_UNSUPPORTED: u32 = 0x8010C;
 /// `SSL_R_SSL_LIBRARY_HAS_NO_CIPHERS`.
 const SSL_R_SSL_LIBRARY_HAS_NO_CIPHERS: u32 = 230;
 /// `OSSL_default_cipher_list()` and `OSSL_default_ciphersuites()`, OpenSSL 3.0's.

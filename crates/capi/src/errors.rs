@@ -17,6 +17,8 @@ use crate::ffi;
 const ERR_R_PASSED_NULL_PARAMETER: u32 = 0xC0102;
 /// `ERR_R_INTERNAL_ERROR`.
 const ERR_R_INTERNAL_ERROR: u32 = 0xC0103;
+/// `ERR_R_UNSUPPORTED`: what a feature this library does not have queues.
+pub const ERR_R_UNSUPPORTED: u32 = 0x8010C;
 
 /// The file name recorded with each queued error (`ERR_get_error_all`'s `file`).
 const DEBUG_FILE: &CStrLit = c"oxissl";

@@ -6,12 +6,9 @@ use std::ffi::{c_int, c_void};
 
 use crate::ctx::{with_ctx, SSL_CTX};
 use crate::entry::entry;
-use crate::errors;
+use crate::errors::{self, ERR_R_UNSUPPORTED};
 use crate::session::SSL_SESSION;
 use crate::ssl::{with_ssl, SSL};
-
-/// `ERR_R_UNSUPPORTED`.
-const ERR_R_UNSUPPORTED: u32 = 0x8010C;
 
 /// The record padding callback (`SSL_CTX_set_record_padding_callback`).
 pub type PaddingCb = unsafe extern "C" fn(*mut SSL, c_int, usize, *mut c_void) -> usize;

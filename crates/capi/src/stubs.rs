@@ -9,12 +9,9 @@ use std::ffi::{c_char, c_int, c_uint, c_void};
 use crate::cipher::{cipher_by_id, SSL_CIPHER};
 use crate::ctx::SSL_CTX;
 use crate::entry::entry;
-use crate::errors;
+use crate::errors::{self, ERR_R_UNSUPPORTED};
 use crate::ffi::{self, EVP_PKEY, X509};
 use crate::ssl::SSL;
-
-/// `ERR_R_UNSUPPORTED`.
-const ERR_R_UNSUPPORTED: u32 = 0x8010C;
 
 pub(crate) fn unsupported(func: &str, what: &str) -> c_int {
     errors::raise_ssl(func, ERR_R_UNSUPPORTED, Some(what));
