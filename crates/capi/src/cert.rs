@@ -500,6 +500,18 @@ pub fn sync_own(st: &mut SslState) {
     oerr::clear_error();
 }
 
+/// Whether oxissl can take key `k` (an encodable key of a kind it signs with); if not, why
+/// is queued for `func`.
+fn key_usable(func: &str, k: *mut EVP_PKEY) -> bool {
+    match key_to_pkcs8(k) {
+        Some(der) => oxissl_accepts(func, &der),
+        None => {
+            errors::raise_ssl(func, ERR_R_UNSUPPORTED, Some("the key cannot be encoded"));
+            false
+        }
+    }
+}
+
 impl Target {
     /// The passphrase callback and its argument.
     fn passwd(self) -> (Option<PemPasswordCb>, *mut c_void) {
@@ -513,12 +525,13 @@ impl Target {
         }
     }
 
-    /// `SSL_CTX_use_certificate` / `SSL_use_certificate`.
-    fn use_cert(self, func: &str, x: *mut X509) -> c_int {
+    /// Changes the target's own certificates with `change`; a connection's `oxissl::Ssl`
+    /// then takes its new pair. 1 if `change` took, else 0.
+    fn own_change(self, func: &str, change: impl FnOnce(&mut OwnCerts) -> bool) -> c_int {
         match self {
-            Target::Ctx(c) => with_ctx(c, func, |st| c_int::from(st.own.set_cert(func, x))),
+            Target::Ctx(c) => with_ctx(c, func, |st| c_int::from(change(&mut st.own))),
             Target::Ssl(s) => with_ssl(s, func, 0, |_, st| {
-                let ok = st.own.set_cert(func, x);
+                let ok = change(&mut st.own);
                 if ok {
                     sync_own(st);
                 }
@@ -527,26 +540,17 @@ impl Target {
         }
     }
 
+    /// `SSL_CTX_use_certificate` / `SSL_use_certificate`.
+    fn use_cert(self, func: &str, x: *mut X509) -> c_int {
+        self.own_change(func, |own| own.set_cert(func, x))
+    }
+
     /// `SSL_CTX_use_PrivateKey` / `SSL_use_PrivateKey`.
     fn use_key(self, func: &str, k: *mut EVP_PKEY) -> c_int {
-        match key_to_pkcs8(k) {
-            Some(der) if oxissl_accepts(func, &der) => {}
-            Some(_) => return 0,
-            None => {
-                errors::raise_ssl(func, ERR_R_UNSUPPORTED, Some("the key cannot be encoded"));
-                return 0;
-            }
+        if !key_usable(func, k) {
+            return 0;
         }
-        match self {
-            Target::Ctx(c) => with_ctx(c, func, |st| c_int::from(st.own.set_key(func, k))),
-            Target::Ssl(s) => with_ssl(s, func, 0, |_, st| {
-                let ok = st.own.set_key(func, k);
-                if ok {
-                    sync_own(st);
-                }
-                c_int::from(ok)
-            }),
-        }
+        self.own_change(func, |own| own.set_key(func, k))
     }
 
     /// `SSL_CTX_use_cert_and_key` / `SSL_use_cert_and_key`. A key held outside this library
@@ -573,26 +577,10 @@ impl Target {
             errors::raise_ssl(func, ERR_R_UNSUPPORTED, Some(why));
             return 0;
         }
-        match key_to_pkcs8(k) {
-            Some(der) if oxissl_accepts(func, &der) => {}
-            Some(_) => return 0,
-            None => {
-                errors::raise_ssl(func, ERR_R_UNSUPPORTED, Some("the key cannot be encoded"));
-                return 0;
-            }
+        if !key_usable(func, k) {
+            return 0;
         }
-        match self {
-            Target::Ctx(c) => with_ctx(c, func, |st| {
-                c_int::from(st.own.set_all(func, x, k, chain, replace))
-            }),
-            Target::Ssl(s) => with_ssl(s, func, 0, |_, st| {
-                let ok = st.own.set_all(func, x, k, chain, replace);
-                if ok {
-                    sync_own(st);
-                }
-                c_int::from(ok)
-            }),
-        }
+        self.own_change(func, |own| own.set_all(func, x, k, chain, replace))
     }
 
     /// `*_use_certificate_file`.
