@@ -9,6 +9,7 @@
 use std::ffi::{c_char, c_int, c_void, CStr};
 use std::os::unix::ffi::OsStrExt;
 
+use crate::cert::{file_bio, OwnedBio};
 use crate::ctx::{with_ctx, SSL_CTX};
 use crate::entry::entry;
 use crate::ffi::{self, OPENSSL_STACK, X509, X509_NAME};
@@ -84,38 +85,14 @@ fn add_unique_subject(sk: *mut OPENSSL_STACK, x: *const X509) -> bool {
     push_owned(sk, unsafe { ffi::X509_NAME_dup(subject) }) == 1
 }
 
-/// A file BIO for reading, freed on drop.
-struct FileBio(*mut ffi::BIO);
-
-impl Drop for FileBio {
-    fn drop(&mut self) {
-        // SAFETY: one reference owned here (null accepted).
-        unsafe { ffi::BIO_free(self.0) };
-    }
-}
-
 /// `BIO_new(BIO_s_file())` + `BIO_read_filename`: libcrypto queues the reasons on failure.
-fn open_read(file: *const c_char) -> Option<FileBio> {
-    // SAFETY: BIO_s_file is static.
-    let b = FileBio(unsafe { ffi::BIO_new(ffi::BIO_s_file()) });
-    if b.0.is_null() {
-        return None;
-    }
-    // SAFETY: a live file BIO and the caller's NUL-terminated path.
-    let r = unsafe {
-        ffi::BIO_ctrl(
-            b.0,
-            ffi::BIO_C_SET_FILENAME,
-            ffi::BIO_CLOSE | ffi::BIO_FP_READ,
-            file.cast_mut().cast(),
-        )
-    };
-    (r > 0).then_some(b)
+fn open_read(file: *const c_char) -> Option<OwnedBio> {
+    file_bio(file).ok()
 }
 
 /// Reads every PEM certificate of `b` and adds its subject to the stack `sink` gives (made
 /// when the first certificate is read), as OpenSSL's loaders do: false on a failure.
-fn read_subjects(b: &FileBio, mut sink: impl FnMut() -> *mut OPENSSL_STACK) -> bool {
+fn read_subjects(b: &OwnedBio, mut sink: impl FnMut() -> *mut OPENSSL_STACK) -> bool {
     loop {
         // SAFETY: a live file BIO; no passphrase callback (certificates are not encrypted).
         let x = unsafe {

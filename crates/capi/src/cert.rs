@@ -445,7 +445,7 @@ fn oxissl_accepts(func: &str, der: &SecretDer) -> bool {
 }
 
 /// A libcrypto BIO owned here.
-struct OwnedBio(*mut BIO);
+pub(crate) struct OwnedBio(pub(crate) *mut BIO);
 
 impl Drop for OwnedBio {
     fn drop(&mut self) {
@@ -454,16 +454,22 @@ impl Drop for OwnedBio {
     }
 }
 
-/// `BIO_new(BIO_s_file())` + `BIO_read_filename`, as OpenSSL's loaders open files; `None`
-/// after queuing libcrypto's reasons and `ERR_R_SYS_LIB`.
-fn open_file(func: &str, path: *const c_char) -> Option<OwnedBio> {
+/// Why `file_bio` failed.
+pub(crate) enum OpenFailure {
+    /// `BIO_new` failed (out of memory).
+    NoBio,
+    /// The file could not be opened (libcrypto queued why).
+    NoFile,
+}
+
+/// `BIO_new(BIO_s_file())` + `BIO_read_filename`, as OpenSSL's loaders open files.
+pub(crate) fn file_bio(path: *const c_char) -> Result<OwnedBio, OpenFailure> {
     // SAFETY: BIO_s_file is static; BIO_new has no other preconditions.
     let b = OwnedBio(unsafe { ffi::BIO_new(ffi::BIO_s_file()) });
     if b.0.is_null() {
-        errors::raise_ssl(func, ERR_R_BUF_LIB, None);
-        return None;
+        return Err(OpenFailure::NoBio);
     }
-    // SAFETY: a live file BIO and a NUL-terminated path (checked non-null by the entry).
+    // SAFETY: a live file BIO and a NUL-terminated path (the callers' entries checked it).
     let r = unsafe {
         ffi::BIO_ctrl(
             b.0,
@@ -472,11 +478,26 @@ fn open_file(func: &str, path: *const c_char) -> Option<OwnedBio> {
             path.cast_mut().cast(),
         )
     };
-    if r <= 0 {
-        errors::raise_ssl(func, ERR_R_SYS_LIB, None);
-        return None;
+    match r > 0 {
+        true => Ok(b),
+        false => Err(OpenFailure::NoFile),
     }
-    Some(b)
+}
+
+/// `file_bio` for the certificate and key loaders: `None` after queuing `ERR_R_BUF_LIB` or
+/// (after libcrypto's reasons) `ERR_R_SYS_LIB`.
+fn open_file(func: &str, path: *const c_char) -> Option<OwnedBio> {
+    match file_bio(path) {
+        Ok(b) => Some(b),
+        Err(OpenFailure::NoBio) => {
+            errors::raise_ssl(func, ERR_R_BUF_LIB, None);
+            None
+        }
+        Err(OpenFailure::NoFile) => {
+            errors::raise_ssl(func, ERR_R_SYS_LIB, None);
+            None
+        }
+    }
 }
 
 /// Where a certificate or key goes: a context or one connection.
