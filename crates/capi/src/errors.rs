@@ -150,3 +150,14 @@ pub fn clear_for_handshake() {
     ffi::set_errno(0);
     oerr::clear_error();
 }
+
+/// Test support: the reason (library and reason code) of the last error on this thread's
+/// queue, 0 if none; the queue is cleared.
+#[cfg(test)]
+pub(crate) fn take_last_reason() -> u32 {
+    // SAFETY: reads and clears this thread's queue only.
+    let e = unsafe { ffi::ERR_peek_last_error() };
+    // SAFETY: as above.
+    unsafe { ffi::ERR_clear_error() };
+    u32::try_from(e & 0x7F_FFFF).unwrap_or(0)
+}

@@ -106,16 +106,9 @@ mod tests {
 
     use super::*;
     use crate::ctx::{SSL_CTX_free, SSL_CTX_new, TLS_client_method};
-    use crate::ffi;
     use crate::ssl::{SSL_free, SSL_new};
 
-    fn last_reason() -> u32 {
-        // SAFETY: reads and clears this thread's queue.
-        let e = unsafe { ffi::ERR_peek_last_error() };
-        // SAFETY: as above.
-        unsafe { ffi::ERR_clear_error() };
-        u32::try_from(e & 0x7F_FFFF).unwrap_or(0)
-    }
+    use crate::errors::take_last_reason as last_reason;
 
     unsafe extern "C" fn padding(_: *mut SSL, _: c_int, _: usize, _: *mut c_void) -> usize {
         0

@@ -1150,13 +1150,7 @@ mod tests {
     use crate::ctx::*;
     use crate::ssl::{SSL_free, SSL_new};
 
-    fn last_reason() -> u32 {
-        // SAFETY: reads this thread's queue.
-        let e = unsafe { ffi::ERR_peek_last_error() };
-        // SAFETY: touches only this thread's queue.
-        unsafe { ffi::ERR_clear_error() };
-        u32::try_from(e & 0x7F_FFFF).unwrap_or(0)
-    }
+    use crate::errors::take_last_reason as last_reason;
 
     fn refused(what: &str, failed: bool) {
         let reason = last_reason();
