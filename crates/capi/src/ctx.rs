@@ -492,8 +492,9 @@ pub struct SessionStats {
     pub misses: c_long,
 }
 
-/// The group names for `SSL_CTRL_SET_GROUPS`' `count` NIDs at `nids` (an `int` array), for
-/// `set_groups_list`; `None` for a NID that names no group (OpenSSL fails then too).
+/// The group names (`SSL_group_to_name`'s) for `SSL_CTRL_SET_GROUPS`' `count` NIDs at `nids`
+/// (an `int` array), for `set_groups_list`; `None` for a NID that names no group (OpenSSL
+/// fails then too).
 pub fn groups_from_nids(count: c_long, nids: *mut c_void) -> Option<String> {
     let count = usize::try_from(count)
         .ok()
@@ -502,21 +503,7 @@ pub fn groups_from_nids(count: c_long, nids: *mut c_void) -> Option<String> {
     let nids = unsafe { std::slice::from_raw_parts(nids.cast::<c_int>(), count) };
     let names: Option<Vec<&str>> = nids
         .iter()
-        .map(|nid| {
-            Some(match nid {
-                415 => "P-256",
-                715 => "P-384",
-                716 => "P-521",
-                1034 => "X25519",
-                1035 => "X448",
-                1126 => "ffdhe2048",
-                1127 => "ffdhe3072",
-                1128 => "ffdhe4096",
-                1129 => "ffdhe6144",
-                1130 => "ffdhe8192",
-                _ => return None,
-            })
-        })
+        .map(|&nid| crate::info::group_name(nid))
         .collect();
     Some(names?.join(":"))
 }

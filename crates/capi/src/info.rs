@@ -436,7 +436,7 @@ fn sigalg_nids(scheme: u16) -> Option<(c_int, c_int, c_int)> {
 }
 
 /// OpenSSL's name for a group given by NID (or `TLSEXT_nid_unknown | id`).
-fn group_name(nid: c_int) -> Option<&'static str> {
+pub fn group_name(nid: c_int) -> Option<&'static str> {
     const NID_UNKNOWN: c_int = 0x0100_0000;
     let by_id = |id: c_int| -> Option<&'static str> {
         Some(match id {
