@@ -6,7 +6,7 @@ use std::ffi::{c_char, c_int, c_long, c_uint, c_void, CString};
 use std::sync::atomic::{AtomicPtr, Ordering};
 use std::sync::OnceLock;
 
-use oxissl_engine::SignatureScheme;
+use oxissl_engine::{SchemeSignature, SignatureScheme};
 
 use crate::cipher::{cipher_by_id, SSL_CIPHER};
 use crate::entry::{bytes_arg, copy_out, entry, static_cstr};
@@ -336,37 +336,8 @@ pub fn peer_signature_nids(st: &SslState) -> Option<(c_int, c_int)> {
 
 /// `EVP_PKEY_*` and digest NIDs of a TLS signature scheme.
 fn scheme_nids(scheme: u16) -> Option<(c_int, c_int)> {
-    const RSA: c_int = 6;
-    const DSA: c_int = 116;
-    const EC: c_int = 408;
-    const RSA_PSS: c_int = 912;
-    const ED25519: c_int = 1087;
-    const ED448: c_int = 1088;
-    let digest = |d: u16| -> Option<c_int> {
-        Some(match d {
-            2 => 64,
-            3 => 675,
-            4 => 672,
-            5 => 673,
-            6 => 674,
-            _ => return None,
-        })
-    };
-    Some(match scheme {
-        0x0807 => (ED25519, 0),
-        0x0808 => (ED448, 0),
-        0x0804..=0x0806 => (RSA_PSS, digest(scheme - 0x0800)?),
-        0x0809..=0x080b => (RSA_PSS, digest(scheme - 0x0805)?),
-        _ => {
-            let sig = match scheme & 0xff {
-                1 => RSA,
-                2 => DSA,
-                3 => EC,
-                _ => return None,
-            };
-            (sig, digest(scheme >> 8)?)
-        }
-    })
+    let (sig, hash, _) = sigalg_nids(scheme)?;
+    Some((sig, hash))
 }
 
 /// Where `SSL_get_sigalgs` and `SSL_get_shared_sigalgs` write; each may be null.
@@ -416,23 +387,19 @@ fn report_sigalg(schemes: &[SignatureScheme], idx: c_int, out: SigalgOut, all: b
 /// knows (its sigalg table); the combined NID is `NID_undef` where OpenSSL has none (RSA-PSS,
 /// EdDSA, DSA beyond SHA-256).
 fn sigalg_nids(scheme: u16) -> Option<(c_int, c_int, c_int)> {
-    const RSA: c_int = 6;
-    const DSA: c_int = 116;
-    const EC: c_int = 408;
-    let (sig, hash) = scheme_nids(scheme)?;
-    // Indexed by the TLS 1.2 HashAlgorithm code: sha1 (2) to sha512 (6).
-    let combined: &[c_int; 5] = match sig {
-        RSA => &[65, 671, 668, 669, 670],
-        EC => &[416, 793, 794, 795, 796],
-        DSA => &[113, 0, 803, 0, 0],
-        _ => return Some((sig, hash, 0)),
-    };
-    let code = usize::from(scheme >> 8);
-    Some((
-        sig,
-        hash,
-        combined.get(code.wrapping_sub(2)).copied().unwrap_or(0),
-    ))
+    let (sig, hash) = SignatureScheme(scheme).parts()?;
+    // Indexed by the TLS 1.2 HashAlgorithm code: sha1 (2) to sha512 (6). NID_sha1,
+    // NID_sha224, ...; then the signature-with-digest NIDs of each algorithm that has them.
+    let at = |table: [c_int; 5]| hash.map_or(0, |h| table[usize::from(h) - 2]);
+    let digest = at([64, 675, 672, 673, 674]);
+    Some(match sig {
+        SchemeSignature::Rsa => (6, digest, at([65, 671, 668, 669, 670])),
+        SchemeSignature::Dsa => (116, digest, at([113, 0, 803, 0, 0])),
+        SchemeSignature::Ecdsa => (408, digest, at([416, 793, 794, 795, 796])),
+        SchemeSignature::RsaPss => (912, digest, 0),
+        SchemeSignature::Ed25519 => (1087, 0, 0),
+        SchemeSignature::Ed448 => (1088, 0, 0),
+    })
 }
 
 /// OpenSSL's name for a group given by NID (or `TLSEXT_nid_unknown | id`).

@@ -879,32 +879,20 @@ fn certificate_type_name(t: u8) -> String {
 /// A signature scheme's signature type and digest as OpenSSL names them (`None` where it has
 /// none).
 fn sigalg_parts(scheme: u16) -> (Option<&'static str>, Option<&'static str>) {
-    let hash = |h: u16| match h {
-        2 => Some("SHA1"),
-        3 => Some("SHA224"),
-        4 => Some("SHA256"),
-        5 => Some("SHA384"),
-        6 => Some("SHA512"),
-        _ => None,
+    use oxissl_engine::SchemeSignature as S;
+    let Some((sig, hash)) = oxissl_engine::SignatureScheme(scheme).parts() else {
+        return (None, None);
     };
-    match scheme {
-        0x0807 => (Some("Ed25519"), None),
-        0x0808 => (Some("Ed448"), None),
-        0x0804..=0x0806 => (Some("RSA-PSS"), hash(scheme - 0x0800)),
-        0x0809..=0x080b => (Some("RSA-PSS"), hash(scheme - 0x0805)),
-        _ => {
-            let sig = match scheme & 0xff {
-                1 => Some("RSA"),
-                2 => Some("DSA"),
-                3 => Some("ECDSA"),
-                _ => None,
-            };
-            match hash(scheme >> 8) {
-                Some(h) => (sig, Some(h)),
-                None => (None, None),
-            }
-        }
-    }
+    let sig = match sig {
+        S::Rsa => "RSA",
+        S::RsaPss => "RSA-PSS",
+        S::Dsa => "DSA",
+        S::Ecdsa => "ECDSA",
+        S::Ed25519 => "Ed25519",
+        S::Ed448 => "Ed448",
+    };
+    let hash = hash.map(|h| ["SHA1", "SHA224", "SHA256", "SHA384", "SHA512"][usize::from(h) - 2]);
+    (Some(sig), hash)
 }
 
 /// A signature scheme in `openssl s_client`'s list: `SIG+HASH`, or the TLS 1.3 name where

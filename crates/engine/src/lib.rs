@@ -45,5 +45,5 @@ pub use provider::{
 pub use rustls_pki_types::{CertificateDer, ServerName, UnixTime};
 pub use verify::{NoServerVerification, RootStore, ServerCertVerifier, WebPkiVerifier};
 pub use wire::enums::{
-    AlertDescription, CipherSuite, NamedGroup, ProtocolVersion, SignatureScheme,
+    AlertDescription, CipherSuite, NamedGroup, ProtocolVersion, SchemeSignature, SignatureScheme,
 };

@@ -153,6 +153,49 @@ registry! {
     }
 }
 
+/// The signature algorithm a scheme names (RFC 5246 §7.4.1.4.1's SignatureAlgorithm, and
+/// RFC 8446 §4.2.3's RSASSA-PSS and EdDSA schemes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SchemeSignature {
+    /// RSASSA-PKCS1-v1_5.
+    Rsa,
+    /// RSASSA-PSS (rsae or pss keys).
+    RsaPss,
+    /// DSA.
+    Dsa,
+    /// ECDSA.
+    Ecdsa,
+    /// Ed25519.
+    Ed25519,
+    /// Ed448.
+    Ed448,
+}
+
+impl SignatureScheme {
+    /// The scheme's signature algorithm and its hash as a TLS 1.2 HashAlgorithm code (2 SHA-1,
+    /// 3 SHA-224, 4 SHA-256, 5 SHA-384, 6 SHA-512; `None` for EdDSA), for the codes RFC 5246
+    /// and RFC 8446 define; `None` for any other.
+    pub fn parts(self) -> Option<(SchemeSignature, Option<u8>)> {
+        let hash = |h: u16| u8::try_from(h).ok().filter(|h| (2..=6).contains(h));
+        Some(match self.0 {
+            0x0807 => (SchemeSignature::Ed25519, None),
+            0x0808 => (SchemeSignature::Ed448, None),
+            // rsa_pss_rsae_sha256..512, then rsa_pss_pss_sha256..512.
+            s @ 0x0804..=0x0806 => (SchemeSignature::RsaPss, Some(hash(s - 0x0800)?)),
+            s @ 0x0809..=0x080b => (SchemeSignature::RsaPss, Some(hash(s - 0x0805)?)),
+            s => {
+                let sig = match s & 0xff {
+                    1 => SchemeSignature::Rsa,
+                    2 => SchemeSignature::Dsa,
+                    3 => SchemeSignature::Ecdsa,
+                    _ => return None,
+                };
+                (sig, Some(hash(s >> 8)?))
+            }
+        })
+    }
+}
+
 registry! {
     /// Extension type (RFC 8446 §4.2).
     ExtensionType(u16) {
@@ -194,5 +237,26 @@ registry! {
         TLS11 = 0x0302 => "TLSv1.1",
         TLS12 = 0x0303 => "TLSv1.2",
         TLS13 = 0x0304 => "TLSv1.3",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scheme_parts() {
+        let parts = |s: u16| SignatureScheme(s).parts();
+        assert_eq!(parts(0x0403), Some((SchemeSignature::Ecdsa, Some(4))));
+        assert_eq!(parts(0x0201), Some((SchemeSignature::Rsa, Some(2))));
+        assert_eq!(parts(0x0302), Some((SchemeSignature::Dsa, Some(3))));
+        assert_eq!(parts(0x0806), Some((SchemeSignature::RsaPss, Some(6))));
+        assert_eq!(parts(0x0809), Some((SchemeSignature::RsaPss, Some(4))));
+        assert_eq!(parts(0x0807), Some((SchemeSignature::Ed25519, None)));
+        assert_eq!(parts(0x0808), Some((SchemeSignature::Ed448, None)));
+        // MD5 (1), an unknown hash, an unknown algorithm, a private-use code.
+        for s in [0x0101, 0x0703, 0x0404, 0xfe00, 0x080c] {
+            assert_eq!(parts(s), None, "{s:#06x}");
+        }
     }
 }
