@@ -143,3 +143,27 @@ fn python_context_defaults_groups_and_session_statistics() {
         ],
     );
 }
+
+#[test]
+fn python_asyncio_memory_bios_and_non_blocking_sockets() {
+    // asyncio's streams and a hand-driven SSLObject run the handshake through SSL_set_bio
+    // with libcrypto's memory BIOs and SSL_ERROR_WANT_READ; the third client uses a
+    // non-blocking socket and select(). TLS 1.3, then TLS 1.2.
+    for (flags, version) in [(&[][..], "TLSv1.3"), (&["-tls1_2"][..], "TLSv1.2")] {
+        let mut extra = vec!["-www"];
+        extra.extend_from_slice(flags);
+        let server = s_server("ecdsa", "inter.pem", &extra);
+        differential(
+            &script_against("async_client.py", server.port),
+            End::Exit(0),
+            &[
+                &format!("asyncio: {version} localhost (ecdsa)"),
+                "asyncio answer: HTTP/1.0 200 True",
+                &format!("memory BIOs: {version} handshake turns > 0: True"),
+                "memory BIOs answer: HTTP/1.0 200 True",
+                "close_notify queued: True",
+                &format!("non-blocking socket: {version} waited: True"),
+            ],
+        );
+    }
+}
