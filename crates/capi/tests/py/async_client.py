@@ -85,15 +85,14 @@ sock.close()
 raw = socket.create_connection(("127.0.0.1", port))
 raw.setblocking(False)
 tls = ctx.wrap_socket(raw, server_hostname="localhost", do_handshake_on_connect=False)
-waits = 0
+# Whether a turn had to wait depends on how fast the server answers, so it is not printed.
 while True:
     try:
         tls.do_handshake()
         break
     except ssl.SSLWantReadError:
-        waits += 1
         select.select([tls], [], [], 15)
     except ssl.SSLWantWriteError:
         select.select([], [tls], [], 15)
-print("non-blocking socket:", tls.version(), "waited:", waits > 0)
+print("non-blocking socket:", tls.version())
 tls.close()
