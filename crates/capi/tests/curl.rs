@@ -32,6 +32,8 @@ const PAGE: &[&str] = &[
     "<HTML><BODY BGCOLOR=\"#ffffff\">",
     "Ciphers supported in s_server binary",
     "New, TLSv1.3, Cipher is TLS_AES_256_GCM_SHA384",
+    // RFC 5746: the server saw TLS_EMPTY_RENEGOTIATION_INFO_SCSV in the ClientHello.
+    "Secure Renegotiation IS supported",
     "</pre></BODY></HTML>",
 ];
 

@@ -134,7 +134,9 @@ fn full_handshake_ecdsa_gcm_with_ems_data_and_close_notify() {
     // Both versions offered; the TLS 1.2 extensions with their initial values.
     assert!(offers_tls13(&server.ch));
     assert!(server.ch.suites.contains(&0x1301) && server.ch.suites.contains(&0xc02b));
-    assert_eq!(server.ch.find(EXT_RENEGOTIATION_INFO), Some(vec![0]));
+    // RFC 5746 §3.4: secure renegotiation is signalled with the SCSV, not the extension.
+    assert_eq!(server.ch.suites.last(), Some(&0x00ff));
+    assert_eq!(server.ch.find(EXT_RENEGOTIATION_INFO), None);
     assert_eq!(server.ch.find(EXT_EXTENDED_MASTER_SECRET), Some(vec![]));
     assert_eq!(server.ch.find(EXT_EC_POINT_FORMATS), Some(vec![1, 0]));
     // RFC 5077 §3.2: an empty SessionTicket extension asks for a ticket.

@@ -71,8 +71,8 @@ pub struct ClientHello<'a> {
     pub alpn: &'a [Vec<u8>],
     /// cookie from a HelloRetryRequest.
     pub cookie: Option<&'a [u8]>,
-    /// Whether TLS 1.2 is offered: adds ec_point_formats, extended_master_secret and
-    /// renegotiation_info.
+    /// Whether TLS 1.2 is offered: adds ec_point_formats and extended_master_secret, and
+    /// TLS_EMPTY_RENEGOTIATION_INFO_SCSV to the cipher suites.
     pub tls12: bool,
     /// session_ticket (RFC 5077 §3.2), sent only with TLS 1.2: empty to ask for a ticket, or
     /// the ticket of the session being resumed.
@@ -139,6 +139,7 @@ impl ClientHello<'_> {
             v.extend([
                 ExtensionType::EC_POINT_FORMATS,
                 ExtensionType::EXTENDED_MASTER_SECRET,
+                // RFC 5746 §3.6: the SCSV solicits the server's renegotiation_info.
                 ExtensionType::RENEGOTIATION_INFO,
             ]);
             if self.session_ticket.is_some() {
@@ -164,7 +165,12 @@ impl ClientHello<'_> {
             o.extend_from_slice(&self.random);
             put_vec8(o, self.session_id);
             put_vec(o, 2, |o| {
-                self.cipher_suites.iter().for_each(|s| put_u16(o, s.0))
+                self.cipher_suites.iter().for_each(|s| put_u16(o, s.0));
+                // RFC 5746 §3.4: the SCSV or an empty renegotiation_info on the initial
+                // handshake; the SCSV, as OpenSSL's client sends it, costs two bytes.
+                if self.tls12 {
+                    put_u16(o, CipherSuite::TLS_EMPTY_RENEGOTIATION_INFO_SCSV.0);
+                }
             });
             put_vec8(o, &[0]);
             put_vec(o, 2, |o| self.encode_extensions(o));
@@ -243,8 +249,6 @@ impl ClientHello<'_> {
             ext(o, ExtensionType::EC_POINT_FORMATS, &|o| put_vec8(o, &[0]));
             // RFC 7627 §5.1: empty.
             ext(o, ExtensionType::EXTENDED_MASTER_SECRET, &|_| {});
-            // RFC 5746 §3.4: an empty renegotiated_connection on the initial handshake.
-            ext(o, ExtensionType::RENEGOTIATION_INFO, &|o| put_vec8(o, &[]));
             // RFC 5077 §3.2: the ticket itself is the extension body.
             if let Some(ticket) = self.session_ticket {
                 ext(o, ExtensionType::SESSION_TICKET, &|o| {
