@@ -1129,7 +1129,7 @@ fn ssl_ctrl(st: &mut SslState, cmd: c_int, larg: c_long, parg: *mut c_void) -> c
 }
 
 /// The SubjectPublicKeyInfo DER before the public share of each group this client offers:
-/// X25519 (RFC 8410 §4) and the uncompressed P-256 / P-384 points (RFC 5480 §2).
+/// X25519 (RFC 8410 §4) and the uncompressed P-256 / P-384 / P-521 points (RFC 5480 §2).
 fn spki_prefix(group: NamedGroup) -> Option<&'static [u8]> {
     Some(match group {
         NamedGroup::X25519 => &[
@@ -1142,6 +1142,10 @@ fn spki_prefix(group: NamedGroup) -> Option<&'static [u8]> {
         NamedGroup::SECP384R1 => &[
             0x30, 0x76, 0x30, 0x10, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06,
             0x05, 0x2b, 0x81, 0x04, 0x00, 0x22, 0x03, 0x62, 0x00,
+        ],
+        NamedGroup::SECP521R1 => &[
+            0x30, 0x81, 0x9b, 0x30, 0x10, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01,
+            0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x23, 0x03, 0x81, 0x86, 0x00,
         ],
         _ => return None,
     })

@@ -738,3 +738,26 @@ fn openssl_ciphers_lists_as_on_openssl() {
         assert_eq!(ours.end, system.end, "{ours}");
     }
 }
+
+#[test]
+fn a_p521_only_server_is_reached_and_its_key_reported() {
+    // The default groups list offers P-521: TLS 1.3 retries the X25519 share as P-521, TLS
+    // 1.2 takes it in the ServerKeyExchange; SSL_get_peer_tmp_key gives libcrypto the point.
+    let server = www(&["-groups", "P-521"]);
+    let root = cert("root.pem");
+    for (flag, version) in [("-tls1_3", "TLSv1.3"), ("-tls1_2", "TLSv1.2")] {
+        compare(
+            &s_client(
+                server.port,
+                &["-CAfile", &root, "-servername", "localhost", "-brief", flag],
+            ),
+            b"",
+            End::Exit(0),
+            &[],
+            &[
+                &format!("Protocol version: {version}"),
+                "Server Temp Key: ECDH, secp521r1, 521 bits",
+            ],
+        );
+    }
+}

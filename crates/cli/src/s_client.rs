@@ -53,7 +53,7 @@ pub struct Args {
     /// Only TLS 1.3.
     #[arg(long = "tls1_3")]
     tls1_3: bool,
-    /// Key exchange groups, colon-separated (X25519:P-256:P-384).
+    /// Key exchange groups, colon-separated (X25519:P-256:P-384:P-521).
     #[arg(long, value_name = "list")]
     groups: Option<String>,
     /// TLS 1.3 cipher suites, colon-separated.
@@ -801,6 +801,7 @@ fn group_line(ssl: &Ssl) -> Option<String> {
         0x001d => "X25519, 253 bits".to_string(),
         0x0017 => "ECDH, prime256v1, 256 bits".to_string(),
         0x0018 => "ECDH, secp384r1, 384 bits".to_string(),
+        0x0019 => "ECDH, secp521r1, 521 bits".to_string(),
         g => format!("group 0x{g:04x}"),
     })
 }

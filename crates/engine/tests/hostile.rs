@@ -157,7 +157,7 @@ fn full_handshake_with_data_both_ways_and_close_notify() {
     let (mut client, mut server) = start_with(with_alpn(&[b"h2", b"http/1.1"]));
     assert_eq!(server.ch.share_group, NamedGroup::X25519.0);
     assert_eq!(server.ch.session_id.len(), 32, "RFC 8446 §D.4 compat mode");
-    assert_eq!(server.ch.groups, [0x001d, 0x0017, 0x0018]);
+    assert_eq!(server.ch.groups, [0x001d, 0x0017, 0x0018, 0x0019]);
     assert_eq!(server.ch.alpn, [&b"h2"[..], &b"http/1.1"[..]]);
     assert!(server.ch.offers(EXT_SERVER_NAME) && server.ch.offers(EXT_SIGNATURE_ALGORITHMS));
     assert_eq!(

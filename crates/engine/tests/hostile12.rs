@@ -745,7 +745,7 @@ fn server_key_exchange_for_an_unoffered_group() {
         A::ILLEGAL_PARAMETER,
     );
     // Groups this client never supports, validly signed.
-    for group in [0x0019u16, 0x001e, 0x0100, 0xfe00] {
+    for group in [0x001eu16, 0x0100, 0xfe00] {
         reject_first_flight(
             client_config12(),
             |_| {},

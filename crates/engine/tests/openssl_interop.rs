@@ -341,3 +341,23 @@ fn server_close_notify() {
     let mut buf = [0u8; 16];
     assert_eq!(conn.read(&mut buf).unwrap(), ReadStatus::Closed);
 }
+
+#[test]
+fn p521_key_exchange_after_a_hello_retry_request_and_in_tls12() {
+    // The server takes P-521 only: the default X25519 share is retried as P-521 (133-byte
+    // points, a 66-byte shared secret); in TLS 1.2 the ServerKeyExchange names it.
+    for version in ["-tls1_3", "-tls1_2"] {
+        let mut args = common::server_cert_args("ecdsa", Some("inter.pem"));
+        args.retain(|a| a != "-tls1_3");
+        args.extend(["-rev", "-groups", "P-521", version].map(String::from));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let srv = common::openssl_server(&args);
+        let (mut conn, mut sock) =
+            connect(Arc::new(verifying_config()), "localhost", srv.port).unwrap();
+        assert_eq!(conn.negotiated().hello_retried, version == "-tls1_3");
+        assert_eq!(conn.group(), Some(NamedGroup::SECP521R1));
+        conn.write(b"p521\n").unwrap();
+        flush(&mut conn, &mut sock).unwrap();
+        assert_eq!(read_exact(&mut conn, &mut sock, 5).unwrap(), b"125p\n");
+    }
+}

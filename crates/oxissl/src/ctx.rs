@@ -502,6 +502,7 @@ impl Default for Settings {
                 NamedGroup::X25519,
                 NamedGroup::SECP256R1,
                 NamedGroup::SECP384R1,
+                NamedGroup::SECP521R1,
             ],
             sigalgs: Cow::Borrowed(TLS12_SCHEMES),
             verify_mode: SSL_VERIFY_NONE,
@@ -746,10 +747,10 @@ impl Settings {
                 "x25519" => NamedGroup::X25519,
                 "p-256" | "prime256v1" | "secp256r1" => NamedGroup::SECP256R1,
                 "p-384" | "secp384r1" => NamedGroup::SECP384R1,
+                "p-521" | "secp521r1" => NamedGroup::SECP521R1,
                 // Groups OpenSSL knows and oxissl does not offer are passed over, so a list
                 // that also names supported ones works as it does with OpenSSL.
-                "x448" | "p-521" | "secp521r1" | "ffdhe2048" | "ffdhe3072" | "ffdhe4096"
-                | "ffdhe6144" | "ffdhe8192" => {
+                "x448" | "ffdhe2048" | "ffdhe3072" | "ffdhe4096" | "ffdhe6144" | "ffdhe8192" => {
                     passed_over.push(name);
                     continue;
                 }
@@ -769,7 +770,7 @@ impl Settings {
             let data = match passed_over.is_empty() {
                 true => "empty groups list".to_owned(),
                 false => format!(
-                    "group {} is not supported (X25519, P-256, P-384 are)",
+                    "group {} is not supported (X25519, P-256, P-384, P-521 are)",
                     passed_over.join(":")
                 ),
             };
@@ -971,8 +972,9 @@ impl SslCtx {
         self.settings.cipher_suites(false)
     }
 
-    /// `SSL_CTX_set1_groups_list`: `X25519:P-256:P-384` (also `prime256v1`, `secp256r1`,
-    /// `secp384r1`). Groups OpenSSL knows that oxissl does not offer (X448, P-521, FFDHE)
+    /// `SSL_CTX_set1_groups_list`: `X25519:P-256:P-384:P-521` (also `prime256v1`,
+    /// `secp256r1`, `secp384r1`, `secp521r1`). Groups OpenSSL knows that oxissl does not offer
+    /// (X448, FFDHE)
     /// are passed over; a list of only those, or an unknown name, fails.
     pub fn set_groups_list(&mut self, s: &str) -> Result<(), ErrorEntry> {
         self.settings_mut().set_groups_list(s)

@@ -1820,7 +1820,8 @@ impl Ssl {
             .map(|g| g.0)
     }
 
-    /// `SSL_group_to_name(SSL_get_negotiated_group())`: "X25519", "secp256r1", "secp384r1".
+    /// `SSL_group_to_name(SSL_get_negotiated_group())`: "X25519", "secp256r1", "secp384r1",
+    /// "secp521r1".
     pub fn negotiated_group_name(&self) -> Option<&'static str> {
         Some(match self.negotiated_group()? {
             0x001d => "X25519",

@@ -21,8 +21,8 @@ use crate::keys::exporter::SecretBytes;
 use crate::keys::prf12::{key_block, master_secret, verify_data, DirectionKeys};
 use crate::keys::transcript::Transcript;
 use crate::provider::{
-    agree, generate_key_share, tls12_suite, verify_tag_eq, AeadAlgorithm, Secret, Tls12Auth,
-    Tls12Suite,
+    agree, generate_key_share, tls12_suite, verify_tag_eq, AeadAlgorithm, Secret, SharedSecret,
+    Tls12Auth, Tls12Suite,
 };
 use crate::record::protect::{RecordKey, RecordKind};
 use crate::verify::scheme_accepted;
@@ -386,7 +386,7 @@ pub(crate) struct ExpectServerHelloDone {
     hs: Handshake12,
     /// Our ECDHE public value for ClientKeyExchange.
     public: Vec<u8>,
-    pre_master: Secret,
+    pre_master: SharedSecret,
     cert_requested: bool,
     /// The chain and scheme to answer the CertificateRequest with (`None`: an empty one).
     auth: Option<ClientAuth>,

@@ -2,7 +2,9 @@
 //! or not), the key block, and Finished verify_data, all through the PRF.
 
 use crate::error::Error;
-use crate::provider::{tls12_prf, AeadKey, Digest, Secret, Tls12Suite, AEAD_NONCE_LEN};
+use crate::provider::{
+    tls12_prf, AeadKey, Digest, Secret, SharedSecret, Tls12Suite, AEAD_NONCE_LEN,
+};
 
 /// RFC 5246 §8.1: the master secret is 48 bytes.
 pub const MASTER_SECRET_LEN: usize = 48;
@@ -12,7 +14,7 @@ pub const VERIFY_DATA_LEN: usize = 12;
 /// The master secret: RFC 7627 §4 with `session_hash`, else RFC 5246 §8.1 over the randoms.
 pub fn master_secret(
     suite: &Tls12Suite,
-    pre_master: &Secret,
+    pre_master: &SharedSecret,
     session_hash: Option<&Digest>,
     client_random: &[u8; 32],
     server_random: &[u8; 32],

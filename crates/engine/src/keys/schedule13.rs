@@ -9,7 +9,7 @@ use crate::error::Error;
 use crate::keys::exporter::SecretBytes;
 use crate::provider::{
     hkdf_expand, hkdf_extract, hmac, AeadKey, Digest, HashAlgorithm, HashContext, HmacKey, Secret,
-    Tls13Suite, AEAD_NONCE_LEN, MAX_HASH_LEN,
+    SharedSecret, Tls13Suite, AEAD_NONCE_LEN, MAX_HASH_LEN,
 };
 
 /// The longest HKDF label we build: 2 + 1 + "tls13 " + label (at most 12) + 1 + hash (48).
@@ -127,7 +127,7 @@ impl EarlySecret {
     }
 
     /// Mixes in the (EC)DHE shared secret: the Handshake Secret.
-    pub fn into_handshake(self, shared: &Secret) -> HandshakeSecret {
+    pub fn into_handshake(self, shared: &SharedSecret) -> HandshakeSecret {
         let secret = if self.psk {
             let derived = derive_secret(self.hash, &self.secret, b"derived", empty_hash(self.hash));
             hkdf_extract(self.hash, derived.as_bytes(), shared.as_bytes())
@@ -265,7 +265,7 @@ mod tests {
                 hkdf_extract(hash, zero.as_bytes(), &x).as_bytes()
             );
             // Without a PSK, with_psk over a zero PSK is the same schedule.
-            let shared = Secret::from_slice(&[5; 32]);
+            let shared = SharedSecret::from_slice(&[5; 32]);
             let a = EarlySecret::without_psk(hash).into_handshake(&shared);
             let b = EarlySecret::with_psk(hash, &zero).into_handshake(&shared);
             assert_eq!(a.secret.as_bytes(), b.secret.as_bytes());
@@ -281,7 +281,7 @@ mod tests {
             early.secret.as_bytes(),
             hex("33ad0a1c607ec03b09e6cd9893680ce210adf300aa1f2660e1b22e10f170f92a")
         );
-        let shared = Secret::from_slice(&hex(
+        let shared = SharedSecret::from_slice(&hex(
             "8bd4054fb55b9d63fdfbacf9f04b9f0d35e6d63f537563efd46272900f89492d",
         ));
         let hs = early.into_handshake(&shared);

@@ -6,8 +6,8 @@ use aws_lc_rs::signature::{self, EcdsaKeyPair, Ed25519KeyPair, KeyPair, RsaKeyPa
 use aws_lc_rs::{aead, agreement, digest, hkdf, hmac as awshmac, rand, tls_prf};
 
 use super::{
-    AeadAlgorithm, Digest, HashAlgorithm, Secret, SecureRandom, SigningKey, SigningKeyKind,
-    AEAD_NONCE_LEN,
+    AeadAlgorithm, Digest, HashAlgorithm, Secret, SecureRandom, SharedSecret, SigningKey,
+    SigningKeyKind, AEAD_NONCE_LEN,
 };
 use crate::error::{CredentialError, Error, PeerMisbehaved};
 use crate::wire::enums::{NamedGroup, SignatureScheme};
@@ -337,20 +337,28 @@ fn agreement_alg(group: NamedGroup) -> Option<(&'static agreement::Algorithm, us
         NamedGroup::X25519 => (&agreement::X25519, 32),
         NamedGroup::SECP256R1 => (&agreement::ECDH_P256, 32),
         NamedGroup::SECP384R1 => (&agreement::ECDH_P384, 48),
+        NamedGroup::SECP521R1 => (&agreement::ECDH_P521, 66),
         _ => return None,
     })
 }
 
 /// Attempts at drawing a valid NIST private scalar before giving up (each fails with
-/// probability about 2^-32 for P-256 and less for P-384).
+/// probability about 2^-32 for P-256 and less for P-384 and P-521).
 const MAX_KEYGEN_ATTEMPTS: usize = 8;
+
+/// The longest private scalar drawn: P-521's 66 bytes.
+const MAX_SCALAR_LEN: usize = 66;
 
 /// Generates a key share for `group` from the injected random source.
 pub fn generate_key_share(group: NamedGroup, rng: &dyn SecureRandom) -> Result<KeyShare, Error> {
     let (alg, len) = agreement_alg(group).ok_or(Error::Unsupported("key exchange group"))?;
-    let mut seed = [0u8; 48];
+    let mut seed = [0u8; MAX_SCALAR_LEN];
     for _ in 0..MAX_KEYGEN_ATTEMPTS {
         rng.fill(&mut seed[..len])?;
+        if group == NamedGroup::SECP521R1 {
+            // A 521-bit scalar in 66 bytes: the top 7 bits are zero.
+            seed[0] &= 0x01;
+        }
         // A NIST scalar outside [1, n-1] is rejected: draw again.
         if let Ok(private) = agreement::PrivateKey::from_private_key(alg, &seed[..len]) {
             seed.fill(0);
@@ -370,13 +378,14 @@ pub fn generate_key_share(group: NamedGroup, rng: &dyn SecureRandom) -> Result<K
 }
 
 /// ECDHE: the shared secret from our share and the peer's public value (RFC 8446 §7.4).
-pub fn agree(share: &KeyShare, peer_public: &[u8]) -> Result<Secret, Error> {
+pub fn agree(share: &KeyShare, peer_public: &[u8]) -> Result<SharedSecret, Error> {
     let (alg, _) = agreement_alg(share.group).ok_or(Error::Unsupported("key exchange group"))?;
     // RFC 8446 §4.2.8.2: X25519 shares are 32 bytes; NIST shares are uncompressed points.
     let expected_len = match share.group {
         NamedGroup::X25519 => 32,
         NamedGroup::SECP256R1 => 65,
-        _ => 97,
+        NamedGroup::SECP384R1 => 97,
+        _ => 133,
     };
     if peer_public.len() != expected_len {
         return Err(PeerMisbehaved::InvalidKeyShare.into());
@@ -387,7 +396,7 @@ pub fn agree(share: &KeyShare, peer_public: &[u8]) -> Result<Secret, Error> {
         &share.private,
         peer,
         Error::from(PeerMisbehaved::InvalidKeyShare),
-        |s| Ok(Secret::from_slice(s)),
+        |s| Ok(SharedSecret::from_slice(s)),
     )
 }
 
@@ -429,6 +438,26 @@ mod tests {
         assert!(agree(&share, &[0u8; 32]).is_err());
     }
 
+    #[test]
+    fn nist_groups_agree_both_ways() {
+        // Each side's secret from the other's public point: the x-coordinate, 32 / 48 / 66
+        // bytes (RFC 8446 §7.4.2); points are uncompressed, 65 / 97 / 133 bytes (§4.2.8.2).
+        for (group, point, secret) in [
+            (NamedGroup::SECP256R1, 65, 32),
+            (NamedGroup::SECP384R1, 97, 48),
+            (NamedGroup::SECP521R1, 133, 66),
+        ] {
+            // 0x7f draws: P-521's 66 bytes only make a scalar below its order with the top 7
+            // bits cleared.
+            let a = generate_key_share(group, &Fixed(vec![0x7f; 66])).unwrap();
+            let b = generate_key_share(group, &Fixed(vec![0x22; 66])).unwrap();
+            assert_eq!((a.public().len(), a.public()[0]), (point, 4));
+            let ab = agree(&a, b.public()).unwrap();
+            assert_eq!(ab.as_bytes().len(), secret);
+            assert_eq!(ab.as_bytes(), agree(&b, a.public()).unwrap().as_bytes());
+            assert!(agree(&a, &b.public()[1..]).is_err());
+        }
+    }
     #[test]
     fn aead_round_trip_and_tamper() {
         let k = AeadKey::new(AeadAlgorithm::Chacha20Poly1305, &[7u8; 32]).unwrap();

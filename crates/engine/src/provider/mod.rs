@@ -273,23 +273,33 @@ pub fn tls12_suite(code: CipherSuite) -> Option<Tls12Suite> {
 }
 
 /// Groups supported for key exchange, in the default preference order.
-pub const ALL_GROUPS: [NamedGroup; 3] = [
+pub const ALL_GROUPS: [NamedGroup; 4] = [
     NamedGroup::X25519,
     NamedGroup::SECP256R1,
     NamedGroup::SECP384R1,
+    NamedGroup::SECP521R1,
 ];
 
-/// A fixed-capacity secret (a hash-sized value), wiped when dropped.
+/// A secret of up to `N` bytes in place, wiped when dropped.
 #[derive(Clone)]
-pub struct Secret {
-    buf: [u8; MAX_HASH_LEN],
+pub struct FixedSecret<const N: usize> {
+    buf: [u8; N],
     len: usize,
 }
 
-impl Secret {
-    /// A secret holding a copy of `bytes` (at most `MAX_HASH_LEN` long).
+/// A hash-sized secret: key schedule values and digests.
+pub type Secret = FixedSecret<MAX_HASH_LEN>;
+
+/// The longest (EC)DHE shared secret: P-521's x-coordinate (RFC 8446 §7.4.2).
+pub const MAX_SHARED_SECRET_LEN: usize = 66;
+
+/// An (EC)DHE shared secret.
+pub type SharedSecret = FixedSecret<MAX_SHARED_SECRET_LEN>;
+
+impl<const N: usize> FixedSecret<N> {
+    /// A secret holding a copy of `bytes` (at most `N` long).
     pub fn from_slice(bytes: &[u8]) -> Self {
-        let mut buf = [0u8; MAX_HASH_LEN];
+        let mut buf = [0u8; N];
         buf[..bytes.len()].copy_from_slice(bytes);
         Self {
             buf,
@@ -299,10 +309,7 @@ impl Secret {
 
     /// An all-zero secret of `len` bytes (RFC 8446 §7.1: the zero input to HKDF-Extract).
     pub fn zeroes(len: usize) -> Self {
-        Self {
-            buf: [0u8; MAX_HASH_LEN],
-            len,
-        }
+        Self { buf: [0u8; N], len }
     }
 
     /// The bytes.
@@ -311,14 +318,14 @@ impl Secret {
     }
 }
 
-impl Drop for Secret {
+impl<const N: usize> Drop for FixedSecret<N> {
     fn drop(&mut self) {
         self.buf.fill(0);
         core::hint::black_box(&self.buf);
     }
 }
 
-impl core::fmt::Debug for Secret {
+impl<const N: usize> core::fmt::Debug for FixedSecret<N> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         write!(f, "Secret({} bytes)", self.len)
     }
